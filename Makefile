@@ -1,0 +1,58 @@
+# mes — two commands do all set-up on a fresh Debian 12 machine with the Swift toolchain:
+#   make demo   start the app on the demo account
+#   make test   run every test (unit, integration over HTTP, end-to-end in tmux)
+# Both first install any missing Debian package (and nothing when all are present).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := help
+
+SWIFT ?= swift
+CONFIGURATION ?= debug
+BIN := .build/$(CONFIGURATION)
+
+# Every Debian package the build, the tests, the benchmarks or the demo use.
+DEBIAN_PACKAGES := pkg-config libncurses-dev ncurses-term libsqlite3-dev libsodium-dev \
+	libmicrohttpd-dev libqrencode-dev libical-dev tmux poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help setup build build-release demo test bench clean
+
+help:
+	@echo "make demo   start mes on the demo account (installs what is missing, builds)"
+	@echo "make test   run all tests (installs what is missing, builds)"
+	@echo "make bench  run the benchmarks (release build)"
+
+setup:
+	@missing=""; \
+	for package in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$package" 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+	  echo "Debian packages: all present."; \
+	fi
+
+# The build fails on any compiler warning (the codebase keeps none).
+build: setup
+	@mkdir -p .build
+	$(SWIFT) build --configuration $(CONFIGURATION) 2>&1 | tee .build/build.log
+	@! grep -E '(^|: )warning:' .build/build.log
+
+build-release:
+	$(MAKE) build CONFIGURATION=release
+
+demo: build
+	$(BIN)/mes --demo
+
+test: build
+	@mkdir -p .build
+	$(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log
+	@! grep -E '(^|: )warning:' .build/build-tests.log
+	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log
+
+clean:
+	rm -rf .build

@@ -1,0 +1,54 @@
+import CLI
+import Foundation
+
+/// Options every `mes` command accepts, before or after the command name.
+enum MesOptions {
+    static let global = Program.standardOptions + [
+        OptionSpec("--home", value: "DIR", help: "option.home"),
+        OptionSpec("--passphrase-file", value: "FILE", help: "option.passphrase-file"),
+        OptionSpec("--passphrase-fd", value: "N", help: "option.passphrase-fd"),
+    ]
+
+    /// Options of the interactive terminal app (`mes` with no command).
+    static let interactive = [
+        OptionSpec("--demo", help: "option.demo"),
+        OptionSpec("--kiosk", help: "option.kiosk"),
+        OptionSpec("--screen-reader", help: "option.screen-reader"),
+    ]
+}
+
+/// What every command needs to know about this run.
+struct MesContext: Sendable {
+    var arguments: ParsedArguments
+    /// Where mes keeps its vault and settings.
+    var home: URL
+    var environment: [String: String]
+
+    init(arguments: ParsedArguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) {
+        self.arguments = arguments
+        self.environment = environment
+        self.home = Self.homeDirectory(option: arguments.value("--home"), environment: environment)
+        _ = try passphraseSource()
+    }
+
+    /// `--home`, else `$XDG_DATA_HOME/mes`, else `~/.local/share/mes`.
+    static func homeDirectory(option: String?, environment: [String: String]) -> URL {
+        if let option, !option.isEmpty { return URL(fileURLWithPath: option, isDirectory: true) }
+        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {
+            return URL(fileURLWithPath: data, isDirectory: true).appendingPathComponent("mes", isDirectory: true)
+        }
+        let userHome = environment["HOME"] ?? NSHomeDirectory()
+        return URL(fileURLWithPath: userHome, isDirectory: true).appendingPathComponent(".local/share/mes", isDirectory: true)
+    }
+
+    /// Where the vault passphrase comes from (`--passphrase-file`, `--passphrase-fd`, or a prompt).
+    func passphraseSource() throws(UsageError) -> SecretSource {
+        try SecretSource.from(arguments, file: "--passphrase-file", fd: "--passphrase-fd")
+    }
+}
+
+/// A `mes` subcommand: its spec for parsing and help, and what it does.
+struct MesCommand: Sendable {
+    var spec: CommandSpec
+    var run: @Sendable (MesContext) async throws -> ExitCode
+}
