@@ -29,6 +29,7 @@ let package = Package(
 
         // Shared low level.
         .target(name: "Crypto", dependencies: ["CSodium"]),
+        .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "L10n"),
         .target(name: "CLI", dependencies: ["L10n", "Crypto"]),
 
@@ -38,6 +39,7 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
+        .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "L10nTests", dependencies: ["L10n"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
     ],
