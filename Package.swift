@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "L10n"),
         .target(name: "CLI", dependencies: ["L10n", "Crypto"]),
+        .target(name: "Sync"),
 
         // Programs.
         .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim"]),
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync"]),
         .testTarget(name: "L10nTests", dependencies: ["L10n"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "TestSupport"]),
     ],
