@@ -33,6 +33,7 @@ let package = Package(
         .target(name: "L10n"),
         .target(name: "CLI", dependencies: ["L10n", "Crypto"]),
         .target(name: "Sync"),
+        .target(name: "LocalServer"),
 
         // Programs.
         .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim"]),
