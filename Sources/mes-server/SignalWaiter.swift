@@ -1,0 +1,34 @@
+import Glibc
+
+/// Waits for SIGTERM or SIGINT with the self-pipe trick: the handler only writes one byte.
+enum SignalWaiter {
+    /// The pipe, created before any handler can run (a global's lazy initialisation is not
+    /// async-signal-safe).
+    static let pipe: (read: Int32, write: Int32) = {
+        var descriptors: [Int32] = [0, 0]
+        _ = Glibc.pipe(&descriptors)
+        return (descriptors[0], descriptors[1])
+    }()
+
+    static func install() {
+        _ = pipe
+        signalWriteDescriptor = pipe.write
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGTERM, handleStopSignal)
+        signal(SIGINT, handleStopSignal)
+    }
+
+    /// Blocks until a stop signal arrives.
+    static func wait() {
+        var byte: UInt8 = 0
+        while read(pipe.read, &byte, 1) < 0 && errno == EINTR {}
+    }
+}
+
+/// Read by the signal handler; written once, before the handlers are installed.
+nonisolated(unsafe) private var signalWriteDescriptor: Int32 = -1
+
+private func handleStopSignal(_ signal: Int32) {
+    var byte: UInt8 = 1
+    _ = write(signalWriteDescriptor, &byte, 1)
+}
