@@ -17,6 +17,7 @@ enum ServeCommand {
         OptionSpec("--token-ttl", value: "SECONDS", help: "server.option.token-ttl"),
         OptionSpec("--enable-test-clock", help: "server.option.enable-test-clock"),
         OptionSpec("--enable-fault-injection", help: "server.option.enable-fault-injection"),
+        OptionSpec("--exit-on-stdin-close", help: "server.option.exit-on-stdin-close"),
     ]
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
@@ -42,6 +43,7 @@ enum ServeCommand {
         }
 
         SignalWaiter.install()
+        if arguments.has("--exit-on-stdin-close") { SignalWaiter.stopWhenStandardInputCloses() }
         let app = try ServerApp(dataDirectory: URL(fileURLWithPath: data, isDirectory: true), settings: settings)
         if let plan {
             let started = Date()

@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// Waits for SIGTERM or SIGINT with the self-pipe trick: the handler only writes one byte.
@@ -16,6 +17,21 @@ enum SignalWaiter {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGTERM, handleStopSignal)
         signal(SIGINT, handleStopSignal)
+    }
+
+    /// Also stops when standard input reaches its end: a parent that passes a pipe as our
+    /// standard input (tests, `mes --demo`) stops us by exiting, even when it crashes.
+    static func stopWhenStandardInputCloses() {
+        let thread = Thread {
+            var buffer = [UInt8](repeating: 0, count: 256)
+            while true {
+                let count = read(0, &buffer, buffer.count)
+                if count == 0 || (count < 0 && errno != EINTR) { break }
+            }
+            var byte: UInt8 = 1
+            _ = write(pipe.write, &byte, 1)
+        }
+        thread.start()
     }
 
     /// Blocks until a stop signal arrives.
