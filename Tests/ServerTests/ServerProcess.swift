@@ -106,6 +106,13 @@ final class ServerProcess: @unchecked Sendable {
 
     func get(_ path: String, token: String?) async throws -> Answer { try await request("GET", path, token: token) }
 
+    /// Asserts the status of a GET.
+    func expectGet(_ path: String, token: String?, status: Int, _ message: String? = nil,
+                   file: StaticString = #filePath, line: UInt = #line) async throws {
+        let answer = try await get(path, token: token)
+        XCTAssertEqual(answer.status, status, message ?? path, file: file, line: line)
+    }
+
     // MARK: - Logins
 
     /// Logs a patient or aidant in: password, then the one-time code read from DATA/otp.
