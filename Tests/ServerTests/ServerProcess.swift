@@ -106,6 +106,13 @@ final class ServerProcess: @unchecked Sendable {
 
     func get(_ path: String, token: String?) async throws -> Answer { try await request("GET", path, token: token) }
 
+    /// Asserts the status of a request.
+    func expect(_ status: Int, _ method: String, _ path: String, json: JSON? = nil, token: String?, headers: [String: String] = [:],
+                _ message: String? = nil, file: StaticString = #filePath, line: UInt = #line) async throws {
+        let answer = try await request(method, path, json: json, token: token, headers: headers)
+        XCTAssertEqual(answer.status, status, message ?? "\(method) \(path)", file: file, line: line)
+    }
+
     /// Asserts the status of a GET.
     func expectGet(_ path: String, token: String?, status: Int, _ message: String? = nil,
                    file: StaticString = #filePath, line: UInt = #line) async throws {
