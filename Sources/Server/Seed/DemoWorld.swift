@@ -184,29 +184,33 @@ struct DemoWorld {
 
     // MARK: - Measures over a year
 
-    static func observation(id: String, patient: String, loinc: String, display: String, value: Double, unit: String, at: String) -> Resource {
+    /// A vital-sign Observation without its value.
+    static func vitalSign(id: String, patient: String, loinc: String, display: String, at: String) -> Resource {
         var resource = Resource(type: "Observation", id: id)
         resource["status"] = "final"
         resource["category"] = [Concept.codeable(CodeSystem.observationCategory, "vital-signs")]
         resource["code"] = Concept.codeable(CodeSystem.loinc, loinc, display, text: display)
         resource["subject"] = ["reference": .string("Patient/\(patient)")]
         resource["effectiveDateTime"] = .string(at)
-        resource["valueQuantity"] = ["value": .double(value), "unit": .string(unit), "system": .string(CodeSystem.ucum), "code": .string(unit)]
         return resource
     }
 
+    static func quantity(_ value: Double, _ unit: String) -> JSON {
+        ["value": .double(value), "unit": .string(unit), "system": .string(CodeSystem.ucum), "code": .string(unit)]
+    }
+
+    static func observation(id: String, patient: String, loinc: String, display: String, value: Double, unit: String, at: String) -> Resource {
+        var resource = vitalSign(id: id, patient: patient, loinc: loinc, display: display, at: at)
+        resource["valueQuantity"] = quantity(value, unit)
+        return resource
+    }
+
+    /// Blood pressure as one panel with two components (ANS "mesures de santé").
     static func bloodPressure(id: String, patient: String, systolic: Int, diastolic: Int, at: String) -> Resource {
-        var resource = Resource(type: "Observation", id: id)
-        resource["status"] = "final"
-        resource["category"] = [Concept.codeable(CodeSystem.observationCategory, "vital-signs")]
-        resource["code"] = Concept.codeable(CodeSystem.loinc, "85354-9", "Tension artérielle", text: "Tension artérielle")
-        resource["subject"] = ["reference": .string("Patient/\(patient)")]
-        resource["effectiveDateTime"] = .string(at)
+        var resource = vitalSign(id: id, patient: patient, loinc: "85354-9", display: "Tension artérielle", at: at)
         resource["component"] = [
-            ["code": Concept.codeable(CodeSystem.loinc, "8480-6", "Systolique"),
-             "valueQuantity": ["value": .int(systolic), "unit": "mm[Hg]", "system": .string(CodeSystem.ucum), "code": "mm[Hg]"]],
-            ["code": Concept.codeable(CodeSystem.loinc, "8462-4", "Diastolique"),
-             "valueQuantity": ["value": .int(diastolic), "unit": "mm[Hg]", "system": .string(CodeSystem.ucum), "code": "mm[Hg]"]],
+            ["code": Concept.codeable(CodeSystem.loinc, "8480-6", "Systolique"), "valueQuantity": quantity(Double(systolic), "mm[Hg]")],
+            ["code": Concept.codeable(CodeSystem.loinc, "8462-4", "Diastolique"), "valueQuantity": quantity(Double(diastolic), "mm[Hg]")],
         ]
         return resource
     }
