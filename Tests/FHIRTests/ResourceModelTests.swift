@@ -147,3 +147,17 @@ final class FHIRDateTimeTests: XCTestCase {
         }
     }
 }
+
+final class DocumentTypeTableTests: XCTestCase {
+    func testTheShippedTablesParseAndCoverEveryCategory() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Resources/dmp")
+        let table = DocumentTypeTable(documentTypes: try String(contentsOf: folder.appendingPathComponent("document-types.tsv"), encoding: .utf8),
+                                      classCodes: try String(contentsOf: folder.appendingPathComponent("class-codes.tsv"), encoding: .utf8))
+        XCTAssertEqual(table.type(system: CodeSystem.loinc, code: "11502-2")?.category, .laboratory)
+        XCTAssertEqual(table.type(system: nil, code: "EXPPAT_3")?.labelFR, "Directives anticipées")
+        XCTAssertEqual(table.classes["42"]?.fr, "Prescription")
+        let covered = Set(table.types.map(\.category))
+        XCTAssertEqual(covered, Set(DocumentCategory.allCases), "every MES category has at least one type")
+    }
+}
