@@ -26,6 +26,7 @@ let package = Package(
         // Small C shims for what Swift cannot call (macros, variadic functions).
         .target(name: "SystemShim"),
         .target(name: "CursesShim", dependencies: ["CNcursesw"]),
+        .target(name: "MicroHTTPDShim", dependencies: ["CMicroHTTPD"], linkerSettings: [.linkedLibrary("microhttpd")]),
 
         // Shared low level.
         .target(name: "Crypto", dependencies: ["CSodium"]),
@@ -35,9 +36,14 @@ let package = Package(
         .target(name: "Sync"),
         .target(name: "LocalServer"),
 
+        // The wire format (FHIR R4 JSON and the mes API), shared by client and server.
+        .target(name: "FHIR"),
+        // The reference backend: HTTP, storage, accounts, authorization, seeding.
+        .target(name: "Server", dependencies: ["FHIR", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim"]),
+
         // Programs.
         .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim"]),
-        .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n"]),
+        .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
 
         // Tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -46,6 +52,8 @@ let package = Package(
         .testTarget(name: "SyncTests", dependencies: ["Sync"]),
         .testTarget(name: "L10nTests", dependencies: ["L10n"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "TestSupport"]),
+        .testTarget(name: "FHIRTests", dependencies: ["FHIR"]),
+        .testTarget(name: "ServerTests", dependencies: ["FHIR", "Server"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,15 +8,13 @@ let program = Program(
     summaryKey: "server.summary",
     parser: ArgumentParser(
         globalOptions: Program.standardOptions,
-        commands: [],
-        defaultOptions: [
-            OptionSpec("--data", value: "DIR", help: "server.option.data"),
-            OptionSpec("--listen", value: "ADDRESS:PORT", help: "server.option.listen"),
-            OptionSpec("--seed", value: "demo|synthetic:N", help: "server.option.seed"),
-            OptionSpec("--tls-cert", value: "FILE", help: "server.option.tls-cert"),
-            OptionSpec("--tls-key", value: "FILE", help: "server.option.tls-key"),
-        ]))
+        commands: ProCommand.specs,
+        defaultOptions: ServeCommand.options),
+    epilogueKeys: ["server.help.epilogue"])
 
-await program.main { _ in
-    throw CommandFailure(.failure, tr("app.not-ready"))
+await program.main { arguments in
+    if arguments.command.first == "pro" {
+        return try await ProCommand.run(arguments)
+    }
+    return try ServeCommand.run(arguments)
 }

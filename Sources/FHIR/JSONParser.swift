@@ -1,0 +1,241 @@
+/// Why a JSON text was refused, with the byte offset where reading stopped.
+public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Reason: String, Sendable {
+        case unexpectedEnd = "unexpected end of input"
+        case unexpectedCharacter = "unexpected character"
+        case invalidNumber = "invalid number"
+        case invalidString = "invalid string"
+        case invalidUTF8 = "invalid UTF-8"
+        case duplicateKey = "duplicate member name"
+        case tooDeep = "nesting too deep"
+        case trailingData = "data after the JSON value"
+    }
+    public var reason: Reason
+    public var offset: Int
+    public var description: String { "\(reason.rawValue) at byte \(offset)" }
+}
+
+extension JSON {
+    /// The deepest nesting accepted: enough for any FHIR resource, and a bound on recursion.
+    public static let maximumDepth = 64
+
+    /// Parses a complete JSON text (RFC 8259), strictly: no comments, no trailing commas, no
+    /// duplicate member names (FHIR forbids them), valid UTF-8 only.
+    public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
+        var parser = JSONParser(bytes: Array(bytes))
+        self = try parser.parseDocument()
+    }
+
+    public init(parsing text: String) throws(JSONParseError) {
+        try self.init(parsing: Array(text.utf8))
+    }
+}
+
+struct JSONParser {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func parseDocument() throws(JSONParseError) -> JSON {
+        let value = try parseValue(depth: 0)
+        skipWhitespace()
+        if index != bytes.count { throw fail(.trailingData) }
+        return value
+    }
+
+    private func fail(_ reason: JSONParseError.Reason) -> JSONParseError {
+        JSONParseError(reason: reason, offset: index)
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseValue(depth: Int) throws(JSONParseError) -> JSON {
+        guard depth <= JSON.maximumDepth else { throw fail(.tooDeep) }
+        skipWhitespace()
+        guard index < bytes.count else { throw fail(.unexpectedEnd) }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject(depth: depth)
+        case UInt8(ascii: "["): return try parseArray(depth: depth)
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expect("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expect("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expect("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: throw fail(.unexpectedCharacter)
+        }
+    }
+
+    private mutating func expect(_ word: StaticString) throws(JSONParseError) {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw fail(.unexpectedEnd) }
+        let pointer = word.utf8Start
+        for offset in 0..<count where bytes[index + offset] != pointer[offset] {
+            index += offset
+            throw fail(.unexpectedCharacter)
+        }
+        index += count
+    }
+
+    private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSON {
+        index += 1
+        var members: [(key: String, value: JSON)] = []
+        var seen: Set<String> = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(JSONObject()) }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw fail(.unexpectedEnd) }
+            guard bytes[index] == UInt8(ascii: "\"") else { throw fail(.unexpectedCharacter) }
+            let keyStart = index
+            let key = try parseString()
+            if members.count < 12 {
+                if members.contains(where: { $0.key == key }) { index = keyStart; throw fail(.duplicateKey) }
+            } else {
+                if seen.isEmpty { seen = Set(members.map(\.key)) }
+                if !seen.insert(key).inserted { index = keyStart; throw fail(.duplicateKey) }
+            }
+            skipWhitespace()
+            guard index < bytes.count else { throw fail(.unexpectedEnd) }
+            guard bytes[index] == UInt8(ascii: ":") else { throw fail(.unexpectedCharacter) }
+            index += 1
+            let value = try parseValue(depth: depth + 1)
+            members.append((key, value))
+            skipWhitespace()
+            guard index < bytes.count else { throw fail(.unexpectedEnd) }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return .object(JSONObject(members))
+            default: throw fail(.unexpectedCharacter)
+            }
+        }
+    }
+
+    private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSON {
+        index += 1
+        var elements: [JSON] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array([]) }
+        while true {
+            elements.append(try parseValue(depth: depth + 1))
+            skipWhitespace()
+            guard index < bytes.count else { throw fail(.unexpectedEnd) }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return .array(elements)
+            default: throw fail(.unexpectedCharacter)
+            }
+        }
+    }
+
+    private mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
+        let start = index
+        while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
+        let slice = Array(bytes[start..<index])
+        guard slice.count <= 64, JSONNumber.isValid(slice) else { index = start; throw fail(.invalidNumber) }
+        return JSONNumber(unchecked: String(decoding: slice, as: UTF8.self))
+    }
+
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
+             UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): true
+        default: false
+        }
+    }
+
+    private mutating func parseString() throws(JSONParseError) -> String {
+        index += 1
+        let start = index
+        // Fast path: no escapes.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let slice = bytes[start..<index]
+                index += 1
+                return try decodeUTF8(slice, at: start)
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw fail(.invalidString) }
+            index += 1
+        }
+        var output = Array(bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return try decodeUTF8(output[...], at: start)
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard index < bytes.count else { throw fail(.unexpectedEnd) }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): output.append(0x22)
+                case UInt8(ascii: "\\"): output.append(0x5C)
+                case UInt8(ascii: "/"): output.append(0x2F)
+                case UInt8(ascii: "b"): output.append(0x08)
+                case UInt8(ascii: "f"): output.append(0x0C)
+                case UInt8(ascii: "n"): output.append(0x0A)
+                case UInt8(ascii: "r"): output.append(0x0D)
+                case UInt8(ascii: "t"): output.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try parseHex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+                        else { throw fail(.invalidString) }
+                        index += 2
+                        let low = try parseHex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw fail(.invalidString) }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw fail(.invalidString)
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw fail(.invalidString) }
+                    output.append(contentsOf: Array(String(Character(unicode)).utf8))
+                default:
+                    index -= 1
+                    throw fail(.invalidString)
+                }
+            default:
+                if byte < 0x20 { throw fail(.invalidString) }
+                output.append(byte)
+                index += 1
+            }
+        }
+        throw fail(.unexpectedEnd)
+    }
+
+    private mutating func parseHex4() throws(JSONParseError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw fail(.unexpectedEnd) }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 0x30)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 0x61 + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 0x41 + 10)
+            default: throw fail(.invalidString)
+            }
+            value = value << 4 | digit
+            index += 1
+        }
+        return value
+    }
+
+    private func decodeUTF8(_ slice: ArraySlice<UInt8>, at start: Int) throws(JSONParseError) -> String {
+        guard let text = String(validating: slice, as: UTF8.self) else {
+            throw JSONParseError(reason: .invalidUTF8, offset: start)
+        }
+        return text
+    }
+}

@@ -1,0 +1,225 @@
+import CMicroHTTPD
+import Glibc
+import MicroHTTPDShim
+
+/// An HTTP/1.1 server on libmicrohttpd: an internal thread pool polling with epoll, keep-alive,
+/// a per-connection idle timeout, a request body limit (413), optional TLS (GnuTLS inside MHD).
+///
+/// MHD calls back on its own threads; the callbacks are free functions that reach this object
+/// through the context pointer, and each request's state through MHD's per-request pointer.
+public final class HTTPDaemon: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        public var address: ListenAddress
+        public var threads: Int = 4
+        public var maximumBodyBytes: Int = 16 << 20
+        public var idleTimeoutSeconds: Int = 30
+        public var maximumConnections: Int = 512
+        /// PEM text of the TLS key and certificate; nil for plain HTTP.
+        public var tls: (key: String, certificate: String)?
+
+        public init(address: ListenAddress) { self.address = address }
+    }
+
+    public enum StartError: Error, Equatable, Sendable {
+        case tlsUnsupported
+        case cannotListen(String)
+    }
+
+    public let configuration: Configuration
+    let handler: any HTTPHandler
+    // Guarded by the start/stop discipline: set once by start, cleared once by stop.
+    private var daemon: UnsafeMutableRawPointer?
+    private var tlsStrings: [UnsafeMutablePointer<CChar>] = []
+    public private(set) var port: UInt16 = 0
+
+    public init(configuration: Configuration, handler: any HTTPHandler) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    deinit { stop() }
+
+    public var scheme: String { configuration.tls == nil ? "http" : "https" }
+    /// The base URL, valid after `start`.
+    public var url: String { configuration.address.url(scheme: scheme, port: port) }
+
+    /// Binds and starts the thread pool. Returns the bound port (useful with port 0).
+    @discardableResult
+    public func start() throws(StartError) -> UInt16 {
+        var flags = UInt32(MHD_USE_INTERNAL_POLLING_THREAD.rawValue) | UInt32(MHD_USE_EPOLL.rawValue)
+        if configuration.address.isIPv6 { flags |= UInt32(MHD_USE_IPv6.rawValue) }
+        var key: UnsafeMutablePointer<CChar>?
+        var certificate: UnsafeMutablePointer<CChar>?
+        if let tls = configuration.tls {
+            guard MHD_is_feature_supported(.FEATURE_TLS) == .YES else { throw .tlsUnsupported }
+            key = strdup(tls.key)
+            certificate = strdup(tls.certificate)
+            tlsStrings = [key, certificate].compactMap { $0 }
+        }
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let started = configuration.address.withSocketAddress { address in
+            mes_mhd_start(flags, address, UInt32(max(1, configuration.threads)), UInt32(configuration.maximumConnections),
+                          UInt32(configuration.maximumConnections), UInt32(configuration.idleTimeoutSeconds), 64 * 1024,
+                          key, certificate, mhdAccessHandler, context, mhdRequestCompleted, context)
+        }
+        guard let started else {
+            throw .cannotListen(String(cString: strerror(errno)))
+        }
+        daemon = started
+        port = mes_mhd_bound_port(started)
+        return port
+    }
+
+    /// Stops accepting, finishes the requests in progress and joins the threads.
+    public func stop() {
+        guard let daemon else { return }
+        MHD_stop_daemon(OpaquePointer(daemon))
+        self.daemon = nil
+        for string in tlsStrings { free(string) }
+        tlsStrings = []
+    }
+
+    // MARK: - Called on MHD's threads
+
+    fileprivate func access(connection: OpaquePointer, url: String, method: String, uploadData: UnsafePointer<CChar>?,
+                            uploadSize: UnsafeMutablePointer<Int>, context: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> Int32 {
+        guard let existing = context.pointee else {
+            let state = RequestState(method: method, path: url)
+            MHD_get_connection_values(connection, .HEADER_KIND, mhdCollectHeader, Unmanaged.passUnretained(state).toOpaque())
+            context.pointee = Unmanaged.passRetained(state).toOpaque()
+            if let length = state.headers["content-length"].flatMap(Int.init), length > configuration.maximumBodyBytes {
+                return send(Self.tooLarge(configuration.maximumBodyBytes), on: connection)
+            }
+            return 1
+        }
+        let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
+        if uploadSize.pointee > 0 {
+            if !state.tooLarge, let uploadData {
+                if state.body.count + uploadSize.pointee > configuration.maximumBodyBytes {
+                    state.tooLarge = true
+                    state.body = []
+                } else {
+                    uploadData.withMemoryRebound(to: UInt8.self, capacity: uploadSize.pointee) { bytes in
+                        state.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: uploadSize.pointee))
+                    }
+                }
+            }
+            uploadSize.pointee = 0
+            return 1
+        }
+        if state.tooLarge { return send(Self.tooLarge(configuration.maximumBodyBytes), on: connection) }
+        MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, mhdCollectQuery, Unmanaged.passUnretained(state).toOpaque())
+        let request = HTTPRequest(method: state.method, path: state.path, query: state.query, headers: state.headers, body: state.body)
+        state.body = []
+        return send(handler.handle(request), on: connection)
+    }
+
+    static func tooLarge(_ limit: Int) -> HTTPResponse {
+        var response = HTTPResponse(status: 413)
+        response.body = Array(#"{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"too-long","diagnostics":"request body larger than \#(limit) bytes"}]}"#.utf8)
+        response.headers = [("Content-Type", "application/fhir+json; charset=utf-8"), ("Connection", "close")]
+        return response
+    }
+
+    private func send(_ response: HTTPResponse, on connection: OpaquePointer) -> Int32 {
+        let mhdResponse: OpaquePointer?
+        switch response.delivery {
+        case .dropConnection:
+            return 0
+        case .normal:
+            mhdResponse = response.body.withUnsafeBytes { bytes in
+                MHD_create_response_from_buffer(bytes.count, UnsafeMutableRawPointer(mutating: bytes.baseAddress), .RESPMEM_MUST_COPY)
+            }
+        case .truncate(let cut):
+            let source = TruncatedBody(bytes: response.body, cut: cut)
+            mhdResponse = MHD_create_response_from_callback(
+                UInt64(response.body.count), 4096, mhdTruncatedReader, Unmanaged.passRetained(source).toOpaque(), mhdReleaseTruncated)
+        }
+        guard let mhdResponse else { return 0 }
+        defer { MHD_destroy_response(mhdResponse) }
+        for header in response.headers {
+            _ = MHD_add_response_header(mhdResponse, header.name, header.value)
+        }
+        return MHD_queue_response(connection, UInt32(response.status), mhdResponse) == .YES ? 1 : 0
+    }
+}
+
+/// What MHD's per-request pointer holds between the calls of one request.
+final class RequestState {
+    let method: String
+    let path: String
+    var headers: [String: String] = [:]
+    var query: [(name: String, value: String)] = []
+    var body: [UInt8] = []
+    var tooLarge = false
+
+    init(method: String, path: String) {
+        self.method = method
+        self.path = path
+    }
+}
+
+/// A body sent only in part (fault injection: a connection cut in the middle of a response).
+final class TruncatedBody {
+    let bytes: [UInt8]
+    let cut: Int
+    init(bytes: [UInt8], cut: Int) {
+        self.bytes = bytes
+        self.cut = max(0, min(cut, bytes.count))
+    }
+}
+
+private func mhdAccessHandler(
+    _ cls: UnsafeMutableRawPointer?, _ connection: UnsafeMutableRawPointer?, _ url: UnsafePointer<CChar>?,
+    _ method: UnsafePointer<CChar>?, _ version: UnsafePointer<CChar>?, _ uploadData: UnsafePointer<CChar>?,
+    _ uploadSize: UnsafeMutablePointer<Int>?, _ context: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+) -> Int32 {
+    guard let cls, let connection, let url, let method, let uploadSize, let context else { return 0 }
+    let daemon = Unmanaged<HTTPDaemon>.fromOpaque(cls).takeUnretainedValue()
+    return daemon.access(connection: OpaquePointer(connection), url: String(cString: url), method: String(cString: method),
+                         uploadData: uploadData, uploadSize: uploadSize, context: context)
+}
+
+private func mhdRequestCompleted(
+    _ cls: UnsafeMutableRawPointer?, _ connection: UnsafeMutableRawPointer?,
+    _ context: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ termination: Int32
+) {
+    guard let context, let state = context.pointee else { return }
+    Unmanaged<RequestState>.fromOpaque(state).release()
+    context.pointee = nil
+}
+
+private func mhdCollectHeader(
+    _ cls: UnsafeMutableRawPointer?, _ kind: MHD_ValueKind, _ key: UnsafePointer<CChar>?, _ value: UnsafePointer<CChar>?
+) -> MHD_Result {
+    guard let cls, let key else { return .YES }
+    let state = Unmanaged<RequestState>.fromOpaque(cls).takeUnretainedValue()
+    state.headers[String(cString: key).lowercased()] = value.map { String(cString: $0) } ?? ""
+    return .YES
+}
+
+private func mhdCollectQuery(
+    _ cls: UnsafeMutableRawPointer?, _ kind: MHD_ValueKind, _ key: UnsafePointer<CChar>?, _ value: UnsafePointer<CChar>?
+) -> MHD_Result {
+    guard let cls, let key else { return .YES }
+    let state = Unmanaged<RequestState>.fromOpaque(cls).takeUnretainedValue()
+    state.query.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
+    return .YES
+}
+
+private func mhdTruncatedReader(_ cls: UnsafeMutableRawPointer?, _ position: UInt64, _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int) -> Int {
+    guard let cls, let buffer else { return -2 }
+    let body = Unmanaged<TruncatedBody>.fromOpaque(cls).takeUnretainedValue()
+    let start = Int(position)
+    guard start < body.cut else { return -2 }  // MHD_CONTENT_READER_END_WITH_ERROR: close the connection
+    let count = min(capacity, body.cut - start)
+    body.bytes.withUnsafeBytes { bytes in
+        UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + start, byteCount: count)
+    }
+    return count
+}
+
+private func mhdReleaseTruncated(_ cls: UnsafeMutableRawPointer?) {
+    guard let cls else { return }
+    Unmanaged<TruncatedBody>.fromOpaque(cls).release()
+}

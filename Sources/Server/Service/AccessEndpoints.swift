@@ -1,0 +1,306 @@
+import Crypto
+import FHIR
+import Foundation
+import L10n
+import SQLite
+
+/// Temporary access codes, emergency access, blocking, delegations and the holder's
+/// oppositions. Each is recorded as a `Consent` in the holder's space (so it syncs), and
+/// enforced from the server's own tables.
+struct AccessEndpoints {
+    let router: Router
+    var now: Date { router.context.clock.now }
+
+    static let failureWindow: TimeInterval = 15 * 60
+    static let lockoutDuration: TimeInterval = 15 * 60
+    static let maximumFailures = 5
+
+    /// Only the holder's side manages access to a space.
+    private func holderAccess(_ db: Database, caller: Caller, patient: String) throws -> Access {
+        let access = try Authorization.access(db, caller: caller, patient: patient, now: now)
+        guard access.isHolderSide else { throw APIError.forbidden("only the holder manages access to this space", detail: "holder-only") }
+        return access
+    }
+
+    private func rubriques(_ body: JSON) throws -> [Rubrique] {
+        guard let list = body["rubriques"]?.arrayValue, !list.isEmpty else {
+            throw APIError.badRequest("rubriques must list at least one of \(Rubrique.allCases.map(\.rawValue).joined(separator: ", "))", detail: "invalid-parameter")
+        }
+        return try list.map { item in
+            guard let rubrique = item.stringValue.flatMap(Rubrique.init(rawValue:)) else {
+                throw APIError.badRequest("unknown rubrique \(item.text)", detail: "invalid-parameter")
+            }
+            return rubrique
+        }
+    }
+
+    private func consent(id: String, patient: String, kind: String, status: String, now: Date, actor: JSON? = nil,
+                         rubriques: [Rubrique] = [], period: (Date, Date?)? = nil, deny: Bool = false, note: String? = nil) -> Resource {
+        var resource = Resource(type: "Consent", id: id)
+        resource["status"] = .string(status)
+        resource["scope"] = Concept.codeable(CodeSystem.consentScope, "patient-privacy")
+        resource["category"] = [Concept.codeable(CodeSystem.mesConsentKind, kind)]
+        resource["patient"] = ["reference": .string("Patient/\(patient)")]
+        resource["dateTime"] = .string(FHIRDateTime.instant(now))
+        var provision: JSONObject = JSONObject()
+        provision["type"] = deny ? "deny" : "permit"
+        if let period {
+            provision["period"] = .compact(["start": .string(FHIRDateTime.instant(period.0)), "end": .optional(period.1.map(FHIRDateTime.instant))])
+        }
+        if let actor { provision["actor"] = [["role": Concept.codeable("http://terminology.hl7.org/CodeSystem/v3-ParticipationType", "PRCP"), "reference": actor]] }
+        if !rubriques.isEmpty { provision["code"] = .array(rubriques.map { ["coding": [$0.coding]] }) }
+        resource["provision"] = .object(provision)
+        if let note { resource["extension"] = [["url": "urn:mes:extension:consent-note", "valueString": .string(note)]] }
+        return resource
+    }
+
+    private func saveConsent(_ db: Database, _ resource: Resource, patient: String, now: Date) throws {
+        var resource = resource
+        try ResourceRepository.save(db, &resource, index: ResourceIndex(resource: resource, patient: patient), now: now)
+    }
+
+    // MARK: - Access codes
+
+    /// `POST /Patient/{id}/$access-code` {durationMinutes, rubriques, redeemWithinMinutes?}
+    func createCode(_ request: HTTPRequest, patient: String, caller: Caller) throws -> HTTPResponse {
+        let body = try router.jsonBody(request)
+        guard let minutes = body["durationMinutes"]?.intValue, (1...(60 * 24 * 90)).contains(minutes) else {
+            throw APIError.badRequest("durationMinutes must be 1…129600", detail: "invalid-parameter")
+        }
+        let redeemWithin = body["redeemWithinMinutes"]?.intValue ?? 60
+        guard (1...(60 * 24 * 7)).contains(redeemWithin) else { throw APIError.badRequest("redeemWithinMinutes must be 1…10080", detail: "invalid-parameter") }
+        let chosen = try rubriques(body)
+        let now = self.now
+        let redeemBy = now.addingTimeInterval(Double(redeemWithin * 60))
+        let consentID = Audit.newID()
+        let code = try router.store.write { db -> String in
+            _ = try holderAccess(db, caller: caller, patient: patient)
+            var code = ""
+            repeat {
+                code = String(format: "%08u", Random.uniform(below: 100_000_000))
+            } while try db.queryFirst("SELECT 1 FROM access_grants WHERE code_hash = ? AND state = 'pending'", [Accounts.digest(code)], map: { _ in true }) != nil
+            try db.run("""
+                INSERT INTO access_grants (consent_id, patient_id, kind, code_hash, rubriques, duration, redeem_by, state)
+                VALUES (?, ?, 'code', ?, ?, ?, ?, 'pending')
+                """, [consentID, patient, Accounts.digest(code), Authorization.rubriqueColumn(chosen), Double(minutes * 60), redeemBy.timeIntervalSince1970])
+            try saveConsent(db, consent(id: consentID, patient: patient, kind: "access-code", status: "proposed", now: now, rubriques: chosen,
+                                        period: (now, redeemBy)), patient: patient, now: now)
+            return code
+        }
+        return .fhir(201, ["code": .string(code), "consent": .string(consentID), "redeemBy": .string(FHIRDateTime.instant(redeemBy)),
+                           "durationMinutes": .int(minutes), "rubriques": .array(chosen.map { .string($0.rawValue) })])
+    }
+
+    /// `POST /$redeem-access-code` {code}: a professional opens a session. Wrong codes are
+    /// counted per professional; 5 within 15 minutes lock them out for 15 minutes (429).
+    func redeem(_ request: HTTPRequest, caller: Caller) throws -> HTTPResponse {
+        guard caller.kind == .professional, let practitioner = caller.practitionerID else {
+            throw APIError.forbidden("only professionals redeem access codes", detail: "professional-only")
+        }
+        let body = try router.jsonBody(request)
+        let code = body["code"]?.stringValue ?? ""
+        let now = self.now
+        let seconds = now.timeIntervalSince1970
+        let outcome = try router.store.write { db -> Result<JSON, APIError> in
+            if let until = try db.queryFirst("SELECT until FROM lockouts WHERE account_id = ? AND until > ?", [caller.accountID, seconds], map: { $0.double(0) }) {
+                return .failure(.tooManyRequests("too many wrong codes; try again later", retryAfter: Int((until - seconds).rounded(.up)), detail: "locked-out"))
+            }
+            let grant = code.count == 8 && code.allSatisfy(\.isASCII) && code.allSatisfy(\.isNumber)
+                ? try db.queryFirst("SELECT consent_id, patient_id, rubriques, duration, redeem_by FROM access_grants WHERE code_hash = ? AND state = 'pending'",
+                                    [Accounts.digest(code)], map: { ($0.string(0), $0.string(1), $0.string(2), $0.double(3), $0.double(4)) })
+                : nil
+            guard let (consentID, patient, rubriques, duration, redeemBy) = grant, redeemBy > seconds else {
+                try db.run("INSERT INTO failed_codes (account_id, at) VALUES (?, ?)", [caller.accountID, seconds])
+                try db.run("DELETE FROM failed_codes WHERE at < ?", [seconds - Self.failureWindow])
+                let failures = try db.scalar("SELECT count(*) FROM failed_codes WHERE account_id = ? AND at > ?", [caller.accountID, seconds - Self.failureWindow])
+                if case .integer(let count) = failures, count >= Self.maximumFailures {
+                    try db.run("INSERT OR REPLACE INTO lockouts (account_id, until) VALUES (?, ?)", [caller.accountID, seconds + Self.lockoutDuration])
+                    try db.run("DELETE FROM failed_codes WHERE account_id = ?", [caller.accountID])
+                    return .failure(.tooManyRequests("too many wrong codes; locked out for 15 minutes", retryAfter: Int(Self.lockoutDuration), detail: "locked-out"))
+                }
+                return .failure(.forbidden("unknown, used or expired access code", detail: "invalid-code"))
+            }
+            if try Authorization.isBlocked(db, patient: patient, practitioner: practitioner) {
+                return .failure(.forbidden("the holder has blocked this professional", detail: "blocked"))
+            }
+            let ends = now.addingTimeInterval(duration)
+            try db.run("UPDATE access_grants SET state = 'active', practitioner_id = ?, session_ends = ? WHERE consent_id = ?",
+                       [practitioner, ends.timeIntervalSince1970, consentID])
+            let chosen = Authorization.parseRubriques(rubriques)
+            let actor: JSON = ["reference": .string("Practitioner/\(practitioner)"), "display": .string(caller.displayName)]
+            try saveConsent(db, consent(id: consentID, patient: patient, kind: "access-code", status: "active", now: now, actor: actor,
+                                        rubriques: chosen, period: (now, ends)), patient: patient, now: now)
+            let access = Access(patient: patient, role: .professional, caller: caller, rubriques: Set(chosen))
+            try Audit.record(db, access: access, action: .execute, interaction: "redeem-access-code", entities: ["Consent/\(consentID)"], now: now)
+            try Audit.notify(db, patient: patient, code: "access.session", text: tr("server.notification.session", ["actor": caller.displayName]), now: now)
+            return .success(["patient": .string(patient), "consent": .string(consentID), "expiresAt": .string(FHIRDateTime.instant(ends)),
+                             "rubriques": .array(chosen.map { .string($0.rawValue) })])
+        }
+        return .fhir(200, try outcome.get())
+    }
+
+    // MARK: - Emergency access
+
+    /// `POST /Patient/{id}/$emergency-access` {kind: bris-de-glace|samu, reason}
+    func emergency(_ request: HTTPRequest, patient: String, caller: Caller) throws -> HTTPResponse {
+        guard caller.kind == .professional, let practitioner = caller.practitionerID else {
+            throw APIError.forbidden("only professionals open emergency access", detail: "professional-only")
+        }
+        let body = try router.jsonBody(request)
+        guard let kind = body["kind"]?.stringValue, ["bris-de-glace", "samu"].contains(kind) else {
+            throw APIError.badRequest("kind must be bris-de-glace or samu", detail: "invalid-parameter")
+        }
+        guard let reason = body["reason"]?.stringValue, !reason.trimmingCharacters(in: .whitespaces).isEmpty, reason.count <= 500 else {
+            throw APIError.badRequest("a reason is required", detail: "invalid-parameter")
+        }
+        let now = self.now
+        let lifetime = router.settings.emergencyLifetime
+        let result = try router.store.write { db -> JSON in
+            guard let space = try ResourceRepository.fetch(db, type: "Patient", id: patient), !space.deleted else { throw APIError.notFound("no such patient space") }
+            if try Authorization.isBlocked(db, patient: patient, practitioner: practitioner) {
+                throw APIError.forbidden("the holder has blocked this professional", detail: "blocked")
+            }
+            let column = kind == "samu" ? "oppose_samu" : "oppose_emergency"
+            if try db.queryFirst("SELECT \(column) FROM access_policies WHERE patient_id = ?", [patient], map: { $0.bool(0) }) == true {
+                throw APIError.forbidden("the holder opposed this kind of access in advance", detail: "opposed")
+            }
+            let consentID = Audit.newID()
+            let ends = now.addingTimeInterval(lifetime)
+            let all = Rubrique.allCases
+            try db.run("""
+                INSERT INTO access_grants (consent_id, patient_id, kind, rubriques, duration, practitioner_id, session_ends, state)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'active')
+                """, [consentID, patient, kind, Authorization.rubriqueColumn(all), lifetime, practitioner, ends.timeIntervalSince1970])
+            let actor: JSON = ["reference": .string("Practitioner/\(practitioner)"), "display": .string(caller.displayName)]
+            try saveConsent(db, consent(id: consentID, patient: patient, kind: kind, status: "active", now: now, actor: actor,
+                                        rubriques: all, period: (now, ends), note: reason), patient: patient, now: now)
+            let access = Access(patient: patient, role: .professional, caller: caller, rubriques: Set(all), emergencyKind: kind)
+            try Audit.record(db, access: access, action: .execute, interaction: "emergency-access", entities: ["Consent/\(consentID)"],
+                             now: now, purpose: kind, detail: reason)
+            let gp = try space.resource()["generalPractitioner"]?.elements.compactMap { $0["reference"]?.stringValue } ?? []
+            let text = kind == "samu"
+                ? tr("server.notification.samu", ["actor": caller.displayName, "reason": reason])
+                : tr("server.notification.emergency", ["actor": caller.displayName, "reason": reason])
+            try Audit.notify(db, patient: patient, code: "access.\(kind)", text: text, now: now, alsoTo: gp)
+            return ["patient": .string(patient), "consent": .string(consentID), "expiresAt": .string(FHIRDateTime.instant(ends)),
+                    "rubriques": .array(all.map { .string($0.rawValue) })]
+        }
+        return .fhir(200, result)
+    }
+
+    /// `GET|PUT /Patient/{id}/$access-policy` {opposeEmergency, opposeSamu}
+    func policy(_ request: HTTPRequest, patient: String, caller: Caller) throws -> HTTPResponse {
+        let body: JSON? = request.method == "PUT" ? try router.jsonBody(request) : nil
+        if let body {
+            for key in ["opposeEmergency", "opposeSamu"] where body[key] != nil && body[key]?.boolValue == nil {
+                throw APIError.badRequest("\(key) must be true or false", detail: "invalid-parameter")
+            }
+        }
+        let now = self.now
+        let result = try router.store.write { db -> JSON in
+            _ = try holderAccess(db, caller: caller, patient: patient)
+            var (emergency, samu) = try db.queryFirst("SELECT oppose_emergency, oppose_samu FROM access_policies WHERE patient_id = ?", [patient],
+                                                      map: { ($0.bool(0), $0.bool(1)) }) ?? (false, false)
+            if let body {
+                emergency = body["opposeEmergency"]?.boolValue ?? emergency
+                samu = body["opposeSamu"]?.boolValue ?? samu
+                try db.run("INSERT OR REPLACE INTO access_policies (patient_id, oppose_emergency, oppose_samu) VALUES (?, ?, ?)", [patient, emergency, samu])
+                for (kind, opposed) in [("opposition-bris-de-glace", emergency), ("opposition-samu", samu)] {
+                    try saveConsent(db, consent(id: "\(kind)-\(patient)", patient: patient, kind: kind, status: opposed ? "active" : "inactive",
+                                                now: now, deny: true), patient: patient, now: now)
+                }
+            }
+            return ["opposeEmergency": .bool(emergency), "opposeSamu": .bool(samu)]
+        }
+        return .fhir(200, result)
+    }
+
+    // MARK: - Blocking and delegation
+
+    /// `POST /Patient/{id}/$block` {practitioner: "Practitioner/…"}
+    func block(_ request: HTTPRequest, patient: String, caller: Caller) throws -> HTTPResponse {
+        let body = try router.jsonBody(request)
+        guard let reference = body["practitioner"]?.stringValue.flatMap(ResourceReference.init), reference.type == "Practitioner" else {
+            throw APIError.badRequest("practitioner must be a Practitioner reference", detail: "invalid-parameter")
+        }
+        let now = self.now
+        let consentID = Audit.newID()
+        try router.store.write { db in
+            _ = try holderAccess(db, caller: caller, patient: patient)
+            guard let practitioner = try ResourceRepository.fetch(db, type: "Practitioner", id: reference.id), !practitioner.deleted else {
+                throw APIError.notFound("no such practitioner")
+            }
+            try db.run("INSERT INTO blocks (consent_id, patient_id, practitioner_id, active) VALUES (?, ?, ?, 1)", [consentID, patient, reference.id])
+            try db.run("UPDATE access_grants SET state = 'ended' WHERE patient_id = ? AND practitioner_id = ? AND state = 'active'", [patient, reference.id])
+            try saveConsent(db, consent(id: consentID, patient: patient, kind: "block", status: "active", now: now,
+                                        actor: ["reference": .string(reference.description)], period: (now, nil), deny: true), patient: patient, now: now)
+        }
+        return .fhir(201, ["consent": .string(consentID)])
+    }
+
+    /// `POST /Patient/{id}/$delegate` {identifier, rubriques, until}: an aidant's delegation.
+    func delegate(_ request: HTTPRequest, patient: String, caller: Caller) throws -> HTTPResponse {
+        let body = try router.jsonBody(request)
+        guard let login = body["identifier"]?.stringValue else { throw APIError.badRequest("identifier of the aidant is required", detail: "invalid-parameter") }
+        guard let untilText = body["until"]?.stringValue, let until = FHIRDateTime.range(of: untilText)?.end else {
+            throw APIError.badRequest("until must be a FHIR date", detail: "invalid-parameter")
+        }
+        let chosen = try rubriques(body)
+        let now = self.now
+        let consentID = Audit.newID()
+        try router.store.write { db in
+            _ = try holderAccess(db, caller: caller, patient: patient)
+            guard let (aidant, _) = try Accounts.find(db, login: login), aidant.kind == .patient else { throw APIError.notFound("no such account") }
+            try Delegations.create(db, consentID: consentID, aidant: aidant, patient: patient, rubriques: chosen, until: until, now: now)
+        }
+        return .fhir(201, ["consent": .string(consentID)])
+    }
+
+    // MARK: - Revocation
+
+    /// `POST /Consent/{id}/$revoke`: ends an access code or session, a delegation, or a block, at once.
+    func revoke(_ request: HTTPRequest, consent consentID: String, caller: Caller) throws -> HTTPResponse {
+        let now = self.now
+        try router.store.write { db in
+            guard let stored = try ResourceRepository.fetch(db, type: "Consent", id: consentID), !stored.deleted else {
+                throw APIError.notFound("no such consent")
+            }
+            _ = try holderAccess(db, caller: caller, patient: stored.patient)
+            try db.run("UPDATE access_grants SET state = 'ended' WHERE consent_id = ? AND state IN ('pending', 'active')", [consentID])
+            try db.run("UPDATE delegations SET revoked = 1 WHERE consent_id = ?", [consentID])
+            try db.run("UPDATE blocks SET active = 0 WHERE consent_id = ?", [consentID])
+            var resource = try stored.resource()
+            resource["status"] = "inactive"
+            if var provision = resource["provision"], var period = provision["period"] {
+                period["end"] = .string(FHIRDateTime.instant(now))
+                provision["period"] = period
+                resource["provision"] = provision
+            }
+            try ResourceRepository.save(db, &resource, index: ResourceIndex(resource: resource, patient: stored.patient), now: now)
+        }
+        return .fhir(200, ["consent": .string(consentID), "status": "inactive"])
+    }
+}
+
+/// Delegations to aidants (also used by seeding).
+enum Delegations {
+    static func create(_ db: Database, consentID: String, aidant: Caller, patient: String, rubriques: [Rubrique], until: Date, now: Date) throws {
+        try db.run("INSERT OR REPLACE INTO delegations (consent_id, account_id, patient_id, rubriques, ends, revoked) VALUES (?, ?, ?, ?, ?, 0)",
+                   [consentID, aidant.accountID, patient, Authorization.rubriqueColumn(rubriques), until.timeIntervalSince1970])
+        var resource = Resource(type: "Consent", id: consentID)
+        resource["status"] = "active"
+        resource["scope"] = Concept.codeable(CodeSystem.consentScope, "patient-privacy")
+        resource["category"] = [Concept.codeable(CodeSystem.mesConsentKind, "delegation")]
+        resource["patient"] = ["reference": .string("Patient/\(patient)")]
+        resource["dateTime"] = .string(FHIRDateTime.instant(now))
+        resource["provision"] = [
+            "type": "permit",
+            "period": ["start": .string(FHIRDateTime.instant(now)), "end": .string(FHIRDateTime.instant(until))],
+            "actor": [["role": Concept.codeable(CodeSystem.contactRole, "CAREGIVER"),
+                       "reference": ["identifier": ["system": .string(CodeSystem.mesAccount), "value": .string(aidant.login)],
+                                     "display": .string(aidant.displayName)]]],
+            "code": .array(rubriques.map { ["coding": [$0.coding]] }),
+        ]
+        try ResourceRepository.save(db, &resource, index: ResourceIndex(resource: resource, patient: patient), now: now)
+    }
+}

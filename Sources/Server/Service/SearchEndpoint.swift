@@ -1,0 +1,184 @@
+import FHIR
+import Foundation
+import SQLite
+
+/// `GET /{type}?…`: search within one patient's space, with paging links.
+///
+/// Parameters: `patient` (or `subject`; defaults to the caller's own space), `category`, `type`,
+/// `code`, `status`, `identifier`, `security-label`, `thread` (tokens: `code` or `system|code`,
+/// comma for OR), `date` and `_lastUpdated` (with prefixes eq, lt, le, gt, ge; repeat for a range),
+/// `_text`/`_content`/`title` (words in titles and descriptions), `_id`, `_count`, `_offset`,
+/// `_sort` (`date`, `-date`, `_lastUpdated`, `-_lastUpdated`), `_summary=count`.
+struct SearchEndpoint {
+    let router: Router
+
+    static let tokenParameters: Set<String> = ["category", "type", "code", "status", "identifier", "security-label", "thread"]
+    static let allowed: Set<String> = tokenParameters.union(["patient", "subject", "date", "_lastUpdated", "_text", "_content", "title",
+                                                             "_id", "_count", "_offset", "_sort", "_summary", "_format", "name"])
+
+    func handle(type: String, request: HTTPRequest, caller: Caller) throws -> HTTPResponse {
+        for (name, _) in request.query where !Self.allowed.contains(name) {
+            throw APIError.badRequest("unknown search parameter \(name)", detail: "unknown-parameter")
+        }
+        let settings = router.settings
+        let count = try intParameter(request, "_count", default: settings.defaultPageSize, range: 0...settings.maximumPageSize)
+        let offset = try intParameter(request, "_offset", default: 0, range: 0...10_000_000)
+        var conditions = ["type = ?", "deleted = 0"]
+        var arguments: [any SQLBindable] = [type]
+        let now = router.context.clock.now
+
+        let patient: String?
+        if type == "Practitioner" {
+            patient = nil
+        } else {
+            guard let found = try patientParameter(request, caller: caller) else {
+                throw APIError.badRequest("the patient parameter is required", detail: "missing-patient")
+            }
+            conditions.append("patient = ?")
+            arguments.append(found)
+            patient = found
+        }
+        for name in Self.tokenParameters {
+            for value in request.queryValues(name) {
+                let alternatives = value.split(separator: ",").map { String($0).replacingOccurrences(of: " ", with: "_") }
+                guard !alternatives.isEmpty else { throw APIError.badRequest("empty \(name) parameter", detail: "invalid-parameter") }
+                if name == "status" {
+                    conditions.append("status IN (\(alternatives.map { _ in "?" }.joined(separator: ",")))")
+                    arguments.append(contentsOf: alternatives)
+                    continue
+                }
+                conditions.append("(" + alternatives.map { _ in "instr(tokens, ?) > 0" }.joined(separator: " OR ") + ")")
+                arguments.append(contentsOf: alternatives.map { " \(name)=\($0) " })
+            }
+        }
+        for value in request.queryValues("date") { try addDateCondition(value, column: "date", &conditions, &arguments) }
+        for value in request.queryValues("_lastUpdated") { try addDateCondition(value, column: "updated", &conditions, &arguments) }
+        for name in ["_text", "_content", "title", "name"] {
+            for value in request.queryValues(name) {
+                for word in ResourceIndex.fold(value).split(separator: " ") {
+                    conditions.append("search_text LIKE ? ESCAPE '\\'")
+                    arguments.append("%" + Self.escapeLike(String(word)) + "%")
+                }
+            }
+        }
+        if let ids = request.queryValue("_id") {
+            let list = ids.split(separator: ",").map(String.init)
+            conditions.append("id IN (\(list.map { _ in "?" }.joined(separator: ",")))")
+            arguments.append(contentsOf: list)
+        }
+        let order: String
+        switch request.queryValue("_sort") ?? "-date" {
+        case "date": order = "date IS NULL, date ASC, id"
+        case "-date": order = "date IS NULL, date DESC, id"
+        case "_lastUpdated": order = "seq ASC"
+        case "-_lastUpdated": order = "seq DESC"
+        default: throw APIError.badRequest("_sort supports date, -date, _lastUpdated, -_lastUpdated", detail: "invalid-parameter")
+        }
+
+        let (total, rows, access) = try router.store.read { db -> (Int, [StoredResource], Access?) in
+            var access: Access?
+            if let patient {
+                let granted = try Authorization.access(db, caller: caller, patient: patient, now: now)
+                guard granted.canRead(type: type) else { throw APIError.forbidden("this access does not cover \(type)", detail: "rubrique") }
+                conditions.append(granted.visibilitySQL)
+                access = granted
+            }
+            let whereClause = conditions.joined(separator: " AND ")
+            var total = 0
+            if case .integer(let value) = try db.scalar("SELECT count(*) FROM resources WHERE \(whereClause)", arguments) { total = Int(value) }
+            if request.queryValue("_summary") == "count" || count == 0 { return (total, [], access) }
+            let rows = try db.query("SELECT \(ResourceRepository.columns) FROM resources WHERE \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?",
+                                    arguments + [count, offset], map: ResourceRepository.row)
+            return (total, rows, access)
+        }
+        if let access, access.isAudited {
+            try router.store.write { db in
+                try Audit.trace(db, access: access, action: .read, interaction: "search-type", entities: rows.map(\.reference), now: now)
+            }
+        }
+        return .fhir(200, Self.bundle(total: total, rows: rows, links: links(request, type: type, total: total, count: count, offset: offset),
+                                      baseURL: router.baseURL(request)))
+    }
+
+    private func patientParameter(_ request: HTTPRequest, caller: Caller) throws -> String? {
+        if let value = request.queryValue("patient") ?? request.queryValue("subject") {
+            let id = value.hasPrefix("Patient/") ? String(value.dropFirst(8)) : value
+            guard Resource.isValidID(id) else { throw APIError.badRequest("invalid patient parameter", detail: "invalid-parameter") }
+            return id
+        }
+        return caller.patientID
+    }
+
+    private func intParameter(_ request: HTTPRequest, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.queryValue(name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIError.badRequest("\(name) must be an integer in \(range.lowerBound)…\(range.upperBound)", detail: "invalid-parameter")
+        }
+        return number
+    }
+
+    private func addDateCondition(_ value: String, column: String, _ conditions: inout [String], _ arguments: inout [any SQLBindable]) throws {
+        var prefix = "eq"
+        var text = value
+        if let first = value.first, first.isLetter {
+            prefix = String(value.prefix(2))
+            text = String(value.dropFirst(2))
+        }
+        guard let range = FHIRDateTime.range(of: text) else { throw APIError.badRequest("invalid date \(value)", detail: "invalid-parameter") }
+        let start = FHIRDateTime.instant(range.start), end = FHIRDateTime.instant(range.end)
+        switch prefix {
+        case "eq": conditions.append("(\(column) >= ? AND \(column) < ?)"); arguments.append(contentsOf: [start, end])
+        case "lt": conditions.append("\(column) < ?"); arguments.append(start)
+        case "le": conditions.append("\(column) < ?"); arguments.append(end)
+        case "gt": conditions.append("\(column) >= ?"); arguments.append(end)
+        case "ge": conditions.append("\(column) >= ?"); arguments.append(start)
+        default: throw APIError.badRequest("date prefixes are eq, lt, le, gt, ge", detail: "invalid-parameter")
+        }
+    }
+
+    private func links(_ request: HTTPRequest, type: String, total: Int, count: Int, offset: Int) -> [(String, String)] {
+        let base = router.baseURL(request) + "/" + type
+        let kept = request.query.filter { $0.name != "_offset" }
+        func url(_ newOffset: Int) -> String {
+            let items = kept + [("_offset", String(newOffset))]
+            return base + "?" + items.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        }
+        var links = [("self", url(offset))]
+        if count > 0, offset + count < total { links.append(("next", url(offset + count))) }
+        if offset > 0 { links.append(("previous", url(max(0, offset - max(count, 1))))) }
+        return links
+    }
+
+    /// A searchset Bundle, written from the stored JSON without parsing it again.
+    static func bundle(total: Int, rows: [StoredResource], links: [(String, String)], baseURL: String) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(rows.reduce(256) { $0 + $1.json.count + 96 })
+        output.append(contentsOf: Array(#"{"resourceType":"Bundle","type":"searchset","total":\#(total)"#.utf8))
+        output.append(contentsOf: Array(#","link":["#.utf8))
+        for (offset, link) in links.enumerated() {
+            if offset > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: JSON.object(JSONObject([("relation", .string(link.0)), ("url", .string(link.1))])).serialized())
+        }
+        output.append(contentsOf: Array(#"],"entry":["#.utf8))
+        for (offset, row) in rows.enumerated() {
+            if offset > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: Array(#"{"fullUrl":"#.utf8))
+            output.append(contentsOf: JSON.string("\(baseURL)/\(row.type)/\(row.id)").serialized())
+            output.append(contentsOf: Array(#","resource":"#.utf8))
+            output.append(contentsOf: row.json)
+            output.append(contentsOf: Array(#","search":{"mode":"match"}}"#.utf8))
+        }
+        output.append(contentsOf: Array("]}".utf8))
+        return output
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~|/:")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import SQLite
+
+/// The server's SQLite database in DATA: one writer connection behind a lock (every change is
+/// one IMMEDIATE transaction, so changes commit in the order of their sequence numbers) and a
+/// pool of reader connections in WAL mode, so reads run in parallel with the writer.
+///
+/// `@unchecked Sendable`: each connection is used by one thread at a time — the writer under
+/// `writeLock`, a reader between its check-out and check-in.
+public final class Store: @unchecked Sendable {
+    public let path: String
+    private let writer: Database
+    private let writeLock = NSLock()
+    private var idleReaders: [Database] = []
+    private let readersLock = NSLock()
+
+    public init(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        path = directory.appendingPathComponent("server.sqlite").path
+        writer = try Database(path: path)
+        writer.setBusyTimeout(milliseconds: 10_000)
+        try writer.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")
+        try writer.migrate(Schema.migrations)
+    }
+
+    /// Runs `body` in one write transaction (serialised with every other write).
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        return try writer.transaction(.immediate) { try body(writer) }
+    }
+
+    /// Runs `body` on a reader connection inside a read transaction (one consistent snapshot).
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        let reader = try checkOutReader()
+        defer { checkIn(reader) }
+        return try reader.transaction(.deferred) { try body(reader) }
+    }
+
+    private func checkOutReader() throws -> Database {
+        readersLock.lock()
+        let reader = idleReaders.popLast()
+        readersLock.unlock()
+        if let reader { return reader }
+        let connection = try Database(path: path, options: [.readWrite])
+        connection.setBusyTimeout(milliseconds: 10_000)
+        try connection.execute("PRAGMA query_only=ON;")
+        return connection
+    }
+
+    private func checkIn(_ reader: Database) {
+        readersLock.lock()
+        if idleReaders.count < 16 { idleReaders.append(reader) }
+        readersLock.unlock()
+    }
+
+    /// Checkpoints the WAL into the database file (on shutdown).
+    public func checkpoint() {
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        try? writer.execute("PRAGMA wal_checkpoint(TRUNCATE);")
+    }
+}
+
+/// The schema, as migrations.
+enum Schema {
+    static let migrations: [Migration] = [
+        Migration(version: 1, sql: """
+            CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+            -- Every resource's current version (deleted ones stay as tombstones for the feed).
+            CREATE TABLE resources (
+                type TEXT NOT NULL,
+                id TEXT NOT NULL,
+                patient TEXT NOT NULL DEFAULT '',
+                version INTEGER NOT NULL,
+                updated TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                deleted INTEGER NOT NULL DEFAULT 0,
+                json BLOB,
+                date TEXT,
+                status TEXT,
+                tokens TEXT NOT NULL DEFAULT ' ',
+                search_text TEXT NOT NULL DEFAULT '',
+                flags INTEGER NOT NULL DEFAULT 0,
+                authors TEXT NOT NULL DEFAULT ' ',
+                PRIMARY KEY (type, id)
+            ) WITHOUT ROWID;
+            CREATE UNIQUE INDEX resources_by_seq ON resources(seq);
+            CREATE INDEX resources_feed ON resources(patient, seq);
+            CREATE INDEX resources_search ON resources(patient, type, date);
+            CREATE TABLE binaries (id TEXT PRIMARY KEY, content_type TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
+
+            CREATE TABLE accounts (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,              -- patient | professional
+                login TEXT NOT NULL UNIQUE,      -- identifier, or RPPS number
+                password_hash TEXT NOT NULL,
+                display_name TEXT NOT NULL,
+                patient_id TEXT,                 -- the space this account holds
+                practitioner_id TEXT             -- the Practitioner of a professional
+            );
+            CREATE TABLE otp_challenges (challenge_hash TEXT PRIMARY KEY, account_id TEXT NOT NULL,
+                code_hash TEXT NOT NULL, expires REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE tokens (token_hash TEXT PRIMARY KEY, account_id TEXT NOT NULL, expires REAL NOT NULL);
+            CREATE TABLE guardianships (account_id TEXT NOT NULL, patient_id TEXT NOT NULL, PRIMARY KEY (account_id, patient_id));
+            CREATE TABLE delegations (consent_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, patient_id TEXT NOT NULL,
+                rubriques TEXT NOT NULL, ends REAL NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+            -- Temporary access: codes given by the holder, emergency and SAMU sessions.
+            CREATE TABLE access_grants (consent_id TEXT PRIMARY KEY, patient_id TEXT NOT NULL, kind TEXT NOT NULL,
+                code_hash TEXT, rubriques TEXT NOT NULL, duration REAL NOT NULL, redeem_by REAL,
+                practitioner_id TEXT, session_ends REAL, state TEXT NOT NULL);
+            CREATE INDEX access_grants_by_code ON access_grants(code_hash);
+            CREATE INDEX access_grants_by_practitioner ON access_grants(practitioner_id, patient_id);
+            CREATE TABLE blocks (consent_id TEXT PRIMARY KEY, patient_id TEXT NOT NULL, practitioner_id TEXT NOT NULL,
+                active INTEGER NOT NULL DEFAULT 1);
+            CREATE TABLE access_policies (patient_id TEXT PRIMARY KEY, oppose_emergency INTEGER NOT NULL DEFAULT 0,
+                oppose_samu INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE failed_codes (account_id TEXT NOT NULL, at REAL NOT NULL);
+            CREATE INDEX failed_codes_by_account ON failed_codes(account_id, at);
+            CREATE TABLE lockouts (account_id TEXT PRIMARY KEY, until REAL NOT NULL);
+            CREATE TABLE notification_marks (mark TEXT PRIMARY KEY);
+            """),
+    ]
+}

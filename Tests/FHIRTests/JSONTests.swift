@@ -1,0 +1,71 @@
+@testable import FHIR
+import XCTest
+
+final class JSONTests: XCTestCase {
+    func testRoundTripKeepsMemberOrderAndNumberLiterals() throws {
+        let text = #"{"resourceType":"Observation","id":"a","valueQuantity":{"value":1.50,"unit":"g/L"},"z":[true,false,null,-0.5e3],"a":"\u00e9\n"}"#
+        let json = try JSON(parsing: text)
+        XCTAssertEqual(json["valueQuantity"]?["value"]?.doubleValue, 1.5)
+        XCTAssertEqual(json.text, #"{"resourceType":"Observation","id":"a","valueQuantity":{"value":1.50,"unit":"g/L"},"z":[true,false,null,-0.5e3],"a":"é\n"}"#)
+        XCTAssertEqual(try JSON(parsing: json.serialized()), json)
+    }
+
+    func testObjectEqualityIgnoresOrderButOutputDoesNot() throws {
+        let a = try JSON(parsing: #"{"a":1,"b":2}"#)
+        let b = try JSON(parsing: #"{"b":2,"a":1}"#)
+        XCTAssertEqual(a, b)
+        XCTAssertNotEqual(a.text, b.text)
+    }
+
+    func testStrictParsingRefusesWhatFHIRForbids() {
+        let cases: [(String, JSONParseError.Reason)] = [
+            (#"{"a":1,"a":2}"#, .duplicateKey),
+            (#"{"a":1,}"#, .unexpectedCharacter),
+            (#"[01]"#, .invalidNumber),
+            (#"{"a":"\ud800"}"#, .invalidString),
+            ("{\"a\":\"\u{01}\"}", .invalidString),
+            (#"{"a":1} x"#, .trailingData),
+            (#"{"a":"#, .unexpectedEnd),
+            (String(repeating: "[", count: 100) + String(repeating: "]", count: 100), .tooDeep),
+        ]
+        for (text, reason) in cases {
+            XCTAssertThrowsError(try JSON(parsing: text), text) { error in
+                XCTAssertEqual((error as? JSONParseError)?.reason, reason, text)
+            }
+        }
+        XCTAssertThrowsError(try JSON(parsing: [0x22, 0xFF, 0x22])) { error in
+            XCTAssertEqual((error as? JSONParseError)?.reason, .invalidUTF8)
+        }
+    }
+
+    func testDuplicateKeysAreFoundInLargeObjectsToo() {
+        let members = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
+        XCTAssertNoThrow(try JSON(parsing: "{\(members)}"))
+        XCTAssertThrowsError(try JSON(parsing: "{\(members),\"k7\":0}"))
+    }
+
+    func testSurrogatePairsAndEscapes() throws {
+        let json = try JSON(parsing: #"["\ud83d\ude00","\"\\\/\b\f\t"]"#)
+        XCTAssertEqual(json[0]?.stringValue, "😀")
+        XCTAssertEqual(json[1]?.stringValue, "\"\\/\u{08}\u{0C}\t")
+        XCTAssertEqual(JSON.string("a\u{01}b").text, #""a\u0001b""#)
+    }
+
+    func testBuildingWithLiteralsAndCompact() {
+        let json: JSON = .compact(["b": 1, "a": .null, "c": .array([]), "d": "x"])
+        XCTAssertEqual(json.text, #"{"b":1,"d":"x"}"#)
+        var object: JSON = ["x": 1]
+        object["y"] = true
+        object["x"] = nil
+        XCTAssertEqual(object.text, #"{"y":true}"#)
+        XCTAssertEqual(JSON.double(2.0).text, "2")
+        XCTAssertEqual(JSON.double(0.1).text, "0.1")
+        XCTAssertNil(JSONNumber(literal: "1."))
+        XCTAssertNotNil(JSONNumber(literal: "-12.5E+3"))
+    }
+
+    func testPrettyPrintingIsIndented() throws {
+        let json: JSON = ["a": [1, 2], "b": ["c": "d"]]
+        XCTAssertEqual(json.prettyPrinted(), "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {\n    \"c\": \"d\"\n  }\n}\n")
+    }
+}
