@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "mes", targets: ["mes"]),
         .executable(name: "mes-server", targets: ["mes-server"]),
+        .executable(name: "mes-bench", targets: ["mes-bench"]),
     ],
     targets: [
         // Debian's C libraries.
@@ -33,15 +34,24 @@ let package = Package(
         .target(name: "L10n"),
         .target(name: "CLI", dependencies: ["L10n", "Crypto"]),
 
+        // The core.
+        .target(name: "HealthRecord"),
+        .target(name: "Vault", dependencies: ["HealthRecord", "SQLite", "Crypto", "CSQLite"]),
+
         // Programs.
-        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim"]),
+        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n"]),
+        .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto"]),
+        // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
+        .executableTarget(name: "vault-crash-writer", dependencies: ["Vault", "HealthRecord", "Crypto"]),
 
         // Tests.
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "L10nTests", dependencies: ["L10n"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "HealthRecordTests", dependencies: ["HealthRecord"]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer"]),
     ],
     swiftLanguageModes: [.v6]
 )
