@@ -280,6 +280,15 @@ public final class Vault: Sendable {
         activity.withLock { $0.lastUse = .now }
     }
 
+    /// Copies the WAL's committed pages into the database file (as ciphertext) and empties the
+    /// WAL. SQLite also does this on its own as the WAL grows, and when the vault closes.
+    public func checkpoint() throws {
+        try writer.withLock { connection throws in
+            guard let database = connection?.database else { throw VaultError.locked }
+            _ = try mappingDamage { try database.checkpoint(.truncate) }
+        }
+    }
+
     // MARK: Checking
 
     /// Checks the vault: SQLite's `integrity_check` over the structure, then every page of the

@@ -37,6 +37,7 @@ public enum VaultError: Error, Equatable, Sendable {
 }
 
 /// Runs `body`, reporting SQLite's damage codes as `VaultError.damaged`.
+@discardableResult
 func mappingDamage<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()

@@ -261,7 +261,10 @@ final class EncryptedFile: @unchecked Sendable {
             lastFrameHeader = (frameOffset, Self.pageNumber(in: buffer))
             return realWrite(buffer, at: offset)
         }
-        guard within == Int64(PageFormat.walFrameHeaderLength) && buffer.count == PageFormat.pageSize else {
+        // The frame's checksum, already in its header, covers the page's reserved bytes as SQLite
+        // handed them over: they must be zero, as reads return them, or recovery would end here.
+        guard within == Int64(PageFormat.walFrameHeaderLength) && buffer.count == PageFormat.pageSize,
+              PageCipher.hasBlankReservedBytes(buffer) else {
             return VFSResult.writeError
         }
         // The frame's header was written just before (or, when SQLite rewrites a page of the

@@ -57,6 +57,10 @@ struct PageCipher: @unchecked Sendable {
 
     /// Verifies and decrypts a page in place. Throws `CryptoError.authenticationFailed` when the
     /// page was not written by this key at this position (damage or tampering).
+    ///
+    /// The reserved bytes of the plaintext are zeroed: SQLite keeps them as it read them, and the
+    /// checksum of a WAL frame covers them, so they must read back as they were before sealing
+    /// (SQLite zero-fills new pages and never writes reserved space).
     func open(_ page: UnsafeMutableRawBufferPointer, pageNumber: UInt32) throws {
         precondition(page.count == PageFormat.pageSize)
         try withAdditionalData(page, pageNumber: pageNumber) { additionalData in
@@ -66,6 +70,12 @@ struct PageCipher: @unchecked Sendable {
                 nonce: UnsafeRawBufferPointer(rebasing: page[PageFormat.nonceOffset..<PageFormat.tagOffset]),
                 additionalData: additionalData, key: key)
         }
+        UnsafeMutableRawBufferPointer(rebasing: page[PageFormat.nonceOffset...]).initializeMemory(as: UInt8.self, repeating: 0)
+    }
+
+    /// True when a plaintext page's reserved bytes are zero, as SQLite must hand them over.
+    static func hasBlankReservedBytes(_ page: UnsafeRawBufferPointer) -> Bool {
+        page[PageFormat.nonceOffset...].allSatisfy { $0 == 0 }
     }
 
     private func body(_ page: UnsafeMutableRawBufferPointer, pageNumber: UInt32) -> UnsafeMutableRawBufferPointer {

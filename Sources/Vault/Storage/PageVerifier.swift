@@ -41,26 +41,29 @@ struct PageVerifier {
         }
     }
 
-    /// Frames of the WAL's current generation (salts equal to the header's) are checked; older
-    /// frames beyond them are leftovers SQLite ignores.
+    /// Frames of the WAL's current generation (salts equal to the header's) up to its last commit
+    /// frame are checked; frames after it are an unfinished transaction, and frames with other
+    /// salts are leftovers: SQLite ignores both.
     private func verifyWAL(_ path: String, into report: inout IntegrityReport) {
         guard let data = FileManager.default.contents(atPath: path), data.count >= PageFormat.walHeaderLength else { return }
         var bytes = [UInt8](data)
         defer { Sodium.wipe(&bytes) }
         let salts = Array(bytes[16..<24])
+        var frames: [(offset: Int, isCommit: Bool)] = []
         var offset = PageFormat.walHeaderLength
-        var frame = 0
+        while offset + PageFormat.walFrameLength <= bytes.count, Array(bytes[(offset + 8)..<(offset + 16)]) == salts {
+            frames.append((offset, bytes[(offset + 4)..<(offset + 8)].contains { $0 != 0 }))
+            offset += PageFormat.walFrameLength
+        }
+        guard let lastCommit = frames.lastIndex(where: \.isCommit) else { return }
         bytes.withUnsafeMutableBytes { file in
-            while offset + PageFormat.walFrameLength <= file.count {
-                frame += 1
-                guard Array(file[(offset + 8)..<(offset + 16)]) == salts else { break }
-                let pageNumber = UInt32(file[offset]) << 24 | UInt32(file[offset + 1]) << 16 | UInt32(file[offset + 2]) << 8
-                    | UInt32(file[offset + 3])
-                let pageStart = offset + PageFormat.walFrameHeaderLength
+            for (index, frame) in frames[...lastCommit].enumerated() {
+                let pageNumber = UInt32(file[frame.offset]) << 24 | UInt32(file[frame.offset + 1]) << 16
+                    | UInt32(file[frame.offset + 2]) << 8 | UInt32(file[frame.offset + 3])
+                let pageStart = frame.offset + PageFormat.walFrameHeaderLength
                 let page = UnsafeMutableRawBufferPointer(rebasing: file[pageStart..<(pageStart + PageFormat.pageSize)])
                 report.framesChecked += 1
-                if (try? cipher.open(page, pageNumber: pageNumber)) == nil { report.damagedFrames.append(frame) }
-                offset += PageFormat.walFrameLength
+                if (try? cipher.open(page, pageNumber: pageNumber)) == nil { report.damagedFrames.append(index + 1) }
             }
         }
     }
