@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "mes", targets: ["mes"]),
         .executable(name: "mes-server", targets: ["mes-server"]),
+        .executable(name: "mes-bench", targets: ["mes-bench"]),
     ],
     targets: [
         // Debian's C libraries.
@@ -41,9 +42,16 @@ let package = Package(
         // The reference backend: HTTP, storage, accounts, authorization, seeding.
         .target(name: "Server", dependencies: ["FHIR", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim"]),
 
+        // The core.
+        .target(name: "HealthRecord"),
+        .target(name: "Vault", dependencies: ["HealthRecord", "SQLite", "Crypto", "CSQLite"]),
+
         // Programs.
-        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim"]),
+        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
+        .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto"]),
+        // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
+        .executableTarget(name: "vault-crash-writer", dependencies: ["Vault", "HealthRecord", "Crypto"]),
 
         // Tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -54,6 +62,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["CLI", "TestSupport"]),
         .testTarget(name: "FHIRTests", dependencies: ["FHIR"]),
         .testTarget(name: "ServerTests", dependencies: ["FHIR", "Server"]),
+        .testTarget(name: "HealthRecordTests", dependencies: ["HealthRecord"]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,133 @@
+import Crypto
+import Foundation
+
+/// The key file (`vault.keys`): the vault's random data key, wrapped once per way of opening
+/// the vault (the LUKS idea). It holds no health data: an identifier, KDF parameters, salts and
+/// wrapped keys. Changing the passphrase rewrites this small file, never the database.
+struct KeyFile: Codable, Equatable {
+    static let currentFormat = 1
+
+    var format: Int
+    /// Random; bound into every slot so slots cannot be moved between vaults.
+    var vaultID: String
+    var slots: [KeySlot]
+
+    init(vaultID: String, slots: [KeySlot]) {
+        self.format = Self.currentFormat
+        self.vaultID = vaultID
+        self.slots = slots
+    }
+
+    func slot(_ kind: KeySlot.Kind) -> KeySlot? {
+        slots.first { $0.kind == kind }
+    }
+
+    mutating func replace(_ slot: KeySlot) {
+        slots.removeAll { $0.kind == slot.kind }
+        slots.append(slot)
+    }
+
+    static func load(from path: String) throws -> KeyFile {
+        guard let data = FileManager.default.contents(atPath: path) else { throw VaultError.notFound }
+        guard let file = try? JSONDecoder().decode(KeyFile.self, from: data), file.format == currentFormat else {
+            throw VaultError.damaged
+        }
+        return file
+    }
+
+    func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return Array(try encoder.encode(self)) + [0x0a]
+    }
+}
+
+/// One way to open the vault: the data key sealed (XChaCha20-Poly1305) under a key derived with
+/// Argon2id from a passphrase or a recovery key.
+struct KeySlot: Codable, Equatable {
+    enum Kind: String, Codable {
+        case passphrase
+        case recoveryKey = "recovery-key"
+    }
+
+    var kind: Kind
+    var algorithm: String
+    var iterations: UInt64
+    var memoryBytes: Int
+    /// Hexadecimal.
+    var salt: String
+    /// Hexadecimal: nonce, sealed data key, tag.
+    var wrappedKey: String
+
+    var parameters: Argon2idParameters { Argon2idParameters(iterations: iterations, memoryBytes: memoryBytes) }
+
+    static let algorithmName = "argon2id13"
+
+    /// Wraps `dataKey` under a key derived from `secret`.
+    static func wrap(_ dataKey: SecureBytes, kind: Kind, secret: SecureBytes, parameters: Argon2idParameters,
+                     vaultID: String) throws -> KeySlot {
+        let salt = Random.bytes(Argon2id.saltLength)
+        let wrappingKey = try Argon2id.deriveKey(length: XChaCha20Poly1305.keyLength, from: secret, salt: salt, parameters: parameters)
+        defer { wrappingKey.wipe() }
+        let sealed = try XChaCha20Poly1305.seal(dataKey, additionalData: additionalData(kind: kind, vaultID: vaultID), key: wrappingKey)
+        return KeySlot(kind: kind, algorithm: algorithmName, iterations: parameters.iterations, memoryBytes: parameters.memoryBytes,
+                       salt: Hex.encode(salt), wrappedKey: Hex.encode(sealed))
+    }
+
+    /// The data key, or nil when `secret` is not the one this slot was made with.
+    func unwrap(secret: SecureBytes, vaultID: String) throws -> SecureBytes? {
+        guard algorithm == Self.algorithmName, let salt = Hex.decode(salt), let sealed = Hex.decode(wrappedKey) else {
+            throw VaultError.damaged
+        }
+        let wrappingKey = try Argon2id.deriveKey(length: XChaCha20Poly1305.keyLength, from: secret, salt: salt, parameters: parameters)
+        defer { wrappingKey.wipe() }
+        do {
+            let key = try XChaCha20Poly1305.open(sealed, additionalData: Self.additionalData(kind: kind, vaultID: vaultID), key: wrappingKey)
+            guard key.count == XChaCha20Poly1305.keyLength else { throw VaultError.damaged }
+            return key
+        } catch CryptoError.authenticationFailed {
+            return nil
+        }
+    }
+
+    private static func additionalData(kind: Kind, vaultID: String) -> [UInt8] {
+        Array("mes-vault-key-slot-v1\u{0}\(vaultID)\u{0}\(kind.rawValue)".utf8)
+    }
+}
+
+/// How costly the passphrase slot's Argon2id is.
+public enum KeyDerivation: Sendable, Equatable {
+    /// Calibrated on this machine when the vault is created (about 0.75 s, at least 64 MiB).
+    case calibrated
+    /// Fixed parameters (tests use cheap ones; they protect nothing).
+    case fixed(Argon2idParameters)
+
+    /// The recovery key's slot: the key carries 120 random bits, so libsodium's interactive
+    /// preset (64 MiB) is plenty.
+    static let recoverySlot = Argon2idParameters.interactive
+
+    func parameters() -> Argon2idParameters {
+        switch self {
+        case .calibrated: Self.calibrate()
+        case .fixed(let parameters): parameters
+        }
+    }
+
+    /// Measures one Argon2id run at 64 MiB, then picks memory (64, 128 or 256 MiB) and passes so
+    /// one derivation takes about `target`.
+    public static func calibrate(target: Duration = .milliseconds(750)) -> Argon2idParameters {
+        let base = 64 * 1024 * 1024
+        let probe = Argon2idParameters(iterations: 2, memoryBytes: base)
+        let clock = ContinuousClock()
+        let elapsed = clock.measure {
+            if let secret = try? SecureBytes(randomCount: 16) {
+                _ = try? Argon2id.deriveKey(length: 32, from: secret, salt: Random.bytes(Argon2id.saltLength), parameters: probe)
+            }
+        }
+        let perPass = max(elapsed / 2, .milliseconds(1))  // one pass over 64 MiB
+        var memoryFactor = 1
+        while memoryFactor < 4 && perPass * (memoryFactor * 2) * 3 <= target { memoryFactor *= 2 }
+        let passes = Int((target / (perPass * memoryFactor)).rounded())
+        return Argon2idParameters(iterations: UInt64(min(max(passes, 2), 16)), memoryBytes: base * memoryFactor)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import HealthRecord
+import SQLite
+
+/// Access to the vault's content inside one transaction (`Vault.read` / `Vault.write`). Valid
+/// only during the closure it was given to.
+public final class VaultSession {
+    let database: Database
+    /// Nil in a read session (its connection is read-only).
+    let changes: ChangeLog?
+    let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+    let decoder = JSONDecoder()
+
+    /// Runs the vault's schema and repositories on any connection (benchmarks compare them on a
+    /// plain database). `writable` sessions record changes.
+    public init(database: Database, writable: Bool) {
+        self.database = database
+        self.changes = writable ? ChangeLog() : nil
+    }
+
+    /// The changes recorded so far (empty for a read session).
+    public var pendingChange: VaultChange { changes?.change ?? VaultChange() }
+
+    /// The store of one record type.
+    public func records<Record: StoredRecord>(_ type: Record.Type) -> RecordStore<Record> {
+        RecordStore(session: self)
+    }
+
+    public var profiles: RecordStore<Profile> { records(Profile.self) }
+    public var documents: RecordStore<Document> { records(Document.self) }
+    public var messages: RecordStore<Message> { records(Message.self) }
+    public var threads: RecordStore<MessageThread> { records(MessageThread.self) }
+    public var measurements: RecordStore<HealthMeasurement> { records(HealthMeasurement.self) }
+    public var agenda: RecordStore<AgendaEvent> { records(AgendaEvent.self) }
+    public var auditEntries: RecordStore<AuditEntry> { records(AuditEntry.self) }
+
+    public var outbox: OutboxStore { OutboxStore(session: self) }
+    public var syncState: SyncStateStore { SyncStateStore(session: self) }
+    public var settings: SettingsStore { SettingsStore(session: self) }
+
+    func noteChange(_ body: (inout VaultChange) -> Void) {
+        if let changes { body(&changes.change) }
+    }
+
+    /// Deletes a profile and every record of its space (no outbox entries: the server closes
+    /// an account its own way).
+    public func deleteProfileAndRecords(_ profileID: String) throws {
+        for (kind, table) in StoredRecords.tables {
+            let column = kind == .profile ? "id" : "profile_id"
+            let ids = try database.query("DELETE FROM \(table) WHERE \(column) = ? RETURNING id", [profileID]) { $0.string(0) }
+            for id in ids { noteChange { $0.record(kind, id: id, profile: profileID) } }
+        }
+        try database.run("""
+            DELETE FROM document_content WHERE document_id NOT IN (SELECT id FROM document)
+            """)
+        try database.run("DELETE FROM search_index WHERE rowid IN (SELECT rowid FROM search_entry WHERE profile_id = ?)", profileID)
+        try database.run("DELETE FROM search_entry WHERE profile_id = ?", profileID)
+    }
+}
+
+/// Where a change comes from: a local edit is queued for the server; a change pulled from the
+/// server is not sent back.
+public enum ChangeOrigin: Sendable, Equatable {
+    case local
+    case remote
+}

@@ -1,0 +1,111 @@
+import SQLite
+
+/// The vault's schema, version by version. A migration is never edited once released: add one.
+///
+/// Records: one table per kind, with the columns queries filter and sort on, and the record
+/// itself as a JSON body. Every record belongs to a profile. Then the full-text index, document
+/// contents, and what sync needs (outbox, cursors, last server versions, settings).
+public enum VaultSchema {
+    public static let migrations: [Migration] = [
+        Migration(version: 1, sql: version1),
+    ]
+
+    /// Record tables: `id`, `profile_id`, indexed columns, `updated_at` (Unix seconds), `body`.
+    static func recordTable(_ name: String, columns: [(String, String)] = []) -> String {
+        let extra = columns.map { ",\n    \($0.0) \($0.1)" }.joined()
+        var sql = """
+        CREATE TABLE \(name) (
+            id TEXT PRIMARY KEY NOT NULL,
+            profile_id TEXT NOT NULL\(extra),
+            updated_at REAL NOT NULL,
+            body BLOB NOT NULL
+        );
+        CREATE INDEX \(name)_profile ON \(name)(profile_id);
+
+        """
+        for (column, _) in columns {
+            sql += "CREATE INDEX \(name)_\(column) ON \(name)(profile_id, \(column));\n"
+        }
+        return sql
+    }
+
+    static let version1 = [
+        recordTable("profile", columns: [("relation", "TEXT NOT NULL")]),
+        recordTable("emergency_contact"),
+        recordTable("delegation"),
+        recordTable("document", columns: [("type_code", "TEXT NOT NULL"), ("class_code", "TEXT NOT NULL"),
+                                          ("created_at", "REAL NOT NULL"), ("is_read", "INTEGER NOT NULL")]),
+        recordTable("condition"),
+        recordTable("treatment"),
+        recordTable("allergy"),
+        recordTable("vaccination", columns: [("date", "TEXT NOT NULL")]),
+        recordTable("family_history"),
+        recordTable("measurement", columns: [("type", "TEXT NOT NULL"), ("effective_at", "REAL NOT NULL")]),
+        recordTable("wishes"),
+        recordTable("care_history", columns: [("date", "TEXT NOT NULL")]),
+        recordTable("agenda_event", columns: [("start_at", "REAL NOT NULL")]),
+        recordTable("thread", columns: [("last_activity_at", "REAL NOT NULL")]),
+        recordTable("message", columns: [("thread_id", "TEXT NOT NULL"), ("sent_at", "REAL NOT NULL"),
+                                         ("is_read", "INTEGER NOT NULL")]),
+        recordTable("access_grant", columns: [("expires_at", "REAL NOT NULL")]),
+        recordTable("service_consent"),
+        recordTable("block"),
+        recordTable("audit_entry", columns: [("at", "REAL NOT NULL")]),
+        """
+        CREATE TABLE document_content (
+            document_id TEXT PRIMARY KEY NOT NULL,
+            bytes BLOB NOT NULL,
+            extracted_text TEXT
+        );
+
+        -- Full-text search: one row per searchable record; search_index's rowid is search_entry's.
+        CREATE TABLE search_entry (
+            rowid INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            profile_id TEXT NOT NULL,
+            UNIQUE (kind, record_id)
+        );
+        CREATE VIRTUAL TABLE search_index USING fts5(
+            title, authors, types, body,
+            tokenize = 'unicode61 remove_diacritics 2'
+        );
+
+        -- Sync: local changes to send, in order, written in the same transaction as the change.
+        CREATE TABLE outbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            profile_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            payload BLOB,
+            created_at REAL NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_record ON outbox(kind, record_id);
+
+        -- Sync: the server's changes-feed cursor of each profile.
+        CREATE TABLE sync_cursor (
+            profile_id TEXT PRIMARY KEY NOT NULL,
+            cursor TEXT NOT NULL,
+            updated_at REAL NOT NULL
+        );
+
+        -- Sync: the last version of each record the server acknowledged (the common ancestor
+        -- of a three-way merge).
+        CREATE TABLE sync_base (
+            kind TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            version_id TEXT NOT NULL,
+            payload BLOB NOT NULL,
+            PRIMARY KEY (kind, record_id)
+        );
+
+        CREATE TABLE setting (
+            key TEXT PRIMARY KEY NOT NULL,
+            value BLOB NOT NULL
+        );
+        """,
+    ].joined(separator: "\n")
+}
