@@ -54,5 +54,10 @@ test: build
 	@! grep -E '(^|: )warning:' .build/build-tests.log
 	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log
 
+# Benchmarks print figures; they run in release mode. `make bench BENCH=vault` runs one.
+bench: setup
+	$(SWIFT) build --configuration release 2>&1 | tee .build/build-release.log
+	.build/release/mes-bench $(BENCH)
+
 clean:
 	rm -rf .build
