@@ -56,6 +56,7 @@ test: build
 
 # Benchmarks print figures; they run in release mode. `make bench BENCH=vault` runs one.
 bench: setup
+	@mkdir -p .build
 	$(SWIFT) build --configuration release 2>&1 | tee .build/build-release.log
 	.build/release/mes-bench $(BENCH)
 
