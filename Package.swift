@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "L10n"),
         .target(name: "CLI", dependencies: ["L10n", "Crypto"]),
-        .target(name: "Sync"),
+        .target(name: "Sync", dependencies: ["Vault", "FHIR", "HealthRecord", "Crypto"]),
         .target(name: "LocalServer"),
 
         // The wire format (FHIR R4 JSON and the mes API), shared by client and server.
