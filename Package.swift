@@ -44,7 +44,7 @@ let package = Package(
 
         // The core.
         .target(name: "HealthRecord"),
-        .target(name: "Vault", dependencies: ["HealthRecord", "SQLite", "Crypto", "CSQLite"]),
+        .target(name: "Vault", dependencies: ["HealthRecord", "SQLite", "Crypto", "CSQLite", "L10n"]),
 
         // Programs.
         .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto"]),
