@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "FHIRTests", dependencies: ["FHIR"]),
         .testTarget(name: "ServerTests", dependencies: ["FHIR", "Server", "LocalServer", "TestSupport"]),
         .testTarget(name: "HealthRecordTests", dependencies: ["HealthRecord"]),
-        .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer"]),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
     ],
     swiftLanguageModes: [.v6]
 )
