@@ -45,11 +45,14 @@ let package = Package(
         // The core.
         .target(name: "HealthRecord"),
         .target(name: "Vault", dependencies: ["HealthRecord", "SQLite", "Crypto", "CSQLite", "L10n"]),
+        // The dossier médical's use cases (list, read, import, mask, delete, export, print) over
+        // the vault and sync, shared by the screens and the command line.
+        .target(name: "Documents", dependencies: ["Vault", "Sync", "FHIR", "HealthRecord", "L10n", "Crypto"]),
 
         // Programs.
-        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto"]),
+        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Documents"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
-        .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto"]),
+        .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "Documents", "Sync", "LocalServer"]),
         // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
         .executableTarget(name: "vault-crash-writer", dependencies: ["Vault", "HealthRecord", "Crypto"]),
 
@@ -63,6 +66,8 @@ let package = Package(
         .testTarget(name: "FHIRTests", dependencies: ["FHIR"]),
         .testTarget(name: "ServerTests", dependencies: ["FHIR", "Server", "LocalServer", "TestSupport"]),
         .testTarget(name: "HealthRecordTests", dependencies: ["HealthRecord"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n",
+                                                           "LocalServer", "TestSupport", "mes", "mes-server"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
     ],
     swiftLanguageModes: [.v6]

@@ -49,3 +49,15 @@ extension RecordStore where Record == Document {
         return Set(VisibilityLabel.allCases.filter { json.contains("\"\($0.rawValue)\"") })
     }
 }
+
+extension RecordStore where Record == AuditEntry {
+    /// The activity about one record (a document's history), newest first.
+    public func about(_ targetID: String, profile: String) throws -> [AuditEntry] {
+        try session.database.query("""
+            SELECT body FROM audit_entry WHERE profile_id = ? AND json_extract(CAST(body AS TEXT), '$.targetID') = ?
+            ORDER BY at DESC, id
+            """, [profile, targetID]) { row in
+            try session.decoder.decode(AuditEntry.self, from: Data(row.blob(0)))
+        }
+    }
+}
