@@ -14,6 +14,7 @@ let package = Package(
     products: [
         .executable(name: "mes", targets: ["mes"]),
         .executable(name: "mes-server", targets: ["mes-server"]),
+        .executable(name: "mes-bench", targets: ["mes-bench"]),
     ],
     targets: [
         // Debian's C libraries.
@@ -32,14 +33,23 @@ let package = Package(
         .target(name: "L10n"),
         .target(name: "CLI", dependencies: ["L10n", "Crypto"]),
 
+        // The terminal front: a toolkit that knows nothing of health, and the app's screens.
+        .target(name: "TerminalUI", dependencies: ["CNcursesw", "CursesShim", "CQREncode", "L10n"]),
+        .target(name: "Features", dependencies: ["TerminalUI", "L10n"]),
+
         // Programs.
-        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim"]),
+        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "TerminalUI", "Features"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n"]),
+        .executableTarget(name: "mes-bench", dependencies: ["TerminalUI", "CursesShim", "L10n"]),
 
         // Tests.
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "L10nTests", dependencies: ["L10n"]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "L10n"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "TerminalUI", "L10n"]),
+        // Drives the built `mes` binary in tmux; needs no module, only the executable.
+        .testTarget(name: "E2ETests"),
     ],
     swiftLanguageModes: [.v6]
 )
