@@ -49,10 +49,15 @@ let package = Package(
         // the vault and sync, shared by the screens and the command line.
         .target(name: "Documents", dependencies: ["Vault", "Sync", "FHIR", "HealthRecord", "L10n", "Crypto"]),
 
+        // The terminal front: a toolkit that knows nothing of health, and the app's screens.
+        .target(name: "TerminalUI", dependencies: ["CNcursesw", "CursesShim", "CQREncode", "L10n"]),
+        .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "HealthRecord", "Vault", "FHIR"]),
+
         // Programs.
-        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Documents"]),
+        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "TerminalUI", "Features", "Documents"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
-        .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "Documents", "Sync", "LocalServer"]),
+        .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "TerminalUI", "CursesShim", "L10n",
+                                                            "Features", "Documents", "Sync", "LocalServer"]),
         // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
         .executableTarget(name: "vault-crash-writer", dependencies: ["Vault", "HealthRecord", "Crypto"]),
 
@@ -69,6 +74,10 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n",
                                                            "LocalServer", "TestSupport", "mes", "mes-server"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "L10n"]),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "TerminalUI", "L10n"]),
+        // Drives the built `mes` binary in tmux; needs no module, only the executable.
+        .testTarget(name: "E2ETests"),
     ],
     swiftLanguageModes: [.v6]
 )
