@@ -74,7 +74,6 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n",
                                                            "LocalServer", "TestSupport", "mes", "mes-server"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "L10n"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TerminalUI", "L10n"]),
         // Drives the built `mes` binary in tmux; needs no module, only the executable.
         .testTarget(name: "E2ETests"),
