@@ -20,7 +20,10 @@ public struct DocumentPush: Sendable {
         public var sent = 0
         /// Entries the server refused for good, kept in the outbox with their error.
         public var refused = 0
-        public init() {}
+        public init(sent: Int = 0, refused: Int = 0) {
+            self.sent = sent
+            self.refused = refused
+        }
     }
 
     /// Pushes the document entries of the outbox (optionally one profile's). Stops at the first
