@@ -65,7 +65,7 @@ public struct DocumentLibrary: Sendable {
     /// Full-text search over titles, authors, types, notes and the text of fetched contents.
     /// Snippets mark the matched words between `[` and `]` (untrusted text).
     public func search(_ text: String) throws -> [SearchHit] {
-        try vault.read { try $0.documents.search(text, profile: profileID) }
+        try vault.read { try $0.documents.search(text, profile: profileID, viewer: viewer) }
     }
 
     /// A document of the space its viewer may see.

@@ -38,10 +38,22 @@ extension RecordStore where Record == Document {
         try save(document, origin: .remote)
     }
 
-    /// Ids of the documents of a profile that a full-text search finds (titles, authors, types,
-    /// notes and extracted text), best first.
-    public func search(_ text: String, profile: String, limit: Int = 10_000) throws -> [SearchHit] {
-        try session.search(text, profile: profile, kinds: [.document], limit: limit)
+    /// The documents of a profile that a full-text search finds (titles, authors, types, notes
+    /// and extracted text), best first, leaving out those `viewer` may not see.
+    public func search(_ text: String, profile: String, viewer: Document.Viewer = .patient, limit: Int = 10_000) throws -> [SearchHit] {
+        let hits = try session.search(text, profile: profile, kinds: [.document], limit: limit)
+        guard !hits.isEmpty else { return hits }
+        let hidden = try hiddenIDs(profile: profile, viewer: viewer)
+        return hidden.isEmpty ? hits : hits.filter { !hidden.contains($0.recordID) }
+    }
+
+    /// Ids of the documents of a profile that `viewer` may not see. Only bodies with visibility
+    /// labels are decoded (a byte search finds them), so this stays cheap on large spaces.
+    public func hiddenIDs(profile: String, viewer: Document.Viewer) throws -> Set<String> {
+        let labelled = try session.database.query("""
+            SELECT body FROM document WHERE profile_id = ? AND instr(body, CAST('"visibility":[]' AS BLOB)) = 0
+            """, [profile]) { row in try session.decoder.decode(Document.self, from: Data(row.blob(0))) }
+        return Set(labelled.filter { !$0.isVisible(to: viewer) }.map(\.id))
     }
 
     private static func visibilityLabels(_ json: String?) -> Set<VisibilityLabel> {
