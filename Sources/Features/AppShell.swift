@@ -80,14 +80,17 @@ public struct AppShell: Application {
     public private(set) var exitCode: Int32?
     private var screens: [Section: any FeatureScreen] = [:]
     private let store: SettingsStore?
+    /// The dossier médical of the open space (nil: no vault open, the section says so).
+    private let documents: DocumentsServices?
 
     /// `store` keeps the settings (nil: not saved, as in a kiosk or a test).
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
-                section: Section = .home) {
+                section: Section = .home, documents: DocumentsServices? = nil) {
         self.settings = settings
         self.header = header
         self.store = store
         self.section = section
+        self.documents = documents
         Localizer.shared.setLanguage(settings.language)
         announcement = arrivalAnnouncement()
     }
@@ -96,6 +99,7 @@ public struct AppShell: Application {
     func makeScreen(_ section: Section) -> any FeatureScreen {
         switch section {
         case .settings: SettingsScreen(settings: settings, store: store)
+        case .documents: documents.map { DocumentsScreen(services: $0) } ?? ComingSoonScreen(section: section)
         default: ComingSoonScreen(section: section)
         }
     }
@@ -214,6 +218,8 @@ public struct AppShell: Application {
 
     private mutating func go(to target: Section, focus newFocus: Focus) {
         section = target
+        // Made once and kept, so a screen reads its data when the user arrives, not every frame.
+        if screens[target] == nil { screens[target] = makeScreen(target) }
         focus = newFocus
         announcement = arrivalAnnouncement()
     }
