@@ -74,9 +74,11 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n",
                                                            "LocalServer", "TestSupport", "mes", "mes-server"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features", "TerminalUI", "L10n"]),
-        // Drives the built `mes` binary in tmux; needs no module, only the executable.
-        .testTarget(name: "E2ETests"),
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "TerminalUI", "L10n", "Documents", "Vault", "HealthRecord", "FHIR", "Crypto",
+                                                          "TestSupport"]),
+        // Drives the built `mes` binary in tmux (the modules prepare its vault).
+        .testTarget(name: "E2ETests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "Crypto", "LocalServer", "TestSupport",
+                                                     "mes", "mes-server"]),
     ],
     swiftLanguageModes: [.v6]
 )

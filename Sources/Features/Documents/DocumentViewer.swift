@@ -170,23 +170,29 @@ struct DocumentViewer: Sendable {
     }
 
     /// A lab report as an aligned table; out-of-range rows carry their flag in words and a
-    /// symbol (and the warning style on top, never alone).
+    /// symbol (and the warning style on top, never alone). When the names of the analyses do
+    /// not fit beside the values, each name takes its own line above them.
     static func labTable(_ report: LabReport, width: Int) -> [(String, Role)] {
         let (header, rows) = DocumentWording.labReportRows(report)
-        let all = [header] + rows
-        var widths = header.indices.map { column in all.map { DisplayWidth.of(Sanitizer.sanitize($0[column])) }.max() ?? 0 }
-        // Give the analyte what the other columns leave.
-        let others = widths.dropFirst().reduce(0, +) + 2 * (widths.count - 1)
-        widths[0] = max(8, min(widths[0], width - others))
-        func format(_ cells: [String]) -> String {
-            cells.enumerated().map { column, cell in
-                TextLayout.pad(TextLayout.truncate(Sanitizer.sanitize(cell), to: widths[column]), to: widths[column],
-                               alignRight: column == 1)
+        let cells = ([header] + rows).map { $0.map { Sanitizer.sanitize($0) } }
+        let widths = header.indices.map { column in cells.map { DisplayWidth.of($0[column]) }.max() ?? 0 }
+        let valuesWidth = widths.dropFirst().reduce(0, +) + 2 * (widths.count - 2)
+        let stacked = widths[0] + 2 + valuesWidth > width
+        func values(_ row: [String]) -> String {
+            row.indices.dropFirst().map { column in
+                TextLayout.pad(row[column], to: widths[column], alignRight: column == 1)
             }.joined(separator: "  ")
         }
-        var lines: [(String, Role)] = [(report.title, .title), (format(header), .muted)]
-        for (row, result) in zip(rows, report.results) {
-            lines.append((format(row), result.isOutOfRange ? .warning : .normal))
+        func line(_ row: [String]) -> String {
+            stacked ? "  " + values(row) : TextLayout.pad(row[0], to: widths[0]) + "  " + values(row)
+        }
+        var lines: [(String, Role)] = [(report.title, .title)]
+        if stacked { lines.append((cells[0][0], .muted)) }
+        lines.append((line(cells[0]), .muted))
+        for (row, result) in zip(cells.dropFirst(), report.results) {
+            let role: Role = result.isOutOfRange ? .warning : .normal
+            if stacked { lines += TextLayout.wrap(row[0], width: width).map { ($0, role) } }
+            lines.append((line(row), role))
         }
         return lines
     }
