@@ -95,19 +95,24 @@ final class TestClient: @unchecked Sendable {
 
     /// Every record of a space, as the server knows them (local state reset), by `kind/id`.
     func snapshot(space: String) throws -> [String: SnapshotRecord] {
+        try Snapshot.local(vault, space: space)
+    }
+}
+
+enum Snapshot {
+    /// Every record of a space in a vault (threads aside), by `kind/id`.
+    static func local(_ vault: Vault, space: String) throws -> [String: SnapshotRecord] {
         try vault.read { session in
             var result: [String: SnapshotRecord] = [:]
             for kind in RecordKind.allCases where kind != .thread {
-                for record in try Snapshot.records(of: kind, profile: space, in: session) {
+                for record in try records(of: kind, profile: space, in: session) {
                     result["\(kind.rawValue)/\(record.id)"] = SnapshotRecord(record)
                 }
             }
             return result
         }
     }
-}
 
-enum Snapshot {
     static func records(of kind: RecordKind, profile: String, in session: VaultSession) throws -> [any ProfileRecord] {
         func all<Record: StoredRecord>(_ type: Record.Type) throws -> [any ProfileRecord] { try session.records(type).all(profile: profile) }
         switch kind {
