@@ -21,6 +21,12 @@ final class TestServer: @unchecked Sendable {
         server = try LocalServer.start(executable: BuiltProducts.path("mes-server"), dataDirectory: directory.url, arguments: arguments)
     }
 
+    /// A new server process on the data of `other` (after `other` was killed).
+    init(reusing other: TestServer) throws {
+        directory = other.directory
+        server = try LocalServer.start(executable: BuiltProducts.path("mes-server"), dataDirectory: directory.url, arguments: ["--lang", "fr"])
+    }
+
     deinit {
         server.stop()
         directory.remove()
