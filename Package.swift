@@ -34,11 +34,11 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "L10n"),
         .target(name: "CLI", dependencies: ["L10n", "Crypto"]),
-        .target(name: "Sync"),
+        .target(name: "Sync", dependencies: ["FHIR", "HealthRecord", "Vault", "Crypto"]),
         .target(name: "LocalServer"),
 
         // The wire format (FHIR R4 JSON and the mes API), shared by client and server.
-        .target(name: "FHIR"),
+        .target(name: "FHIR", dependencies: ["HealthRecord"]),
         // The reference backend: HTTP, storage, accounts, authorization, seeding.
         .target(name: "Server", dependencies: ["FHIR", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim"]),
 
@@ -47,9 +47,9 @@ let package = Package(
         .target(name: "Vault", dependencies: ["HealthRecord", "SQLite", "Crypto", "CSQLite", "L10n"]),
 
         // Programs.
-        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto"]),
+        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Sync", "FHIR", "HealthRecord"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
-        .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto"]),
+        .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "Sync", "FHIR", "LocalServer"]),
         // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
         .executableTarget(name: "vault-crash-writer", dependencies: ["Vault", "HealthRecord", "Crypto"]),
 
@@ -57,10 +57,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "SyncTests", dependencies: ["Sync"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "FHIR", "HealthRecord", "Vault", "Crypto", "LocalServer", "TestSupport",
+                                                     "mes", "mes-server"]),
         .testTarget(name: "L10nTests", dependencies: ["L10n"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "TestSupport"]),
-        .testTarget(name: "FHIRTests", dependencies: ["FHIR"]),
+        .testTarget(name: "FHIRTests", dependencies: ["FHIR", "HealthRecord"]),
         .testTarget(name: "ServerTests", dependencies: ["FHIR", "Server", "LocalServer", "TestSupport"]),
         .testTarget(name: "HealthRecordTests", dependencies: ["HealthRecord"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
