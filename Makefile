@@ -52,7 +52,7 @@ test: build
 	@mkdir -p .build
 	$(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log
 	@! grep -E '(^|: )warning:' .build/build-tests.log
-	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log
+	$(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log
 
 # Benchmarks print figures; they run in release mode. `make bench BENCH=vault` runs one.
 bench: setup

@@ -34,11 +34,11 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "L10n"),
         .target(name: "CLI", dependencies: ["L10n", "Crypto"]),
-        .target(name: "Sync", dependencies: ["Vault", "FHIR", "HealthRecord", "Crypto"]),
+        .target(name: "Sync", dependencies: ["FHIR", "HealthRecord", "Vault", "Crypto"]),
         .target(name: "LocalServer"),
 
         // The wire format (FHIR R4 JSON and the mes API), shared by client and server.
-        .target(name: "FHIR"),
+        .target(name: "FHIR", dependencies: ["HealthRecord"]),
         // The reference backend: HTTP, storage, accounts, authorization, seeding.
         .target(name: "Server", dependencies: ["FHIR", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim"]),
 
@@ -46,18 +46,19 @@ let package = Package(
         .target(name: "HealthRecord"),
         .target(name: "Vault", dependencies: ["HealthRecord", "SQLite", "Crypto", "CSQLite", "L10n"]),
         // The dossier médical's use cases (list, read, import, mask, delete, export, print) over
-        // the vault and sync, shared by the screens and the command line.
-        .target(name: "Documents", dependencies: ["Vault", "Sync", "FHIR", "HealthRecord", "L10n", "Crypto"]),
+        // the vault, shared by the screens and the command line.
+        .target(name: "Documents", dependencies: ["Vault", "FHIR", "HealthRecord", "L10n", "Crypto"]),
 
         // The terminal front: a toolkit that knows nothing of health, and the app's screens.
         .target(name: "TerminalUI", dependencies: ["CNcursesw", "CursesShim", "CQREncode", "L10n"]),
         .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "HealthRecord", "Vault", "FHIR"]),
 
         // Programs.
-        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "TerminalUI", "Features", "Documents"]),
+        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Sync", "FHIR", "HealthRecord",
+                                                      "TerminalUI", "Features", "Documents"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
-        .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "TerminalUI", "CursesShim", "L10n",
-                                                            "Features", "Documents", "Sync", "LocalServer"]),
+        .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "Sync", "FHIR", "LocalServer",
+                                                            "TerminalUI", "CursesShim", "L10n", "Features", "Documents"]),
         // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
         .executableTarget(name: "vault-crash-writer", dependencies: ["Vault", "HealthRecord", "Crypto"]),
 
@@ -65,10 +66,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "SyncTests", dependencies: ["Sync"]),
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "FHIR", "HealthRecord", "Vault", "Crypto", "LocalServer", "TestSupport",
+                                                     "mes", "mes-server"]),
         .testTarget(name: "L10nTests", dependencies: ["L10n"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "TestSupport"]),
-        .testTarget(name: "FHIRTests", dependencies: ["FHIR"]),
+        .testTarget(name: "FHIRTests", dependencies: ["FHIR", "HealthRecord"]),
         .testTarget(name: "ServerTests", dependencies: ["FHIR", "Server", "LocalServer", "TestSupport"]),
         .testTarget(name: "HealthRecordTests", dependencies: ["HealthRecord"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n",

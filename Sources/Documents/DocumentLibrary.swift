@@ -2,7 +2,6 @@ import Crypto
 import FHIR
 import Foundation
 import HealthRecord
-import Sync
 import Vault
 
 /// Why a document operation did not happen.

@@ -27,8 +27,9 @@ struct Access: Sendable {
     /// The holder's side: no audit, administration allowed.
     var isHolderSide: Bool { role == .holder || role == .parent }
 
-    /// Reads and writes by anyone but the holder are audited and notified.
-    var isAudited: Bool { role != .holder }
+    /// Reads and writes by anyone but the holder's side are audited and notified (a parent
+    /// holds a minor's space: their own syncs must not fill the child's history).
+    var isAudited: Bool { !isHolderSide }
 
     func canRead(type: String) -> Bool {
         switch type {

@@ -83,9 +83,12 @@ struct ResourceEndpoints {
         if let bodyID = resource.id, bodyID != id { throw APIError.badRequest("the body's id \(bodyID) differs from the URL's \(id)", detail: "id-mismatch") }
         resource.id = id
         let ifMatch = try request.header("if-match").map(Self.parseETag)
+        // `If-None-Match: *`: create only (a client resending a create whose answer it lost).
+        let createOnly = request.header("if-none-match")?.trimmingCharacters(in: .whitespaces) == "*"
         let now = self.now
         let (stored, created) = try store.write { db -> (StoredResource, Bool) in
             let existing = try ResourceRepository.fetch(db, type: type, id: id)
+            if createOnly, let existing, !existing.deleted { throw APIError.stale("\(type)/\(id) already exists (If-None-Match *)") }
             if let ifMatch {
                 guard let existing, !existing.deleted else { throw APIError.stale("\(type)/\(id) does not exist (If-Match \(ifMatch))") }
                 guard existing.version == ifMatch else {

@@ -1,0 +1,120 @@
+import Foundation
+import HealthRecord
+
+/// A space's `Patient` (FR Core patient): the profile and its contacts travel together.
+public struct PatientRecord: Equatable, Sendable {
+    public var profile: Profile
+    public var contacts: [EmergencyContact]
+
+    public init(profile: Profile, contacts: [EmergencyContact]) {
+        self.profile = profile
+        self.contacts = contacts.sorted { $0.id < $1.id }
+    }
+}
+
+enum PatientMapping {
+    static let codec = ResourceCodec<PatientRecord>(
+        resourceType: "Patient",
+        members: ["identifier", "name", "gender", "birthDate", "telecom", "address", "generalPractitioner", "contact"],
+        decode: decode,
+        encodeFresh: encode,
+        withoutLocalState: { record in
+            var record = record
+            record.profile.relation = .own
+            return record
+        })
+
+    static func decode(_ resource: Resource) throws(FHIRError) -> PatientRecord {
+        let id = try FHIRValue.require(resource.id, "Patient.id")
+        let name = resource["name"]?.elements.first { $0["use"]?.stringValue == "official" } ?? resource["name"]?[0]
+        let insSystems: Set<String> = [IdentifierSystem.insNIR, IdentifierSystem.insNIA, IdentifierSystem.insTest, IdentifierSystem.insDemo]
+        let ins = resource["identifier"]?.elements.first { insSystems.contains($0["system"]?.stringValue ?? "") }.flatMap { identifier in
+            identifier["value"]?.stringValue.map { PatientIdentifier(system: identifier["system"]?.stringValue ?? "", value: $0) }
+        }
+        let telecom = resource["telecom"]?.elements ?? []
+        let profile = Profile(
+            id: id, relation: .own,
+            givenName: (name?["given"]?.elements.compactMap(\.stringValue) ?? []).joined(separator: " "),
+            familyName: name?["family"]?.stringValue ?? "",
+            birthDate: FHIRValue.day(resource["birthDate"]),
+            gender: resource["gender"]?.stringValue.flatMap(Profile.AdministrativeGender.init(rawValue:)) ?? .unknown,
+            ins: ins,
+            generalPractitioner: FHIRValue.practitioner(resource["generalPractitioner"]?[0]),
+            phone: value(of: "phone", in: telecom), email: value(of: "email", in: telecom),
+            address: address(resource["address"]?[0]))
+        let contacts = (resource["contact"]?.elements ?? []).enumerated().map { index, contact in
+            decodeContact(contact, index: index, profileID: id)
+        }
+        return PatientRecord(profile: profile, contacts: contacts)
+    }
+
+    static func encode(_ record: PatientRecord) -> Resource {
+        let profile = record.profile
+        var resource = Resource(type: "Patient", id: profile.id)
+        resource["identifier"] = profile.ins.map { [["system": .string($0.system), "value": .string($0.value)]] }
+        var given: [JSON] = []
+        if !profile.givenName.isEmpty { given.append(.string(profile.givenName)) }
+        resource["name"] = [.compact(["use": "official", "family": .string(profile.familyName), "given": .array(given)])]
+        resource["gender"] = .string(profile.gender.rawValue)
+        resource["birthDate"] = FHIRValue.day(profile.birthDate)
+        resource["telecom"] = telecom(phone: profile.phone, email: profile.email)
+        resource["address"] = profile.address.map { [["text": .string($0)]] }
+        resource["generalPractitioner"] = FHIRValue.practitioner(profile.generalPractitioner).map { [$0] }
+        resource["contact"] = record.contacts.isEmpty ? nil : .array(record.contacts.map(encodeContact))
+        return resource
+    }
+
+    private static func value(of system: String, in telecom: [JSON]) -> String? {
+        telecom.first { $0["system"]?.stringValue == system }?["value"]?.stringValue
+    }
+
+    private static func telecom(phone: String?, email: String?) -> JSON? {
+        var list: [JSON] = []
+        if let phone { list.append(["system": "phone", "value": .string(phone)]) }
+        if let email { list.append(["system": "email", "value": .string(email)]) }
+        return list.isEmpty ? nil : .array(list)
+    }
+
+    /// An Address as one line of text: `text`, else its lines, postal code and city.
+    private static func address(_ json: JSON?) -> String? {
+        guard let json else { return nil }
+        if let text = json["text"]?.stringValue { return text }
+        let lines = (json["line"]?.elements ?? []).compactMap(\.stringValue)
+        let city = [json["postalCode"]?.stringValue, json["city"]?.stringValue].compactMap { $0 }.joined(separator: " ")
+        let parts = lines + (city.isEmpty ? [] : [city])
+        return parts.isEmpty ? nil : parts.joined(separator: ", ")
+    }
+
+    // MARK: Contacts (TRE_R260 roles)
+
+    static func decodeContact(_ json: JSON, index: Int, profileID: String) -> EmergencyContact {
+        var roles: [EmergencyContact.Role] = []
+        var relationship: String?
+        for concept in json["relationship"]?.elements ?? [] {
+            let codes = Concept.tokens(of: concept).filter { $0.system == CodeSystem.contactRole }.compactMap { EmergencyContact.Role(rawValue: $0.code) }
+            if codes.isEmpty {
+                relationship = relationship ?? concept["text"]?.stringValue
+            } else {
+                roles += codes
+            }
+        }
+        let name = json["name"]?["text"]?.stringValue
+            ?? ((json["name"]?["given"]?.elements.compactMap(\.stringValue) ?? []) + [json["name"]?["family"]?.stringValue].compactMap { $0 })
+                .joined(separator: " ")
+        let telecom = json["telecom"]?.elements ?? []
+        return EmergencyContact(id: json["id"]?.stringValue ?? "\(profileID)-contact-\(index + 1)", profileID: profileID, name: name,
+                                roles: roles, relationship: relationship, phone: value(of: "phone", in: telecom),
+                                email: value(of: "email", in: telecom))
+    }
+
+    static func encodeContact(_ contact: EmergencyContact) -> JSON {
+        var relationships: [JSON] = contact.roles.map { Concept.codeable(CodeSystem.contactRole, $0.rawValue) }
+        if let relationship = contact.relationship { relationships.append(["text": .string(relationship)]) }
+        return .compact([
+            "id": .string(contact.id),
+            "relationship": .array(relationships),
+            "name": ["text": .string(contact.name)],
+            "telecom": telecom(phone: contact.phone, email: contact.email) ?? .null,
+        ])
+    }
+}

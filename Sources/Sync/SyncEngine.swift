@@ -1,0 +1,206 @@
+import FHIR
+import Foundation
+import HealthRecord
+import Synchronization
+import Vault
+
+/// The sync engine between a vault and `mes-server` (DESIGN.md §8). For each space the account
+/// may act for, it sends the outbox in order, then pulls the changes feed page by page, each page
+/// applied with its cursor in one vault transaction. Offline is a normal outcome: nothing queued
+/// is ever dropped, and the next sync picks up where this one stopped.
+///
+/// One sync runs at a time per engine; `sync` may be called from any task.
+public final class SyncEngine: Sendable {
+    public struct Options: Sendable {
+        /// Changes asked for per page of the feed.
+        public var pageSize = 1000
+        /// Retries of transient failures, per request.
+        public var backoff = Backoff()
+        /// How long one request may take before it counts as failed.
+        public var requestTimeout: TimeInterval = 30
+        /// Passes over the outbox per sync (a merge queues the merged record again).
+        public var pushPasses = 4
+
+        public init() {}
+    }
+
+    public let vault: Vault
+    let options: Options
+    let makeTransport: @Sendable (URL) -> any Transport
+    private let running = Mutex(false)
+
+    /// An engine for `vault`. `transport` builds the connection to the account's server (tests
+    /// may pass their own); by default URLSession.
+    public init(vault: Vault, options: Options = Options(), transport: (@Sendable (URL) -> any Transport)? = nil) {
+        self.vault = vault
+        self.options = options
+        let timeout = options.requestTimeout
+        self.makeTransport = transport ?? { URLSessionTransport(baseURL: $0, requestTimeout: timeout) }
+    }
+
+    /// Syncs every space of the account, publishing progress as it goes. Never throws: the
+    /// report says how it ended (complete, incomplete, offline, unauthorized).
+    public func sync(progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) async -> SyncReport {
+        let clock = ContinuousClock()
+        let start = clock.now
+        guard running.withLock({ running in
+            defer { running = true }
+            return !running
+        }) else {
+            var report = SyncReport()
+            report.outcome = .incomplete
+            report.stopReason = .protocolViolation("a sync is already running")
+            return report
+        }
+        defer { running.withLock { $0 = false } }
+
+        var report: SyncReport
+        do {
+            guard let account = try Account.stored(in: vault) else {
+                report = SyncReport()
+                report.outcome = .unauthorized
+                report.stopReason = .notLoggedIn
+                return report
+            }
+            let run = SyncRun(vault: vault, account: account, transport: makeTransport(account.server), options: options, publish: progress)
+            await run.run()
+            report = run.report
+        } catch {
+            report = SyncReport()
+            report.outcome = .incomplete
+            report.stopReason = .protocolViolation("vault: \(error)")
+        }
+        report.duration = clock.now - start
+        return report
+    }
+
+    /// Fetches a document's content from the server, checks it against the size and SHA-256
+    /// its metadata announce, and stores it in the vault. Returns the stored content.
+    public func fetchContent(of documentID: String) async throws -> DocumentContent {
+        guard let account = try Account.stored(in: vault) else { throw SyncError.notLoggedIn }
+        let run = SyncRun(vault: vault, account: account, transport: makeTransport(account.server), options: options, publish: { _ in })
+        return try await run.fetchContent(of: documentID)
+    }
+}
+
+/// Sync settings kept in the vault.
+public enum SyncSettings {
+    static let keepOfflineKey = "sync.keep-documents-offline"
+    static let lastSyncKey = "sync.last"
+    static let spacesKey = "sync.spaces"
+
+    /// Keep every document's content in the vault (fetched during sync), or fetch on demand.
+    public static func keepsDocumentsOffline(_ session: VaultSession) throws -> Bool {
+        try session.settings.value(keepOfflineKey, as: Bool.self) ?? false
+    }
+
+    public static func setKeepsDocumentsOffline(_ value: Bool, _ session: VaultSession) throws {
+        try session.settings.set(value, for: keepOfflineKey)
+    }
+
+    /// When the last sync that reached the server ended, and how.
+    public struct LastSync: Codable, Sendable, Equatable {
+        public var date: Date
+        public var outcome: String
+        public var sent: Int
+        public var received: Int
+    }
+
+    public static func lastSync(_ session: VaultSession) throws -> LastSync? {
+        try session.settings.value(lastSyncKey, as: LastSync.self)
+    }
+
+    /// The spaces found at the last sync.
+    public static func spaces(_ session: VaultSession) throws -> [Space] {
+        try session.settings.value(spacesKey, as: [Space].self) ?? []
+    }
+}
+
+/// The state of one sync while it runs (used by one task only).
+final class SyncRun {
+    let vault: Vault
+    let meter: MeteredTransport
+    let client: BackendClient
+    let options: SyncEngine.Options
+    let publish: @Sendable (SyncProgress) -> Void
+    var progress = SyncProgress()
+    var report = SyncReport()
+
+    init(vault: Vault, account: Account, transport: any Transport, options: SyncEngine.Options,
+         publish: @escaping @Sendable (SyncProgress) -> Void) {
+        self.vault = vault
+        self.meter = MeteredTransport(transport)
+        self.options = options
+        self.publish = publish
+        var client = BackendClient(transport: meter, token: account.token, backoff: options.backoff)
+        client.onRetry = { _, _ in
+            var retrying = SyncProgress()
+            retrying.phase = .retrying
+            publish(retrying)
+        }
+        self.client = client
+    }
+
+    func announce(_ phase: SyncProgress.Phase? = nil, profile: String? = nil) {
+        if let phase { progress.phase = phase }
+        if let profile { progress.profileID = profile }
+        let totals = meter.statistics
+        progress.requests = totals.requests
+        progress.bytesSent = totals.bytesSent
+        progress.bytesReceived = totals.bytesReceived
+        publish(progress)
+    }
+
+    func run() async {
+        do {
+            announce(.discovering)
+            let spaces = try await discoverSpaces()
+            for space in spaces {
+                try await push(space)
+                try await pull(space)
+            }
+            if try vault.read({ try SyncSettings.keepsDocumentsOffline($0) }) {
+                for space in spaces { try await fetchMissingContents(space) }
+            }
+        } catch let error as SyncError {
+            report.stopReason = error
+        } catch {
+            report.stopReason = .protocolViolation("vault: \(error)")
+        }
+        finish()
+    }
+
+    private func finish() {
+        report.pending = (try? vault.read { try $0.outbox.count() }) ?? report.pending
+        report.outcome = switch report.stopReason {
+        case .unauthorized?, .notLoggedIn?: .unauthorized
+        case .offline?, .serverTrouble?: .offline
+        case _? : .incomplete
+        case nil: report.pending > 0 || report.conflicts > 0 || !report.failures.isEmpty ? .incomplete : .complete
+        }
+        let totals = meter.statistics
+        report.requests = totals.requests
+        report.bytesSent = totals.bytesSent
+        report.bytesReceived = totals.bytesReceived
+        if report.outcome != .offline && report.outcome != .unauthorized {
+            let last = SyncSettings.LastSync(date: Date(), outcome: report.outcome.rawValue, sent: report.sent, received: report.received)
+            try? vault.write { try $0.settings.set(last, for: SyncSettings.lastSyncKey) }
+        }
+        announce(.finished)
+    }
+
+    /// Asks the server for the spaces the account may act for; forgets the local copy of a
+    /// space the account lost (a delegation ended).
+    private func discoverSpaces() async throws -> [Space] {
+        let me = try await client.json(BackendRequest(path: API.Path.me))
+        let spaces = Space.list(from: me)
+        try vault.write { session in
+            let known = Set(spaces.map(\.patientID))
+            for profile in try session.profiles.all() where !known.contains(profile.id) {
+                try session.deleteProfileAndRecords(profile.id)
+            }
+            try session.settings.set(spaces, for: SyncSettings.spacesKey)
+        }
+        return spaces
+    }
+}

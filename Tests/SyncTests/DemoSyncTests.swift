@@ -1,0 +1,57 @@
+import FHIR
+import Foundation
+import HealthRecord
+@testable import Sync
+import Vault
+import XCTest
+
+/// A fresh sync of the demo seed over real HTTP, then a sync with nothing new.
+final class DemoSyncTests: XCTestCase {
+    func testFreshSyncBringsEveryResourceAndASecondSyncTransfersNothing() async throws {
+        let server = try TestServer()
+        let client = try TestClient()
+        try await client.login(server)
+
+        let first = await client.sync()
+        XCTAssertEqual(first.outcome, .complete, "\(first)")
+        XCTAssertGreaterThan(first.received, 150)
+        for space in [Demo.holderSpace, Demo.childSpace] {
+            let expected = try await Snapshot.server(server, space: space)
+            let local = try client.snapshot(space: space)
+            XCTAssertEqual(Set(local.keys), Set(expected.keys), "records of \(space)")
+            for (key, value) in expected where local[key] != value {
+                XCTFail("\(key) differs:\nlocal  \(local[key].map(String.init(describing:)) ?? "-")\nserver \(value)")
+            }
+        }
+        // Every kind of the demo world arrived, with the profile's relation to the account.
+        let holder = try XCTUnwrap(client.find(Profile.self, Demo.holderSpace))
+        XCTAssertEqual(holder.relation, .own)
+        XCTAssertEqual(try client.find(Profile.self, Demo.childSpace)?.relation, .child)
+        XCTAssertEqual(holder.ins?.system, CodeSystem.insDemo)
+        XCTAssertEqual(try client.vault.read { try $0.records(EmergencyContact.self).count(profile: Demo.holderSpace) }, 2)
+        let pressure = try XCTUnwrap(client.find(HealthMeasurement.self, "obs-bp-0"))
+        XCTAssertEqual(pressure.type, .bloodPressure)
+        XCTAssertEqual(pressure.components.map(\.loinc), ["8480-6", "8462-4"])
+        let masked = try XCTUnwrap(client.find(Document.self, "doc-cardio-psy"))
+        XCTAssertEqual(masked.visibility, [.maskedFromProfessionals])
+        XCTAssertNil(try client.find(Document.self, "doc-attente"), "INVISIBLE_PATIENT stays on the server")
+        let thread = try XCTUnwrap(client.find(MessageThread.self, "msg-gp"))
+        XCTAssertEqual(thread.subject, "Résultats de votre bilan")
+        XCTAssertEqual(thread.participants.count, 2)
+        XCTAssertNotNil(try client.find(Delegation.self, "delegation-julien"))
+        XCTAssertEqual(try client.vault.read { try $0.records(CareHistoryEntry.self).count() }, 12)
+
+        // Nothing new: one request for the spaces, one per space, and no change applied.
+        let second = await client.sync()
+        XCTAssertEqual(second.outcome, .complete)
+        XCTAssertEqual(second.received, 0)
+        XCTAssertEqual(second.sent, 0)
+        XCTAssertEqual(second.requests, 3)
+        XCTAssertLessThan(second.bytesReceived, 2_000)
+
+        // Contents on demand: fetched, verified against size and SHA-256, stored.
+        let content = try await client.engine.fetchContent(of: "doc-ordonnance")
+        XCTAssertTrue(content.extractedText?.contains("Amlodipine") == true)
+        XCTAssertEqual(try client.vault.read { try $0.documents.content(of: "doc-ordonnance") }?.bytes, content.bytes)
+    }
+}
