@@ -2,7 +2,9 @@ import CLI
 import Documents
 import Features
 import Foundation
+import HealthRecord
 import L10n
+import Sync
 import TerminalUI
 import Vault
 
@@ -24,7 +26,7 @@ enum InteractiveApp {
         // (or its file or descriptor) works as for every other command.
         let vault = kiosk ? nil : try openVaultIfPresent(context)
         defer { vault?.close() }
-        let documents = try vault.flatMap { try DocumentLibrary.open($0) }.map { DocumentsServices(library: $0, kiosk: kiosk) }
+        let documents = try vault.flatMap(documentsServices(kiosk: kiosk))
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal(environment: context.environment, raw: kiosk)
@@ -35,6 +37,20 @@ enum InteractiveApp {
         let code = runtime.run()
         terminal.close()
         return ExitCode(rawValue: code) ?? .failure
+    }
+
+    /// The Documents section's services for the vault's own space (nil before the first sync).
+    /// Contents not in the vault yet are fetched on demand when an account is logged in.
+    static func documentsServices(kiosk: Bool) -> (Vault) throws -> DocumentsServices? {
+        { vault in
+            guard let library = try DocumentLibrary.open(vault) else { return nil }
+            var fetch: (@Sendable (Document) async throws -> [UInt8])?
+            if try Account.stored(in: vault) != nil {
+                let engine = SyncEngine(vault: vault)
+                fetch = { document in try await engine.fetchContent(of: document.id).bytes }
+            }
+            return DocumentsServices(library: library, kiosk: kiosk, fetchContent: fetch)
+        }
     }
 
     /// The vault of `--home`, opened with its passphrase, when there is one.
