@@ -76,17 +76,29 @@ final class DocumentsE2ETests: XCTestCase {
     }
 }
 
-/// A program running in a detached tmux session: send keys, read the screen.
+/// A program running in a detached tmux session on a private tmux server (its own socket),
+/// so the test neither meets nor leaves any other session: send keys, read the screen.
 final class Tmux {
-    let session = "mes-e2e-\(UUID().uuidString.prefix(8))"
+    let socket = "mes-e2e-\(UUID().uuidString.prefix(8))"
+    let session = "e2e"
 
     init(command: [String], environment: [String: String], size: (Int, Int) = (100, 30)) throws {
         let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }
         let line = (["env"] + assignments + command.map(Self.quote)).joined(separator: " ") + "; sleep 30"
-        try run(["new-session", "-d", "-s", session, "-x", String(size.0), "-y", String(size.1), line])
+        // The tmux server this starts lives on after the client: it must not inherit pipes a
+        // reader would wait on, so this call's output goes nowhere.
+        let start = Process()
+        start.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+        start.arguments = ["-L", socket, "new-session", "-d", "-s", session, "-x", String(size.0), "-y", String(size.1), line]
+        start.standardInput = FileHandle.nullDevice
+        start.standardOutput = FileHandle.nullDevice
+        start.standardError = FileHandle.nullDevice
+        try start.run()
+        start.waitUntilExit()
     }
 
-    func close() { _ = try? run(["kill-session", "-t", session]) }
+    /// Ends the session and its private server.
+    func close() { _ = try? run(["kill-server"]) }
 
     /// Sends tmux key names (`Enter`, `Down`, `Escape`) or literal characters.
     func send(_ keys: String...) { for key in keys { _ = try? run(["send-keys", "-t", session, key]) } }
@@ -118,10 +130,8 @@ final class Tmux {
         XCTFail("mes did not exit")
     }
 
-    @discardableResult
     private func run(_ arguments: [String]) throws -> String {
-        let result = try ProcessRunner.run("/usr/bin/tmux", arguments, timeout: 10)
-        return result.standardOutput
+        try ProcessRunner.run("/usr/bin/tmux", ["-L", socket] + arguments, timeout: 10).standardOutput
     }
 
     static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
