@@ -1,1 +1,20 @@
-print("x")
+import Foundation
+
+// mes-bench: benchmarks that print figures. `mes-bench NAME [ARGUMENTS…]` runs one.
+// Each benchmark lives in its own file and has one line in this table.
+let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
+    ("sync", "initial and no-change sync of a synthetic:10000 account against a local mes-server", SyncBenchmark.run),
+]
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let name = arguments.first, name != "--help", let benchmark = benchmarks.first(where: { $0.name == name }) else {
+    print("usage: mes-bench NAME\n")
+    for benchmark in benchmarks { print("  \(benchmark.name.padding(toLength: 8, withPad: " ", startingAt: 0))\(benchmark.summary)") }
+    exit(arguments.isEmpty || arguments.first == "--help" ? 0 : 2)
+}
+do {
+    try benchmark.run(Array(arguments.dropFirst()))
+} catch {
+    FileHandle.standardError.write(Data("mes-bench: \(name): \(error)\n".utf8))
+    exit(1)
+}
