@@ -13,7 +13,7 @@ BIN := .build/$(CONFIGURATION)
 
 # Every Debian package the build, the tests, the benchmarks or the demo use.
 DEBIAN_PACKAGES := pkg-config libncurses-dev ncurses-term libsqlite3-dev libsodium-dev \
-	libmicrohttpd-dev libqrencode-dev libical-dev tmux poppler-utils
+	libmicrohttpd-dev libqrencode-dev libical-dev tmux poppler-utils openssl curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help setup build build-release demo test bench clean
@@ -52,7 +52,13 @@ test: build
 	@mkdir -p .build
 	$(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log
 	@! grep -E '(^|: )warning:' .build/build-tests.log
-	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log
+	$(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log
+
+# Benchmarks print figures; they run in release mode. `make bench BENCH=vault` runs one.
+bench: setup
+	@mkdir -p .build
+	$(SWIFT) build --configuration release 2>&1 | tee .build/build-release.log
+	.build/release/mes-bench $(BENCH)
 
 clean:
 	rm -rf .build

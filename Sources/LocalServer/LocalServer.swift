@@ -5,13 +5,16 @@ import Synchronization
 ///
 /// The server prints its URL on the first line of standard output; everything it writes after
 /// that is drained (so it never blocks on a full pipe) and the last lines are kept for diagnostics.
-/// They stay in memory: nothing is written to disk.
+/// They stay in memory: nothing is written to disk. The server runs with `--exit-on-stdin-close`
+/// and its standard input is a pipe this object holds, so it never outlives the process that
+/// started it, even when that one is killed.
 public final class LocalServer: @unchecked Sendable {
     // @unchecked: `process` is only used through its thread-safe signalling methods after start.
     public let url: URL
     public let dataDirectory: URL
     private let process: Process
     private let recentOutput: RecentLines
+    private let lifeline: Pipe
 
     public enum StartError: Error, CustomStringConvertible {
         case executableMissing(String)
@@ -48,12 +51,13 @@ public final class LocalServer: @unchecked Sendable {
                                                 attributes: [.posixPermissions: 0o700])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--data", dataDirectory.path, "--listen", "127.0.0.1:0"] + arguments
+        process.arguments = ["--data", dataDirectory.path, "--listen", "127.0.0.1:0", "--exit-on-stdin-close"] + arguments
         if let environment { process.environment = environment }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        process.standardInput = FileHandle.nullDevice
+        let lifeline = Pipe()
+        process.standardInput = lifeline
         try process.run()
 
         let recent = RecentLines()
@@ -80,7 +84,7 @@ public final class LocalServer: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let url = firstURL.value {
-                return LocalServer(url: url, dataDirectory: dataDirectory, process: process, recentOutput: recent)
+                return LocalServer(url: url, dataDirectory: dataDirectory, process: process, recentOutput: recent, lifeline: lifeline)
             }
             if !process.isRunning {
                 process.waitUntilExit()
@@ -93,11 +97,12 @@ public final class LocalServer: @unchecked Sendable {
         throw StartError.noURL(output: recent.text)
     }
 
-    private init(url: URL, dataDirectory: URL, process: Process, recentOutput: RecentLines) {
+    private init(url: URL, dataDirectory: URL, process: Process, recentOutput: RecentLines, lifeline: Pipe) {
         self.url = url
         self.dataDirectory = dataDirectory
         self.process = process
         self.recentOutput = recentOutput
+        self.lifeline = lifeline
     }
 
     deinit {
@@ -109,6 +114,9 @@ public final class LocalServer: @unchecked Sendable {
 
     /// The last lines the server wrote (for a test's failure message).
     public var recentLog: String { recentOutput.text }
+
+    /// The server's exit status once it has stopped.
+    public var terminationStatus: Int32 { process.terminationStatus }
 
     /// Stops gracefully (SIGTERM), then forcefully after `grace`.
     public func stop(grace: Duration = .seconds(5)) {

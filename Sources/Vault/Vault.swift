@@ -167,6 +167,7 @@ public final class Vault: Sendable {
     // MARK: Reading and writing
 
     /// Runs `body` in a read transaction: it sees one consistent state of the vault.
+    @discardableResult
     public func read<Result: Sendable>(_ body: (VaultSession) throws -> Result) throws -> Result {
         noteActivity()
         return try reader.withLock { connection throws -> Result in
@@ -179,6 +180,7 @@ public final class Vault: Sendable {
 
     /// Runs `body` in one write transaction: everything it does is committed together or not at
     /// all. Subscribers of `changes()` hear of it after the commit.
+    @discardableResult
     public func write<Result: Sendable>(_ body: (VaultSession) throws -> Result) throws -> Result {
         noteActivity()
         let (result, change) = try writer.withLock { connection throws -> (Result, VaultChange) in
@@ -286,6 +288,15 @@ public final class Vault: Sendable {
         try writer.withLock { connection throws in
             guard let database = connection?.database else { throw VaultError.locked }
             _ = try mappingDamage { try database.checkpoint(.truncate) }
+        }
+    }
+
+    /// Rebuilds the database file without its free pages (`VACUUM`), e.g. after deleting a
+    /// profile. The copy is made in memory and written back through the encrypting VFS.
+    public func compact() throws {
+        try writer.withLock { connection throws in
+            guard let database = connection?.database else { throw VaultError.locked }
+            try mappingDamage { try database.execute("VACUUM") }
         }
     }
 

@@ -32,7 +32,7 @@ public struct VaultDirectory: Sendable, Equatable {
     /// owned by someone else.
     func checkSecure() throws {
         var status = stat()
-        guard lstat(url.path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
+        guard stat(url.path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else {
             throw VaultError.notFound
         }
         if status.st_mode & (S_IWGRP | S_IWOTH) != 0 || status.st_uid != geteuid() {

@@ -3,6 +3,7 @@ import Foundation
 // mes-bench: benchmarks that print figures. `mes-bench NAME [ARGUMENTS…]` runs one.
 // Each benchmark lives in its own file and has one line in this table.
 let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
+    ("vault", "encrypted vault against plain SQLite: inserts, reads by id, full-text search, full scan", VaultBenchmark.run),
     ("sync", "initial and no-change sync of a synthetic:10000 account against a local mes-server", SyncBenchmark.run),
 ]
 

@@ -3,6 +3,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import TestSupport
 import XCTest
 
 /// The process: clean stop on SIGTERM, data kept across restarts, idempotent seeding, TLS and
@@ -69,7 +70,7 @@ final class LifecycleTests: XCTestCase {
 
     func testPlainHTTPIsRefusedOffLoopbackAndTLSServes() throws {
         let refused = Process()
-        refused.executableURL = ServerProcess.executable
+        refused.executableURL = URL(fileURLWithPath: BuiltProducts.path("mes-server"))
         refused.arguments = ["--data", ServerProcess.temporaryDirectory().path, "--listen", "0.0.0.0:0"]
         refused.standardError = FileHandle(forWritingAtPath: "/dev/null")
         refused.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
@@ -90,16 +91,7 @@ final class LifecycleTests: XCTestCase {
 
     @discardableResult
     func run(_ executable: String, _ arguments: [String], input: String? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ProcessRunner.run(executable, arguments, standardInput: input).standardOutput
     }
 
     func testFaultInjectionExistsOnlyWhenEnabledAndFailsTheNextRequests() async throws {
@@ -147,12 +139,12 @@ final class LifecycleTests: XCTestCase {
         let passwordFile = server.dataDirectory.appendingPathComponent("pro-password.txt")
         try "demo-bernard\n".write(to: passwordFile, atomically: true, encoding: .utf8)
         let base = ["pro", "--url", server.url, "--rpps", "10003456782", "--password-file", passwordFile.path]
-        let redeemed = try JSON(parsing: run(ServerProcess.executable.path, base + ["redeem", code]))
+        let redeemed = try JSON(parsing: run(BuiltProducts.path("mes-server"), base + ["redeem", code]))
         XCTAssertEqual(redeemed["patient"]?.stringValue, "helene")
-        let search = try JSON(parsing: run(ServerProcess.executable.path, base + ["get", "DocumentReference?patient=helene&_count=3"]))
+        let search = try JSON(parsing: run(BuiltProducts.path("mes-server"), base + ["get", "DocumentReference?patient=helene&_count=3"]))
         XCTAssertEqual(search["resourceType"]?.stringValue, "Bundle")
         XCTAssertEqual(search["entry"]?.elements.count, 3)
-        let refused = try JSON(parsing: run(ServerProcess.executable.path, base + ["get", "Condition?patient=helene"]))
+        let refused = try JSON(parsing: run(BuiltProducts.path("mes-server"), base + ["get", "Condition?patient=helene"]))
         XCTAssertEqual(refused["resourceType"]?.stringValue, "OperationOutcome")
     }
 

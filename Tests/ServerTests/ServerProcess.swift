@@ -1,30 +1,18 @@
 import FHIR
 import Foundation
+import LocalServer
+import TestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
 import XCTest
 
-/// A real `mes-server` process for integration tests: started on 127.0.0.1:0, its URL read from
-/// the first line of its standard output. Its standard input is a pipe we hold, and it runs with
-/// `--exit-on-stdin-close`, so it stops even if the test process dies.
-final class ServerProcess: @unchecked Sendable {
-    let process = Process()
-    let dataDirectory: URL
+/// A real `mes-server` process for integration tests (a `LocalServer`: started on 127.0.0.1:0,
+/// stopped when this object goes away or the test process dies), with HTTP and login helpers.
+final class ServerProcess: Sendable {
+    let server: LocalServer
+    var dataDirectory: URL { server.dataDirectory }
     let url: String
-    private let input = Pipe()
-
-    /// The `mes-server` built next to the test bundle.
-    static var executable: URL {
-        let testBinary = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
-        var directory = testBinary.deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("mes-server")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
-        }
-        return URL(fileURLWithPath: ".build/debug/mes-server")
-    }
 
     static func temporaryDirectory() -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("mes-server-test-\(UUID().uuidString)")
@@ -32,44 +20,19 @@ final class ServerProcess: @unchecked Sendable {
         return url
     }
 
-    init(dataDirectory: URL? = nil, arguments: [String] = ["--seed", "demo"], file: StaticString = #filePath, line: UInt = #line) throws {
-        self.dataDirectory = dataDirectory ?? Self.temporaryDirectory()
-        process.executableURL = Self.executable
-        process.arguments = ["--data", self.dataDirectory.path, "--listen", "127.0.0.1:0", "--exit-on-stdin-close", "--lang", "fr"] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = input
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        var line: [UInt8] = []
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(contentsOf: chunk)
-            if line.contains(0x0A) { break }
-        }
-        let text = String(decoding: line.prefix { $0 != 0x0A }, as: UTF8.self)
-        guard text.hasPrefix("http") else {
-            process.terminate()
-            throw StartFailure(output: text)
-        }
-        url = text
+    init(dataDirectory: URL? = nil, arguments: [String] = ["--seed", "demo"]) throws {
+        server = try LocalServer.start(executable: BuiltProducts.path("mes-server"),
+                                       dataDirectory: dataDirectory ?? Self.temporaryDirectory(),
+                                       arguments: ["--lang", "fr"] + arguments)
+        url = server.url.absoluteString
     }
-
-    struct StartFailure: Error { var output: String }
 
     /// SIGTERM, then wait. Returns the exit status.
     @discardableResult
     func stop() -> Int32 {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        return process.terminationStatus
+        server.stop()
+        return server.terminationStatus
     }
-
-    deinit { _ = stop() }
 
     // MARK: - HTTP
 

@@ -87,8 +87,12 @@ struct SearchEndpoint {
             var total = 0
             if case .integer(let value) = try db.scalar("SELECT count(*) FROM resources WHERE \(whereClause)", arguments) { total = Int(value) }
             if request.queryValue("_summary") == "count" || count == 0 { return (total, [], access) }
-            let rows = try db.query("SELECT \(ResourceRepository.columns) FROM resources WHERE \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?",
-                                    arguments + [count, offset], map: ResourceRepository.row)
+            // Filter and sort on the index rows; fetch bodies for the page only.
+            let rows = try db.query("""
+                SELECT \(ResourceRepository.columns) FROM (
+                    SELECT \(ResourceRepository.indexColumns) FROM resources WHERE \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?
+                ) AS resources ORDER BY \(order)
+                """, arguments + [count, offset], map: ResourceRepository.row)
             return (total, rows, access)
         }
         if let access, access.isAudited {

@@ -23,7 +23,13 @@ struct StoredResource: Sendable {
 
 /// SQL over the `resources` table. Callers hold the right connection (the writer for changes).
 enum ResourceRepository {
-    static let columns = "type, id, patient, version, updated, seq, deleted, json, flags, authors"
+    /// The columns `row` reads, from `resources` (the JSON body is fetched per output row).
+    static let columns = """
+        type, id, patient, version, updated, seq, deleted,
+        (SELECT json FROM bodies WHERE bodies.key = resources.type || '/' || resources.id), flags, authors
+        """
+    /// The same without the body, for inner queries that filter and sort.
+    static let indexColumns = "type, id, patient, version, updated, seq, deleted, flags, authors, date"
 
     static func row(_ row: Row) -> StoredResource {
         StoredResource(type: row.string(0), id: row.string(1), patient: row.string(2), version: row.int(3),
@@ -48,10 +54,11 @@ enum ResourceRepository {
         let seq = try nextSequence(db)
         let bytes = resource.serialized()
         try db.run("""
-            INSERT OR REPLACE INTO resources (type, id, patient, version, updated, seq, deleted, json, date, status, tokens, search_text, flags, authors)
-            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)
-            """, [resource.resourceType, id, index.patient, version, updated, seq, bytes, index.date, index.status,
+            INSERT OR REPLACE INTO resources (type, id, patient, version, updated, seq, deleted, date, status, tokens, search_text, flags, authors)
+            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
+            """, [resource.resourceType, id, index.patient, version, updated, seq, index.date, index.status,
                   index.tokenColumn, index.text, index.flags.rawValue, index.authorColumn])
+        try db.run("INSERT OR REPLACE INTO bodies (key, json) VALUES (?, ?)", ["\(resource.resourceType)/\(id)", bytes])
         return StoredResource(type: resource.resourceType, id: id, patient: index.patient, version: version, updated: updated,
                               seq: seq, deleted: false, json: bytes, flags: index.flags, authors: index.authorColumn)
     }
@@ -61,9 +68,10 @@ enum ResourceRepository {
         let seq = try nextSequence(db)
         let updated = FHIRDateTime.instant(now)
         try db.run("""
-            UPDATE resources SET version = version + 1, updated = ?, seq = ?, deleted = 1, json = NULL,
+            UPDATE resources SET version = version + 1, updated = ?, seq = ?, deleted = 1,
             tokens = ' ', search_text = '' WHERE type = ? AND id = ?
             """, [updated, seq, stored.type, stored.id])
+        try db.run("DELETE FROM bodies WHERE key = ?", [stored.reference])
         if stored.type == "Binary" { try db.run("DELETE FROM binaries WHERE id = ?", [stored.id]) }
         var tombstone = stored
         tombstone.version += 1

@@ -77,7 +77,6 @@ enum Schema {
                 updated TEXT NOT NULL,
                 seq INTEGER NOT NULL,
                 deleted INTEGER NOT NULL DEFAULT 0,
-                json BLOB,
                 date TEXT,
                 status TEXT,
                 tokens TEXT NOT NULL DEFAULT ' ',
@@ -89,6 +88,8 @@ enum Schema {
             CREATE UNIQUE INDEX resources_by_seq ON resources(seq);
             CREATE INDEX resources_feed ON resources(patient, seq);
             CREATE INDEX resources_search ON resources(patient, type, date);
+            -- The resources' JSON, apart, so that searches scan small index rows only.
+            CREATE TABLE bodies (key TEXT PRIMARY KEY, json BLOB NOT NULL) WITHOUT ROWID;
             CREATE TABLE binaries (id TEXT PRIMARY KEY, content_type TEXT NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
 
             CREATE TABLE accounts (

@@ -1,0 +1,122 @@
+import CLI
+import Crypto
+import Foundation
+import L10n
+import Vault
+
+/// `mes vault init|passwd|recover|check`: create the encrypted vault, change its passphrase,
+/// open it with the recovery key, verify it. Secrets come from the prompt, a file or a file
+/// descriptor, never from argv or the environment.
+enum VaultCommands {
+    static let all: [MesCommand] = [initialize, changePassphrase, recover, check]
+
+    static let newPassphraseOptions = [
+        OptionSpec("--new-passphrase-file", value: "FILE", help: "option.new-passphrase-file"),
+        OptionSpec("--new-passphrase-fd", value: "N", help: "option.new-passphrase-fd"),
+    ]
+
+    static let initialize = MesCommand(spec: CommandSpec(["vault", "init"], summary: "vault.init.summary")) { context in
+        let directory = VaultDirectory(context.home)
+        return try run(directory) {
+            // A new passphrase: typed twice at the prompt.
+            let passphrase = try readNewPassphrase(from: context.passphraseSource(), prompt: "vault.prompt.passphrase")
+            let (vault, recoveryKey) = try Vault.create(in: directory, passphrase: passphrase)
+            vault.close()
+            Console.output(tr("vault.init.created", ["path": directory.url.path]))
+            Console.output("")
+            Console.output(tr("vault.init.recovery-key-intro"))
+            Console.output("")
+            Console.output("    " + recoveryKey.grouped)
+            Console.output("")
+        }
+    }
+
+    static let changePassphrase = MesCommand(spec: CommandSpec(["vault", "passwd"], summary: "vault.passwd.summary",
+                                                               options: newPassphraseOptions)) { context in
+        let directory = VaultDirectory(context.home)
+        return try run(directory) {
+            let current = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
+            let vault = try Vault.open(in: directory, passphrase: current)
+            defer { vault.close() }
+            let source = try SecretSource.from(context.arguments, file: "--new-passphrase-file", fd: "--new-passphrase-fd")
+            try vault.changePassphrase(to: readNewPassphrase(from: source, prompt: "vault.prompt.new-passphrase"))
+            Console.output(tr("vault.passwd.done"))
+        }
+    }
+
+    static let recover = MesCommand(spec: CommandSpec(["vault", "recover"], summary: "vault.recover.summary", options: [
+        OptionSpec("--recovery-key-file", value: "FILE", help: "option.recovery-key-file"),
+        OptionSpec("--recovery-key-fd", value: "N", help: "option.recovery-key-fd"),
+    ] + newPassphraseOptions)) { context in
+        let directory = VaultDirectory(context.home)
+        return try run(directory) {
+            let keySource = try SecretSource.from(context.arguments, file: "--recovery-key-file", fd: "--recovery-key-fd")
+            let recoveryKey = try RecoveryKey.parse(SecretInput.read(from: keySource, promptText: tr("vault.prompt.recovery-key")))
+            let vault = try Vault.open(in: directory, recoveryKey: recoveryKey)
+            defer { vault.close() }
+            let source = try SecretSource.from(context.arguments, file: "--new-passphrase-file", fd: "--new-passphrase-fd")
+            try vault.changePassphrase(to: readNewPassphrase(from: source, prompt: "vault.prompt.new-passphrase"))
+            Console.output(tr("vault.recover.done"))
+        }
+    }
+
+    static let check = MesCommand(spec: CommandSpec(["vault", "check"], summary: "vault.check.summary")) { context in
+        let directory = VaultDirectory(context.home)
+        var intact = true
+        _ = try run(directory) {
+            let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
+            let vault = try Vault.open(in: directory, passphrase: passphrase)
+            defer { vault.close() }
+            let report = try vault.verify()
+            intact = report.isIntact
+            guard !intact else {
+                Console.output(tr("vault.check.ok", ["pages": String(report.pagesChecked), "frames": String(report.framesChecked)]))
+                return
+            }
+            Console.error(tr("vault.error.damaged"))
+            for problem in report.structureProblems.prefix(20) { Console.error(tr("vault.check.structure", ["message": problem])) }
+            if !report.damagedPages.isEmpty {
+                Console.error(tr("vault.check.pages", ["pages": report.damagedPages.map(String.init).joined(separator: ", ")]))
+            }
+            if !report.damagedFrames.isEmpty {
+                Console.error(tr("vault.check.frames", ["frames": report.damagedFrames.map(String.init).joined(separator: ", ")]))
+            }
+        }
+        return intact ? .success : .damaged
+    }
+
+    /// A new passphrase: from a file or descriptor as is; at the prompt, typed twice.
+    static func readNewPassphrase(from source: SecretSource, prompt: String) throws -> SecureBytes {
+        let passphrase = try SecretInput.read(from: source, promptText: tr(prompt))
+        if source == .prompt {
+            let confirmation = try SecretInput.read(from: source, promptText: tr("vault.prompt.confirm-passphrase"))
+            guard passphrase.isEqual(to: confirmation) else { throw CommandFailure(.failure, tr("vault.error.mismatch")) }
+        }
+        return passphrase
+    }
+
+    /// Runs a vault command, turning vault and input errors into messages and exit codes.
+    static func run(_ directory: VaultDirectory, _ body: () throws -> Void) throws -> ExitCode {
+        do {
+            try body()
+            return .success
+        } catch let error as VaultError {
+            throw CommandFailure(exitCode(for: error), error.message(directory: directory))
+        } catch let error as SecretInputError {
+            switch error {
+            case .noTerminal: throw CommandFailure(.usage, tr("vault.error.no-terminal"))
+            case .empty: throw CommandFailure(.failure, tr("vault.error.empty-passphrase"))
+            case .unreadable(let path): throw CommandFailure(.failure, tr("vault.error.unreadable", ["path": path]))
+            }
+        }
+    }
+
+    static func exitCode(for error: VaultError) -> ExitCode {
+        switch error {
+        case .wrongPassphrase, .wrongRecoveryKey, .malformedRecoveryKey, .locked: .locked
+        case .damaged: .damaged
+        case .notFound: .notFound
+        case .alreadyExists, .insecureDirectory, .schemaTooNew, .emptyPassphrase: .failure
+        }
+    }
+}

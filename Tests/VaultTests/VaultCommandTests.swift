@@ -1,0 +1,77 @@
+import Foundation
+@testable import Vault
+import XCTest
+
+/// `mes vault …` run as the real binary: secrets from files and descriptors, exit codes.
+final class VaultCommandTests: XCTestCase {
+    static var mesURL: URL {
+        CrashSafetyTests.writerURL.deletingLastPathComponent().appendingPathComponent("mes")
+    }
+
+    struct Result {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    func mes(_ arguments: [String], input: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.mesURL
+        process.arguments = arguments + ["--lang", "en"]
+        let output = Pipe()
+        let errors = Pipe()
+        let standardInput = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = standardInput
+        try process.run()
+        if let input { standardInput.fileHandleForWriting.write(Data(input.utf8)) }
+        try standardInput.fileHandleForWriting.close()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+                      errors: String(decoding: errorData, as: UTF8.self))
+    }
+
+    func testInitCheckPasswdRecoverAndDamage() throws {
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.mesURL.path), "missing \(Self.mesURL.path)")
+        let workspace = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let home = workspace.appendingPathComponent("home").path
+        let first = workspace.appendingPathComponent("first")
+        try Data("première phrase\n".utf8).write(to: first)
+
+        let created = try mes(["vault", "init", "--home", home, "--passphrase-file", first.path])
+        XCTAssertEqual(created.status, 0, created.errors)
+        let pattern = try NSRegularExpression(pattern: "[0-9A-Z]{4}(-[0-9A-Z]{4}){6}")
+        let match = pattern.firstMatch(in: created.output, range: NSRange(created.output.startIndex..., in: created.output))
+        let recoveryKey = try XCTUnwrap(match.map { String(created.output[Range($0.range, in: created.output)!]) })
+
+        XCTAssertEqual(try mes(["vault", "check", "--home", home, "--passphrase-file", first.path]).status, 0)
+        let wrong = try mes(["vault", "check", "--home", home, "--passphrase-fd", "0"], input: "nope\n")
+        XCTAssertEqual(wrong.status, 3)
+        XCTAssertTrue(wrong.errors.contains("Wrong passphrase"), wrong.errors)
+
+        // Old and new passphrase on one descriptor, line after line.
+        let changed = try mes(["vault", "passwd", "--home", home, "--passphrase-fd", "0", "--new-passphrase-fd", "0"],
+                              input: "première phrase\nseconde phrase\n")
+        XCTAssertEqual(changed.status, 0, changed.errors)
+        XCTAssertEqual(try mes(["vault", "check", "--home", home, "--passphrase-file", first.path]).status, 3)
+
+        let recovered = try mes(["vault", "recover", "--home", home, "--recovery-key-fd", "0", "--new-passphrase-fd", "0"],
+                                input: recoveryKey.lowercased() + "\ntroisième phrase\n")
+        XCTAssertEqual(recovered.status, 0, recovered.errors)
+        XCTAssertEqual(try mes(["vault", "check", "--home", home, "--passphrase-fd", "0"], input: "troisième phrase\n").status, 0)
+
+        // A flipped byte in a page: check reports damage with exit code 4.
+        let database = URL(fileURLWithPath: home).appendingPathComponent("vault.db")
+        var bytes = [UInt8](try Data(contentsOf: database))
+        bytes[PageFormat.pageSize * 3 + 100] ^= 0x40
+        try Data(bytes).write(to: database)
+        let damaged = try mes(["vault", "check", "--home", home, "--passphrase-fd", "0"], input: "troisième phrase\n")
+        XCTAssertEqual(damaged.status, 4, damaged.output + damaged.errors)
+        XCTAssertTrue(damaged.errors.contains("damaged or was tampered with"), damaged.errors)
+        XCTAssertEqual(try mes(["vault", "init", "--home", home, "--passphrase-file", first.path]).status, 1)
+    }
+}
