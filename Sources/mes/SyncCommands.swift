@@ -200,19 +200,17 @@ enum SyncCommands {
 }
 
 /// Opens the vault of `--home` with the passphrase from the prompt, `--passphrase-file` or
-/// `--passphrase-fd`, turning its errors into exit codes.
+/// `--passphrase-fd`; vault errors become the vault commands' messages and exit codes.
 enum VaultOpener {
     static func open(_ context: MesContext) throws -> Vault {
         let directory = VaultDirectory(context.home)
-        guard directory.exists else { throw CommandFailure(.notFound, tr("sync.error.no-vault")) }
-        let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("sync.prompt.passphrase"))
-        do {
-            return try Vault.open(in: directory, passphrase: passphrase)
-        } catch VaultError.wrongPassphrase {
-            throw CommandFailure(.locked, tr("sync.error.wrong-passphrase"))
-        } catch VaultError.damaged {
-            throw CommandFailure(.damaged, tr("sync.error.damaged"))
+        var opened: Vault?
+        _ = try VaultCommands.run(directory) {
+            let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
+            opened = try Vault.open(in: directory, passphrase: passphrase)
         }
+        guard let opened else { throw CommandFailure(.failure) }
+        return opened
     }
 }
 
