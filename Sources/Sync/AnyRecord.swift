@@ -70,16 +70,12 @@ enum AnyRecord {
 
     /// The record's Codable form, field by field.
     static func fields(_ record: any ProfileRecord) throws -> [String: JSON] {
-        let json = try JSON(parsing: Array(encoder.encode(record)))
-        var fields: [String: JSON] = [:]
-        for (key, value) in json.objectValue ?? JSONObject() { fields[key] = value }
-        return fields
+        try JSON(parsing: Array(encoder.encode(record))).fieldDictionary
     }
 
     /// A record of `kind` from its fields.
     static func record(_ kind: RecordKind, fields: [String: JSON]) throws -> any ProfileRecord {
-        let json = JSON.object(JSONObject(fields.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }))
-        return try decode(kind, Data(json.serialized()))
+        try decode(kind, Data(JSON(fields: fields).serialized()))
     }
 
     /// A record of `kind` from its Codable JSON (an outbox payload, a conflict's side).

@@ -54,4 +54,22 @@ final class DemoSyncTests: XCTestCase {
         XCTAssertTrue(content.extractedText?.contains("Amlodipine") == true)
         XCTAssertEqual(try client.vault.read { try $0.documents.content(of: "doc-ordonnance") }?.bytes, content.bytes)
     }
+
+    func testAnExpiredTokenPausesSyncAndKeepsTheOutboxUntilTheNextLogin() async throws {
+        let server = try TestServer(extra: ["--token-ttl", "1"])
+        let client = try TestClient()
+        try await client.login(server)
+        try client.changes.save(HealthMeasurement(id: "expiry-obs", profileID: Demo.holderSpace, type: .weight,
+                                                  effective: Date(timeIntervalSince1970: 1_700_000_000), value: 70))
+        try await Task.sleep(for: .milliseconds(1500))
+        let expired = await client.sync()
+        XCTAssertEqual(expired.outcome, .unauthorized)
+        XCTAssertEqual(expired.pending, 1, "the outbox is kept")
+        try await client.login(server)
+        let resumed = await client.sync()
+        XCTAssertEqual(resumed.outcome, .complete, "\(resumed)")
+        XCTAssertEqual(resumed.sent, 1)
+        let onServer = try await Snapshot.server(server, space: Demo.holderSpace)
+        XCTAssertNotNil(onServer["measurement/expiry-obs"])
+    }
 }
