@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Vault", dependencies: ["HealthRecord", "SQLite", "Crypto", "CSQLite", "L10n"]),
 
         // Programs.
-        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Sync", "FHIR", "HealthRecord"]),
+        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Sync", "FHIR", "HealthRecord", "LocalServer"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
         .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "Sync", "FHIR", "LocalServer"]),
         // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
