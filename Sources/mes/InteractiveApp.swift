@@ -20,9 +20,12 @@ enum InteractiveApp {
         if context.arguments.has("--screen-reader") {
             settings.screenReader = true
         }
+        // `--demo` brings its own server, account and ephemeral vault, with no question asked.
+        let demo = context.arguments.has("--demo") ? try await DemoSession.start(report: Console.error) : nil
+        defer { demo?.close() }
         // The vault is unlocked before the terminal switches screens, so the passphrase prompt
         // (or its file or descriptor) works as for every other command.
-        let vault = kiosk ? nil : try openVaultIfPresent(context)
+        let vault = try demo?.vault ?? (kiosk ? nil : openVaultIfPresent(context))
         defer { vault?.close() }
         let documents = try vault.flatMap { try DocumentLibrary.open($0) }.map { DocumentsServices(library: $0, kiosk: kiosk) }
         let terminal: CursesTerminal
