@@ -8,7 +8,8 @@ import Vault
 /// `mes --demo`: a `mes-server` seeded with the demo world on a free loopback port, an ephemeral
 /// vault, a login as the demo holder (password and one-time code read from the server's data
 /// folder, as a person would read them from their phone), and a first sync — no question asked.
-/// Closing it stops the server, removes its data and destroys the vault.
+/// Closing it stops the server, removes its data and destroys the vault; if `mes` is killed, the
+/// server sees its standard input close and removes its data itself.
 final class DemoSession: Sendable {
     let server: LocalServer
     let vault: Vault
@@ -33,7 +34,7 @@ final class DemoSession: Sendable {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("mes-demo-\(UUID().uuidString.prefix(8))")
         let server: LocalServer
         do {
-            server = try LocalServer.start(dataDirectory: data, arguments: ["--seed", "demo"])
+            server = try LocalServer.start(dataDirectory: data, arguments: ["--seed", "demo", "--remove-data-on-exit"])
         } catch {
             try? FileManager.default.removeItem(at: data)
             throw CommandFailure(.failure, tr("demo.server-failed", ["reason": String(describing: error)]))

@@ -2,7 +2,9 @@ import CLI
 import Documents
 import Features
 import Foundation
+import HealthRecord
 import L10n
+import Sync
 import TerminalUI
 import Vault
 
@@ -34,10 +36,25 @@ enum InteractiveApp {
         } catch {
             throw CommandFailure(.failure, error.description)
         }
-        let runtime = Runtime(app: AppShell(settings: settings, store: store, documents: documents), backend: terminal)
+        let header = vault.map(Self.header(for:)) ?? HeaderInfo()
+        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents), backend: terminal)
         let code = runtime.run()
         terminal.close()
         return ExitCode(rawValue: code) ?? .failure
+    }
+
+    /// What the header says about an open vault: the holder's own space, and how the last sync went.
+    static func header(for vault: Vault) -> HeaderInfo {
+        let (profile, lastSync) = (try? vault.read { session in
+            (try session.profiles.all().first { $0.relation == .own }, try SyncSettings.lastSync(session))
+        }) ?? (nil, nil)
+        let account = try? Account.stored(in: vault)
+        let sync: SyncState = switch lastSync?.outcome {
+        case nil: account == nil ? .notConnected : .failed
+        case SyncReport.Outcome.complete.rawValue: .upToDate
+        default: .failed
+        }
+        return HeaderInfo(profileName: profile?.displayName ?? account?.displayName, sync: sync, lock: .unlocked)
     }
 
     /// The vault of `--home`, opened with its passphrase, when there is one.
