@@ -17,6 +17,10 @@ public struct Document: ProfileRecord, Hashable {
     public var typeCode: CodedConcept
     /// classCode (TRE_A03).
     public var classCode: DocumentClass
+    /// The MES category the document is filed under, when its source said so (the server's
+    /// `urn:mes:document-category`, the user's choice on import); else `DocumentCategorizer`
+    /// derives it from the type and class codes.
+    public var category: Category?
     public var author: DocumentAuthor
     /// When the document was written (`DocumentReference.date` / creationTime).
     public var creationDate: Date
@@ -38,7 +42,8 @@ public struct Document: ProfileRecord, Hashable {
     public init(id: String, profileID: String, title: String, typeCode: CodedConcept, classCode: DocumentClass,
                 author: DocumentAuthor, creationDate: Date, serviceStart: Date? = nil, serviceEnd: Date? = nil,
                 size: Int, sha256: String, format: String, confidentiality: Confidentiality = .normal,
-                visibility: Set<VisibilityLabel> = [], note: String? = nil, origin: Origin, isRead: Bool = false) {
+                visibility: Set<VisibilityLabel> = [], note: String? = nil, origin: Origin, isRead: Bool = false,
+                category: Category? = nil) {
         self.id = id
         self.profileID = profileID
         self.title = title
@@ -56,6 +61,7 @@ public struct Document: ProfileRecord, Hashable {
         self.note = note
         self.origin = origin
         self.isRead = isRead
+        self.category = category
     }
 
     /// Masked from health professionals (MASQUE_PS).
@@ -64,12 +70,18 @@ public struct Document: ProfileRecord, Hashable {
     /// Who may see the document, as the DMP rules put it (the server enforces them; the client
     /// uses this to explain what it shows).
     public func isVisible(to viewer: Viewer) -> Bool {
-        switch viewer {
+        Self.isVisible(visibility: visibility, authorRPPS: author.rpps, to: viewer)
+    }
+
+    /// The same rule for a document known only by its labels and its author's RPPS.
+    public static func isVisible(visibility: Set<VisibilityLabel>, authorRPPS: String?, to viewer: Viewer) -> Bool {
+        let masked = visibility.contains(.maskedFromProfessionals)
+        return switch viewer {
         case .patient: !visibility.contains(.invisibleToPatient)
         case .legalRepresentative: !visibility.contains(.invisibleToPatient) && !visibility.contains(.invisibleToLegalRepresentatives)
         case .generalPractitioner: true  // the médecin traitant sees masked documents too
-        case .professional(let rpps): !isMaskedFromProfessionals || (rpps != nil && rpps == author.rpps)
-        case .socialCareProfessional: !visibility.contains(.maskedFromSocialCare) && !isMaskedFromProfessionals
+        case .professional(let rpps): !masked || (rpps != nil && rpps == authorRPPS)
+        case .socialCareProfessional: !visibility.contains(.maskedFromSocialCare) && !masked
         }
     }
 

@@ -5,6 +5,8 @@ import Foundation
 let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
     ("vault", "encrypted vault against plain SQLite: inserts, reads by id, full-text search, full scan", VaultBenchmark.run),
     ("sync", "initial and no-change sync of a synthetic:10000 account against a local mes-server", SyncBenchmark.run),
+    ("ui", "terminal UI: frame time of a 10,000-row table, bytes ncurses writes to scroll a page",
+     { _ in try MainActor.assumeIsolated { try UIBenchmark.run() } }),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,9 +1,71 @@
 import CLI
+import Documents
+import Features
+import Foundation
+import HealthRecord
 import L10n
+import Sync
+import TerminalUI
+import Vault
 
 /// The interactive terminal app (`mes` with no command).
 enum InteractiveApp {
+    @MainActor
     static func run(_ context: MesContext) async throws -> ExitCode {
-        throw CommandFailure(.failure, tr("app.not-ready"))
+        let kiosk = context.arguments.has("--kiosk")
+        // A kiosk leaves nothing behind, not even display preferences.
+        let store = kiosk ? nil : SettingsStore(directory: context.home)
+        var settings = store?.load() ?? AppSettings(language: Localizer.shared.language)
+        if context.arguments.value("--lang") != nil {
+            settings.language = Localizer.shared.language
+        }
+        if context.arguments.has("--screen-reader") {
+            settings.screenReader = true
+        }
+        // `--demo` brings its own server, account and ephemeral vault, with no question asked.
+        let demo = context.arguments.has("--demo") ? try await DemoSession.start(report: Console.error) : nil
+        defer { demo?.close() }
+        // The vault is unlocked before the terminal switches screens, so the passphrase prompt
+        // (or its file or descriptor) works as for every other command.
+        let vault = try demo?.vault ?? (kiosk ? nil : openVaultIfPresent(context))
+        defer { vault?.close() }
+        let documents = try vault.flatMap { try DocumentLibrary.open($0) }.map { DocumentsServices(library: $0, kiosk: kiosk) }
+        let terminal: CursesTerminal
+        do {
+            terminal = try CursesTerminal(environment: context.environment, raw: kiosk)
+        } catch {
+            throw CommandFailure(.failure, error.description)
+        }
+        let header = vault.map(Self.header(for:)) ?? HeaderInfo()
+        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents), backend: terminal)
+        let code = runtime.run()
+        terminal.close()
+        return ExitCode(rawValue: code) ?? .failure
+    }
+
+    /// What the header says about an open vault: the holder's own space, and how the last sync went.
+    static func header(for vault: Vault) -> HeaderInfo {
+        let (profile, lastSync) = (try? vault.read { session in
+            (try session.profiles.all().first { $0.relation == .own }, try SyncSettings.lastSync(session))
+        }) ?? (nil, nil)
+        let account = try? Account.stored(in: vault)
+        let sync: SyncState = switch lastSync?.outcome {
+        case nil: account == nil ? .notConnected : .failed
+        case SyncReport.Outcome.complete.rawValue: .upToDate
+        default: .failed
+        }
+        return HeaderInfo(profileName: profile?.displayName ?? account?.displayName, sync: sync, lock: .unlocked)
+    }
+
+    /// The vault of `--home`, opened with its passphrase, when there is one.
+    static func openVaultIfPresent(_ context: MesContext) throws -> Vault? {
+        let directory = VaultDirectory(context.home)
+        guard directory.exists else { return nil }
+        var vault: Vault?
+        _ = try VaultCommands.run(directory) {
+            let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
+            vault = try Vault.open(in: directory, passphrase: passphrase)
+        }
+        return vault
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+import L10n
+import TerminalUI
+
+/// The user's display preferences: language, theme, screen-reader mode. Not health data; kept
+/// in `settings.json` in the mes home directory.
+public struct AppSettings: Hashable, Sendable, Codable {
+    public var language: Language
+    public var theme: ThemeKind
+    public var screenReader: Bool
+
+    public init(language: Language = .default, theme: ThemeKind = .standard, screenReader: Bool = false) {
+        self.language = language
+        self.theme = theme
+        self.screenReader = screenReader
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case language, theme, screenReader
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        language = (try? container.decode(String.self, forKey: .language)).flatMap(Language.init(rawValue:)) ?? .default
+        theme = (try? container.decode(String.self, forKey: .theme)).flatMap(ThemeKind.init(rawValue:)) ?? .standard
+        screenReader = (try? container.decode(Bool.self, forKey: .screenReader)) ?? false
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(language.rawValue, forKey: .language)
+        try container.encode(theme.rawValue, forKey: .theme)
+        try container.encode(screenReader, forKey: .screenReader)
+    }
+}
+
+/// Reads and writes `settings.json` in a directory.
+public struct SettingsStore: Sendable {
+    public let file: URL
+
+    public init(directory: URL) {
+        file = directory.appendingPathComponent("settings.json")
+    }
+
+    /// The saved settings, or nil when there are none (or they cannot be read).
+    public func load() -> AppSettings? {
+        guard let data = try? Data(contentsOf: file) else { return nil }
+        return try? JSONDecoder().decode(AppSettings.self, from: data)
+    }
+
+    /// Saves atomically, creating the directory (0700) if needed.
+    public func save(_ settings: AppSettings) throws {
+        let directory = file.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(settings).write(to: file, options: .atomic)
+    }
+}

@@ -1,0 +1,24 @@
+import L10n
+import TerminalUI
+
+/// The screen of a section whose issue has not landed yet: it says so, and what it will do.
+public struct ComingSoonScreen: FeatureScreen {
+    public let section: Section
+
+    public init(section: Section) { self.section = section }
+
+    public var keyMap: KeyMap { KeyMap(title: section.title, bindings: []) }
+
+    public var summary: String? { tr("screen.coming-soon") }
+
+    public func handle(_ key: Key, settings: AppSettings) -> ScreenUpdate { .ignored }
+
+    public func render(into buffer: inout CellBuffer, area: Rect, context: ScreenContext) -> Point? {
+        let view = context.view
+        buffer.put(tr("screen.coming-soon"), at: area.origin, style: view.style(.accent), maxWidth: area.width)
+        for (offset, line) in TextLayout.wrap(section.purpose, width: area.width).enumerated() where offset + 2 < area.height {
+            buffer.put(line, at: Point(x: area.x, y: area.y + 2 + offset), style: view.style(.normal), maxWidth: area.width)
+        }
+        return area.origin
+    }
+}

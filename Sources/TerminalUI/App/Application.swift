@@ -1,0 +1,87 @@
+/// What the terminal can show, known once at start-up.
+public struct TerminalCapabilities: Hashable, Sendable {
+    /// The locale's character set is UTF-8 (else borders and symbols fall back to ASCII).
+    public var utf8: Bool
+    /// Colours may be used: the terminal has them and `NO_COLOR` is not set.
+    public var colors: Bool
+
+    public init(utf8: Bool, colors: Bool) {
+        self.utf8 = utf8
+        self.colors = colors
+    }
+
+    /// Whether the environment forbids colours (`NO_COLOR` set to anything non-empty, see no-color.org).
+    public static func colorsForbidden(by environment: [String: String]) -> Bool {
+        if let value = environment["NO_COLOR"], !value.isEmpty { return true }
+        return false
+    }
+
+    public var symbols: Symbols { Symbols.forLocale(utf8: utf8) }
+}
+
+/// Everything a view needs besides its state: the room it has and how to draw.
+public struct ViewContext: Sendable {
+    public var size: Size
+    public var theme: Theme
+    public var symbols: Symbols
+    /// Linear layout, no decorative boxes, the cursor on the focused item, no animation.
+    public var screenReader: Bool
+
+    public init(size: Size, theme: Theme, symbols: Symbols = .unicode, screenReader: Bool = false) {
+        self.size = size
+        self.theme = theme
+        self.symbols = symbols
+        self.screenReader = screenReader
+    }
+
+    public func style(_ role: Role) -> Style { theme.style(role) }
+}
+
+/// The output of a view: its cells, where the hardware cursor sits, and what to announce.
+///
+/// The cursor is frame output (DESIGN.md §9): on the focused item after every refresh, so that
+/// screen readers and braille displays follow it. nil hides the cursor.
+public struct Frame: Sendable {
+    public var buffer: CellBuffer
+    public var cursor: Point?
+    /// A sentence for the status line (a change of screen, a result), already localised.
+    public var announcement: String?
+
+    public init(buffer: CellBuffer, cursor: Point? = nil, announcement: String? = nil) {
+        self.buffer = buffer
+        self.cursor = cursor
+        self.announcement = announcement
+    }
+}
+
+/// What reaches an application: a key, a new terminal size, or the result of an effect.
+public enum Input<Event: Sendable>: Sendable {
+    case key(Key)
+    case resized(Size)
+    case event(Event)
+}
+
+/// Async work an update asks for (reading the vault, syncing, saving settings). It runs off the
+/// UI thread; the event it returns, if any, comes back through `update`.
+public struct Effect<Event: Sendable>: Sendable {
+    public let operation: @Sendable () async -> Event?
+
+    public init(_ operation: @escaping @Sendable () async -> Event?) {
+        self.operation = operation
+    }
+}
+
+/// An app in the Elm architecture: state → view (pure, into a cell buffer) and
+/// input → (state, effects). `update` mutates the state in place and returns the effects.
+public protocol Application {
+    associatedtype Event: Sendable
+
+    /// Handles one input; returns the effects to run.
+    mutating func update(_ input: Input<Event>) -> [Effect<Event>]
+
+    /// Draws the current state. Must not change anything.
+    func view(size: Size, capabilities: TerminalCapabilities) -> Frame
+
+    /// Set when the app is done; the runtime then stops and returns it.
+    var exitCode: Int32? { get }
+}

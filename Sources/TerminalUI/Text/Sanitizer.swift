@@ -1,0 +1,126 @@
+/// The one sanitiser every piece of text passes before it reaches a cell (DESIGN.md §9).
+///
+/// `CellBuffer` calls it on everything it is asked to draw, so text from outside (server,
+/// files, messages) can never move the cursor, clear the screen, set the title, write the
+/// clipboard or reorder what the user reads:
+/// - invalid UTF-8 becomes U+FFFD (see `init(bytes:)`);
+/// - C0 controls and DEL are shown in caret notation (`^[`, `^?`), C1 controls as `\u009B`, so
+///   ESC, CSI, OSC and DCS sequences never pass, they are shown inert;
+/// - bidi controls (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069) are removed;
+/// - zero-width and invisible characters are shown as `\u200B`, and a combining mark with
+///   nothing to combine with is shown on a dotted circle; in names (`.name`), every invisible
+///   character is shown, even a joiner inside an emoji sequence.
+public enum Sanitizer {
+    public enum Policy: Sendable {
+        /// Running text: keeps joiners and variation selectors inside a grapheme cluster.
+        case text
+        /// Names and identifiers, where an invisible character can only deceive.
+        case name
+    }
+
+    /// The text, safe to draw. Printable ASCII comes back unchanged at no cost.
+    public static func sanitize(_ text: String, policy: Policy = .text) -> String {
+        if isPrintableASCII(text) { return text }
+        var cleaned = String.UnicodeScalarView()
+        var changed = false
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x20 || value == 0x7F {
+                cleaned.append("^")
+                cleaned.append(Unicode.Scalar(UInt8(value == 0x7F ? 0x3F : value + 0x40)))
+                changed = true
+            } else if (0x80...0x9F).contains(value) || value == 0x2028 || value == 0x2029 {
+                cleaned.append(contentsOf: escaped(scalar).unicodeScalars)
+                changed = true
+            } else if isBidiControl(value) {
+                changed = true
+            } else if policy == .name && isInvisible(scalar) {
+                cleaned.append(contentsOf: escaped(scalar).unicodeScalars)
+                changed = true
+            } else {
+                cleaned.append(scalar)
+            }
+        }
+        let result = changed ? String(cleaned) : text
+        return showingZeroWidthClusters(result)
+    }
+
+    /// Decodes bytes from outside: invalid UTF-8 becomes U+FFFD, then the text is sanitised.
+    public static func sanitize<Bytes: Collection<UInt8>>(bytes: Bytes, policy: Policy = .text) -> String {
+        sanitize(String(decoding: bytes, as: UTF8.self), policy: policy)
+    }
+
+    /// Splits multi-line text from outside into sanitised lines: `\n`, `\r\n` and `\r` end a line,
+    /// tabs become spaces up to the next multiple of `tabWidth` columns.
+    public static func lines(_ text: String, tabWidth: Int = 4) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        var column = 0
+        for character in text {
+            // "\r\n" is one grapheme cluster, so each line ending is one character here.
+            if character == "\n" || character == "\r\n" || character == "\r" {
+                lines.append(sanitize(current))
+                current = ""
+                column = 0
+            } else if character == "\t" {
+                let spaces = tabWidth - column % tabWidth
+                current += String(repeating: " ", count: spaces)
+                column += spaces
+            } else {
+                current.append(character)
+                column += max(DisplayWidth.of(character), 1)
+            }
+        }
+        lines.append(sanitize(current))
+        return lines
+    }
+
+    /// `\u` notation for a character that must be shown rather than obeyed.
+    static func escaped(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
+    static func isPrintableASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    }
+
+    static func isBidiControl(_ value: UInt32) -> Bool {
+        value == 0x061C || value == 0x200E || value == 0x200F
+            || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+    }
+
+    /// Characters that draw nothing: format characters, fillers, variation selectors, tags.
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if [0x00AD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0].contains(value) { return true }
+        if (0x180B...0x180F).contains(value) || (0xFE00...0xFE0F).contains(value) || (0xE0000...0xE0FFF).contains(value) {
+            return true
+        }
+        return scalar.properties.generalCategory == .format
+    }
+
+    /// Grapheme clusters that would take no column (a lone zero-width space, a mark with no base)
+    /// are made visible, so nothing the user cannot see sits in the text.
+    private static func showingZeroWidthClusters(_ text: String) -> String {
+        var result = ""
+        var changed = false
+        for character in text {
+            if DisplayWidth.of(character) > 0 {
+                result.append(character)
+                continue
+            }
+            changed = true
+            let first = character.unicodeScalars.first!
+            switch first.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .spacingMark:
+                result += "◌" + String(character)
+            default:
+                for scalar in character.unicodeScalars {
+                    if DisplayWidth.of(scalar) > 0 { result.unicodeScalars.append(scalar) } else { result += escaped(scalar) }
+                }
+            }
+        }
+        return changed ? result : text
+    }
+}

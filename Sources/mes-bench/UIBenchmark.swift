@@ -1,0 +1,1 @@
+enum UIBenchmark { @MainActor static func run() throws {} }

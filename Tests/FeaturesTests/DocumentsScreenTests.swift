@@ -1,0 +1,148 @@
+import Crypto
+import Documents
+import FHIR
+@testable import Features
+import Foundation
+import HealthRecord
+import L10n
+import TerminalUI
+import TestSupport
+import Vault
+import XCTest
+
+/// The Documents section in the app shell, driven key by key through the virtual terminal.
+@MainActor
+final class DocumentsScreenTests: XCTestCase {
+    var vault: Vault!
+    var directory: TemporaryDirectory!
+
+    override func setUp() async throws {
+        Localizer.shared.setLanguage(.french)
+        directory = try TemporaryDirectory(prefix: "mes-documents-screen")
+        (vault, _) = try Vault.create(in: VaultDirectory(directory.url.appendingPathComponent("vault")),
+                                      passphrase: SecureBytes(copying: Array("test".utf8)), keyDerivation: .fixed(.minimumForTests))
+        try vault.write { session in
+            try session.profiles.save(Profile(id: "helene", relation: .own, givenName: "Hélène", familyName: "Martineau"), origin: .remote)
+            let report = LabReport(title: "Bilan biologique", issued: "2026-03-01T08:00:00Z", results: [
+                .init(loinc: "4548-4", analyte: "Hémoglobine glyquée (HbA1c)", value: 7.4, unit: "%", low: 4.0, high: 6.0),
+                .init(loinc: "2823-3", analyte: "Potassium", value: 4.2, unit: "mmol/L", low: 3.5, high: 5.0),
+            ]).bundle.resource.serialized()
+            let documents = [
+                Self.document("bio", "Compte rendu d'examens biologiques", DocumentType.laboratoryReport, .report, daysAgo: 5,
+                              format: LabReport.contentType, size: report.count),
+                Self.document("ordo", "Ordonnance — traitement chronique", DocumentType.prescriptionOfHealthProducts, .prescription, daysAgo: 10),
+                Self.document("echo", "Échographie abdominale", DocumentType.imagingReport, .imaging, daysAgo: 20),
+                Self.document("hidden", "À annoncer", DocumentType.imagingReport, .imaging, daysAgo: 1, visibility: [.invisibleToPatient]),
+                Self.document("evil", "Piège\u{1B}[2J\u{1B}]0;titre\u{07}", DocumentType.hospitalReport, .report, daysAgo: 30),
+            ]
+            for document in documents { try session.documents.save(document, origin: .remote) }
+            try session.documents.saveContent(DocumentContent(documentID: "bio", bytes: report, extractedText: "HbA1c glyquée"))
+            try session.documents.saveContent(DocumentContent(documentID: "ordo", bytes: Array("Metformine 1000 mg".utf8),
+                                                              extractedText: "Metformine 1000 mg"))
+        }
+    }
+
+    override func tearDown() async throws {
+        vault.close()
+        directory.remove()
+    }
+
+    static func document(_ id: String, _ title: String, _ type: CodedConcept, _ kind: DocumentClass, daysAgo: Double,
+                         format: String = "text/plain", size: Int = 18, visibility: Set<VisibilityLabel> = []) -> Document {
+        Document(id: id, profileID: "helene", title: title, typeCode: type, classCode: kind,
+                 author: DocumentAuthor(name: "Dr Amélie Garnier", organization: "Laboratoire du Parc"),
+                 creationDate: Date(timeIntervalSinceNow: -daysAgo * 86_400), size: size, sha256: String(repeating: "0", count: 64),
+                 format: format, visibility: visibility, origin: .professional)
+    }
+
+    func makeRuntime() -> (Runtime<AppShell>, VirtualTerminal) {
+        let library = DocumentLibrary(vault: vault, profileID: "helene", catalog: DocumentCatalog(shareDirectory: BuiltProducts.repository))
+        let terminal = VirtualTerminal(size: Size(width: 100, height: 30))
+        let shell = AppShell(documents: DocumentsServices(library: library, canPrint: false))
+        let runtime = Runtime(app: shell, backend: terminal)
+        runtime.send(.resized(terminal.size))
+        return (runtime, terminal)
+    }
+
+    func type(_ text: String, _ runtime: Runtime<AppShell>) {
+        for character in text { runtime.send(.key(.character(character))) }
+    }
+
+    func testBrowseFilterSearchReadAndMask() async throws {
+        let (runtime, terminal) = makeRuntime()
+        runtime.send(.key(.character("2")))
+        var screen = terminal.screen
+        XCTAssertTrue(screen.contains("Résultats de biologie (1)"), screen.text)
+        XCTAssertTrue(screen.contains("Radio, écho, scanner, IRM (1)"), "the invisible document is not counted")
+        XCTAssertFalse(screen.contains("À annoncer"), "INVISIBLE_PATIENT never reaches the screen")
+        XCTAssertTrue(screen.contains("[nouveau]"))
+        XCTAssertTrue(screen.contains("Piège^[[2J^[]0;titre^G"), "escape sequences are shown inert")
+        XCTAssertFalse(screen.text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
+
+        // Filter a category through the chooser: "all", then the 12 categories in MES order.
+        runtime.send(.key(.character("c")))
+        XCTAssertTrue(terminal.screen.contains("Choisir une catégorie"))
+        for _ in 0..<4 { runtime.send(.key(.down)) }
+        runtime.send(.key(.enter))
+        screen = terminal.screen
+        XCTAssertTrue(screen.contains("Catégorie : Résultats de biologie (1)"), screen.text)
+        XCTAssertFalse(screen.contains("Échographie"))
+
+        // Back to all, then search as you type.
+        runtime.send(.key(.character("c")))
+        runtime.send(.key(.home))
+        runtime.send(.key(.enter))
+        runtime.send(.key(.character("/")))
+        type("metfor", runtime)
+        screen = terminal.screen
+        XCTAssertTrue(screen.contains("Recherche : metfor"), screen.text)
+        XCTAssertTrue(screen.contains("Ordonnance — traitement chronique"))
+        XCTAssertFalse(screen.contains("Échographie abdominale"))
+        XCTAssertTrue(screen.contains("[Metformine]"), "the snippet marks the match with brackets")
+        runtime.send(.key(.escape))
+        XCTAssertTrue(terminal.screen.contains("Échographie abdominale"))
+
+        // Open the lab report (the last row: categories come in MES order): a table, the
+        // out-of-range value flagged in words.
+        runtime.send(.key(.end))
+        runtime.send(.key(.up))
+        runtime.send(.key(.enter))
+        await runtime.settle()
+        screen = terminal.screen
+        XCTAssertTrue(screen.contains("Hémoglobine glyquée (HbA1c)"), screen.text)
+        let flagged = try XCTUnwrap(screen.lines.first { $0.contains("7,4") })
+        XCTAssertTrue(flagged.contains("▲ élevé") && flagged.contains("4 – 6"), flagged)
+        XCTAssertFalse(try XCTUnwrap(screen.lines.first { $0.contains("4,2") }).contains("élevé"))
+        runtime.send(.key(.escape))
+        XCTAssertFalse(terminal.screen.lines.first { $0.contains("Compte rendu d'examens") }?.contains("[nouveau]") ?? true,
+                       "opened: no longer new")
+
+        // Mask the selected document: the mark shows, the change is queued for the server.
+        runtime.send(.key(.character("m")))
+        screen = terminal.screen
+        XCTAssertTrue(try XCTUnwrap(screen.lines.first { $0.contains("Compte rendu d'examens") }).contains("masqué"), screen.text)
+        XCTAssertTrue(runtime.app.announcement?.contains("Son auteur et votre médecin traitant peuvent toujours le voir.") ?? false)
+        XCTAssertEqual(try vault.read { try $0.outbox.pending().map(\.recordID) }, ["bio"])
+        XCTAssertTrue(try vault.read { try $0.documents.find("bio")?.isMaskedFromProfessionals } ?? false)
+
+        // A professional's document cannot be deleted.
+        runtime.send(.key(.character("d")))
+        XCTAssertTrue(runtime.app.announcement?.contains("vous pouvez le masquer, pas le supprimer") ?? false)
+    }
+
+    func testTenThousandDocumentsDrawOnlyWhatFits() async throws {
+        try vault.write { session in
+            for number in 0..<10_000 {
+                try session.documents.save(Self.document("syn-\(number)", "Document synthétique n° \(number)", DocumentType.imagingReport,
+                                                         .imaging, daysAgo: Double(number % 3650)), origin: .remote)
+            }
+        }
+        let (runtime, terminal) = makeRuntime()
+        runtime.send(.key(.character("2")))
+        XCTAssertTrue(terminal.screen.contains("Radio, écho, scanner, IRM (10001)"), terminal.screen.text)
+        runtime.send(.key(.end))
+        XCTAssertTrue(terminal.screen.contains("Document synthétique"), "the last rows are drawn")
+        runtime.send(.key(.character("s")))
+        XCTAssertTrue(terminal.screen.contains("Tri : titre ↑"))
+    }
+}
