@@ -37,6 +37,12 @@ enum AnyRecord {
         return try open(storedType(of: kind))
     }
 
+    /// The ids of a profile's records of `kind`.
+    static func ids(_ kind: RecordKind, profile: String, in session: VaultSession) throws -> [String] {
+        func open<Record: StoredRecord>(_ type: Record.Type) throws -> [String] { try session.records(type).all(profile: profile).map(\.id) }
+        return try open(storedType(of: kind))
+    }
+
     /// Saves a record of any stored type (a local edit queues it for the server).
     static func save(_ record: any ProfileRecord, origin: ChangeOrigin, in session: VaultSession) throws {
         func open<Record: StoredRecord>(_ record: Record) throws { try session.records(Record.self).save(record, origin: origin) }
