@@ -145,7 +145,8 @@ public enum TableView {
             }, into: &buffer, area: area, context: context, focused: focused)
         }
         let body = area.inset(top: 1, left: 2)
-        let widths = Rect.lengths(body.width - (columns.count - 1), columns.map(\.width))
+        // The last column of the area is kept for the scroll marks.
+        let widths = Rect.lengths(body.width - columns.count, columns.map(\.width))
         var x = body.x
         for (index, column) in columns.enumerated() {
             buffer.put(TextLayout.pad(column.title, to: widths[index], alignRight: column.alignRight),
