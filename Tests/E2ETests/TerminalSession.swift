@@ -73,6 +73,14 @@ final class TerminalSession {
         try tmux(["capture-pane", "-p", "-t", socketTarget])
     }
 
+    /// Where the terminal's cursor is (column, row), as tmux sees it.
+    func cursor() throws -> (x: Int, y: Int) {
+        let text = try tmux(["display-message", "-p", "-t", socketTarget, "#{cursor_x} #{cursor_y}"])
+        let numbers = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
+        guard numbers.count == 2 else { throw Failure(description: "no cursor position in \(text)") }
+        return (numbers[0], numbers[1])
+    }
+
     /// Waits until the screen shows every one of `texts`; returns the screen. Polls, with a timeout.
     @discardableResult
     func waitFor(_ texts: String..., timeout: TimeInterval = 5, file: StaticString = #filePath, line: UInt = #line) throws -> String {
