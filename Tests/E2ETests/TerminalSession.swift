@@ -132,8 +132,11 @@ final class TerminalSession {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         var arguments = argv.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
+        // Not inside the tester's own tmux, if any: this server is private.
+        var environment = ProcessInfo.processInfo.environment.filter { $0.key != "TMUX" }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { environment.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &arguments, environ)
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &arguments, &environment)
         guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): error \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -85,6 +85,15 @@ final class FormAndDialogTests: XCTestCase {
         XCTAssertTrue(form.validate())
     }
 
+    func testAnEmptyFormOrATinyAreaDrawsNothingAndDoesNotFail() {
+        var buffer = CellBuffer(size: Size(width: 5, height: 1))
+        let context = ViewContext(size: buffer.size, theme: Theme(.standard))
+        XCTAssertEqual(Form([]).render(into: &buffer, area: buffer.bounds, context: context), Point(x: 0, y: 0))
+        _ = appointmentForm().render(into: &buffer, area: buffer.bounds, context: context)
+        var empty = Form([])
+        XCTAssertEqual(empty.handle(.tab), .ignored)
+    }
+
     func testOutOfRangeNumbers() {
         var form = Form([FormField(id: "w", label: "Poids", kind: .number(TextField("900"), unit: .kilogram, range: 1...400))])
         XCTAssertFalse(form.validate())
