@@ -73,6 +73,14 @@ final class TerminalSession {
         try tmux(["capture-pane", "-p", "-t", socketTarget])
     }
 
+    /// Where the terminal's cursor is (column, row), as tmux sees it.
+    func cursor() throws -> (x: Int, y: Int) {
+        let text = try tmux(["display-message", "-p", "-t", socketTarget, "#{cursor_x} #{cursor_y}"])
+        let numbers = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
+        guard numbers.count == 2 else { throw Failure(description: "no cursor position in \(text)") }
+        return (numbers[0], numbers[1])
+    }
+
     /// Waits until the screen shows every one of `texts`; returns the screen. Polls, with a timeout.
     @discardableResult
     func waitFor(_ texts: String..., timeout: TimeInterval = 5, file: StaticString = #filePath, line: UInt = #line) throws -> String {
@@ -124,8 +132,11 @@ final class TerminalSession {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         var arguments = argv.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
+        // Not inside the tester's own tmux, if any: this server is private.
+        var environment = ProcessInfo.processInfo.environment.filter { $0.key != "TMUX" }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { environment.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &arguments, environ)
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &arguments, &environment)
         guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): error \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
