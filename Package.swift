@@ -54,11 +54,11 @@ let package = Package(
         .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "HealthRecord", "Vault", "FHIR"]),
 
         // Programs.
-        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Sync", "FHIR", "HealthRecord",
+        .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Sync", "FHIR", "HealthRecord", "LocalServer",
                                                       "TerminalUI", "Features", "Documents"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
-        .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "Sync", "FHIR", "LocalServer",
-                                                            "TerminalUI", "CursesShim", "L10n", "Features", "Documents"]),
+        .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "TerminalUI", "CursesShim", "L10n",
+                                                            "Features", "Documents", "Sync", "FHIR", "LocalServer"]),
         // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
         .executableTarget(name: "vault-crash-writer", dependencies: ["Vault", "HealthRecord", "Crypto"]),
 
@@ -76,6 +76,7 @@ let package = Package(
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n",
                                                            "LocalServer", "TestSupport", "mes", "mes-server"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "L10n"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TerminalUI", "L10n", "Documents", "Vault", "HealthRecord", "FHIR", "Crypto",
                                                           "TestSupport"]),
         // Drives the built `mes` binary in tmux (the modules prepare its vault).

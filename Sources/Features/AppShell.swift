@@ -56,6 +56,8 @@ public struct AppShell: Application {
     /// Results of the screens' effects, tagged with the section they go back to.
     public enum Event: Sendable {
         case screen(Section, any Sendable)
+        /// New header facts from the core (sync progress, lock, active profile).
+        case header(HeaderInfo)
     }
 
     public enum Focus: Hashable, Sendable {
@@ -83,14 +85,16 @@ public struct AppShell: Application {
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
 
-    /// `store` keeps the settings (nil: not saved, as in a kiosk or a test).
+    /// `store` keeps the settings (nil: not saved, as in a kiosk or a test). `screens` replaces
+    /// the built-in screen of a section: the program plugs in screens that need the core.
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
-                section: Section = .home, documents: DocumentsServices? = nil) {
+                section: Section = .home, screens: [Section: any FeatureScreen] = [:], documents: DocumentsServices? = nil) {
         self.settings = settings
         self.header = header
         self.store = store
         self.section = section
         self.documents = documents
+        self.screens = screens
         Localizer.shared.setLanguage(settings.language)
         announcement = arrivalAnnouncement()
     }
@@ -117,6 +121,9 @@ public struct AppShell: Application {
         case .resized(let newSize):
             size = newSize
             if !fits { announcement = Self.tooSmallMessage(size) }
+            return []
+        case .event(.header(let info)):
+            header = info
             return []
         case .event(.screen(let target, let payload)):
             var screen = screens[target] ?? makeScreen(target)
@@ -151,8 +158,7 @@ public struct AppShell: Application {
         }
         guard fits else { return [] }
         if let digit = key.digit, let target = Section(digit: digit) {
-            go(to: target, focus: .content)
-            return []
+            return go(to: target, focus: .content)
         }
         if focus == .content {
             let result = sendToScreen(key)
@@ -170,13 +176,13 @@ public struct AppShell: Application {
         }
         switch key.motion {
         case .up, .left:
-            go(to: Section(rawValue: section.rawValue - 1) ?? .settings, focus: .navigation)
+            return go(to: Section(rawValue: section.rawValue - 1) ?? .settings, focus: .navigation)
         case .down:
-            go(to: Section(rawValue: section.rawValue + 1) ?? .home, focus: .navigation)
+            return go(to: Section(rawValue: section.rawValue + 1) ?? .home, focus: .navigation)
         case .first:
-            go(to: .home, focus: .navigation)
+            return go(to: .home, focus: .navigation)
         case .last:
-            go(to: .settings, focus: .navigation)
+            return go(to: .settings, focus: .navigation)
         default:
             if key == .enter || key == .tab || key == .backTab || key.motion == .right {
                 focus = .content
@@ -216,12 +222,22 @@ public struct AppShell: Application {
         }
     }
 
-    private mutating func go(to target: Section, focus newFocus: Focus) {
+    /// Shows a section; its screen hears it appear (to load what it shows) and may announce.
+    private mutating func go(to target: Section, focus newFocus: Focus) -> [Effect<Event>] {
+        let changed = target != section
         section = target
         // Made once and kept, so a screen reads its data when the user arrives, not every frame.
         if screens[target] == nil { screens[target] = makeScreen(target) }
         focus = newFocus
         announcement = arrivalAnnouncement()
+        guard changed else { return [] }
+        let arrival = announcement ?? ""
+        var current = screen
+        let result = current.appear(settings: settings)
+        screens[section] = current
+        let effects = apply(result, from: section)
+        if let extra = result.announcement { announcement = arrival + " " + extra }
+        return effects
     }
 
     private mutating func sendToScreen(_ key: Key) -> ScreenUpdate {

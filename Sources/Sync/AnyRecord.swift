@@ -37,6 +37,12 @@ enum AnyRecord {
         return try open(storedType(of: kind))
     }
 
+    /// The ids of a profile's records of `kind`.
+    static func ids(_ kind: RecordKind, profile: String, in session: VaultSession) throws -> [String] {
+        func open<Record: StoredRecord>(_ type: Record.Type) throws -> [String] { try session.records(type).all(profile: profile).map(\.id) }
+        return try open(storedType(of: kind))
+    }
+
     /// Saves a record of any stored type (a local edit queues it for the server).
     static func save(_ record: any ProfileRecord, origin: ChangeOrigin, in session: VaultSession) throws {
         func open<Record: StoredRecord>(_ record: Record) throws { try session.records(Record.self).save(record, origin: origin) }
@@ -70,16 +76,12 @@ enum AnyRecord {
 
     /// The record's Codable form, field by field.
     static func fields(_ record: any ProfileRecord) throws -> [String: JSON] {
-        let json = try JSON(parsing: Array(encoder.encode(record)))
-        var fields: [String: JSON] = [:]
-        for (key, value) in json.objectValue ?? JSONObject() { fields[key] = value }
-        return fields
+        try JSON(parsing: Array(encoder.encode(record))).fieldDictionary
     }
 
     /// A record of `kind` from its fields.
     static func record(_ kind: RecordKind, fields: [String: JSON]) throws -> any ProfileRecord {
-        let json = JSON.object(JSONObject(fields.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }))
-        return try decode(kind, Data(json.serialized()))
+        try decode(kind, Data(JSON(fields: fields).serialized()))
     }
 
     /// A record of `kind` from its Codable JSON (an outbox payload, a conflict's side).

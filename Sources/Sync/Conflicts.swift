@@ -97,6 +97,11 @@ extension VaultSession {
 }
 
 extension JSON {
+    /// An object of `fields`, members sorted by name.
+    init(fields: [String: JSON]) {
+        self = .object(JSONObject(fields.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) }))
+    }
+
     /// An object's members by name (empty for anything else).
     var fieldDictionary: [String: JSON] {
         var fields: [String: JSON] = [:]

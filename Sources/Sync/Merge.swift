@@ -65,7 +65,7 @@ final class Merger {
             // Deleted here, changed there: the server's record comes back; the deletion waits as a conflict.
             try saveRemote(remote)
             return [try conflict(kind: unit.kind, id: unit.id, field: SyncConflict.wholeRecord, base: nil, local: nil,
-                                 remote: .object(JSONObject(try AnyRecord.fields(remoteRecord).sorted { $0.key < $1.key }.map { ($0.key, $0.value) })))]
+                                 remote: JSON(fields: try AnyRecord.fields(remoteRecord)))]
         }
         // The ancestor: the last server version, else (a create whose answer was lost) what was sent.
         let ancestor = try base.flatMap { try RecordMapping.decode($0).first }
@@ -103,7 +103,7 @@ final class Merger {
         let fields = try AnyRecord.fields(local)
         try AnyRecord.delete(entry.kind, id: entry.recordID, origin: .remote, in: session)
         return [try conflict(kind: entry.kind, id: entry.recordID, field: SyncConflict.wholeRecord, base: nil,
-                             local: .object(JSONObject(fields.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })), remote: nil)]
+                             local: JSON(fields: fields), remote: nil)]
     }
 
     /// A Patient: the profile's fields merge one by one; each contact merges as a whole.
@@ -161,7 +161,7 @@ final class Merger {
         var fields: [String: JSON] = [:]
         for (key, value) in try AnyRecord.fields(patient.profile) where key != "relation" { fields["profile.\(key)"] = value }
         for contact in patient.contacts {
-            fields["contact:\(contact.id)"] = .object(JSONObject(try AnyRecord.fields(contact).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
+            fields["contact:\(contact.id)"] = JSON(fields: try AnyRecord.fields(contact))
         }
         return fields
     }

@@ -197,7 +197,14 @@ final class SyncRun {
         try vault.write { session in
             let known = Set(spaces.map(\.patientID))
             for profile in try session.profiles.all() where !known.contains(profile.id) {
+                // Forget the space entirely, so that if access comes back it is pulled afresh.
+                for kind in RecordKind.allCases {
+                    for id in try AnyRecord.ids(kind, profile: profile.id, in: session) {
+                        try session.syncState.removeBase(kind: kind, recordID: id)
+                    }
+                }
                 try session.deleteProfileAndRecords(profile.id)
+                try session.syncState.setCursor("", profile: profile.id)
             }
             try session.settings.set(spaces, for: SyncSettings.spacesKey)
         }

@@ -18,6 +18,7 @@ enum ServeCommand {
         OptionSpec("--enable-test-clock", help: "server.option.enable-test-clock"),
         OptionSpec("--enable-fault-injection", help: "server.option.enable-fault-injection"),
         OptionSpec("--exit-on-stdin-close", help: "server.option.exit-on-stdin-close"),
+        OptionSpec("--remove-data-on-exit", help: "server.option.remove-data-on-exit"),
     ]
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
@@ -68,6 +69,9 @@ enum ServeCommand {
         ServerLog.write(tr("server.log.stopping"))
         daemon.stop()
         app.close()
+        if arguments.has("--remove-data-on-exit") {
+            try? FileManager.default.removeItem(atPath: data)
+        }
         return .success
     }
 

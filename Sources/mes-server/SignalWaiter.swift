@@ -1,7 +1,8 @@
 import Foundation
 import Glibc
 
-/// Waits for SIGTERM or SIGINT with the self-pipe trick: the handler only writes one byte.
+/// Waits for SIGTERM, SIGINT or SIGHUP (the terminal went away) with the self-pipe trick: the
+/// handler only writes one byte.
 enum SignalWaiter {
     /// The pipe, created before any handler can run (a global's lazy initialisation is not
     /// async-signal-safe).
@@ -17,6 +18,7 @@ enum SignalWaiter {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGTERM, handleStopSignal)
         signal(SIGINT, handleStopSignal)
+        signal(SIGHUP, handleStopSignal)
     }
 
     /// Also stops when standard input reaches its end: a parent that passes a pipe as our

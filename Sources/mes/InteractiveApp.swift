@@ -22,9 +22,12 @@ enum InteractiveApp {
         if context.arguments.has("--screen-reader") {
             settings.screenReader = true
         }
+        // `--demo` brings its own server, account and ephemeral vault, with no question asked.
+        let demo = context.arguments.has("--demo") ? try await DemoSession.start(report: Console.error) : nil
+        defer { demo?.close() }
         // The vault is unlocked before the terminal switches screens, so the passphrase prompt
         // (or its file or descriptor) works as for every other command.
-        let vault = kiosk ? nil : try openVaultIfPresent(context)
+        let vault = try demo?.vault ?? (kiosk ? nil : openVaultIfPresent(context))
         defer { vault?.close() }
         let documents = try vault.flatMap(documentsServices(kiosk: kiosk))
         let terminal: CursesTerminal
@@ -33,7 +36,8 @@ enum InteractiveApp {
         } catch {
             throw CommandFailure(.failure, error.description)
         }
-        let runtime = Runtime(app: AppShell(settings: settings, store: store, documents: documents), backend: terminal)
+        let header = vault.map(Self.header(for:)) ?? HeaderInfo()
+        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents), backend: terminal)
         let code = runtime.run()
         terminal.close()
         return ExitCode(rawValue: code) ?? .failure
@@ -51,6 +55,20 @@ enum InteractiveApp {
             }
             return DocumentsServices(library: library, kiosk: kiosk, fetchContent: fetch)
         }
+    }
+
+    /// What the header says about an open vault: the holder's own space, and how the last sync went.
+    static func header(for vault: Vault) -> HeaderInfo {
+        let (profile, lastSync) = (try? vault.read { session in
+            (try session.profiles.all().first { $0.relation == .own }, try SyncSettings.lastSync(session))
+        }) ?? (nil, nil)
+        let account = try? Account.stored(in: vault)
+        let sync: SyncState = switch lastSync?.outcome {
+        case nil: account == nil ? .notConnected : .failed
+        case SyncReport.Outcome.complete.rawValue: .upToDate
+        default: .failed
+        }
+        return HeaderInfo(profileName: profile?.displayName ?? account?.displayName, sync: sync, lock: .unlocked)
     }
 
     /// The vault of `--home`, opened with its passphrase, when there is one.

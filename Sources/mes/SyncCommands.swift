@@ -4,6 +4,7 @@ import Foundation
 import HealthRecord
 import L10n
 import Sync
+import TerminalUI
 import Vault
 
 /// `mes login`, `mes sync`, `mes status`, `mes conflicts`: the account and the sync engine
@@ -51,7 +52,7 @@ enum SyncCommands {
             let code = try SecretInput.read(from: codeSource, promptText: tr("sync.prompt.code"))
             let account = try await challenge.finish(oneTimeCode: code.text)
             try account.save(in: vault)
-            Console.output(tr("sync.login.done", ["name": Sanitizer.line(account.displayName), "server": server.absoluteString]))
+            Console.output(tr("sync.login.done", ["name": Sanitizer.sanitize(account.displayName), "server": server.absoluteString]))
             return .success
         } catch let error as SyncError {
             throw failure(error)
@@ -80,7 +81,7 @@ enum SyncCommands {
         Console.output(tr("sync.summary", ["sent": String(report.sent), "received": String(report.received),
                                            "conflicts": String(report.conflicts), "errors": String(report.errors)]))
         for failure in report.failures {
-            Console.error(tr("sync.failure", ["kind": failure.kind, "id": Sanitizer.line(failure.recordID),
+            Console.error(tr("sync.failure", ["kind": failure.kind, "id": Sanitizer.sanitize(failure.recordID),
                                               "reason": describe(code: failure.code)]))
         }
         switch report.outcome {
@@ -111,7 +112,7 @@ enum SyncCommands {
              try SyncSettings.spaces(session))
         }
         if let account {
-            Console.output(tr("sync.status.account", ["identifier": Sanitizer.line(account.identifier), "server": account.server.absoluteString]))
+            Console.output(tr("sync.status.account", ["identifier": Sanitizer.sanitize(account.identifier), "server": account.server.absoluteString]))
             if account.tokenHasExpired() { Console.output(tr("sync.status.expired")) }
         } else {
             Console.output(tr("sync.status.no-account"))
@@ -124,7 +125,7 @@ enum SyncCommands {
         }
         Console.output(trPlural("sync.status.outbox", count: pending.count))
         for entry in pending where entry.lastError != nil {
-            Console.output("  " + tr("sync.failure", ["kind": entry.kind.rawValue, "id": Sanitizer.line(entry.recordID),
+            Console.output("  " + tr("sync.failure", ["kind": entry.kind.rawValue, "id": Sanitizer.sanitize(entry.recordID),
                                                       "reason": describe(code: entry.lastError ?? "")]))
         }
         Console.output(trPlural("sync.status.conflicts", count: conflicts.count))
@@ -141,9 +142,9 @@ enum SyncCommands {
         for conflict in conflicts {
             let field = conflict.field == SyncConflict.wholeRecord ? tr("sync.conflicts.whole-record") : conflict.field
             Console.output(tr("sync.conflicts.item", ["id": String(conflict.id.prefix(8)), "kind": conflict.kind.rawValue,
-                                                      "record": Sanitizer.line(conflict.recordID), "field": Sanitizer.line(field)]))
-            Console.output("  " + tr("sync.conflicts.mine", ["value": Sanitizer.line(conflict.local ?? tr("sync.conflicts.absent"))]))
-            Console.output("  " + tr("sync.conflicts.theirs", ["value": Sanitizer.line(conflict.remote ?? tr("sync.conflicts.absent"))]))
+                                                      "record": Sanitizer.sanitize(conflict.recordID), "field": Sanitizer.sanitize(field)]))
+            Console.output("  " + tr("sync.conflicts.mine", ["value": Sanitizer.sanitize(conflict.local ?? tr("sync.conflicts.absent"))]))
+            Console.output("  " + tr("sync.conflicts.theirs", ["value": Sanitizer.sanitize(conflict.remote ?? tr("sync.conflicts.absent"))]))
         }
         return .success
     }
@@ -160,7 +161,7 @@ enum SyncCommands {
             guard matches.count == 1, let conflict = matches.first else { return false }
             return try session.conflicts.resolve(conflict.id, resolution)
         }
-        guard resolved else { throw CommandFailure(.notFound, tr("sync.conflicts.unknown", ["id": Sanitizer.line(prefix)])) }
+        guard resolved else { throw CommandFailure(.notFound, tr("sync.conflicts.unknown", ["id": Sanitizer.sanitize(prefix)])) }
         Console.output(tr("sync.conflicts.resolved"))
         return .success
     }
@@ -183,9 +184,9 @@ enum SyncCommands {
         case "login-refused:invalid-code", "login-refused:expired-code", "login-refused:invalid-challenge": tr("sync.reason.wrong-code")
         case _ where code.hasPrefix("login-refused"): tr("sync.reason.wrong-password")
         case _ where code.hasPrefix("http-403"): tr("sync.reason.forbidden")
-        case _ where code.hasPrefix("http-4"): tr("sync.reason.rejected", ["code": Sanitizer.line(code)])
+        case _ where code.hasPrefix("http-4"): tr("sync.reason.rejected", ["code": Sanitizer.sanitize(code)])
         case "content-mismatch": tr("sync.reason.content-mismatch")
-        default: tr("sync.reason.other", ["code": Sanitizer.line(code)])
+        default: tr("sync.reason.other", ["code": Sanitizer.sanitize(code)])
         }
     }
 
@@ -200,19 +201,17 @@ enum SyncCommands {
 }
 
 /// Opens the vault of `--home` with the passphrase from the prompt, `--passphrase-file` or
-/// `--passphrase-fd`, turning its errors into exit codes.
+/// `--passphrase-fd`; vault errors become the vault commands' messages and exit codes.
 enum VaultOpener {
     static func open(_ context: MesContext) throws -> Vault {
         let directory = VaultDirectory(context.home)
-        guard directory.exists else { throw CommandFailure(.notFound, tr("sync.error.no-vault")) }
-        let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("sync.prompt.passphrase"))
-        do {
-            return try Vault.open(in: directory, passphrase: passphrase)
-        } catch VaultError.wrongPassphrase {
-            throw CommandFailure(.locked, tr("sync.error.wrong-passphrase"))
-        } catch VaultError.damaged {
-            throw CommandFailure(.damaged, tr("sync.error.damaged"))
+        var opened: Vault?
+        _ = try VaultCommands.run(directory) {
+            let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
+            opened = try Vault.open(in: directory, passphrase: passphrase)
         }
+        guard let opened else { throw CommandFailure(.failure) }
+        return opened
     }
 }
 
@@ -242,22 +241,6 @@ final class ProgressPrinter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         reporter.finish()
-    }
-}
-
-/// Text from outside (names, ids, values) made safe for a terminal line: control characters
-/// (C0, DEL, C1) shown as `\u{…}`, bidirectional controls removed.
-enum Sanitizer {
-    static func line(_ text: String) -> String {
-        var output = ""
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x00...0x1F, 0x7F...0x9F: output += "\\u{\(String(scalar.value, radix: 16))}"
-            case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: continue
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output
     }
 }
 

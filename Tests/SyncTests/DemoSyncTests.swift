@@ -54,4 +54,42 @@ final class DemoSyncTests: XCTestCase {
         XCTAssertTrue(content.extractedText?.contains("Amlodipine") == true)
         XCTAssertEqual(try client.vault.read { try $0.documents.content(of: "doc-ordonnance") }?.bytes, content.bytes)
     }
+
+    func testAnExpiredTokenPausesSyncAndKeepsTheOutboxUntilTheNextLogin() async throws {
+        let server = try TestServer(extra: ["--token-ttl", "1"])
+        let client = try TestClient()
+        try await client.login(server)
+        try client.changes.save(HealthMeasurement(id: "expiry-obs", profileID: Demo.holderSpace, type: .weight,
+                                                  effective: Date(timeIntervalSince1970: 1_700_000_000), value: 70))
+        try await Task.sleep(for: .milliseconds(1500))
+        let expired = await client.sync()
+        XCTAssertEqual(expired.outcome, .unauthorized)
+        XCTAssertEqual(expired.pending, 1, "the outbox is kept")
+        try await client.login(server)
+        let resumed = await client.sync()
+        XCTAssertEqual(resumed.outcome, .complete, "\(resumed)")
+        XCTAssertEqual(resumed.sent, 1)
+        let onServer = try await Snapshot.server(server, space: Demo.holderSpace)
+        XCTAssertNotNil(onServer["measurement/expiry-obs"])
+    }
+
+    func testAnAidantSyncsTheDelegatedSpaceAndForgetsItOnceRevoked() async throws {
+        let server = try TestServer()
+        let aidant = try TestClient()
+        try await aidant.login(server, identifier: "julien.martineau", password: "demo-julien")
+        let first = await aidant.sync()
+        XCTAssertEqual(first.outcome, .complete, "\(first)")
+        XCTAssertEqual(try aidant.find(Profile.self, Demo.holderSpace)?.relation, .delegated)
+        XCTAssertNotNil(try aidant.find(Document.self, "doc-ordonnance"), "documents are delegated")
+        XCTAssertNil(try aidant.find(HealthRecord.Condition.self, "cond-hta"), "the medical profile is not")
+
+        let holder = try await Account.login(server: server.url, identifier: Demo.holder.identifier, password: Demo.holder.password,
+                                             oneTimeCode: { try server.oneTimeCode(for: Demo.holder.identifier) })
+        let revoke = try await URLSessionTransport(baseURL: server.url).send(BackendRequest(
+            method: "POST", path: API.Path.revoke(consent: "delegation-julien"), headers: ["Authorization": "Bearer \(holder.token)"]))
+        XCTAssertEqual(revoke.status, 200)
+        _ = await aidant.sync()
+        XCTAssertNil(try aidant.find(Profile.self, Demo.holderSpace))
+        XCTAssertEqual(try aidant.vault.read { try $0.documents.count() }, 0, "nothing of the space stays")
+    }
 }

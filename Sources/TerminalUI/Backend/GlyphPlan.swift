@@ -11,6 +11,11 @@ public struct GlyphPlan: Equatable, Sendable {
     /// Blank cells to write after it.
     public var padding: Int
 
+    public init(scalars: [UInt32], padding: Int) {
+        self.scalars = scalars
+        self.padding = padding
+    }
+
     /// The most code points ncurses keeps in one cell (`CCHARW_MAX`).
     static let maximumScalars = 5
 

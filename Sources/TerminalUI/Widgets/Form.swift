@@ -89,10 +89,12 @@ public struct Form: Hashable, Sendable {
     /// Draws the fields that fit, scrolled to keep the focused one visible. Returns the cursor.
     @discardableResult
     public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Point {
-        // Labels beside their values when they fit in half the width, else above them.
+        guard !fields.isEmpty, !area.isEmpty else { return area.origin }
+        // Labels in a column beside their values when they fit in half the width, else above
+        // them. In screen-reader mode each value follows its own label on the same line.
         let longestLabel = (fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 3
-        let labelWidth = context.screenReader || longestLabel > area.width / 2 ? 0 : longestLabel
-        let labelsAbove = labelWidth == 0
+        let labelWidth = longestLabel > area.width / 2 ? 0 : longestLabel
+        let labelsAbove = labelWidth == 0 && !context.screenReader
         var first = 0
         var used = fields[...focus].reduce(0) { $0 + height(of: $1, labelsAbove: labelsAbove) }
         while used > area.height, first < focus {
@@ -109,9 +111,10 @@ public struct Form: Hashable, Sendable {
             let labelStyle = context.style(focused ? .title : .normal)
             let marker = focused ? context.symbols.pointer : " "
             var valueArea: Rect
-            if labelWidth > 0 && field.kind.lineCount == 1 {
-                buffer.put(marker + field.label, at: Point(x: area.x, y: y), style: labelStyle, maxWidth: labelWidth)
-                valueArea = Rect(x: area.x + labelWidth + 1, y: y, width: area.width - labelWidth - 1, height: 1)
+            if !labelsAbove && field.kind.lineCount == 1 {
+                let width = context.screenReader ? DisplayWidth.of(marker + field.label) + 1 : labelWidth
+                buffer.put(marker + field.label, at: Point(x: area.x, y: y), style: labelStyle, maxWidth: width)
+                valueArea = Rect(x: area.x + width + 1, y: y, width: area.width - width - 1, height: 1)
             } else {
                 buffer.put(marker + field.label + (field.required ? " *" : ""), at: Point(x: area.x, y: y), style: labelStyle,
                            maxWidth: area.width)

@@ -1,0 +1,21 @@
+import Foundation
+import XCTest
+
+/// `mes --demo`: with no question asked, a local server, the demo holder's space synced, the app
+/// open on it; quitting stops the server and leaves no demo data behind.
+final class DemoTests: XCTestCase {
+    func testDemoOpensTheHoldersSyncedSpaceAndLeavesNothingBehind() throws {
+        let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("mes-demo-") })
+        let session = try TerminalSession(arguments: ["--demo"])
+        defer { session.close() }
+        try session.waitFor("Hélène MARTINEAU", "Synchro : à jour", "1 Accueil", timeout: 30)
+        try session.send("2")
+        try session.waitFor("Résultats de biologie", "Ordonnances et soins")
+        try session.send("q")
+        try session.waitFor("Quitter mes ?")
+        try session.send("o")
+        XCTAssertEqual(try session.waitForExit(timeout: 15), 0)
+        let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("mes-demo-") })
+        XCTAssertEqual(after.subtracting(before), [], "the demo server's data folder is removed")
+    }
+}

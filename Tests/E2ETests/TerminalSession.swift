@@ -1,0 +1,164 @@
+import Foundation
+import XCTest
+
+/// The real `mes` binary running inside a private tmux server, driven like a user would.
+///
+/// Each session has its own tmux socket (`tmux -L`, no configuration file) and its own temporary
+/// directory, used as HOME and `--home`, so nothing of the machine's user leaks in or out.
+/// `close()` (also run by `deinit`) kills the tmux server and removes the directory.
+final class TerminalSession {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let socket: String
+    let directory: URL
+    private var closed = false
+
+    var home: URL { directory.appendingPathComponent("home") }
+    var rawOutput: URL { directory.appendingPathComponent("raw-output") }
+    private var exitCodeFile: URL { directory.appendingPathComponent("exit-code") }
+
+    /// Starts `mes` with `arguments` in a `width`×`height` terminal. `environment` is the child's
+    /// whole environment besides PATH, HOME and TERM (default `LANG=C.UTF-8`). With `recordOutput`,
+    /// every byte mes writes to the terminal is kept in `rawOutput` (through `script`).
+    init(arguments: [String] = [], width: Int = 80, height: Int = 24, term: String = "screen-256color",
+         environment: [String: String] = ["LANG": "C.UTF-8"], recordOutput: Bool = false) throws {
+        socket = "mes-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("home"), withIntermediateDirectories: true)
+        let binary = try Self.mesBinary()
+        let command = ([binary.path, "--home", home.path] + arguments).map(Self.quoted).joined(separator: " ")
+        var variables = environment
+        variables["PATH"] = "/usr/local/bin:/usr/bin:/bin"
+        variables["HOME"] = home.path
+        variables["TERM"] = term
+        let assignments = variables.sorted { $0.key < $1.key }.map { Self.quoted("\($0.key)=\($0.value)") }.joined(separator: " ")
+        let run = recordOutput
+            ? "script -q -e -c \(Self.quoted(command)) \(Self.quoted(rawOutput.path))"
+            : command
+        // The exit code is written once mes has ended: the test reads it from there.
+        let script = """
+            #!/bin/sh
+            env -i \(assignments) sh -c \(Self.quoted(run))
+            echo $? > \(Self.quoted(exitCodeFile.path)).partial
+            mv \(Self.quoted(exitCodeFile.path)).partial \(Self.quoted(exitCodeFile.path))
+            """
+        let scriptFile = directory.appendingPathComponent("run.sh")
+        try script.write(to: scriptFile, atomically: true, encoding: .utf8)
+        try tmux(["new-session", "-d", "-s", "mes", "-x", String(width), "-y", String(height), "sh " + Self.quoted(scriptFile.path)])
+    }
+
+    deinit { close() }
+
+    /// Kills the tmux server and removes the session's files. Safe to call twice.
+    func close() {
+        guard !closed else { return }
+        closed = true
+        _ = try? tmux(["kill-server"], allowFailure: true)
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Sends keys by tmux name (`Down`, `Escape`, `F1`, `C-l`) or as single characters.
+    func send(_ keys: String...) throws {
+        try tmux(["send-keys", "-t", socketTarget] + keys)
+    }
+
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", socketTarget, "-x", String(width), "-y", String(height)])
+    }
+
+    /// What the screen shows now.
+    func screen() throws -> String {
+        try tmux(["capture-pane", "-p", "-t", socketTarget])
+    }
+
+    /// Where the terminal's cursor is (column, row), as tmux sees it.
+    func cursor() throws -> (x: Int, y: Int) {
+        let text = try tmux(["display-message", "-p", "-t", socketTarget, "#{cursor_x} #{cursor_y}"])
+        let numbers = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
+        guard numbers.count == 2 else { throw Failure(description: "no cursor position in \(text)") }
+        return (numbers[0], numbers[1])
+    }
+
+    /// Waits until the screen shows every one of `texts`; returns the screen. Polls, with a timeout.
+    @discardableResult
+    func waitFor(_ texts: String..., timeout: TimeInterval = 5, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = (try? screen()) ?? last
+            if texts.allSatisfy({ last.contains($0) }) { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw Failure(description: "timed out waiting for \(texts); the screen shows:\n\(last)")
+    }
+
+    /// Waits for mes to end and returns its exit code.
+    func waitForExit(timeout: TimeInterval = 5) throws -> Int32 {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let text = try? String(contentsOf: exitCodeFile, encoding: .utf8),
+               let code = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                return code
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw Failure(description: "mes did not exit within \(timeout) s; the screen shows:\n\((try? screen()) ?? "")")
+    }
+
+    private var socketTarget: String { "=mes:" }
+
+    @discardableResult
+    private func tmux(_ arguments: [String], allowFailure: Bool = false) throws -> String {
+        let outputFile = directory.appendingPathComponent("tmux-output")
+        let status = try Self.spawnAndWait(["/usr/bin/tmux", "-L", socket, "-f", "/dev/null"] + arguments, output: outputFile)
+        let text = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
+        if status != 0 && !allowFailure {
+            throw Failure(description: "tmux \(arguments.joined(separator: " ")) failed (\(status)): \(text)")
+        }
+        return text
+    }
+
+    /// Runs a program with its output in a file and waits for it. Not Foundation's `Process`: it
+    /// learns that a child ended when a descriptor the child inherited closes, and the tmux
+    /// server that `new-session` forks keeps every inherited descriptor open.
+    static func spawnAndWait(_ argv: [String], output: URL) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var arguments = argv.map { strdup($0) } + [nil]
+        defer { arguments.forEach { free($0) } }
+        // Not inside the tester's own tmux, if any: this server is private.
+        var environment = ProcessInfo.processInfo.environment.filter { $0.key != "TMUX" }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { environment.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &arguments, &environment)
+        guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // Exited normally: the exit code; killed by a signal: 128 + the signal, as a shell says.
+        return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    }
+
+    /// The `mes` executable built beside this test bundle (or `$MES_BINARY`).
+    static func mesBinary() throws -> URL {
+        if let override = ProcessInfo.processInfo.environment["MES_BINARY"] { return URL(fileURLWithPath: override) }
+        var candidates: [URL] = []
+        if let bundle = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(URL(fileURLWithPath: bundle).deletingLastPathComponent().appendingPathComponent("mes"))
+        }
+        candidates.append(Bundle.main.bundleURL.appendingPathComponent("mes"))
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(repository.appendingPathComponent(".build/debug/mes"))
+        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) { return found }
+        throw Failure(description: "the mes binary was not found (build it first: swift build); looked in \(candidates.map(\.path))")
+    }
+
+    static func quoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
