@@ -44,6 +44,25 @@ extension RecordStore where Record == Document {
         return hidden.isEmpty ? hits : hits.filter { !hidden.contains($0.recordID) }
     }
 
+    /// The ids of every document of a profile a full-text search finds, in no order and without
+    /// snippets (what a list filters on; visibility is the list's business). Fast for any count.
+    public func matchingIDs(_ text: String, profile: String) throws -> Set<String> {
+        guard let query = SearchIndex.query(from: text) else { return [] }
+        return Set(try session.database.query("""
+            SELECT e.record_id FROM search_index JOIN search_entry e ON e.rowid = search_index.rowid
+            WHERE search_index MATCH ? AND e.profile_id = ? AND e.kind = ?
+            """, [query, profile, RecordKind.document.rawValue]) { $0.string(0) })
+    }
+
+    /// The passage of one document that matches a search, the matched words between `[` and `]`.
+    public func snippet(_ text: String, of id: String) throws -> String? {
+        guard let query = SearchIndex.query(from: text) else { return nil }
+        return try session.database.queryFirst("""
+            SELECT snippet(search_index, -1, '[', ']', '…', 10) FROM search_index JOIN search_entry e ON e.rowid = search_index.rowid
+            WHERE search_index MATCH ? AND e.kind = ? AND e.record_id = ?
+            """, [query, RecordKind.document.rawValue, id]) { $0.string(0) }
+    }
+
     /// Ids of the documents of a profile that `viewer` may not see (only labelled ones are looked at).
     public func hiddenIDs(profile: String, viewer: Document.Viewer) throws -> Set<String> {
         Set(try session.database.query("""
