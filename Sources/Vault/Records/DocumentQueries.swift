@@ -48,9 +48,10 @@ extension RecordStore where Record == Document {
     /// snippets (what a list filters on; visibility is the list's business). Fast for any count.
     public func matchingIDs(_ text: String, profile: String) throws -> Set<String> {
         guard let query = SearchIndex.query(from: text) else { return [] }
+        // The full-text match drives the query (an IN subquery), never one match per document.
         return Set(try session.database.query("""
-            SELECT e.record_id FROM search_index JOIN search_entry e ON e.rowid = search_index.rowid
-            WHERE search_index MATCH ? AND e.profile_id = ? AND e.kind = ?
+            SELECT record_id FROM search_entry
+            WHERE rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?) AND profile_id = ? AND kind = ?
             """, [query, profile, RecordKind.document.rawValue]) { $0.string(0) })
     }
 
@@ -58,8 +59,8 @@ extension RecordStore where Record == Document {
     public func snippet(_ text: String, of id: String) throws -> String? {
         guard let query = SearchIndex.query(from: text) else { return nil }
         return try session.database.queryFirst("""
-            SELECT snippet(search_index, -1, '[', ']', '…', 10) FROM search_index JOIN search_entry e ON e.rowid = search_index.rowid
-            WHERE search_index MATCH ? AND e.kind = ? AND e.record_id = ?
+            SELECT snippet(search_index, -1, '[', ']', '…', 10) FROM search_index
+            WHERE search_index MATCH ? AND rowid = (SELECT rowid FROM search_entry WHERE kind = ? AND record_id = ?)
             """, [query, RecordKind.document.rawValue, id]) { $0.string(0) }
     }
 
