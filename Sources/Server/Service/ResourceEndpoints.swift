@@ -31,14 +31,15 @@ struct ResourceEndpoints {
         return .resource(200, stored)
     }
 
-    /// A Binary's visibility follows its DocumentReference's labels as they are now.
+    /// A Binary's visibility follows its DocumentReference's labels as they are now; the content
+    /// of a deleted (or missing) document is served to nobody.
     func isVisible(_ db: Database, _ stored: StoredResource, to access: Access) throws -> Bool {
-        if stored.type == "Binary", let context = try stored.resource()["securityContext"]?["reference"]?.stringValue,
-           let reference = ResourceReference(context), reference.type == "DocumentReference",
-           let document = try ResourceRepository.fetch(db, type: reference.type, id: reference.id), !document.deleted {
-            return access.canSee(document)
-        }
-        return access.canSee(stored)
+        guard stored.type == "Binary" else { return access.canSee(stored) }
+        guard let context = try stored.resource()["securityContext"]?["reference"]?.stringValue,
+              let reference = ResourceReference(context), reference.type == "DocumentReference",
+              let document = try ResourceRepository.fetch(db, type: reference.type, id: reference.id), !document.deleted,
+              document.patient == stored.patient else { return false }
+        return access.canRead(type: stored.type) && access.canSee(document)
     }
 
     private func binaryResponse(_ stored: StoredResource, request: HTTPRequest) throws -> HTTPResponse {

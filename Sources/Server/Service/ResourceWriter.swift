@@ -19,8 +19,10 @@ struct ResourceWriter {
         }
         let patient: String
         var documentFlags: (VisibilityFlags, [String])?
+        var binaryContext: StoredResource?
         if type == "Binary" {
             let document = try binaryDocument(resource)
+            binaryContext = document
             patient = document.patient
             documentFlags = (document.flags, document.authors.split(separator: " ").map(String.init))
         } else if type == "Patient" {
@@ -34,12 +36,18 @@ struct ResourceWriter {
             }
             patient = found
         }
-        if let existing, !existing.deleted, existing.patient != patient {
+        // A tombstone stays in its space too: taking its id elsewhere would drop the deletion
+        // from the first space's changes feed.
+        if let existing, existing.patient != patient {
             throw APIError.unprocessable("a resource cannot move to another patient", detail: "patient-changed")
         }
         let access = try Authorization.access(db, caller: caller, patient: patient, now: now)
         guard access.canWrite(type: type) else {
             throw APIError.forbidden("this access may not write \(type)", detail: "rubrique")
+        }
+        if type == "Binary", let document = binaryContext, !access.canSee(document) {
+            // Answered as for a missing document: a masked document's existence is not told.
+            throw Self.missingDocument
         }
         if let existing, !existing.deleted {
             try ResourceEndpoints.requireAuthorship(existing, access: access)
@@ -64,10 +72,13 @@ struct ResourceWriter {
         do { binary = try Binary(resource) } catch { throw APIError.badRequest("\(error)", detail: "invalid-resource") }
         guard let context = binary.securityContext.flatMap(ResourceReference.init), context.type == "DocumentReference",
               let document = try ResourceRepository.fetch(db, type: "DocumentReference", id: context.id), !document.deleted else {
-            throw APIError.unprocessable("a Binary needs a securityContext naming an existing DocumentReference", detail: "missing-document")
+            throw Self.missingDocument
         }
         return document
     }
+
+    static let missingDocument = APIError.unprocessable("a Binary needs a securityContext naming an existing DocumentReference",
+                                                        detail: "missing-document")
 
     /// The content must match the size and SHA-256 its DocumentReference declares.
     private func checkBinary(_ resource: Resource) throws {

@@ -1,0 +1,94 @@
+import FHIR
+import Foundation
+import XCTest
+
+/// Paths by which a space's data could leak past the rules: the holder's notifications to an
+/// aidant, a deleted or masked document's content, and a tombstone taken over by another space.
+final class LeakTests: XCTestCase {
+    func start() throws -> ServerProcess { try ServerProcess(arguments: ["--seed", "demo"]) }
+
+    func testTheHoldersNotificationsAreNotAnAidantsToRead() async throws {
+        let server = try start()
+        let holder = try await server.holder()
+        let pro = try await server.professional("haddad")
+        let opened = try await server.request("POST", "/Patient/helene/$emergency-access",
+                                              json: ["kind": "bris-de-glace", "reason": "Malaise aux urgences"], token: pro)
+        XCTAssertEqual(opened.status, 200)
+        let own = try await server.get("/Communication?patient=helene&category=notification&_count=100", token: holder)
+        XCTAssertFalse(ServerProcess.ids(own).isEmpty, "the holder sees the notifications")
+
+        let aidant = try await server.aidant()
+        let search = try await server.get("/Communication?patient=helene&category=notification&_count=100", token: aidant)
+        XCTAssertEqual(search.status, 200)
+        XCTAssertEqual(ServerProcess.ids(search), [], "an aidant with the messages rubrique must not read the holder's notifications")
+        let counted = try await server.get("/Communication?patient=helene&category=notification&_summary=count", token: aidant)
+        XCTAssertEqual(counted.json["total"]?.intValue, 0)
+        let feed = try await server.get("/Patient/helene/$changes?_count=1000", token: aidant)
+        XCTAssertEqual(feed.status, 200)
+        XCTAssertFalse(String(decoding: feed.body, as: UTF8.self).contains("Malaise aux urgences"), "the emergency's reason reached the aidant")
+        let messages = try await server.get("/Communication?patient=helene&_count=100", token: aidant)
+        XCTAssertFalse(ServerProcess.ids(messages).isEmpty, "the aidant still reads the messages")
+    }
+
+    func testTheContentOfADeletedDocumentIsNoLongerServed() async throws {
+        let server = try start()
+        let holder = try await server.holder()
+        try await server.expectGet("/Binary/doc-echo-content", token: holder, status: 200)
+        try await server.expect(200, "DELETE", "/DocumentReference/doc-echo", token: holder)
+        try await server.expectGet("/Binary/doc-echo-content", token: holder, status: 404)
+    }
+
+    func testBinariesAreNotSearchableSoMaskingHidesThemAtOnce() async throws {
+        let server = try start()
+        let holder = try await server.holder()
+        var synthese = try await server.get("/DocumentReference/doc-synthese", token: holder).json
+        synthese["securityLabel"] = [["coding": [["system": .string(CodeSystem.confidentiality), "code": "N"]]],
+                                     ["coding": [VisibilityCode.maskedFromProfessionals.coding]]]
+        try await server.expect(200, "PUT", "/DocumentReference/doc-synthese", json: synthese, token: holder, headers: ["If-Match": "W/\"1\""])
+        let (code, _) = try await server.accessCode(holderToken: holder, rubriques: ["documents"])
+        let renaud = try await server.professional("renaud")
+        _ = try await server.redeem(code, token: renaud)
+        try await server.expectGet("/Binary/doc-synthese-content", token: renaud, status: 404)
+        for path in ["/Binary?patient=helene&_count=200", "/Binary?patient=helene&_summary=count"] {
+            let search = try await server.get(path, token: renaud)
+            XCTAssertEqual(search.status, 405, path)
+            XCTAssertEqual(search.json["resourceType"]?.stringValue, "OperationOutcome", path)
+            XCTAssertFalse(String(decoding: search.body, as: UTF8.self).contains("doc-synthese"), path)
+        }
+    }
+
+    func testABinaryCannotBeAttachedToADocumentMaskedFromItsWriter() async throws {
+        let server = try start()
+        let holder = try await server.holder()
+        let (code, _) = try await server.accessCode(holderToken: holder, rubriques: ["documents"])
+        let renaud = try await server.professional("renaud")
+        _ = try await server.redeem(code, token: renaud)
+        func binary(for document: String) -> JSON {
+            ["resourceType": "Binary", "contentType": "text/plain", "data": "aGk=",
+             "securityContext": ["reference": .string("DocumentReference/\(document)")]]
+        }
+        let missing = try await server.request("PUT", "/Binary/probe-missing", json: binary(for: "no-such-document"), token: renaud)
+        XCTAssertEqual(missing.status, 422)
+        let masked = try await server.request("PUT", "/Binary/probe-masked", json: binary(for: "doc-cardio-psy"), token: renaud)
+        XCTAssertEqual(masked.status, missing.status, "a masked document answers as a missing one")
+        XCTAssertEqual(masked.detail, missing.detail)
+    }
+
+    func testADeletedResourceKeepsItsSpace() async throws {
+        let server = try start()
+        let helene = try await server.holder()
+        let id = UUID().uuidString.lowercased()
+        func observation(_ patient: String) -> JSON {
+            ["resourceType": "Observation", "status": "final", "code": ["text": "Poids"], "subject": ["reference": .string("Patient/\(patient)")]]
+        }
+        try await server.expect(201, "PUT", "/Observation/\(id)", json: observation("helene"), token: helene)
+        try await server.expect(200, "DELETE", "/Observation/\(id)", token: helene)
+        let bruno = try await server.otherHolder()
+        let takeover = try await server.request("PUT", "/Observation/\(id)", json: observation("bruno"), token: bruno)
+        XCTAssertEqual(takeover.status, 422)
+        XCTAssertEqual(takeover.detail, "patient-changed")
+        let feed = try await server.get("/Patient/helene/$changes?_count=1000", token: helene)
+        let entry = feed.json["changes"]?.elements.first { $0["id"]?.stringValue == id }
+        XCTAssertEqual(entry?["deleted"]?.boolValue, true, "the deletion stays in the first space's feed")
+    }
+}
