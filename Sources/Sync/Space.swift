@@ -18,9 +18,11 @@ public struct Space: Codable, Sendable, Equatable {
     }
 
     /// The spaces listed by `GET /auth/me` (holder → own, parent → child, aidant → delegated;
-    /// professional sessions are not spaces of a patient's app).
-    static func list(from me: JSON) -> [Space] {
-        (me["spaces"]?.elements ?? []).compactMap { space in
+    /// professional sessions are not spaces of a patient's app). Nil when the answer has no list
+    /// of spaces at all: that is not "no space any more", and must not make the vault forget any.
+    static func list(from me: JSON) -> [Space]? {
+        guard let spaces = me["spaces"]?.arrayValue else { return nil }
+        return spaces.compactMap { space in
             guard let patient = space["patient"]?.stringValue, Resource.isValidID(patient) else { return nil }
             let relation: Profile.Relation
             switch space["role"]?.stringValue {

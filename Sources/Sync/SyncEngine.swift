@@ -193,7 +193,7 @@ final class SyncRun {
     /// space the account lost (a delegation ended).
     private func discoverSpaces() async throws -> [Space] {
         let me = try await client.json(BackendRequest(path: API.Path.me))
-        let spaces = Space.list(from: me)
+        guard let spaces = Space.list(from: me) else { throw SyncError.protocolViolation("account answer without its spaces") }
         try vault.write { session in
             let known = Set(spaces.map(\.patientID))
             for profile in try session.profiles.all() where !known.contains(profile.id) {

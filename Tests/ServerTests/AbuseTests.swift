@@ -5,7 +5,7 @@ import XCTest
 /// Hostile input against a real `mes-server`: random and mangled JSON bodies, deep nesting, huge
 /// numbers, invalid UTF-8, bad query parameters, odd methods, raw protocol garbage, oversized
 /// headers and slow clients. The server must stay up, never answer 5xx, and refuse with an
-/// OperationOutcome. Bounded: a few hundred requests, a fixed seed (printed), a few seconds.
+/// OperationOutcome. Bounded: a few hundred requests, a seed (printed, to replay a failure), a few seconds.
 final class AbuseTests: XCTestCase {
     func testHostileRequestsAreRefusedCleanlyAndTheServerStaysUp() async throws {
         let server = try ServerProcess(arguments: ["--seed", "demo", "--max-body-bytes", "65536", "--timeout", "2", "--threads", "2"])

@@ -1,0 +1,49 @@
+import FHIR
+import Foundation
+import HealthRecord
+@testable import Sync
+import Vault
+import XCTest
+
+/// The account's answer (`GET /auth/me`) decides which spaces the vault keeps. An answer that
+/// does not list spaces at all (a proxy's page, a server hiccup) must not make it forget any.
+final class AccountAnswerTests: XCTestCase {
+    /// Passes everything to the real server, except that `/auth/me` answers `{}`.
+    struct SpacelessAccountAnswer: Transport {
+        let inner: URLSessionTransport
+
+        func send(_ request: BackendRequest) async throws -> BackendResponse {
+            guard request.path == API.Path.me else { return try await inner.send(request) }
+            return BackendResponse(status: 200, headers: ["Content-Type": "application/fhir+json"], body: Data("{}".utf8))
+        }
+    }
+
+    func testAnAnswerWithoutSpacesKeepsEverySpaceAndTheUnsentEdits() async throws {
+        let server = try TestServer()
+        let client = try TestClient()
+        try await client.login(server)
+        let first = await client.sync()
+        XCTAssertEqual(first.outcome, .complete, "\(String(describing: first.stopReason))")
+        let profilesBefore = try client.vault.read { try $0.profiles.all().map(\.id) }.sorted()
+        XCTAssertEqual(profilesBefore, [Demo.childSpace, Demo.holderSpace].sorted())
+        let measurement = HealthMeasurement(id: "unsent-weight", profileID: Demo.holderSpace, type: .weight,
+                                            effective: Date(timeIntervalSince1970: 1_700_000_000), value: 64)
+        try client.changes.save(measurement)
+
+        let engine = SyncEngine(vault: client.vault, options: TestClient.fastOptions) { url in
+            SpacelessAccountAnswer(inner: URLSessionTransport(baseURL: url))
+        }
+        let report = await engine.sync()
+        XCTAssertNotEqual(report.outcome, .complete)
+        XCTAssertEqual(report.stopReason?.code, "protocol")
+        let profilesAfter = try client.vault.read { try $0.profiles.all().map(\.id) }.sorted()
+        XCTAssertEqual(profilesAfter, profilesBefore, "the vault forgot its spaces")
+        XCTAssertNotNil(try client.find(HealthMeasurement.self, "unsent-weight"), "an unsent edit was lost")
+        XCTAssertTrue(try client.changes.isPending(.measurement, id: "unsent-weight"))
+
+        // With the real answer, the edit goes.
+        let healthy = await client.sync()
+        XCTAssertEqual(healthy.outcome, .complete, "\(String(describing: healthy.stopReason))")
+        XCTAssertFalse(try client.changes.isPending(.measurement, id: "unsent-weight"))
+    }
+}
