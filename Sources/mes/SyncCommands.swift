@@ -182,6 +182,7 @@ enum SyncCommands {
         case "offline", "server-trouble": tr("sync.reason.offline")
         case "unauthorized": tr("sync.outcome.unauthorized")
         case "login-refused:invalid-code", "login-refused:expired-code", "login-refused:invalid-challenge": tr("sync.reason.wrong-code")
+        case "login-refused:locked-out": tr("sync.reason.locked-out")
         case _ where code.hasPrefix("login-refused"): tr("sync.reason.wrong-password")
         case _ where code.hasPrefix("http-403"): tr("sync.reason.forbidden")
         case _ where code.hasPrefix("http-4"): tr("sync.reason.rejected", ["code": Sanitizer.sanitize(code)])
