@@ -74,4 +74,32 @@ final class VaultCommandTests: XCTestCase {
         XCTAssertTrue(damaged.errors.contains("damaged or was tampered with"), damaged.errors)
         XCTAssertEqual(try mes(["vault", "init", "--home", home, "--passphrase-file", first.path]).status, 1)
     }
+
+    /// Damage met after the vault opened (a page read by the command itself) is still the vault
+    /// commands' message and exit code 4, for every command, not a raw error.
+    func testDamageMetAfterOpeningIsReportedAsDamage() throws {
+        let workspace = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let home = workspace.appendingPathComponent("home")
+        let passphraseFile = workspace.appendingPathComponent("passphrase")
+        try Data("correct horse battery staple".utf8).write(to: passphraseFile)
+        let (vault, _) = try makeVault(in: home)
+        try vault.write { session in
+            try session.profiles.save(sampleProfile(), origin: .local)
+            try session.documents.save(sampleDocument("d1"), origin: .local)
+        }
+        let outboxRoot = try vault.read { session in
+            try session.database.queryFirst("SELECT rootpage FROM sqlite_schema WHERE name = 'outbox'") { $0.int(0) }
+        }
+        vault.close()
+        let root = try XCTUnwrap(outboxRoot)
+        let database = home.appendingPathComponent("vault.db")
+        var bytes = [UInt8](try Data(contentsOf: database))
+        bytes[PageFormat.pageSize * (root - 1) + 200] ^= 0x40
+        try Data(bytes).write(to: database)
+
+        let status = try mes(["status", "--home", home.path, "--passphrase-file", passphraseFile.path])
+        XCTAssertEqual(status.status, 4, status.output + status.errors)
+        XCTAssertTrue(status.errors.contains("damaged or was tampered with"), status.errors)
+    }
 }
