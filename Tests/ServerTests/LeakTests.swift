@@ -91,4 +91,23 @@ final class LeakTests: XCTestCase {
         let entry = feed.json["changes"]?.elements.first { $0["id"]?.stringValue == id }
         XCTAssertEqual(entry?["deleted"]?.boolValue, true, "the deletion stays in the first space's feed")
     }
+
+    func testAnotherSpacesContentIsNoOracleForSizeOrHash() async throws {
+        let server = try start()
+        let bruno = try await server.otherHolder()
+        func probe(size: Int) async throws -> Int {
+            var document = DocumentReference(typeSystem: CodeSystem.loinc, typeCode: "11488-4", classCode: "10", category: .reports,
+                                             subject: "Patient/bruno", date: "2025-03-04T10:00:00Z", title: "Sonde",
+                                             attachment: .init(contentType: "text/plain", url: "Binary/doc-synthese-content", size: size, sha256: nil))
+            document.id = nil
+            return try await server.request("POST", "/DocumentReference", json: document.resource.json, token: bruno).status
+        }
+        // The size Hélène's document really has (what the probe would try to find).
+        let helene = try await server.holder()
+        let original = try await server.get("/DocumentReference/doc-synthese", token: helene)
+        let size = try XCTUnwrap(original.json["content"]?[0]?["attachment"]?["size"]?.intValue)
+        let right = try await probe(size: size)
+        let wrong = try await probe(size: size + 1)
+        XCTAssertEqual(right, wrong, "\(right) \(wrong): the answer must not depend on the size of another space's content")
+    }
 }

@@ -105,7 +105,10 @@ struct ResourceWriter {
         if access.role == .professional, document.authors.isEmpty, let practitioner = caller.practitionerReference {
             document.authors = [DocumentReference.Author(reference: practitioner, display: caller.displayName)]
         }
+        // Only a content of this space counts: checking the declared size and hash against
+        // another space's Binary would tell its size and confirm guesses of its content.
         if let url = document.attachment.url.flatMap(ResourceReference.init), url.type == "Binary",
+           let binary = try ResourceRepository.fetch(db, type: "Binary", id: url.id), !binary.deleted, binary.patient == access.patient,
            let content = try ResourceRepository.content(db, id: url.id) {
             try Self.check(content.data, against: document.attachment)
             document.attachment.size = content.data.count
