@@ -110,4 +110,18 @@ final class LeakTests: XCTestCase {
         let wrong = try await probe(size: size + 1)
         XCTAssertEqual(right, wrong, "\(right) \(wrong): the answer must not depend on the size of another space's content")
     }
+
+    func testAWriteTellsNothingOfAResourceTheCallerMayNotSee() async throws {
+        let server = try start()
+        let bruno = try await server.otherHolder()
+        let condition: JSON = ["resourceType": "Condition", "subject": ["reference": "Patient/bruno"], "code": ["text": "Sonde"]]
+        for headers in [["If-Match": "W/\"7\""], ["If-None-Match": "*"], ["If-Match": "W/\"1\""]] {
+            let answer = try await server.request("PUT", "/Condition/cond-hta", json: condition, token: bruno, headers: headers)
+            XCTAssertNotEqual(answer.status, 412, "\(headers)")
+            XCTAssertFalse(String(decoding: answer.body, as: UTF8.self).contains("version"), "\(headers)")
+            XCTAssertFalse(String(decoding: answer.body, as: UTF8.self).contains("exists ("), "\(headers)")
+        }
+        let unknown = try await server.request("PUT", "/Condition/never-was", json: condition, token: bruno, headers: ["If-Match": "W/\"7\""])
+        XCTAssertEqual(unknown.status, 412, "a missing resource of one's own is stale, as before")
+    }
 }

@@ -31,6 +31,16 @@ struct ResourceEndpoints {
         return .resource(200, stored)
     }
 
+    /// A caller who may not see a resource learns nothing more of it from a write (neither its
+    /// version through `If-Match` nor its existence through `If-None-Match: *`) than from a read.
+    func requireVisible(_ db: Database, _ existing: StoredResource, caller: Caller, now: Date) throws {
+        guard !existing.deleted, !existing.patient.isEmpty else { return }
+        let access = try Authorization.access(db, caller: caller, patient: existing.patient, now: now)
+        guard access.canRead(type: existing.type), try isVisible(db, existing, to: access) else {
+            throw APIError.notFound("\(existing.type)/\(existing.id) does not exist")
+        }
+    }
+
     /// A Binary's visibility follows its DocumentReference's labels as they are now; the content
     /// of a deleted (or missing) document is served to nobody.
     func isVisible(_ db: Database, _ stored: StoredResource, to access: Access) throws -> Bool {
@@ -89,6 +99,7 @@ struct ResourceEndpoints {
         let now = self.now
         let (stored, created) = try store.write { db -> (StoredResource, Bool) in
             let existing = try ResourceRepository.fetch(db, type: type, id: id)
+            if let existing { try requireVisible(db, existing, caller: caller, now: now) }
             if createOnly, let existing, !existing.deleted { throw APIError.stale("\(type)/\(id) already exists (If-None-Match *)") }
             if let ifMatch {
                 guard let existing, !existing.deleted else { throw APIError.stale("\(type)/\(id) does not exist (If-Match \(ifMatch))") }
