@@ -124,4 +124,21 @@ final class LeakTests: XCTestCase {
         let unknown = try await server.request("PUT", "/Condition/never-was", json: condition, token: bruno, headers: ["If-Match": "W/\"7\""])
         XCTAssertEqual(unknown.status, 412, "a missing resource of one's own is stale, as before")
     }
+
+    func testAProfessionalsDocumentNamesThemAmongItsAuthors() async throws {
+        let server = try start()
+        let holder = try await server.holder()
+        let (code, _) = try await server.accessCode(holderToken: holder, rubriques: ["documents"])
+        let renaud = try await server.professional("renaud")
+        _ = try await server.redeem(code, token: renaud)
+        var document = DocumentReference(typeSystem: CodeSystem.loinc, typeCode: "11488-4", classCode: "10", category: .reports,
+                                         subject: "Patient/helene", date: "2025-03-04T10:00:00Z", title: "Compte rendu",
+                                         attachment: .init(contentType: "text/plain", url: nil, size: nil, sha256: nil))
+        document.id = nil
+        document.authors = [DocumentReference.Author(reference: "Practitioner/lefevre", display: "Dr Paul Lefèvre")]
+        let created = try await server.request("POST", "/DocumentReference", json: document.resource.json, token: renaud)
+        XCTAssertEqual(created.status, 201)
+        let authors = created.json["author"]?.elements.compactMap { $0["reference"]?.stringValue } ?? []
+        XCTAssertTrue(authors.contains("Practitioner/renaud"), "\(authors)")
+    }
 }

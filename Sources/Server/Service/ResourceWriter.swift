@@ -102,8 +102,11 @@ struct ResourceWriter {
     private func prepareDocument(_ resource: inout Resource, access: Access) throws {
         var document: DocumentReference
         do { document = try DocumentReference(resource) } catch { throw APIError.badRequest("\(error)", detail: "invalid-resource") }
-        if access.role == .professional, document.authors.isEmpty, let practitioner = caller.practitionerReference {
-            document.authors = [DocumentReference.Author(reference: practitioner, display: caller.displayName)]
+        // A professional writes in their own name: they are always among the authors (naming
+        // only a colleague would put words in the colleague's mouth, in the holder's history).
+        if access.role == .professional, let practitioner = caller.practitionerReference,
+           !document.authors.contains(where: { $0.reference.flatMap(ResourceReference.init)?.description == practitioner }) {
+            document.authors.insert(DocumentReference.Author(reference: practitioner, display: caller.displayName), at: 0)
         }
         // Only a content of this space counts: checking the declared size and hash against
         // another space's Binary would tell its size and confirm guesses of its content.
