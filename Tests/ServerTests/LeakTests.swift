@@ -7,6 +7,15 @@ import XCTest
 final class LeakTests: XCTestCase {
     func start() throws -> ServerProcess { try ServerProcess(arguments: ["--seed", "demo"]) }
 
+    /// Dr Renaud (author of none of the demo's masked documents) in session on the documents.
+    func renaudInSession(_ server: ServerProcess, holder: String) async throws -> String {
+        let (code, _) = try await server.accessCode(holderToken: holder, rubriques: ["documents"])
+        let renaud = try await server.professional("renaud")
+        let redeemed = try await server.redeem(code, token: renaud)
+        XCTAssertEqual(redeemed.status, 200)
+        return renaud
+    }
+
     func testTheHoldersNotificationsAreNotAnAidantsToRead() async throws {
         let server = try start()
         let holder = try await server.holder()
@@ -45,9 +54,7 @@ final class LeakTests: XCTestCase {
         synthese["securityLabel"] = [["coding": [["system": .string(CodeSystem.confidentiality), "code": "N"]]],
                                      ["coding": [VisibilityCode.maskedFromProfessionals.coding]]]
         try await server.expect(200, "PUT", "/DocumentReference/doc-synthese", json: synthese, token: holder, headers: ["If-Match": "W/\"1\""])
-        let (code, _) = try await server.accessCode(holderToken: holder, rubriques: ["documents"])
-        let renaud = try await server.professional("renaud")
-        _ = try await server.redeem(code, token: renaud)
+        let renaud = try await renaudInSession(server, holder: holder)
         try await server.expectGet("/Binary/doc-synthese-content", token: renaud, status: 404)
         for path in ["/Binary?patient=helene&_count=200", "/Binary?patient=helene&_summary=count"] {
             let search = try await server.get(path, token: renaud)
@@ -60,9 +67,7 @@ final class LeakTests: XCTestCase {
     func testABinaryCannotBeAttachedToADocumentMaskedFromItsWriter() async throws {
         let server = try start()
         let holder = try await server.holder()
-        let (code, _) = try await server.accessCode(holderToken: holder, rubriques: ["documents"])
-        let renaud = try await server.professional("renaud")
-        _ = try await server.redeem(code, token: renaud)
+        let renaud = try await renaudInSession(server, holder: holder)
         func binary(for document: String) -> JSON {
             ["resourceType": "Binary", "contentType": "text/plain", "data": "aGk=",
              "securityContext": ["reference": .string("DocumentReference/\(document)")]]
@@ -128,9 +133,7 @@ final class LeakTests: XCTestCase {
     func testAProfessionalsDocumentNamesThemAmongItsAuthors() async throws {
         let server = try start()
         let holder = try await server.holder()
-        let (code, _) = try await server.accessCode(holderToken: holder, rubriques: ["documents"])
-        let renaud = try await server.professional("renaud")
-        _ = try await server.redeem(code, token: renaud)
+        let renaud = try await renaudInSession(server, holder: holder)
         var document = DocumentReference(typeSystem: CodeSystem.loinc, typeCode: "11488-4", classCode: "10", category: .reports,
                                          subject: "Patient/helene", date: "2025-03-04T10:00:00Z", title: "Compte rendu",
                                          attachment: .init(contentType: "text/plain", url: nil, size: nil, sha256: nil))
