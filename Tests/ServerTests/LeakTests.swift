@@ -144,4 +144,16 @@ final class LeakTests: XCTestCase {
         let authors = created.json["author"]?.elements.compactMap { $0["reference"]?.stringValue } ?? []
         XCTAssertTrue(authors.contains("Practitioner/renaud"), "\(authors)")
     }
+
+    func testRevokingAnOppositionLiftsIt() async throws {
+        let server = try start()
+        let holder = try await server.holder()
+        try await server.expect(200, "PUT", "/Patient/helene/$access-policy", json: ["opposeSamu": true], token: holder)
+        try await server.expect(200, "POST", "/Consent/opposition-samu-helene/$revoke", token: holder)
+        let policy = try await server.get("/Patient/helene/$access-policy", token: holder)
+        XCTAssertEqual(policy.json["opposeSamu"]?.boolValue, false, "the Consent says inactive: the policy must agree")
+        let samu = try await server.request("POST", "/Patient/helene/$emergency-access", json: ["kind": "samu", "reason": "Appel au 15"],
+                                            token: server.professional("lefevre"))
+        XCTAssertEqual(samu.status, 200)
+    }
 }

@@ -249,6 +249,9 @@ struct AccessEndpoints {
 
     // MARK: - Revocation
 
+    /// The opposition Consents (`<kind>-<patient>`) and the policy column each mirrors.
+    static let oppositionColumns = [("opposition-bris-de-glace", "oppose_emergency"), ("opposition-samu", "oppose_samu")]
+
     /// `POST /Consent/{id}/$revoke`: ends an access code or session, a delegation, or a block, at once.
     func revoke(_ request: HTTPRequest, consent consentID: String, caller: Caller) throws -> HTTPResponse {
         let now = self.now
@@ -260,6 +263,10 @@ struct AccessEndpoints {
             try db.run("UPDATE access_grants SET state = 'ended' WHERE consent_id = ? AND state IN ('pending', 'active')", [consentID])
             try db.run("UPDATE delegations SET revoked = 1 WHERE consent_id = ?", [consentID])
             try db.run("UPDATE blocks SET active = 0 WHERE consent_id = ?", [consentID])
+            // An opposition's Consent mirrors the policy: revoking it lifts the opposition too.
+            for (kind, column) in Self.oppositionColumns where consentID == "\(kind)-\(stored.patient)" {
+                try db.run("UPDATE access_policies SET \(column) = 0 WHERE patient_id = ?", [stored.patient])
+            }
             var resource = try stored.resource()
             resource["status"] = "inactive"
             if var provision = resource["provision"], var period = provision["period"] {
