@@ -2,9 +2,11 @@ import FHIR
 import Foundation
 import XCTest
 
-/// Paths by which a space's data could leak past the rules: the holder's notifications to an
-/// aidant, a deleted or masked document's content, and a tombstone taken over by another space.
-final class LeakTests: XCTestCase {
+/// The edges of the access rules: paths by which a space's data could leak (the holder's
+/// notifications to an aidant, a deleted or masked document's content, oracles on another
+/// space's resources), a tombstone taken over, a document written in a colleague's name, an
+/// opposition revoked in name only.
+final class AccessEdgeTests: XCTestCase {
     func start() throws -> ServerProcess { try ServerProcess(arguments: ["--seed", "demo"]) }
 
     /// Dr Renaud (author of none of the demo's masked documents) in session on the documents.
