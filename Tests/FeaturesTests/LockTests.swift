@@ -117,6 +117,32 @@ final class LockTests: XCTestCase {
         XCTAssertEqual(try vault.read { try $0.outbox.count() }, 0, "the vault reads again")
     }
 
+    func testCtrlXIsInTheHelpAndF10QuitsFromTheLockScreen() async {
+        let (runtime, terminal) = start()
+        runtime.send(.key(.character("?")))
+        XCTAssertTrue(terminal.screen.contains("Ctrl-X"), terminal.screen.text)
+        XCTAssertTrue(terminal.screen.contains("verrouiller maintenant"))
+        runtime.send(.key(.escape))
+        runtime.send(.key(.control("x")))
+        type(runtime, "q")
+        XCTAssertNil(runtime.app.exitCode, "q is a letter of the passphrase here")
+        XCTAssertTrue(terminal.screen.contains("F10 : quitter mes."), terminal.screen.text)
+        runtime.send(.key(.function(10)))
+        XCTAssertEqual(runtime.app.exitCode, 0)
+    }
+
+    func testTheSecretFieldKeepsTheUTF8OfWhatWasTypedAndErasesWholeCharacters() async throws {
+        var field = SecretField()
+        for character in "çà🇫🇷x" { XCTAssertTrue(field.handle(.character(character))) }
+        XCTAssertTrue(field.handle(.backspace))
+        XCTAssertEqual(field.characterCount, 3)
+        let secret = try XCTUnwrap(field.take())
+        XCTAssertEqual(secret.withUnsafeBytes { Array($0) }, Array("çà🇫🇷".utf8))
+        XCTAssertTrue(field.isEmpty, "taking the secret empties the field")
+        XCTAssertNil(field.take())
+        XCTAssertFalse(field.handle(.enter))
+    }
+
     func testTheLockScreenSaysWhenNothingWasTypedAndEscapeClears() async {
         let (runtime, terminal) = start()
         runtime.send(.key(.control("x")))

@@ -53,6 +53,11 @@ extension AppShell {
     /// warning, and Ctrl-X (lock now). nil lets the key go on to the shell.
     mutating func handleSessionKey(_ key: Key) -> [Effect<Event>]? {
         guard let session else { return nil }
+        if key == Self.quitWhileLockedKey && lockScreen != nil {
+            // Nothing is lost: unsent changes wait in the vault for the next sync.
+            exitCode = 0
+            return []
+        }
         if var screen = lockScreen {
             let passphrase = screen.handle(key)
             lockScreen = screen
@@ -109,6 +114,8 @@ extension AppShell {
     }
 
     static let lockKey = Key.control("x")
+    /// Quits from the lock screen, where letters belong to the passphrase.
+    static let quitWhileLockedKey = Key.function(10)
 
     static var idleWarningMessage: String {
         tr("lock.idle.message", ["seconds": String(IdleWatch.warning.components.seconds)])

@@ -76,7 +76,7 @@ public struct LockScreen: Sendable {
         let fieldArea = Rect(x: body.x + labelWidth, y: y, width: max(1, min(40, body.width - labelWidth)), height: 1)
         let cursor = field.render(into: &buffer, area: fieldArea, context: context)
         y += 2
-        if let (sentence, role) = outcome {
+        for (sentence, role) in [outcome, (tr("lock.keys"), .muted)] {
             for line in TextLayout.wrap(sentence, width: body.width) where y < body.maxY {
                 buffer.put(line, at: Point(x: body.x, y: y), style: context.style(role), maxWidth: body.width)
                 y += 1
@@ -86,7 +86,7 @@ public struct LockScreen: Sendable {
     }
 
     /// The line under the field: a word, never a colour alone.
-    private var outcome: (String, Role)? {
+    private var outcome: (String, Role) {
         switch status {
         case .asking: (tr("lock.hint"), .muted)
         case .checking: (tr("lock.checking"), .normal)
