@@ -83,7 +83,8 @@ public struct SettingsScreen: FeatureScreen {
             switch form[id]?.kind {
             case .choice(_, let selected) where id == "lock-after":
                 changed.lockAfter = Self.lockDelays(settings)[selected]
-                announcement = tr("settings.changed", ["setting": tr("lock.settings.delay"), "value": Self.lockDelayName(changed.lockAfter)])
+                announcement = tr("settings.changed", ["setting": tr("lock.settings.delay"),
+                                                       "value": Self.lockDelayName(changed.lockAfter)])
             case .choice(_, let selected) where id == "language":
                 changed.language = Self.languages[selected]
                 Localizer.shared.setLanguage(changed.language)

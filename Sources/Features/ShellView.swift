@@ -38,7 +38,8 @@ struct ShellView {
                 .render(into: &buffer, area: rows[1], context: context)
         }
         drawStatus(&buffer, rows[2], context)
-        let showCursor = context.screenReader || shell.overlay != nil || shell.isWarningOfIdleEnd || (shell.focus == .content && shell.screen.capturesText)
+        let showCursor = context.screenReader || shell.overlay != nil || shell.isWarningOfIdleEnd
+            || (shell.focus == .content && shell.screen.capturesText)
         return Frame(buffer: buffer, cursor: showCursor ? cursor : nil, announcement: shell.announcement)
     }
 
