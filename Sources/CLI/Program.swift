@@ -130,7 +130,13 @@ public struct Program: Sendable {
             let width = min(28, (parser.commands.map { $0.name.count + $0.arguments.joined(separator: " ").count + 1 }.max() ?? 0) + 2)
             for spec in parser.commands {
                 let left = ([spec.name] + spec.arguments).joined(separator: " ")
-                lines.append("  " + left.padding(toLength: max(width, left.count + 2), withPad: " ", startingAt: 0) + tr(spec.summaryKey))
+                if left.count + 2 > width {
+                    // Too long for the column: the summary goes on its own line, aligned.
+                    lines.append("  " + left)
+                    lines.append("  " + String(repeating: " ", count: width) + tr(spec.summaryKey))
+                } else {
+                    lines.append("  " + left.padding(toLength: width, withPad: " ", startingAt: 0) + tr(spec.summaryKey))
+                }
             }
         }
         lines.append(contentsOf: optionLines(tr("cli.heading.options"), parser.defaultOptions + parser.globalOptions))

@@ -56,6 +56,12 @@ public struct AppShell: Application {
     /// Results of the screens' effects, tagged with the section they go back to.
     public enum Event: Sendable {
         case screen(Section, any Sendable)
+        /// New header facts from the core (sync progress, lock, active profile).
+        case header(HeaderInfo)
+        /// How the first sync went.
+        case synced(SyncState)
+        /// How a passphrase typed on the lock screen went.
+        case unlocked(SessionControl.UnlockResult)
     }
 
     public enum Focus: Hashable, Sendable {
@@ -75,22 +81,34 @@ public struct AppShell: Application {
     public private(set) var settings: AppSettings
     public var header: HeaderInfo
     /// The last sentence for the status line.
-    public private(set) var announcement: String?
+    public internal(set) var announcement: String?
     public private(set) var size = Size.minimum
-    public private(set) var exitCode: Int32?
+    public internal(set) var exitCode: Int32?
+    /// Shown while the vault is locked, instead of everything else.
+    public internal(set) var lockScreen: LockScreen?
+    /// Set when an ephemeral session ended because nobody used it (the kiosk hook).
+    public internal(set) var endedWhenIdle = false
+    /// Locking, unlocking, unsent changes and the first sync (nil: no vault, nothing to guard).
+    let session: SessionControl?
+    var idle: IdleWatch
     private var screens: [Section: any FeatureScreen] = [:]
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
 
-    /// `store` keeps the settings (nil: not saved, as in a kiosk or a test).
+    /// `store` keeps the settings (nil: not saved, as in a kiosk or a test). `screens` replaces
+    /// the built-in screen of a section: the program plugs in screens that need the core.
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
-                section: Section = .home, documents: DocumentsServices? = nil) {
+                section: Section = .home, screens: [Section: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
+                session: SessionControl? = nil) {
         self.settings = settings
         self.header = header
         self.store = store
         self.section = section
         self.documents = documents
+        self.screens = screens
+        self.session = session
+        idle = IdleWatch(lastActivity: session?.clock() ?? .now)
         Localizer.shared.setLanguage(settings.language)
         announcement = arrivalAnnouncement()
     }
@@ -118,6 +136,16 @@ public struct AppShell: Application {
             size = newSize
             if !fits { announcement = Self.tooSmallMessage(size) }
             return []
+        case .event(.header(let info)):
+            header = info
+            if lockScreen != nil { header.lock = .locked }
+            return []
+        case .event(.synced(let state)):
+            header.sync = state
+            return []
+        case .event(.unlocked(let result)):
+            finishUnlock(result)
+            return []
         case .event(.screen(let target, let payload)):
             var screen = screens[target] ?? makeScreen(target)
             let result = screen.receive(payload, settings: settings)
@@ -129,6 +157,7 @@ public struct AppShell: Application {
     }
 
     private mutating func handle(_ key: Key) -> [Effect<Event>] {
+        if let effects = handleSessionKey(key) { return effects }
         if let overlay {
             handleOverlay(overlay, key)
             return []
@@ -143,16 +172,16 @@ public struct AppShell: Application {
             announcement = tr("help.opened", ["screen": section.title])
             return []
         case .character("q"), .character("Q"):
-            overlay = .quit(.confirm(title: tr("quit.title"), message: tr("quit.question")))
-            announcement = tr("quit.question")
+            let question = quitQuestion
+            overlay = .quit(.confirm(title: tr("quit.title"), message: question))
+            announcement = question
             return []
         default:
             break
         }
         guard fits else { return [] }
         if let digit = key.digit, let target = Section(digit: digit) {
-            go(to: target, focus: .content)
-            return []
+            return go(to: target, focus: .content)
         }
         if focus == .content {
             let result = sendToScreen(key)
@@ -170,13 +199,13 @@ public struct AppShell: Application {
         }
         switch key.motion {
         case .up, .left:
-            go(to: Section(rawValue: section.rawValue - 1) ?? .settings, focus: .navigation)
+            return go(to: Section(rawValue: section.rawValue - 1) ?? .settings, focus: .navigation)
         case .down:
-            go(to: Section(rawValue: section.rawValue + 1) ?? .home, focus: .navigation)
+            return go(to: Section(rawValue: section.rawValue + 1) ?? .home, focus: .navigation)
         case .first:
-            go(to: .home, focus: .navigation)
+            return go(to: .home, focus: .navigation)
         case .last:
-            go(to: .settings, focus: .navigation)
+            return go(to: .settings, focus: .navigation)
         default:
             if key == .enter || key == .tab || key == .backTab || key.motion == .right {
                 focus = .content
@@ -216,12 +245,22 @@ public struct AppShell: Application {
         }
     }
 
-    private mutating func go(to target: Section, focus newFocus: Focus) {
+    /// Shows a section; its screen hears it appear (to load what it shows) and may announce.
+    private mutating func go(to target: Section, focus newFocus: Focus) -> [Effect<Event>] {
+        let changed = target != section
         section = target
         // Made once and kept, so a screen reads its data when the user arrives, not every frame.
         if screens[target] == nil { screens[target] = makeScreen(target) }
         focus = newFocus
         announcement = arrivalAnnouncement()
+        guard changed else { return [] }
+        let arrival = announcement ?? ""
+        var current = screen
+        let result = current.appear(settings: settings)
+        screens[section] = current
+        let effects = apply(result, from: section)
+        if let extra = result.announcement { announcement = arrival + " " + extra }
+        return effects
     }
 
     private mutating func sendToScreen(_ key: Key) -> ScreenUpdate {

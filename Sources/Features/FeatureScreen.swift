@@ -53,6 +53,8 @@ public protocol FeatureScreen: Sendable {
 
     /// Handles a key while the screen has the focus.
     mutating func handle(_ key: Key, settings: AppSettings) -> ScreenUpdate
+    /// Called when the user arrives on the screen: the place to ask the core for what it shows.
+    mutating func appear(settings: AppSettings) -> ScreenUpdate
     /// Handles the result of one of the screen's effects.
     mutating func receive(_ event: any Sendable, settings: AppSettings) -> ScreenUpdate
     /// Draws the screen into `area`; returns where the cursor goes (the focused item), if anywhere.
@@ -62,5 +64,6 @@ public protocol FeatureScreen: Sendable {
 extension FeatureScreen {
     public var capturesText: Bool { false }
     public var summary: String? { nil }
+    public mutating func appear(settings: AppSettings) -> ScreenUpdate { .ignored }
     public mutating func receive(_ event: any Sendable, settings: AppSettings) -> ScreenUpdate { .ignored }
 }

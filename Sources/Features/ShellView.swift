@@ -19,25 +19,32 @@ struct ShellView {
     func render() -> Frame {
         let context = self.context
         var buffer = CellBuffer(size: size, style: context.style(.normal))
+        if let lockScreen = shell.lockScreen { return renderLocked(lockScreen, &buffer, context) }
         guard shell.fits else { return renderTooSmall(&buffer, context) }
         let rows = buffer.bounds.splitRows([.fixed(1), .fill(1), .fixed(1)])
         drawHeader(&buffer, rows[0], context)
         var cursor = context.screenReader ? drawLinearBody(&buffer, rows[1], context) : drawBody(&buffer, rows[1], context)
         switch shell.overlay {
         case .help(let scroll):
-            let maps = [shell.screen.keyMap, AppShell.keyMap].filter { !$0.bindings.isEmpty }
+            let maps = [shell.screen.keyMap, shell.keyMap].filter { !$0.bindings.isEmpty }
             cursor = HelpOverlay.render(maps, scroll: scroll, into: &buffer, area: rows[1], context: context)
         case .quit(let dialog):
             cursor = dialog.render(into: &buffer, area: rows[1], context: context)
         case nil:
             break
         }
+        if shell.isWarningOfIdleEnd {
+            cursor = Dialog.error(title: tr("lock.idle.title"), message: AppShell.idleWarningMessage)
+                .render(into: &buffer, area: rows[1], context: context)
+        }
         drawStatus(&buffer, rows[2], context)
-        let showCursor = context.screenReader || shell.overlay != nil || (shell.focus == .content && shell.screen.capturesText)
+        let showCursor = context.screenReader || shell.overlay != nil || shell.isWarningOfIdleEnd
+            || (shell.focus == .content && shell.screen.capturesText)
         return Frame(buffer: buffer, cursor: showCursor ? cursor : nil, announcement: shell.announcement)
     }
 
-    /// `mes │ Profil : … │ Synchro : … │ Coffre : …`, the profile name cut first when room is short.
+    /// `mes │ Profil : … (aidant pour …) │ Synchro : … │ Coffre : …`. The state words always show
+    /// in full; the names share what is left (each cut with an ellipsis, never dropped).
     private func drawHeader(_ buffer: inout CellBuffer, _ area: Rect, _ context: ViewContext) {
         let style = context.style(.header)
         buffer.fill(area, style: style)
@@ -46,11 +53,18 @@ struct ShellView {
         let acting = shell.header.actingFor.map { " " + tr("header.acting-for", ["name": Sanitizer.sanitize($0, policy: .name)]) } ?? ""
         let states = separator + tr("header.sync", ["state": shell.header.sync.word])
             + separator + tr("header.lock", ["state": shell.header.lock.word])
-        let title = "mes"
         let profileLabel = tr("header.profile", ["name": ""])
-        let room = area.width - DisplayWidth.of(title + separator + profileLabel + acting + states) - 2
-        let line = title + separator + profileLabel + TextLayout.truncate(profile, to: max(1, room), ellipsis: context.symbols.ellipsis)
-            + acting + states
+        var title = "mes" + separator
+        var room = area.width - 2 - DisplayWidth.of(title + profileLabel + states)
+        if DisplayWidth.of(profile + acting) > room {
+            title = ""
+            room += DisplayWidth.of("mes" + separator)
+        }
+        let actingWidth = DisplayWidth.of(acting)
+        let nameRoom = max(1, min(DisplayWidth.of(profile), max(room / 2, room - actingWidth)))
+        let ellipsis = context.symbols.ellipsis
+        let line = title + profileLabel + TextLayout.truncate(profile, to: nameRoom, ellipsis: ellipsis)
+            + TextLayout.truncate(acting, to: max(0, room - nameRoom), ellipsis: ellipsis) + states
         buffer.put(" " + line, at: area.origin, style: style, maxWidth: area.width)
     }
 

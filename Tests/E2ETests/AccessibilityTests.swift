@@ -46,6 +46,24 @@ final class AccessibilityTests: XCTestCase {
         XCTAssertFalse(ColorEscapes.find(in: try Data(contentsOf: session.rawOutput)).isEmpty)
     }
 
+    func testScreenReaderModePutsTheCursorOnTheFocusedItem() throws {
+        let session = try TerminalSession(arguments: ["--screen-reader"], term: "linux")
+        defer { session.close() }
+        try session.waitFor("Sections : 1 Accueil, 2 Documents", "Accueil, section 1 sur 8.")
+        try session.send("8")
+        let screen = try session.waitFor("Réglages, section 8 sur 8. Quatre réglages")
+        XCTAssertFalse(screen.contains("│"), "no frames in screen-reader mode")
+        let lines = screen.components(separatedBy: "\n")
+        var cursor = try session.cursor()
+        XCTAssertTrue(lines[cursor.y].contains("Langue"), "cursor on line \(cursor.y): \(lines[cursor.y])")
+        try session.send("Down")
+        try session.waitFor("▸Thème")
+        cursor = try session.cursor()
+        XCTAssertTrue(try session.screen().components(separatedBy: "\n")[cursor.y].contains("Thème"))
+        try session.send("q", "o")
+        XCTAssertEqual(try session.waitForExit(), 0)
+    }
+
     func testAsciiFallbackOnAVT100WithoutUTF8() throws {
         let session = try TerminalSession(term: "vt100", environment: ["LANG": "C"])
         defer { session.close() }

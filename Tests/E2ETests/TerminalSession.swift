@@ -22,11 +22,14 @@ final class TerminalSession {
     /// Starts `mes` with `arguments` in a `width`×`height` terminal. `environment` is the child's
     /// whole environment besides PATH, HOME and TERM (default `LANG=C.UTF-8`). With `recordOutput`,
     /// every byte mes writes to the terminal is kept in `rawOutput` (through `script`).
+    /// `prepareHome` runs on the home directory before mes starts (to create a vault, settings…).
     init(arguments: [String] = [], width: Int = 80, height: Int = 24, term: String = "screen-256color",
-         environment: [String: String] = ["LANG": "C.UTF-8"], recordOutput: Bool = false) throws {
+         environment: [String: String] = ["LANG": "C.UTF-8"], recordOutput: Bool = false,
+         prepareHome: (URL) throws -> Void = { _ in }) throws {
         socket = "mes-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("home"), withIntermediateDirectories: true)
+        try prepareHome(home)
         let binary = try Self.mesBinary()
         let command = ([binary.path, "--home", home.path] + arguments).map(Self.quoted).joined(separator: " ")
         var variables = environment
@@ -71,6 +74,14 @@ final class TerminalSession {
     /// What the screen shows now.
     func screen() throws -> String {
         try tmux(["capture-pane", "-p", "-t", socketTarget])
+    }
+
+    /// Where the terminal's cursor is (column, row), as tmux sees it.
+    func cursor() throws -> (x: Int, y: Int) {
+        let text = try tmux(["display-message", "-p", "-t", socketTarget, "#{cursor_x} #{cursor_y}"])
+        let numbers = text.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Int($0) }
+        guard numbers.count == 2 else { throw Failure(description: "no cursor position in \(text)") }
+        return (numbers[0], numbers[1])
     }
 
     /// Waits until the screen shows every one of `texts`; returns the screen. Polls, with a timeout.
@@ -124,8 +135,11 @@ final class TerminalSession {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         var arguments = argv.map { strdup($0) } + [nil]
         defer { arguments.forEach { free($0) } }
+        // Not inside the tester's own tmux, if any: this server is private.
+        var environment = ProcessInfo.processInfo.environment.filter { $0.key != "TMUX" }.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { environment.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &arguments, environ)
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &arguments, &environment)
         guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): error \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

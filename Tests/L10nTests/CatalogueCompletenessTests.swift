@@ -41,13 +41,33 @@ final class CatalogueCompletenessTests: XCTestCase {
         }
     }
 
-    func testEveryKeyIsUsedInTheSources() throws {
+    /// Every Swift source file's text, concatenated.
+    func allSources() throws -> String {
         var sources = ""
         let enumerator = FileManager.default.enumerator(atPath: Self.repository.appendingPathComponent("Sources").path)
         while let path = enumerator?.nextObject() as? String {
             guard path.hasSuffix(".swift") else { continue }
             sources += try String(contentsOf: Self.repository.appendingPathComponent("Sources/\(path)"), encoding: .utf8)
         }
+        return sources
+    }
+
+    func testEveryKeyTheSourcesAskForExists() throws {
+        let sources = try allSources()
+        let catalogue = catalogue(.french)
+        let pattern = try NSRegularExpression(pattern: #"\btr(?:Plural)?\("([A-Za-z0-9_.-]+)""#)
+        let range = NSRange(sources.startIndex..., in: sources)
+        let asked = Set(pattern.matches(in: sources, range: range).compactMap { match in
+            Range(match.range(at: 1), in: sources).map { String(sources[$0]) }
+        })
+        XCTAssertFalse(asked.isEmpty)
+        for key in asked.sorted() {
+            XCTAssertNotNil(catalogue[key], "Sources/ asks for \(key), which no catalogue defines")
+        }
+    }
+
+    func testEveryKeyIsUsedInTheSources() throws {
+        let sources = try allSources()
         for key in catalogue(.french).keys.sorted() {
             XCTAssertTrue(sources.contains("\"\(key)\""), "key \(key) is used nowhere in Sources/")
         }

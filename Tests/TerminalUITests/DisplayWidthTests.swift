@@ -73,6 +73,8 @@ final class DisplayWidthTests: XCTestCase {
         XCTAssertEqual(TextLayout.wrap("Compte rendu d’hospitalisation du service", width: 16),
                        ["Compte rendu", "d’hospitalisatio", "n du service"])
         XCTAssertEqual(TextLayout.pad("é", to: 3), "é  ")
+        XCTAssertEqual(TextLayout.wrap("医生", width: 1), ["医", "生"], "never stuck on a character wider than the line")
+        XCTAssertEqual(TextLayout.wrap("", width: 10), [""])
     }
 
     /// libc measures one code point at a time: where it disagrees, the cell is drawn with what it

@@ -30,6 +30,8 @@ public final class CursesTerminal: TerminalBackend {
     private var pairs: [Int: Int16] = [:]
     private var scratch = [wchar_t](repeating: 0, count: 8)
     private var closed = false
+    /// Whether the terminal's own colours can stand for "no colour" (`use_default_colors`).
+    private var hasDefaultColors = false
     private let inputDescriptor: Int32
 
     /// Starts curses. `raw` passes Ctrl-C, Ctrl-Z and Ctrl-\ as keys (kiosk mode).
@@ -62,7 +64,7 @@ public final class CursesTerminal: TerminalBackend {
         let colors = has_colors() && !TerminalCapabilities.colorsForbidden(by: environment)
         if colors {
             _ = start_color()
-            _ = use_default_colors()
+            hasDefaultColors = use_default_colors() == OK
         }
         capabilities = TerminalCapabilities(utf8: utf8, colors: colors)
         size = Size(width: Int(mes_curses_columns(opened)), height: Int(mes_curses_rows(opened)))
@@ -152,8 +154,9 @@ public final class CursesTerminal: TerminalBackend {
     /// The colour pair of a style, created on first use (pair 0 is the terminal's default).
     private func colorPair(_ style: Style) -> Int16 {
         guard capabilities.colors, style.hasColor else { return 0 }
-        let foreground = style.foreground.map { Int($0.rawValue) } ?? -1
-        let background = style.background.map { Int($0.rawValue) } ?? -1
+        // Without the terminal's default colours, "none" becomes white on black.
+        let foreground = style.foreground.map { Int($0.rawValue) } ?? (hasDefaultColors ? -1 : Int(Color.white.rawValue))
+        let background = style.background.map { Int($0.rawValue) } ?? (hasDefaultColors ? -1 : Int(Color.black.rawValue))
         let key = (foreground + 1) * 9 + (background + 1)
         if let pair = pairs[key] { return pair }
         let pair = Int16(pairs.count + 1)

@@ -82,7 +82,7 @@ public struct Rect: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// How much room one part of a split gets.
-public enum Extent: Sendable, Equatable {
+public enum Extent: Hashable, Sendable {
     /// Exactly this many cells (less if there is not enough room).
     case fixed(Int)
     /// A share of what the fixed parts leave, in proportion to the weight.

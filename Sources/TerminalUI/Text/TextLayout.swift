@@ -50,8 +50,10 @@ public enum TextLayout {
                     line = ""
                     lineWidth = 0
                 }
-                while wordWidth > width {
-                    let head = prefix(word, columns: width)
+                while wordWidth > width && word.count > 1 {
+                    // At least one character a line, even a wide one in a one-column width.
+                    let fitting = prefix(word, columns: width)
+                    let head = fitting.isEmpty ? String(word.prefix(1)) : fitting
                     lines.append(head)
                     word.removeFirst(head.count)
                     wordWidth = DisplayWidth.of(word)

@@ -89,6 +89,7 @@ public struct Form: Hashable, Sendable {
     /// Draws the fields that fit, scrolled to keep the focused one visible. Returns the cursor.
     @discardableResult
     public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Point {
+        guard !fields.isEmpty, !area.isEmpty else { return area.origin }
         // Labels in a column beside their values when they fit in half the width, else above
         // them. In screen-reader mode each value follows its own label on the same line.
         let longestLabel = (fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 3
