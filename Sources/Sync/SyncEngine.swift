@@ -65,6 +65,10 @@ public final class SyncEngine: Sendable {
             let run = SyncRun(vault: vault, account: account, transport: makeTransport(account.server), options: options, publish: progress)
             await run.run()
             report = run.report
+        } catch VaultError.damaged {
+            report = SyncReport()
+            report.outcome = .incomplete
+            report.stopReason = .vaultDamaged
         } catch {
             report = SyncReport()
             report.outcome = .incomplete
@@ -164,6 +168,8 @@ final class SyncRun {
             }
         } catch let error as SyncError {
             report.stopReason = error
+        } catch VaultError.damaged {
+            report.stopReason = .vaultDamaged
         } catch {
             report.stopReason = .protocolViolation("vault: \(error)")
         }

@@ -102,4 +102,30 @@ final class VaultCommandTests: XCTestCase {
         XCTAssertEqual(status.status, 4, status.output + status.errors)
         XCTAssertTrue(status.errors.contains("damaged or was tampered with"), status.errors)
     }
+
+    /// `mes sync` on a vault whose account page is damaged says the vault is damaged (exit 4),
+    /// not "protocol error".
+    func testSyncOnADamagedVaultSaysSo() throws {
+        let workspace = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let home = workspace.appendingPathComponent("home")
+        let passphraseFile = workspace.appendingPathComponent("passphrase")
+        try Data("correct horse battery staple".utf8).write(to: passphraseFile)
+        let (vault, _) = try makeVault(in: home)
+        try vault.write { session in try session.settings.set("une valeur", for: "review.marker") }
+        // The settings table and its index: reading the account meets the damage either way.
+        let roots = try vault.read { session in
+            try session.database.query("SELECT rootpage FROM sqlite_schema WHERE tbl_name = 'setting' AND rootpage > 0") { $0.int(0) }
+        }
+        vault.close()
+        XCTAssertFalse(roots.isEmpty)
+        let database = home.appendingPathComponent("vault.db")
+        var bytes = [UInt8](try Data(contentsOf: database))
+        for root in roots { bytes[PageFormat.pageSize * (root - 1) + 200] ^= 0x40 }
+        try Data(bytes).write(to: database)
+
+        let sync = try mes(["sync", "--home", home.path, "--passphrase-file", passphraseFile.path])
+        XCTAssertEqual(sync.status, 4, sync.output + sync.errors)
+        XCTAssertTrue(sync.errors.contains("damaged or was tampered with"), sync.errors)
+    }
 }
