@@ -5,9 +5,9 @@ import HealthRecord
 import Vault
 import XCTest
 
-/// The account's answer (`GET /auth/me`) decides which spaces the vault keeps. An answer that
-/// does not list spaces at all (a proxy's page, a server hiccup) must not make it forget any.
-final class AccountAnswerTests: XCTestCase {
+/// Answers the client did not expect must not cost local data: an account answer without its
+/// spaces (a proxy's page, a server hiccup), a resource in a form mes cannot read.
+final class OddAnswerTests: XCTestCase {
     /// Passes everything to the real server, except that `/auth/me` answers `{}`.
     struct SpacelessAccountAnswer: Transport {
         let inner: URLSessionTransport
@@ -45,5 +45,30 @@ final class AccountAnswerTests: XCTestCase {
         let healthy = await client.sync()
         XCTAssertEqual(healthy.outcome, .complete, "\(String(describing: healthy.stopReason))")
         XCTAssertFalse(try client.changes.isPending(.measurement, id: "unsent-weight"))
+    }
+
+    func testAVersionTheClientCannotReadKeepsTheLocalCopy() async throws {
+        let server = try TestServer()
+        let client = try TestClient()
+        try await client.login(server)
+        let first = await client.sync()
+        XCTAssertEqual(first.outcome, .complete, "\(String(describing: first.stopReason))")
+        let measurement = try XCTUnwrap(try client.vault.read { try $0.records(HealthMeasurement.self).all(profile: Demo.holderSpace).first })
+
+        // Another device writes a form of it mes cannot read (no effectiveDateTime).
+        let token = try XCTUnwrap(try Account.stored(in: client.vault)).token
+        let transport = URLSessionTransport(baseURL: server.url)
+        let path = "/Observation/\(measurement.id)"
+        let current = try await transport.send(BackendRequest(path: path, headers: ["Authorization": "Bearer \(token)"]))
+        var resource = try JSON(parsing: Array(current.body))
+        resource["effectiveDateTime"] = nil
+        let written = try await transport.send(BackendRequest(method: "PUT", path: path, headers: [
+            "Authorization": "Bearer \(token)", "Content-Type": "application/fhir+json",
+            "If-Match": current.header("ETag") ?? "",
+        ], body: Data(resource.serialized())))
+        XCTAssertEqual(written.status, 200)
+
+        _ = await client.sync()
+        XCTAssertEqual(try client.find(HealthMeasurement.self, measurement.id), measurement, "the local copy was dropped")
     }
 }
