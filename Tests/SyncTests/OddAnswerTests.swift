@@ -18,12 +18,18 @@ final class OddAnswerTests: XCTestCase {
         }
     }
 
-    func testAnAnswerWithoutSpacesKeepsEverySpaceAndTheUnsentEdits() async throws {
+    /// The demo server and a client logged in as the holder, after a complete first sync.
+    func syncedClient(file: StaticString = #filePath, line: UInt = #line) async throws -> (TestServer, TestClient) {
         let server = try TestServer()
         let client = try TestClient()
         try await client.login(server)
         let first = await client.sync()
-        XCTAssertEqual(first.outcome, .complete, "\(String(describing: first.stopReason))")
+        XCTAssertEqual(first.outcome, .complete, "\(String(describing: first.stopReason))", file: file, line: line)
+        return (server, client)
+    }
+
+    func testAnAnswerWithoutSpacesKeepsEverySpaceAndTheUnsentEdits() async throws {
+        let (server, client) = try await syncedClient()
         let profilesBefore = try client.vault.read { try $0.profiles.all().map(\.id) }.sorted()
         XCTAssertEqual(profilesBefore, [Demo.childSpace, Demo.holderSpace].sorted())
         let measurement = HealthMeasurement(id: "unsent-weight", profileID: Demo.holderSpace, type: .weight,
@@ -42,17 +48,14 @@ final class OddAnswerTests: XCTestCase {
         XCTAssertTrue(try client.changes.isPending(.measurement, id: "unsent-weight"))
 
         // With the real answer, the edit goes.
+        XCTAssertTrue(server.server.isRunning)
         let healthy = await client.sync()
         XCTAssertEqual(healthy.outcome, .complete, "\(String(describing: healthy.stopReason))")
         XCTAssertFalse(try client.changes.isPending(.measurement, id: "unsent-weight"))
     }
 
     func testAVersionTheClientCannotReadKeepsTheLocalCopy() async throws {
-        let server = try TestServer()
-        let client = try TestClient()
-        try await client.login(server)
-        let first = await client.sync()
-        XCTAssertEqual(first.outcome, .complete, "\(String(describing: first.stopReason))")
+        let (server, client) = try await syncedClient()
         let measurement = try XCTUnwrap(try client.vault.read { try $0.records(HealthMeasurement.self).all(profile: Demo.holderSpace).first })
 
         // Another device writes a form of it mes cannot read (no effectiveDateTime).
