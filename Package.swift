@@ -46,8 +46,8 @@ let package = Package(
         .target(name: "HealthRecord"),
         .target(name: "Vault", dependencies: ["HealthRecord", "SQLite", "Crypto", "CSQLite", "L10n"]),
         // The dossier médical's use cases (list, read, import, mask, delete, export, print) over
-        // the vault and sync, shared by the screens and the command line.
-        .target(name: "Documents", dependencies: ["Vault", "Sync", "FHIR", "HealthRecord", "L10n", "Crypto"]),
+        // the vault, shared by the screens and the command line.
+        .target(name: "Documents", dependencies: ["Vault", "FHIR", "HealthRecord", "L10n", "Crypto"]),
 
         // The terminal front: a toolkit that knows nothing of health, and the app's screens.
         .target(name: "TerminalUI", dependencies: ["CNcursesw", "CursesShim", "CQREncode", "L10n"]),

@@ -2,7 +2,6 @@ import Crypto
 import FHIR
 import Foundation
 import HealthRecord
-import Sync
 import Vault
 
 /// Why a document operation did not happen.
@@ -66,6 +65,17 @@ public struct DocumentLibrary: Sendable {
     /// Snippets mark the matched words between `[` and `]` (untrusted text).
     public func search(_ text: String) throws -> [SearchHit] {
         try vault.read { try $0.documents.search(text, profile: profileID, viewer: viewer) }
+    }
+
+    /// The ids a full-text search finds, for a list that already holds only what its viewer may
+    /// see (it intersects them with its summaries): no ranking, no snippets, fast on any count.
+    public func matchingIDs(_ text: String) throws -> Set<String> {
+        try vault.read { try $0.documents.matchingIDs(text, profile: profileID) }
+    }
+
+    /// The passage of a document that matches a search (matched words between `[` and `]`).
+    public func snippet(_ text: String, of id: String) throws -> String? {
+        try vault.read { try $0.documents.snippet(text, of: id) }
     }
 
     /// A document of the space its viewer may see.

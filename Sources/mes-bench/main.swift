@@ -7,6 +7,8 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("sync", "initial and no-change sync of a synthetic:10000 account against a local mes-server", SyncBenchmark.run),
     ("ui", "terminal UI: frame time of a 10,000-row table, bytes ncurses writes to scroll a page",
      { _ in try MainActor.assumeIsolated { try UIBenchmark.run() } }),
+    ("documents", "Documents screen on synthetic:10000 synced: Documents key to first frame, search keystroke to results",
+     DocumentsBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

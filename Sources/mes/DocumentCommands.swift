@@ -54,9 +54,9 @@ enum DocumentCommands {
             Console.output("")
             switch try library.reading(of: id) {
             case .text(let text):
-                for line in Sanitizer.lines(text) { Console.output(line) }
+                for line in TerminalUI.Sanitizer.lines(text) { Console.output(line) }
             case .labReport(let report):
-                for line in Sanitizer.lines(DocumentWording.labReportText(report)) { Console.output(line) }
+                for line in TerminalUI.Sanitizer.lines(DocumentWording.labReportText(report)) { Console.output(line) }
             case .metadataOnly(let reason):
                 Console.output(DocumentWording.unreadable(reason))
             case nil:
@@ -150,7 +150,7 @@ enum DocumentCommands {
     // MARK: Helpers
 
     /// Text from outside, made safe for a terminal.
-    static func safe(_ text: String) -> String { Sanitizer.sanitize(text) }
+    static func safe(_ text: String) -> String { TerminalUI.Sanitizer.sanitize(text) }
 
     static func parseCategory(_ value: String?) throws(UsageError) -> Document.Category? {
         guard let value else { return nil }

@@ -29,7 +29,7 @@ enum InteractiveApp {
         // (or its file or descriptor) works as for every other command.
         let vault = try demo?.vault ?? (kiosk ? nil : openVaultIfPresent(context))
         defer { vault?.close() }
-        let documents = try vault.flatMap { try DocumentLibrary.open($0) }.map { DocumentsServices(library: $0, kiosk: kiosk) }
+        let documents = try vault.flatMap(documentsServices(kiosk: kiosk))
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal(environment: context.environment, raw: kiosk)
@@ -43,6 +43,20 @@ enum InteractiveApp {
         let code = runtime.run()
         terminal.close()
         return ExitCode(rawValue: code) ?? .failure
+    }
+
+    /// The Documents section's services for the vault's own space (nil before the first sync).
+    /// Contents not in the vault yet are fetched on demand when an account is logged in.
+    static func documentsServices(kiosk: Bool) -> (Vault) throws -> DocumentsServices? {
+        { vault in
+            guard let library = try DocumentLibrary.open(vault) else { return nil }
+            var fetch: (@Sendable (Document) async throws -> [UInt8])?
+            if try Account.stored(in: vault) != nil {
+                let engine = SyncEngine(vault: vault)
+                fetch = { document in try await engine.fetchContent(of: document.id).bytes }
+            }
+            return DocumentsServices(library: library, kiosk: kiosk, fetchContent: fetch)
+        }
     }
 
     /// What the header says about an open vault: the holder's own space, and how the last sync went.

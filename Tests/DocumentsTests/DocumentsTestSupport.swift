@@ -18,7 +18,7 @@ func makeDocumentsVault() throws -> (Vault, TemporaryDirectory) {
     return (vault, directory)
 }
 
-/// The holder's profile, as sync would store it.
+/// The holder's profile, as sync stores it.
 func saveHolderProfile(_ vault: Vault, id: String = "helene") throws {
     try vault.write { try $0.profiles.save(Profile(id: id, relation: .own, givenName: "Hélène", familyName: "Martineau"), origin: .remote) }
 }
@@ -71,8 +71,25 @@ final class DemoServer: Sendable {
         try await transport.send(BackendRequest(path: path, headers: ["Authorization": "Bearer \(token)"])).status
     }
 
-    func remote(token: String) -> DocumentRemote {
-        DocumentRemote(transport: transport, token: { token })
+    /// A fresh vault logged in as the holder and synced with the server (contents on demand).
+    func syncedHolder() async throws -> (vault: Vault, directory: TemporaryDirectory, engine: SyncEngine) {
+        let (vault, directory) = try makeDocumentsVault()
+        let otpFile = server.dataDirectory.appendingPathComponent("otp/helene.martineau.txt")
+        let account = try await Account.login(server: server.url, identifier: "helene.martineau", password: "demo-helene", oneTimeCode: {
+            try String(contentsOf: otpFile, encoding: .utf8)
+        })
+        try account.save(in: vault)
+        let engine = SyncEngine(vault: vault)
+        let report = await engine.sync()
+        XCTAssertEqual(report.outcome, .complete)
+        return (vault, directory, engine)
+    }
+
+    /// The server's DocumentReference as the holder reads it.
+    func reference(_ id: String, token: String) async throws -> DocumentReference? {
+        let response = try await transport.send(BackendRequest(path: "/DocumentReference/\(id)", headers: ["Authorization": "Bearer \(token)"]))
+        guard response.status == 200 else { return nil }
+        return try DocumentReference(Resource(parsing: response.body))
     }
 }
 

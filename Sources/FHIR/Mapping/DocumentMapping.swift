@@ -52,7 +52,7 @@ public enum DocumentMapping {
             confidentiality: Confidentiality(rawValue: reference.confidentiality) ?? .normal,
             visibility: Set(reference.visibility.compactMap { VisibilityLabel(rawValue: $0.rawValue) }),
             note: FHIRValue.extensionValue(resource.json, ExtensionURL.holderNote, "valueString")?.stringValue,
-            origin: origin)
+            origin: origin, category: reference.category.flatMap { Document.Category(rawValue: $0.rawValue) })
     }
 
     static func encode(_ document: Document) -> Resource {
@@ -60,7 +60,8 @@ public enum DocumentMapping {
         let reference = DocumentReference(
             id: document.id, typeSystem: document.typeCode.system.isEmpty ? nil : SystemNames.wire(document.typeCode.system),
             typeCode: document.typeCode.code.isEmpty ? nil : document.typeCode.code, typeDisplay: document.typeCode.display,
-            classCode: document.classCode.rawValue, subject: "Patient/\(document.profileID)",
+            classCode: document.classCode.rawValue, category: document.category.flatMap { DocumentCategory(rawValue: $0.rawValue) },
+            subject: "Patient/\(document.profileID)",
             date: FHIRDateTime.instant(document.creationDate), title: document.title,
             confidentiality: document.confidentiality.rawValue,
             visibility: Set(document.visibility.compactMap { VisibilityCode(rawValue: $0.rawValue) }),

@@ -35,8 +35,8 @@ public struct DocumentsScreen: FeatureScreen {
     private(set) var filter = DocumentFilter()
     private(set) var sort = DocumentSort()
     private(set) var search = TextField()
-    /// Search snippets by document id (matched words between `[` and `]`).
-    private(set) var snippets: [String: String] = [:]
+    /// The selected document's passage that matches the search (words between `[` and `]`).
+    private(set) var snippet: (id: String, text: String)?
     private(set) var selection = 0
     private(set) var mode = Mode.list
     private(set) var viewer: DocumentViewer?
@@ -182,7 +182,6 @@ public struct DocumentsScreen: FeatureScreen {
         case .escape where !filter.isEmpty:
             filter = DocumentFilter()
             search = TextField()
-            snippets = [:]
             applyFilter()
             return ScreenUpdate(announcement: tr("documents.filters.cleared"))
         default:
@@ -357,11 +356,8 @@ public struct DocumentsScreen: FeatureScreen {
         let text = search.text
         if text.trimmingCharacters(in: .whitespaces).isEmpty {
             filter.searchResults = nil
-            snippets = [:]
         } else {
-            let hits = (try? services.library.search(text)) ?? []
-            filter.searchResults = Set(hits.map(\.recordID))
-            snippets = Dictionary(hits.map { ($0.recordID, $0.snippet) }, uniquingKeysWith: { first, _ in first })
+            filter.searchResults = (try? services.library.matchingIDs(text)) ?? []
         }
         applyFilter()
     }
@@ -382,6 +378,16 @@ public struct DocumentsScreen: FeatureScreen {
         if selectedSummary == nil {
             selection = nextDocument(from: selection, step: 1) ?? nextDocument(from: selection, step: -1) ?? 0
         }
+        updateSnippet()
+    }
+
+    /// Finds the selected document's matching passage (one small query, for one document).
+    private mutating func updateSnippet() {
+        guard filter.searchResults != nil, let summary = selectedSummary else {
+            snippet = nil
+            return
+        }
+        snippet = (try? services.library.snippet(search.text, of: summary.id)).flatMap { $0 }.map { (summary.id, $0) }
     }
 
     var selectedSummary: DocumentSummary? {
@@ -417,6 +423,7 @@ public struct DocumentsScreen: FeatureScreen {
         case .left, .right: nil
         }
         if let target { selection = target }
+        updateSnippet()
     }
 
     // MARK: Words

@@ -25,8 +25,8 @@ extension DocumentsScreen {
         if let summary = selectedSummary {
             let detail = DocumentWording.author(summary) + " · " + DocumentWording.size(summary.size)
             buffer.put(detail, at: rows[3].origin, style: view.style(.muted), maxWidth: area.width)
-            if let snippet = snippets[summary.id] {
-                buffer.put("« " + snippet + " »", at: rows[4].origin, style: view.style(.normal), maxWidth: area.width)
+            if let snippet, snippet.id == summary.id {
+                buffer.put("« " + snippet.text + " »", at: rows[4].origin, style: view.style(.normal), maxWidth: area.width)
             }
         }
         switch mode {

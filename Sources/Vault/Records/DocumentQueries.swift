@@ -3,29 +3,26 @@ import HealthRecord
 import SQLite
 
 extension RecordStore where Record == Document {
-    /// The summaries of a profile's documents that `viewer` may see, for lists of any size: the
-    /// fields are read inside SQLite (`json_extract`), no record body is decoded in Swift.
-    /// Documents marked `INVISIBLE_PATIENT` never come back for the patient's own viewers.
+    /// The summaries of a profile's documents that `viewer` may see, for lists of any size: read
+    /// from the table's columns, no record body is decoded. Documents marked `INVISIBLE_PATIENT`
+    /// never come back for the patient's own viewers.
     public func summaries(profile: String, viewer: Document.Viewer = .patient,
                           categorizer: DocumentCategorizer) throws -> [DocumentSummary] {
-        let sql = """
-            SELECT id, json_extract(j, '$.title'), type_code, class_code, json_extract(j, '$.category'),
-                   json_extract(j, '$.author.name'), json_extract(j, '$.author.organization'), created_at,
-                   json_extract(j, '$.format'), json_extract(j, '$.size'), json_extract(j, '$.origin'), is_read,
-                   json_extract(j, '$.visibility'), json_extract(j, '$.author.rpps')
-            FROM (SELECT id, type_code, class_code, created_at, is_read, CAST(body AS TEXT) AS j FROM document WHERE profile_id = ?)
-            """
-        return try session.database.query(sql, [profile]) { row -> DocumentSummary? in
-            let labels = Self.visibilityLabels(row.optionalString(12))
-            guard Document.isVisible(visibility: labels, authorRPPS: row.optionalString(13), to: viewer) else { return nil }
+        try session.database.query("""
+            SELECT id, title, type_code, class_code, category, author, organization, created_at, format, size, origin, is_read,
+                   visibility, author_rpps
+            FROM document WHERE profile_id = ?
+            """, [profile]) { row -> DocumentSummary? in
+            let labels = Self.visibilityLabels(row.string(12))
+            guard labels.isEmpty || Document.isVisible(visibility: labels, authorRPPS: row.optionalString(13), to: viewer) else { return nil }
             let typeCode = row.string(2), classCode = row.string(3)
             return DocumentSummary(
-                id: row.string(0), title: row.optionalString(1) ?? "", typeCode: typeCode, classCode: classCode,
+                id: row.string(0), title: row.string(1), typeCode: typeCode, classCode: classCode,
                 category: categorizer.category(explicit: row.optionalString(4).flatMap(Document.Category.init(rawValue:)),
                                                typeCode: typeCode, classCode: classCode),
-                authorName: row.optionalString(5) ?? "", organization: row.optionalString(6),
-                date: Date(timeIntervalSince1970: row.double(7)), format: row.optionalString(8) ?? "",
-                size: row.optionalInt(9) ?? 0, origin: row.optionalString(10).flatMap(Document.Origin.init(rawValue:)) ?? .professional,
+                authorName: row.string(5), organization: row.optionalString(6),
+                date: Date(timeIntervalSince1970: row.double(7)), format: row.string(8), size: row.int(9),
+                origin: Document.Origin(rawValue: row.string(10)) ?? .professional,
                 isRead: row.bool(11), isMasked: labels.contains(.maskedFromProfessionals))
         }.compactMap { $0 }
     }
@@ -47,18 +44,37 @@ extension RecordStore where Record == Document {
         return hidden.isEmpty ? hits : hits.filter { !hidden.contains($0.recordID) }
     }
 
-    /// Ids of the documents of a profile that `viewer` may not see. Only bodies with visibility
-    /// labels are decoded (a byte search finds them), so this stays cheap on large spaces.
-    public func hiddenIDs(profile: String, viewer: Document.Viewer) throws -> Set<String> {
-        let labelled = try session.database.query("""
-            SELECT body FROM document WHERE profile_id = ? AND instr(body, CAST('"visibility":[]' AS BLOB)) = 0
-            """, [profile]) { row in try session.decoder.decode(Document.self, from: Data(row.blob(0))) }
-        return Set(labelled.filter { !$0.isVisible(to: viewer) }.map(\.id))
+    /// The ids of every document of a profile a full-text search finds, in no order and without
+    /// snippets (what a list filters on; visibility is the list's business). Fast for any count.
+    public func matchingIDs(_ text: String, profile: String) throws -> Set<String> {
+        guard let query = SearchIndex.query(from: text) else { return [] }
+        return Set(try session.database.query("""
+            SELECT e.record_id FROM search_index JOIN search_entry e ON e.rowid = search_index.rowid
+            WHERE search_index MATCH ? AND e.profile_id = ? AND e.kind = ?
+            """, [query, profile, RecordKind.document.rawValue]) { $0.string(0) })
     }
 
-    private static func visibilityLabels(_ json: String?) -> Set<VisibilityLabel> {
-        guard let json, json.count > 2 else { return [] }
-        return Set(VisibilityLabel.allCases.filter { json.contains("\"\($0.rawValue)\"") })
+    /// The passage of one document that matches a search, the matched words between `[` and `]`.
+    public func snippet(_ text: String, of id: String) throws -> String? {
+        guard let query = SearchIndex.query(from: text) else { return nil }
+        return try session.database.queryFirst("""
+            SELECT snippet(search_index, -1, '[', ']', '…', 10) FROM search_index JOIN search_entry e ON e.rowid = search_index.rowid
+            WHERE search_index MATCH ? AND e.kind = ? AND e.record_id = ?
+            """, [query, RecordKind.document.rawValue, id]) { $0.string(0) }
+    }
+
+    /// Ids of the documents of a profile that `viewer` may not see (only labelled ones are looked at).
+    public func hiddenIDs(profile: String, viewer: Document.Viewer) throws -> Set<String> {
+        Set(try session.database.query("""
+            SELECT id, visibility, author_rpps FROM document WHERE profile_id = ? AND visibility != ''
+            """, [profile]) { row -> String? in
+            Document.isVisible(visibility: Self.visibilityLabels(row.string(1)), authorRPPS: row.optionalString(2), to: viewer) ? nil : row.string(0)
+        }.compactMap { $0 })
+    }
+
+    /// The labels of the `visibility` column (codes separated by spaces).
+    private static func visibilityLabels(_ column: String) -> Set<VisibilityLabel> {
+        column.isEmpty ? [] : Set(column.split(separator: " ").compactMap { VisibilityLabel(rawValue: String($0)) })
     }
 }
 

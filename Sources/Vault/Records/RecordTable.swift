@@ -54,6 +54,7 @@ struct SearchText: Sendable {
 }
 
 private func text(_ value: String) -> SQLValue { .text(value) }
+private func optionalText(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
 private func time(_ date: Date) -> SQLValue { .real(date.timeIntervalSince1970) }
 private func joined(_ parts: String?...) -> String { parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ") }
 
@@ -75,6 +76,16 @@ extension Document: StoredRecord {
         RecordColumn("class_code") { text($0.classCode.rawValue) },
         RecordColumn("created_at") { time($0.creationDate) },
         RecordColumn("is_read") { .integer($0.isRead ? 1 : 0) },
+        // What a list shows (schema version 2): see `RecordStore.summaries`.
+        RecordColumn("title") { text($0.title) },
+        RecordColumn("author") { text($0.author.name) },
+        RecordColumn("organization") { optionalText($0.author.organization) },
+        RecordColumn("author_rpps") { optionalText($0.author.rpps) },
+        RecordColumn("category") { optionalText($0.category?.rawValue) },
+        RecordColumn("format") { text($0.format) },
+        RecordColumn("size") { .integer(Int64($0.size)) },
+        RecordColumn("origin") { text($0.origin.rawValue) },
+        RecordColumn("visibility") { text($0.visibility.map(\.rawValue).sorted().joined(separator: " ")) },
     ], searchText: { document in
         SearchText(title: document.title,
                    authors: joined(document.author.name, document.author.organization),

@@ -8,6 +8,7 @@ import SQLite
 public enum VaultSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, sql: version1),
+        Migration(version: 2, sql: version2),
     ]
 
     /// Record tables: `id`, `profile_id`, indexed columns, `updated_at` (Unix seconds), `body`.
@@ -108,4 +109,28 @@ public enum VaultSchema {
         );
         """,
     ].joined(separator: "\n")
+
+    /// Documents: what a list shows, in columns, so listing 10,000 documents decodes no body.
+    /// Rows written before are filled from their bodies once.
+    static let version2 = """
+        ALTER TABLE document ADD COLUMN title TEXT NOT NULL DEFAULT '';
+        ALTER TABLE document ADD COLUMN author TEXT NOT NULL DEFAULT '';
+        ALTER TABLE document ADD COLUMN organization TEXT;
+        ALTER TABLE document ADD COLUMN author_rpps TEXT;
+        ALTER TABLE document ADD COLUMN category TEXT;
+        ALTER TABLE document ADD COLUMN format TEXT NOT NULL DEFAULT '';
+        ALTER TABLE document ADD COLUMN size INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE document ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+        ALTER TABLE document ADD COLUMN visibility TEXT NOT NULL DEFAULT '';
+        UPDATE document SET
+            title = coalesce(json_extract(CAST(body AS TEXT), '$.title'), ''),
+            author = coalesce(json_extract(CAST(body AS TEXT), '$.author.name'), ''),
+            organization = json_extract(CAST(body AS TEXT), '$.author.organization'),
+            author_rpps = json_extract(CAST(body AS TEXT), '$.author.rpps'),
+            category = json_extract(CAST(body AS TEXT), '$.category'),
+            format = coalesce(json_extract(CAST(body AS TEXT), '$.format'), ''),
+            size = coalesce(json_extract(CAST(body AS TEXT), '$.size'), 0),
+            origin = coalesce(json_extract(CAST(body AS TEXT), '$.origin'), ''),
+            visibility = coalesce((SELECT group_concat(value, ' ') FROM json_each(CAST(body AS TEXT), '$.visibility')), '');
+        """
 }

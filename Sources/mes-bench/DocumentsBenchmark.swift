@@ -1,0 +1,125 @@
+import Crypto
+import Documents
+import Features
+import Foundation
+import L10n
+import LocalServer
+import Sync
+import TerminalUI
+import Vault
+
+/// `mes-bench documents [N]`: a `mes-server` seeded with `synthetic:N` (10,000 by default) is
+/// synced into a fresh vault by the sync engine; then, on the virtual terminal (the same frames
+/// ncurses would draw, without the terminal's own output time), the time from pressing the
+/// Documents key to the first full frame (summaries read from the vault, grouped, sorted, the
+/// visible rows drawn), and from a keystroke in the search field to the frame with its results.
+/// Budgets (issue 8): 100 ms and 50 ms.
+enum DocumentsBenchmark {
+    static let runs = 15
+    /// Typed letter by letter: a word in a third of the titles, then words that narrow to a few.
+    static let broadWord = "rendu"
+    static let narrowWords = "prévention 4242"
+
+    static func run(_ arguments: [String]) throws {
+        let count = arguments.first.flatMap(Int.init) ?? 10_000
+        let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("mes-bench-documents-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: workspace) }
+
+        Localizer.shared.setLanguage(.french)
+        print("mes-bench documents: synthetic:\(count), synced by the sync engine, virtual terminal 80x24 and 200x60")
+        let seedStart = ContinuousClock.now
+        let server = try LocalServer.start(dataDirectory: workspace.appendingPathComponent("server"), arguments: ["--seed", "synthetic:\(count)"])
+        defer { server.stop() }
+        print("  server seeded:                \(format(ContinuousClock.now - seedStart))")
+
+        let (vault, _) = try Vault.create(in: VaultDirectory(workspace.appendingPathComponent("vault")),
+                                          passphrase: SecureBytes(copying: Array("benchmark".utf8)), keyDerivation: .fixed(.interactive))
+        defer { vault.close() }
+        let syncStart = ContinuousClock.now
+        let outcome = try blocking { try await syncHolder(server: server, vault: vault) }
+        print("  initial sync:                 \(format(ContinuousClock.now - syncStart)) (\(outcome))")
+
+        guard let library = try DocumentLibrary.open(vault) else { throw BenchmarkFailure("no space after the sync") }
+        let loadStart = ContinuousClock.now
+        let summaries = try library.summaries()
+        print("  summaries read from the vault: \(format(ContinuousClock.now - loadStart)) (\(summaries.count) documents)")
+
+        try MainActor.assumeIsolated {
+            for size in [Size(width: 80, height: 24), Size(width: 200, height: 60)] {
+                try measureScreen(library: library, size: size)
+            }
+        }
+    }
+
+    @MainActor
+    static func measureScreen(library: DocumentLibrary, size: Size) throws {
+        let services = DocumentsServices(library: library, canPrint: false)
+        var open: [Duration] = []
+        var keystrokes: [Duration] = []
+        var narrowing: [Duration] = []
+        for _ in 0..<runs {
+            let terminal = VirtualTerminal(size: size)
+            let runtime = Runtime(app: AppShell(documents: services), backend: terminal)
+            runtime.send(.resized(size))
+            // Documents key → first full frame.
+            open.append(ContinuousClock().measure { runtime.send(.key(.character("2"))) })
+            guard terminal.screen.contains(tr("documents.category.all")) else { throw BenchmarkFailure("no list drawn") }
+            // Search: each keystroke runs the full-text query, filters, groups and draws.
+            runtime.send(.key(.character("/")))
+            for character in broadWord {
+                keystrokes.append(ContinuousClock().measure { runtime.send(.key(.character(character))) })
+            }
+            // A word that narrows 10,000 documents to a few.
+            runtime.send(.key(.escape))
+            runtime.send(.key(.character("/")))
+            for character in narrowWords {
+                narrowing.append(ContinuousClock().measure { runtime.send(.key(.character(character))) })
+            }
+        }
+        print("  \(size): Documents key → first frame: \(summary(open)) (budget 100 ms)")
+        let broad = try library.search(broadWord).count, narrow = try library.search(narrowWords).count
+        print("  \(size): search keystroke → results, \"\(broadWord)\" (\(broad) results at the end): \(summary(keystrokes)) (budget 50 ms)")
+        print("  \(size): search keystroke → results, \"\(narrowWords)\" (\(narrow) at the end): \(summary(narrowing)) (budget 50 ms)")
+    }
+
+    static func syncHolder(server: LocalServer, vault: Vault) async throws -> String {
+        let otp = server.dataDirectory.appendingPathComponent("otp/helene.martineau.txt")
+        let account = try await Account.login(server: server.url, identifier: "helene.martineau", password: "demo-helene",
+                                              oneTimeCode: { try String(contentsOf: otp, encoding: .utf8) })
+        try account.save(in: vault)
+        let report = await SyncEngine(vault: vault).sync()
+        return report.outcome.rawValue
+    }
+
+    /// Runs async work to its end from synchronous code (the benchmark's main thread waits).
+    static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do { box.result = .success(try await work()) } catch { box.result = .failure(error) }
+            done.signal()
+        }
+        done.wait()
+        return try box.result!.get()
+    }
+
+    static func summary(_ durations: [Duration]) -> String {
+        let sorted = durations.sorted()
+        return "median \(format(sorted[sorted.count / 2])), p90 \(format(sorted[sorted.count * 9 / 10])), max \(format(sorted.last!))"
+    }
+
+    static func format(_ duration: Duration) -> String {
+        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        return String(format: "%.1f ms", milliseconds)
+    }
+}
+
+struct BenchmarkFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    var result: Result<T, any Error>?
+}
