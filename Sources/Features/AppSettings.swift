@@ -2,21 +2,30 @@ import Foundation
 import L10n
 import TerminalUI
 
-/// The user's display preferences: language, theme, screen-reader mode. Not health data; kept
-/// in `settings.json` in the mes home directory.
+/// The user's display preferences: language, theme, screen-reader mode, and how soon the vault
+/// locks when idle. Not health data; kept in `settings.json` in the mes home directory.
 public struct AppSettings: Hashable, Sendable, Codable {
     public var language: Language
     public var theme: ThemeKind
     public var screenReader: Bool
+    /// How long without a key before the vault locks (or a kiosk session ends); nil: never.
+    public var lockAfter: Duration?
 
-    public init(language: Language = .default, theme: ThemeKind = .standard, screenReader: Bool = false) {
+    /// The idle delay when none is set: five minutes.
+    public static let defaultLockAfter = Duration.seconds(300)
+
+    public init(language: Language = .default, theme: ThemeKind = .standard, screenReader: Bool = false,
+                lockAfter: Duration? = AppSettings.defaultLockAfter) {
         self.language = language
         self.theme = theme
         self.screenReader = screenReader
+        self.lockAfter = lockAfter
     }
 
     enum CodingKeys: String, CodingKey {
         case language, theme, screenReader
+        /// Whole seconds; 0 for never.
+        case lockAfterSeconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -24,6 +33,8 @@ public struct AppSettings: Hashable, Sendable, Codable {
         language = (try? container.decode(String.self, forKey: .language)).flatMap(Language.init(rawValue:)) ?? .default
         theme = (try? container.decode(String.self, forKey: .theme)).flatMap(ThemeKind.init(rawValue:)) ?? .standard
         screenReader = (try? container.decode(Bool.self, forKey: .screenReader)) ?? false
+        let seconds = (try? container.decode(Int.self, forKey: .lockAfterSeconds)).map { max(0, $0) }
+        lockAfter = seconds.map { $0 == 0 ? nil : .seconds($0) } ?? Self.defaultLockAfter
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -31,6 +42,7 @@ public struct AppSettings: Hashable, Sendable, Codable {
         try container.encode(language.rawValue, forKey: .language)
         try container.encode(theme.rawValue, forKey: .theme)
         try container.encode(screenReader, forKey: .screenReader)
+        try container.encode(lockAfter.map { Int($0.components.seconds) } ?? 0, forKey: .lockAfterSeconds)
     }
 }
 

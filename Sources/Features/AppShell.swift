@@ -58,6 +58,10 @@ public struct AppShell: Application {
         case screen(Section, any Sendable)
         /// New header facts from the core (sync progress, lock, active profile).
         case header(HeaderInfo)
+        /// How the first sync went.
+        case synced(SyncState)
+        /// How a passphrase typed on the lock screen went.
+        case unlocked(SessionControl.UnlockResult)
     }
 
     public enum Focus: Hashable, Sendable {
@@ -77,9 +81,16 @@ public struct AppShell: Application {
     public private(set) var settings: AppSettings
     public var header: HeaderInfo
     /// The last sentence for the status line.
-    public private(set) var announcement: String?
+    public internal(set) var announcement: String?
     public private(set) var size = Size.minimum
-    public private(set) var exitCode: Int32?
+    public internal(set) var exitCode: Int32?
+    /// Shown while the vault is locked, instead of everything else.
+    public internal(set) var lockScreen: LockScreen?
+    /// Set when an ephemeral session ended because nobody used it (the kiosk hook).
+    public internal(set) var endedWhenIdle = false
+    /// Locking, unlocking, unsent changes and the first sync (nil: no vault, nothing to guard).
+    let session: SessionControl?
+    var idle: IdleWatch
     private var screens: [Section: any FeatureScreen] = [:]
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
@@ -88,13 +99,16 @@ public struct AppShell: Application {
     /// `store` keeps the settings (nil: not saved, as in a kiosk or a test). `screens` replaces
     /// the built-in screen of a section: the program plugs in screens that need the core.
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
-                section: Section = .home, screens: [Section: any FeatureScreen] = [:], documents: DocumentsServices? = nil) {
+                section: Section = .home, screens: [Section: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
+                session: SessionControl? = nil) {
         self.settings = settings
         self.header = header
         self.store = store
         self.section = section
         self.documents = documents
         self.screens = screens
+        self.session = session
+        idle = IdleWatch(lastActivity: session?.clock() ?? .now)
         Localizer.shared.setLanguage(settings.language)
         announcement = arrivalAnnouncement()
     }
@@ -124,6 +138,13 @@ public struct AppShell: Application {
             return []
         case .event(.header(let info)):
             header = info
+            if lockScreen != nil { header.lock = .locked }
+            return []
+        case .event(.synced(let state)):
+            header.sync = state
+            return []
+        case .event(.unlocked(let result)):
+            finishUnlock(result)
             return []
         case .event(.screen(let target, let payload)):
             var screen = screens[target] ?? makeScreen(target)
@@ -136,6 +157,7 @@ public struct AppShell: Application {
     }
 
     private mutating func handle(_ key: Key) -> [Effect<Event>] {
+        if let effects = handleSessionKey(key) { return effects }
         if let overlay {
             handleOverlay(overlay, key)
             return []
@@ -150,8 +172,9 @@ public struct AppShell: Application {
             announcement = tr("help.opened", ["screen": section.title])
             return []
         case .character("q"), .character("Q"):
-            overlay = .quit(.confirm(title: tr("quit.title"), message: tr("quit.question")))
-            announcement = tr("quit.question")
+            let question = quitQuestion
+            overlay = .quit(.confirm(title: tr("quit.title"), message: question))
+            announcement = question
             return []
         default:
             break

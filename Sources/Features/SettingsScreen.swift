@@ -30,7 +30,22 @@ public struct SettingsScreen: FeatureScreen {
                 options: themes.map { Self.themeName($0) },
                 selected: themes.firstIndex(of: settings.theme) ?? 0)),
             FormField(id: "screen-reader", label: tr("settings.screen-reader"), kind: .checkbox(settings.screenReader)),
+            FormField(id: "lock-after", label: tr("lock.settings.delay"), kind: .choice(
+                options: lockDelays(settings).map(lockDelayName),
+                selected: lockDelays(settings).firstIndex(of: settings.lockAfter) ?? 0)),
         ], focus: focus)
+    }
+
+    /// Never, 1, 5 or 15 minutes, and the current delay if it is another (set in settings.json).
+    static func lockDelays(_ settings: AppSettings) -> [Duration?] {
+        let standard: [Duration?] = [nil, .seconds(60), .seconds(300), .seconds(900)]
+        return standard.contains(settings.lockAfter) ? standard : standard + [settings.lockAfter]
+    }
+
+    static func lockDelayName(_ delay: Duration?) -> String {
+        guard let seconds = delay?.components.seconds else { return tr("lock.settings.never") }
+        if seconds % 60 == 0 { return trPlural("lock.settings.minutes", count: Int(seconds / 60)) }
+        return trPlural("lock.settings.seconds", count: Int(seconds))
     }
 
     /// Each language in its own words, so a visitor finds theirs.
@@ -66,6 +81,10 @@ public struct SettingsScreen: FeatureScreen {
             var changed = settings
             var announcement = ""
             switch form[id]?.kind {
+            case .choice(_, let selected) where id == "lock-after":
+                changed.lockAfter = Self.lockDelays(settings)[selected]
+                announcement = tr("settings.changed", ["setting": tr("lock.settings.delay"),
+                                                       "value": Self.lockDelayName(changed.lockAfter)])
             case .choice(_, let selected) where id == "language":
                 changed.language = Self.languages[selected]
                 Localizer.shared.setLanguage(changed.language)

@@ -19,21 +19,27 @@ struct ShellView {
     func render() -> Frame {
         let context = self.context
         var buffer = CellBuffer(size: size, style: context.style(.normal))
+        if let lockScreen = shell.lockScreen { return renderLocked(lockScreen, &buffer, context) }
         guard shell.fits else { return renderTooSmall(&buffer, context) }
         let rows = buffer.bounds.splitRows([.fixed(1), .fill(1), .fixed(1)])
         drawHeader(&buffer, rows[0], context)
         var cursor = context.screenReader ? drawLinearBody(&buffer, rows[1], context) : drawBody(&buffer, rows[1], context)
         switch shell.overlay {
         case .help(let scroll):
-            let maps = [shell.screen.keyMap, AppShell.keyMap].filter { !$0.bindings.isEmpty }
+            let maps = [shell.screen.keyMap, shell.keyMap].filter { !$0.bindings.isEmpty }
             cursor = HelpOverlay.render(maps, scroll: scroll, into: &buffer, area: rows[1], context: context)
         case .quit(let dialog):
             cursor = dialog.render(into: &buffer, area: rows[1], context: context)
         case nil:
             break
         }
+        if shell.isWarningOfIdleEnd {
+            cursor = Dialog.error(title: tr("lock.idle.title"), message: AppShell.idleWarningMessage)
+                .render(into: &buffer, area: rows[1], context: context)
+        }
         drawStatus(&buffer, rows[2], context)
-        let showCursor = context.screenReader || shell.overlay != nil || (shell.focus == .content && shell.screen.capturesText)
+        let showCursor = context.screenReader || shell.overlay != nil || shell.isWarningOfIdleEnd
+            || (shell.focus == .content && shell.screen.capturesText)
         return Frame(buffer: buffer, cursor: showCursor ? cursor : nil, announcement: shell.announcement)
     }
 

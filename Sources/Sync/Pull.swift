@@ -6,8 +6,9 @@ import Vault
 /// One change of the feed, decoded before the vault transaction that applies it.
 struct DecodedChange {
     var change: API.Change
-    /// The records the resource becomes, the one it is about first (empty: not kept).
-    var records: [any ProfileRecord]
+    /// The records the resource becomes, the one it is about first (empty: not kept; nil: a
+    /// version mes cannot read, which must not cost the local copy).
+    var records: [any ProfileRecord]?
 }
 
 extension SyncRun {
@@ -23,7 +24,7 @@ extension SyncRun {
             let page: API.ChangesPage
             do { page = try API.ChangesPage(json: json) } catch { throw SyncError.serverTrouble("malformed changes page") }
             let decoded = page.changes.map { change in
-                DecodedChange(change: change, records: (try? change.resource.map(RecordMapping.decode)) ?? [])
+                DecodedChange(change: change, records: change.resource.map { try? RecordMapping.decode($0) } ?? [])
             }
             try vault.write { session in
                 try PageApplier(session: session, space: space).apply(decoded)
@@ -47,7 +48,9 @@ struct PageApplier {
         var touchedThreads: Set<String> = []
         for item in changes {
             let change = item.change
-            guard let primary = item.records.first, !change.deleted else {
+            // Unreadable (a newer or broken form): the local copy stays as it is, untouched.
+            guard let records = item.records else { continue }
+            guard let primary = records.first, !change.deleted else {
                 try remove(change, pending: pending)
                 continue
             }
@@ -58,7 +61,7 @@ struct PageApplier {
             if kind == .profile, let resource = change.resource {
                 try applyPatient(resource)
             } else {
-                for record in item.records { try AnyRecord.saveRemote(record, in: session) }
+                for record in records { try AnyRecord.saveRemote(record, in: session) }
             }
             if let message = primary as? Message { touchedThreads.insert(message.threadID) }
             if let resource = change.resource {

@@ -18,9 +18,18 @@ public struct Space: Codable, Sendable, Equatable {
     }
 
     /// The spaces listed by `GET /auth/me` (holder → own, parent → child, aidant → delegated;
-    /// professional sessions are not spaces of a patient's app).
-    static func list(from me: JSON) -> [Space] {
-        (me["spaces"]?.elements ?? []).compactMap { space in
+    /// professional sessions are not spaces of a patient's app; an account with none has no
+    /// `spaces` member). Nil when the answer is not an account's (no `account` id, or `spaces`
+    /// not a list): that is not "no space any more", and must not make the vault forget any.
+    static func list(from me: JSON) -> [Space]? {
+        guard me["account"]?.stringValue != nil else { return nil }
+        let spaces: [JSON]
+        switch me["spaces"] {
+        case nil: spaces = []
+        case .array(let elements)?: spaces = elements
+        default: return nil
+        }
+        return spaces.compactMap { space in
             guard let patient = space["patient"]?.stringValue, Resource.isValidID(patient) else { return nil }
             let relation: Profile.Relation
             switch space["role"]?.stringValue {

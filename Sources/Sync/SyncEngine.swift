@@ -65,6 +65,10 @@ public final class SyncEngine: Sendable {
             let run = SyncRun(vault: vault, account: account, transport: makeTransport(account.server), options: options, publish: progress)
             await run.run()
             report = run.report
+        } catch VaultError.damaged {
+            report = SyncReport()
+            report.outcome = .incomplete
+            report.stopReason = .vaultDamaged
         } catch {
             report = SyncReport()
             report.outcome = .incomplete
@@ -164,6 +168,8 @@ final class SyncRun {
             }
         } catch let error as SyncError {
             report.stopReason = error
+        } catch VaultError.damaged {
+            report.stopReason = .vaultDamaged
         } catch {
             report.stopReason = .protocolViolation("vault: \(error)")
         }
@@ -193,7 +199,7 @@ final class SyncRun {
     /// space the account lost (a delegation ended).
     private func discoverSpaces() async throws -> [Space] {
         let me = try await client.json(BackendRequest(path: API.Path.me))
-        let spaces = Space.list(from: me)
+        guard let spaces = Space.list(from: me) else { throw SyncError.protocolViolation("account answer without its spaces") }
         try vault.write { session in
             let known = Set(spaces.map(\.patientID))
             for profile in try session.profiles.all() where !known.contains(profile.id) {

@@ -24,6 +24,8 @@ public enum SyncError: Error, Equatable, Sendable {
     case unknownRecord
     /// The server answered something that is not what the protocol says.
     case protocolViolation(String)
+    /// The vault is damaged or was tampered with: the sync stopped without reading further.
+    case vaultDamaged
 
     /// The code stored with an outbox entry that failed (shown through the localised catalogue).
     public var code: String {
@@ -38,6 +40,7 @@ public enum SyncError: Error, Equatable, Sendable {
         case .contentTooLarge: "content-too-large"
         case .unknownRecord: "unknown-record"
         case .protocolViolation: "protocol"
+        case .vaultDamaged: "vault-damaged"
         }
     }
 

@@ -37,7 +37,9 @@ enum InteractiveApp {
             throw CommandFailure(.failure, error.description)
         }
         let header = vault.map(Self.header(for:)) ?? HeaderInfo()
-        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents), backend: terminal)
+        let session = vault.map { SessionControl.forVault($0, firstSync: kiosk ? nil : firstSync(of: $0)) } ?? (kiosk ? .kiosk() : nil)
+        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, session: session),
+                              backend: terminal)
         let code = runtime.run()
         terminal.close()
         return ExitCode(rawValue: code) ?? .failure
@@ -63,12 +65,20 @@ enum InteractiveApp {
             (try session.profiles.all().first { $0.relation == .own }, try SyncSettings.lastSync(session))
         }) ?? (nil, nil)
         let account = try? Account.stored(in: vault)
-        let sync: SyncState = switch lastSync?.outcome {
-        case nil: account == nil ? .notConnected : .failed
-        case SyncReport.Outcome.complete.rawValue: .upToDate
-        default: .failed
-        }
+        let sync: SyncState = lastSync.map { syncState($0.outcome) } ?? (account == nil ? .notConnected : .failed)
         return HeaderInfo(profileName: profile?.displayName ?? account?.displayName, sync: sync, lock: .unlocked)
+    }
+
+    /// The header's word for a sync outcome.
+    static func syncState(_ outcome: String) -> SyncState {
+        outcome == SyncReport.Outcome.complete.rawValue ? .upToDate : .failed
+    }
+
+    /// One sync as the app starts, off the UI (local-first: the app is usable meanwhile), for a
+    /// vault logged in to an account; nil otherwise. The demo has synced already.
+    static func firstSync(of vault: Vault) -> (@Sendable () async -> SyncState)? {
+        guard !vault.isEphemeral, (try? Account.stored(in: vault)) != nil else { return nil }
+        return { syncState(await SyncEngine(vault: vault).sync().outcome.rawValue) }
     }
 
     /// The vault of `--home`, opened with its passphrase, when there is one.

@@ -78,6 +78,7 @@ enum SyncCommands {
         let printer = ProgressPrinter()
         let report = await SyncEngine(vault: vault, options: options).sync { printer.show($0) }
         printer.finish()
+        if report.stopReason == .vaultDamaged { throw CommandFailure(.damaged, tr("vault.error.damaged")) }
         Console.output(tr("sync.summary", ["sent": String(report.sent), "received": String(report.received),
                                            "conflicts": String(report.conflicts), "errors": String(report.errors)]))
         for failure in report.failures {
@@ -182,10 +183,12 @@ enum SyncCommands {
         case "offline", "server-trouble": tr("sync.reason.offline")
         case "unauthorized": tr("sync.outcome.unauthorized")
         case "login-refused:invalid-code", "login-refused:expired-code", "login-refused:invalid-challenge": tr("sync.reason.wrong-code")
+        case "login-refused:locked-out": tr("sync.reason.locked-out")
         case _ where code.hasPrefix("login-refused"): tr("sync.reason.wrong-password")
         case _ where code.hasPrefix("http-403"): tr("sync.reason.forbidden")
         case _ where code.hasPrefix("http-4"): tr("sync.reason.rejected", ["code": Sanitizer.sanitize(code)])
         case "content-mismatch": tr("sync.reason.content-mismatch")
+        case "vault-damaged": tr("vault.error.damaged")
         default: tr("sync.reason.other", ["code": Sanitizer.sanitize(code)])
         }
     }

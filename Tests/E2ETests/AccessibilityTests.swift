@@ -51,7 +51,7 @@ final class AccessibilityTests: XCTestCase {
         defer { session.close() }
         try session.waitFor("Sections : 1 Accueil, 2 Documents", "Accueil, section 1 sur 8.")
         try session.send("8")
-        let screen = try session.waitFor("Réglages, section 8 sur 8. Trois réglages")
+        let screen = try session.waitFor("Réglages, section 8 sur 8. Quatre réglages")
         XCTAssertFalse(screen.contains("│"), "no frames in screen-reader mode")
         let lines = screen.components(separatedBy: "\n")
         var cursor = try session.cursor()

@@ -22,11 +22,14 @@ final class TerminalSession {
     /// Starts `mes` with `arguments` in a `width`×`height` terminal. `environment` is the child's
     /// whole environment besides PATH, HOME and TERM (default `LANG=C.UTF-8`). With `recordOutput`,
     /// every byte mes writes to the terminal is kept in `rawOutput` (through `script`).
+    /// `prepareHome` runs on the home directory before mes starts (to create a vault, settings…).
     init(arguments: [String] = [], width: Int = 80, height: Int = 24, term: String = "screen-256color",
-         environment: [String: String] = ["LANG": "C.UTF-8"], recordOutput: Bool = false) throws {
+         environment: [String: String] = ["LANG": "C.UTF-8"], recordOutput: Bool = false,
+         prepareHome: (URL) throws -> Void = { _ in }) throws {
         socket = "mes-e2e-\(getpid())-\(UUID().uuidString.prefix(8))"
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("home"), withIntermediateDirectories: true)
+        try prepareHome(home)
         let binary = try Self.mesBinary()
         let command = ([binary.path, "--home", home.path] + arguments).map(Self.quoted).joined(separator: " ")
         var variables = environment

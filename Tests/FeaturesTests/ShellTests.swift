@@ -132,7 +132,7 @@ final class ShellTests: XCTestCase {
         let cursor = try? XCTUnwrap(settings.cursor)
         XCTAssertNotNil(cursor)
         XCTAssertTrue(settings.lines[cursor!.y].contains("Langue"), settings.text)
-        XCTAssertEqual(settings.announcement, "Réglages, section 8 sur 8. Trois réglages, appliqués tout de suite.")
+        XCTAssertEqual(settings.announcement, "Réglages, section 8 sur 8. Quatre réglages, appliqués tout de suite.")
         XCTAssertTrue(settings.lines[23].contains("Réglages, section 8 sur 8."))
         press(runtime, .down)
         XCTAssertTrue(terminal.screen.lines[terminal.screen.cursor!.y].contains("Contraste") ||

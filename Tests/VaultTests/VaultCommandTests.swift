@@ -74,4 +74,47 @@ final class VaultCommandTests: XCTestCase {
         XCTAssertTrue(damaged.errors.contains("damaged or was tampered with"), damaged.errors)
         XCTAssertEqual(try mes(["vault", "init", "--home", home, "--passphrase-file", first.path]).status, 1)
     }
+
+    /// Runs `mes <command>` on a vault whose `table` (with its indexes) is damaged after `fill`
+    /// wrote to it, and expects the vault's damage message with exit code 4.
+    func assertDamageReported(by command: String, table: String, fill: (VaultSession) throws -> Void,
+                              file: StaticString = #filePath, line: UInt = #line) throws {
+        let workspace = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let home = workspace.appendingPathComponent("home")
+        let passphraseFile = workspace.appendingPathComponent("passphrase")
+        try Data("correct horse battery staple".utf8).write(to: passphraseFile)
+        let (vault, _) = try makeVault(in: home)
+        try vault.write { session in try fill(session) }
+        let roots = try vault.read { session in
+            try session.database.query("SELECT rootpage FROM sqlite_schema WHERE tbl_name = ? AND rootpage > 0", [table]) { $0.int(0) }
+        }
+        vault.close()
+        XCTAssertFalse(roots.isEmpty, file: file, line: line)
+        let database = home.appendingPathComponent("vault.db")
+        var bytes = [UInt8](try Data(contentsOf: database))
+        for root in roots { bytes[PageFormat.pageSize * (root - 1) + 200] ^= 0x40 }
+        try Data(bytes).write(to: database)
+
+        let result = try mes([command, "--home", home.path, "--passphrase-file", passphraseFile.path])
+        XCTAssertEqual(result.status, 4, result.output + result.errors, file: file, line: line)
+        XCTAssertTrue(result.errors.contains("damaged or was tampered with"), result.errors, file: file, line: line)
+    }
+
+    /// Damage met after the vault opened (a page read by the command itself) is still the vault
+    /// commands' message and exit code 4, for every command, not a raw error.
+    func testDamageMetAfterOpeningIsReportedAsDamage() throws {
+        try assertDamageReported(by: "status", table: "outbox") { session in
+            try session.profiles.save(sampleProfile(), origin: .local)
+            try session.documents.save(sampleDocument("d1"), origin: .local)
+        }
+    }
+
+    /// `mes sync` on a vault whose account page is damaged says the vault is damaged (exit 4),
+    /// not "protocol error".
+    func testSyncOnADamagedVaultSaysSo() throws {
+        try assertDamageReported(by: "sync", table: "setting") { session in
+            try session.settings.set("une valeur", for: "review.marker")
+        }
+    }
 }

@@ -55,7 +55,8 @@ struct Access: Sendable {
     /// The SQL condition (on `resources`) of the rows this caller may see.
     var visibilitySQL: String {
         switch role {
-        case .holder, .aidant: return "(flags & 2) = 0"
+        case .holder: return "(flags & 2) = 0"
+        case .aidant: return "(flags & 10) = 0"
         case .parent: return "(flags & 6) = 0"
         case .professional:
             if isGeneralPractitioner { return "(flags & 8) = 0" }
@@ -68,7 +69,10 @@ struct Access: Sendable {
         guard canRead(type: stored.type) else { return false }
         let flags = stored.flags
         switch role {
-        case .holder, .aidant: return !flags.contains(.invisibleToPatient)
+        case .holder: return !flags.contains(.invisibleToPatient)
+        // The holder's notifications tell who opened the space and why (an emergency's reason):
+        // they belong to the holder's side, like the activity history, not to a delegation.
+        case .aidant: return flags.isDisjoint(with: [.invisibleToPatient, .holderOnly])
         case .parent: return flags.isDisjoint(with: [.invisibleToPatient, .invisibleToLegalRepresentatives])
         case .professional:
             if flags.contains(.holderOnly) { return false }

@@ -11,10 +11,6 @@ struct AccessEndpoints {
     let router: Router
     var now: Date { router.context.clock.now }
 
-    static let failureWindow: TimeInterval = 15 * 60
-    static let lockoutDuration: TimeInterval = 15 * 60
-    static let maximumFailures = 5
-
     /// Only the holder's side manages access to a space.
     private func holderAccess(_ db: Database, caller: Caller, patient: String) throws -> Access {
         let access = try Authorization.access(db, caller: caller, patient: patient, now: now)
@@ -102,21 +98,16 @@ struct AccessEndpoints {
         let now = self.now
         let seconds = now.timeIntervalSince1970
         let outcome = try router.store.write { db -> Result<JSON, APIError> in
-            if let until = try db.queryFirst("SELECT until FROM lockouts WHERE account_id = ? AND until > ?", [caller.accountID, seconds], map: { $0.double(0) }) {
-                return .failure(.tooManyRequests("too many wrong codes; try again later", retryAfter: Int((until - seconds).rounded(.up)), detail: "locked-out"))
+            if let remaining = try CodeLockout.remaining(db, accountID: caller.accountID, now: now) {
+                return .failure(CodeLockout.lockedOut(retryAfter: remaining))
             }
             let grant = code.count == 8 && code.allSatisfy(\.isASCII) && code.allSatisfy(\.isNumber)
                 ? try db.queryFirst("SELECT consent_id, patient_id, rubriques, duration, redeem_by FROM access_grants WHERE code_hash = ? AND state = 'pending'",
                                     [Accounts.digest(code)], map: { ($0.string(0), $0.string(1), $0.string(2), $0.double(3), $0.double(4)) })
                 : nil
             guard let (consentID, patient, rubriques, duration, redeemBy) = grant, redeemBy > seconds else {
-                try db.run("INSERT INTO failed_codes (account_id, at) VALUES (?, ?)", [caller.accountID, seconds])
-                try db.run("DELETE FROM failed_codes WHERE at < ?", [seconds - Self.failureWindow])
-                let failures = try db.scalar("SELECT count(*) FROM failed_codes WHERE account_id = ? AND at > ?", [caller.accountID, seconds - Self.failureWindow])
-                if case .integer(let count) = failures, count >= Self.maximumFailures {
-                    try db.run("INSERT OR REPLACE INTO lockouts (account_id, until) VALUES (?, ?)", [caller.accountID, seconds + Self.lockoutDuration])
-                    try db.run("DELETE FROM failed_codes WHERE account_id = ?", [caller.accountID])
-                    return .failure(.tooManyRequests("too many wrong codes; locked out for 15 minutes", retryAfter: Int(Self.lockoutDuration), detail: "locked-out"))
+                if try CodeLockout.recordFailure(db, accountID: caller.accountID, now: now) {
+                    return .failure(CodeLockout.lockedOut(retryAfter: Int(CodeLockout.duration)))
                 }
                 return .failure(.forbidden("unknown, used or expired access code", detail: "invalid-code"))
             }
@@ -258,6 +249,9 @@ struct AccessEndpoints {
 
     // MARK: - Revocation
 
+    /// The opposition Consents (`<kind>-<patient>`) and the policy column each mirrors.
+    static let oppositionColumns = [("opposition-bris-de-glace", "oppose_emergency"), ("opposition-samu", "oppose_samu")]
+
     /// `POST /Consent/{id}/$revoke`: ends an access code or session, a delegation, or a block, at once.
     func revoke(_ request: HTTPRequest, consent consentID: String, caller: Caller) throws -> HTTPResponse {
         let now = self.now
@@ -269,6 +263,10 @@ struct AccessEndpoints {
             try db.run("UPDATE access_grants SET state = 'ended' WHERE consent_id = ? AND state IN ('pending', 'active')", [consentID])
             try db.run("UPDATE delegations SET revoked = 1 WHERE consent_id = ?", [consentID])
             try db.run("UPDATE blocks SET active = 0 WHERE consent_id = ?", [consentID])
+            // An opposition's Consent mirrors the policy: revoking it lifts the opposition too.
+            for (kind, column) in Self.oppositionColumns where consentID == "\(kind)-\(stored.patient)" {
+                try db.run("UPDATE access_policies SET \(column) = 0 WHERE patient_id = ?", [stored.patient])
+            }
             var resource = try stored.resource()
             resource["status"] = "inactive"
             if var provision = resource["provision"], var period = provision["period"] {

@@ -35,6 +35,9 @@ struct AuthEndpoints {
             throw APIError.unauthorized("wrong identifier or password", detail: "invalid-credentials")
         }
         let now = router.context.clock.now
+        if caller.kind == .patient, let remaining = try router.store.read({ db in try CodeLockout.remaining(db, accountID: caller.accountID, now: now) }) {
+            throw CodeLockout.lockedOut(retryAfter: remaining)
+        }
         if caller.kind == .professional {
             let token = try router.store.write { db in
                 try Accounts.issueToken(db, accountID: caller.accountID, now: now, lifetime: router.settings.tokenLifetime)
@@ -79,7 +82,15 @@ struct AuthEndpoints {
                 try db.run("DELETE FROM otp_challenges WHERE challenge_hash = ?", [Accounts.digest(challenge)])
                 return .failure(.unauthorized("the code has expired; log in again", detail: "expired-code"))
             }
+            if let remaining = try CodeLockout.remaining(db, accountID: accountID, now: now) {
+                try db.run("DELETE FROM otp_challenges WHERE account_id = ?", [accountID])
+                return .failure(CodeLockout.lockedOut(retryAfter: remaining))
+            }
             guard Sodium.constantTimeEqual(Array(Accounts.digest(code).utf8), Array(codeHash.utf8)) else {
+                if try CodeLockout.recordFailure(db, accountID: accountID, now: now) {
+                    try db.run("DELETE FROM otp_challenges WHERE account_id = ?", [accountID])
+                    return .failure(CodeLockout.lockedOut(retryAfter: Int(CodeLockout.duration)))
+                }
                 if attempts + 1 >= 5 {
                     try db.run("DELETE FROM otp_challenges WHERE challenge_hash = ?", [Accounts.digest(challenge)])
                 } else {

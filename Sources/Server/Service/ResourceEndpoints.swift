@@ -31,14 +31,25 @@ struct ResourceEndpoints {
         return .resource(200, stored)
     }
 
-    /// A Binary's visibility follows its DocumentReference's labels as they are now.
-    func isVisible(_ db: Database, _ stored: StoredResource, to access: Access) throws -> Bool {
-        if stored.type == "Binary", let context = try stored.resource()["securityContext"]?["reference"]?.stringValue,
-           let reference = ResourceReference(context), reference.type == "DocumentReference",
-           let document = try ResourceRepository.fetch(db, type: reference.type, id: reference.id), !document.deleted {
-            return access.canSee(document)
+    /// A caller who may not see a resource learns nothing more of it from a write (neither its
+    /// version through `If-Match` nor its existence through `If-None-Match: *`) than from a read.
+    func requireVisible(_ db: Database, _ existing: StoredResource, caller: Caller, now: Date) throws {
+        guard !existing.deleted, !existing.patient.isEmpty else { return }
+        let access = try Authorization.access(db, caller: caller, patient: existing.patient, now: now)
+        guard access.canRead(type: existing.type), try isVisible(db, existing, to: access) else {
+            throw APIError.notFound("\(existing.type)/\(existing.id) does not exist")
         }
-        return access.canSee(stored)
+    }
+
+    /// A Binary's visibility follows its DocumentReference's labels as they are now; the content
+    /// of a deleted (or missing) document is served to nobody.
+    func isVisible(_ db: Database, _ stored: StoredResource, to access: Access) throws -> Bool {
+        guard stored.type == "Binary" else { return access.canSee(stored) }
+        guard let context = try stored.resource()["securityContext"]?["reference"]?.stringValue,
+              let reference = ResourceReference(context), reference.type == "DocumentReference",
+              let document = try ResourceRepository.fetch(db, type: reference.type, id: reference.id), !document.deleted,
+              document.patient == stored.patient else { return false }
+        return access.canRead(type: stored.type) && access.canSee(document)
     }
 
     private func binaryResponse(_ stored: StoredResource, request: HTTPRequest) throws -> HTTPResponse {
@@ -88,6 +99,7 @@ struct ResourceEndpoints {
         let now = self.now
         let (stored, created) = try store.write { db -> (StoredResource, Bool) in
             let existing = try ResourceRepository.fetch(db, type: type, id: id)
+            if let existing { try requireVisible(db, existing, caller: caller, now: now) }
             if createOnly, let existing, !existing.deleted { throw APIError.stale("\(type)/\(id) already exists (If-None-Match *)") }
             if let ifMatch {
                 guard let existing, !existing.deleted else { throw APIError.stale("\(type)/\(id) does not exist (If-Match \(ifMatch))") }

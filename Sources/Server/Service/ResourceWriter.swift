@@ -19,8 +19,10 @@ struct ResourceWriter {
         }
         let patient: String
         var documentFlags: (VisibilityFlags, [String])?
+        var binaryContext: StoredResource?
         if type == "Binary" {
             let document = try binaryDocument(resource)
+            binaryContext = document
             patient = document.patient
             documentFlags = (document.flags, document.authors.split(separator: " ").map(String.init))
         } else if type == "Patient" {
@@ -34,12 +36,18 @@ struct ResourceWriter {
             }
             patient = found
         }
-        if let existing, !existing.deleted, existing.patient != patient {
+        // A tombstone stays in its space too: taking its id elsewhere would drop the deletion
+        // from the first space's changes feed.
+        if let existing, existing.patient != patient {
             throw APIError.unprocessable("a resource cannot move to another patient", detail: "patient-changed")
         }
         let access = try Authorization.access(db, caller: caller, patient: patient, now: now)
         guard access.canWrite(type: type) else {
             throw APIError.forbidden("this access may not write \(type)", detail: "rubrique")
+        }
+        if type == "Binary", let document = binaryContext, !access.canSee(document) {
+            // Answered as for a missing document: a masked document's existence is not told.
+            throw Self.missingDocument
         }
         if let existing, !existing.deleted {
             try ResourceEndpoints.requireAuthorship(existing, access: access)
@@ -64,10 +72,13 @@ struct ResourceWriter {
         do { binary = try Binary(resource) } catch { throw APIError.badRequest("\(error)", detail: "invalid-resource") }
         guard let context = binary.securityContext.flatMap(ResourceReference.init), context.type == "DocumentReference",
               let document = try ResourceRepository.fetch(db, type: "DocumentReference", id: context.id), !document.deleted else {
-            throw APIError.unprocessable("a Binary needs a securityContext naming an existing DocumentReference", detail: "missing-document")
+            throw Self.missingDocument
         }
         return document
     }
+
+    static let missingDocument = APIError.unprocessable("a Binary needs a securityContext naming an existing DocumentReference",
+                                                        detail: "missing-document")
 
     /// The content must match the size and SHA-256 its DocumentReference declares.
     private func checkBinary(_ resource: Resource) throws {
@@ -91,10 +102,16 @@ struct ResourceWriter {
     private func prepareDocument(_ resource: inout Resource, access: Access) throws {
         var document: DocumentReference
         do { document = try DocumentReference(resource) } catch { throw APIError.badRequest("\(error)", detail: "invalid-resource") }
-        if access.role == .professional, document.authors.isEmpty, let practitioner = caller.practitionerReference {
-            document.authors = [DocumentReference.Author(reference: practitioner, display: caller.displayName)]
+        // A professional writes in their own name: they are always among the authors (naming
+        // only a colleague would put words in the colleague's mouth, in the holder's history).
+        if access.role == .professional, let practitioner = caller.practitionerReference,
+           !document.authors.contains(where: { $0.reference.flatMap(ResourceReference.init)?.description == practitioner }) {
+            document.authors.insert(DocumentReference.Author(reference: practitioner, display: caller.displayName), at: 0)
         }
+        // Only a content of this space counts: checking the declared size and hash against
+        // another space's Binary would tell its size and confirm guesses of its content.
         if let url = document.attachment.url.flatMap(ResourceReference.init), url.type == "Binary",
+           let binary = try ResourceRepository.fetch(db, type: "Binary", id: url.id), !binary.deleted, binary.patient == access.patient,
            let content = try ResourceRepository.content(db, id: url.id) {
             try Self.check(content.data, against: document.attachment)
             document.attachment.size = content.data.count

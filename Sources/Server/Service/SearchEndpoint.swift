@@ -17,6 +17,11 @@ struct SearchEndpoint {
                                                              "_id", "_count", "_offset", "_sort", "_summary", "_format", "name"])
 
     func handle(type: String, request: HTTPRequest, caller: Caller) throws -> HTTPResponse {
+        // A Binary follows its DocumentReference's labels as they are now (masking hides it at
+        // once), which the Binary's own index row does not: it is read by id only.
+        guard type != "Binary" else {
+            throw APIError.methodNotAllowed("Binary is not searchable; read it by the id in its DocumentReference's attachment.url")
+        }
         for (name, _) in request.query where !Self.allowed.contains(name) {
             throw APIError.badRequest("unknown search parameter \(name)", detail: "unknown-parameter")
         }

@@ -58,6 +58,7 @@ struct TransactionEndpoint {
                 var entryResource = planned[index].resource
                 let existing = try ResourceRepository.fetch(db, type: entryResource.resourceType, id: entryResource.id ?? "")
                 if !planned[index].isUpdate, existing != nil { throw APIError.conflict("id collision", detail: "conflict") }
+                if let existing { try endpoints.requireVisible(db, existing, caller: caller, now: now) }
                 if let ifMatch = planned[index].ifMatch, existing?.version != ifMatch || existing?.deleted == true {
                     throw APIError.stale("\(entryResource.reference ?? "") is not at version \(ifMatch)")
                 }

@@ -84,4 +84,20 @@ public protocol Application {
 
     /// Set when the app is done; the runtime then stops and returns it.
     var exitCode: Int32? { get }
+
+    /// Work to start as the runtime starts (a first sync…). None by default.
+    mutating func start() -> [Effect<Event>]
+
+    /// When the app wants to be woken without any input (an idle delay), or nil. The runtime
+    /// sleeps until then, with no polling and no redraw in between.
+    var wakeUpTime: ContinuousClock.Instant? { get }
+
+    /// Called once `wakeUpTime` has passed, with the current time.
+    mutating func wakeUp(now: ContinuousClock.Instant) -> [Effect<Event>]
+}
+
+extension Application {
+    public mutating func start() -> [Effect<Event>] { [] }
+    public var wakeUpTime: ContinuousClock.Instant? { nil }
+    public mutating func wakeUp(now: ContinuousClock.Instant) -> [Effect<Event>] { [] }
 }

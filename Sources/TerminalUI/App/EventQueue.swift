@@ -28,6 +28,11 @@ public final class EventQueue<Event: Sendable>: Sendable {
 
     public func post(_ event: Event) {
         events.withLock { $0.append(event) }
+        wake()
+    }
+
+    /// Wakes a UI blocked waiting for a key, with no event (a timer that has run out).
+    public func wake() {
         var byte: UInt8 = 1
         _ = write(pipeDescriptors.write, &byte, 1)
     }

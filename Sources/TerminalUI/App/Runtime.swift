@@ -31,6 +31,8 @@ public final class Runtime<App: Application> {
     private var tasks: [Task<Void, Never>] = []
     /// Step-by-step drivers (tests) keep the effects' tasks to await them in `settle`; `run` does not.
     private var tracksEffects = true
+    /// The sleeping task that wakes `run` at the app's `wakeUpTime`, and that time.
+    private var timer: (deadline: ContinuousClock.Instant, task: Task<Void, Never>)?
     /// The exit code when the terminal goes away before the app has finished.
     public static var hangUpExitCode: Int32 { 1 }
 
@@ -43,8 +45,11 @@ public final class Runtime<App: Application> {
     public func run() -> Int32 {
         tracksEffects = false
         _ = apply(.resized(backend.size))
+        start()
         render()
+        defer { timer?.task.cancel() }
         while app.exitCode == nil {
+            scheduleWakeUp()
             var changed = false
             for input in backend.readInput(wakeDescriptor: queue.wakeDescriptor) {
                 if input == .endOfInput { return app.exitCode ?? Self.hangUpExitCode }
@@ -55,9 +60,41 @@ public final class Runtime<App: Application> {
                 dispatch(.event(event))
                 changed = true
             }
+            changed = fireWakeUp(now: .now) || changed
             if changed { render() }
         }
         return app.exitCode ?? 0
+    }
+
+    /// Runs the app's start-up effects (`run` does it; step-by-step drivers call it themselves).
+    public func start() {
+        launch(app.start())
+    }
+
+    /// Wakes the app as if `now` had come, if its `wakeUpTime` has passed, and draws (for tests
+    /// that drive the runtime with their own clock).
+    public func wakeUp(now: ContinuousClock.Instant) {
+        if fireWakeUp(now: now) { render() }
+    }
+
+    private func fireWakeUp(now: ContinuousClock.Instant) -> Bool {
+        guard let due = app.wakeUpTime, now >= due else { return false }
+        launch(app.wakeUp(now: now))
+        return true
+    }
+
+    /// Keeps one sleeping task for the app's next wake-up time; it wakes the blocked `readInput`.
+    private func scheduleWakeUp() {
+        let deadline = app.wakeUpTime
+        guard deadline != timer?.deadline else { return }
+        timer?.task.cancel()
+        timer = nil
+        guard let deadline else { return }
+        let queue = self.queue
+        timer = (deadline, Task.detached {
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            if !Task.isCancelled { queue.wake() }
+        })
     }
 
     /// Handles one input and draws the result (for tests that drive the runtime step by step).
@@ -99,7 +136,10 @@ public final class Runtime<App: Application> {
     }
 
     private func dispatch(_ input: Input<App.Event>) {
-        let effects = app.update(input)
+        launch(app.update(input))
+    }
+
+    private func launch(_ effects: [Effect<App.Event>]) {
         for effect in effects {
             let queue = self.queue
             let task = Task.detached {

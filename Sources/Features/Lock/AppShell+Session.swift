@@ -1,0 +1,132 @@
+import Crypto
+import L10n
+import TerminalUI
+
+/// When the user last pressed a key, and since when the end-of-session warning shows.
+struct IdleWatch: Sendable {
+    /// How long the end-of-session warning stays before the session ends (any key extends it).
+    static let warning = Duration.seconds(30)
+
+    var lastActivity: ContinuousClock.Instant
+    var warningSince: ContinuousClock.Instant?
+}
+
+/// The session side of the shell: the first sync, locking after the idle delay (or ending an
+/// ephemeral session after a warning), the lock screen, and the quit question.
+extension AppShell {
+    /// True while the end-of-session warning shows.
+    public var isWarningOfIdleEnd: Bool { idle.warningSince != nil }
+
+    /// Runs the first sync, if the session has one; the header says "en cours" meanwhile.
+    public mutating func start() -> [Effect<Event>] {
+        guard let firstSync = session?.firstSync else { return [] }
+        header.sync = .syncing
+        return [Effect { .synced(await firstSync()) }]
+    }
+
+    /// The end of the idle delay, or of the warning; nil while locked (the lock screen waits).
+    public var wakeUpTime: ContinuousClock.Instant? {
+        guard let session, lockScreen == nil, exitCode == nil else { return nil }
+        if let since = idle.warningSince { return since + IdleWatch.warning }
+        // A kiosk always ends an idle session, whatever the setting says.
+        guard let delay = settings.lockAfter ?? (session.endsWhenIdle ? AppSettings.defaultLockAfter : nil) else { return nil }
+        return idle.lastActivity + delay
+    }
+
+    /// Locks the vault, or warns that the session will end, or ends it.
+    public mutating func wakeUp(now: ContinuousClock.Instant) -> [Effect<Event>] {
+        guard let session, let due = wakeUpTime, now >= due else { return [] }
+        if !session.endsWhenIdle {
+            lockNow()
+        } else if idle.warningSince == nil {
+            idle.warningSince = now
+            announcement = Self.idleWarningMessage
+        } else {
+            // Kiosk hook: the kiosk issue turns this into "wipe and welcome the next visitor".
+            endedWhenIdle = true
+            exitCode = 0
+        }
+        return []
+    }
+
+    /// Keys the session takes first: those typed on the lock screen, any key during the idle
+    /// warning, and Ctrl-X (lock now). nil lets the key go on to the shell.
+    mutating func handleSessionKey(_ key: Key) -> [Effect<Event>]? {
+        guard let session else { return nil }
+        if key == Self.quitWhileLockedKey && lockScreen != nil {
+            // Nothing is lost: unsent changes wait in the vault for the next sync.
+            exitCode = 0
+            return []
+        }
+        if var screen = lockScreen {
+            let passphrase = screen.handle(key)
+            lockScreen = screen
+            announcement = screen.announcement
+            guard let passphrase else { return [] }
+            let unlock = session.unlock
+            return [Effect {
+                defer { passphrase.wipe() }
+                return .unlocked(unlock(passphrase))
+            }]
+        }
+        idle.lastActivity = session.clock()
+        if idle.warningSince != nil {
+            idle.warningSince = nil
+            announcement = tr("lock.idle.extended")
+            return []
+        }
+        if key == Self.lockKey && !session.endsWhenIdle {
+            lockNow()
+            return []
+        }
+        return nil
+    }
+
+    /// Locks the vault and hides everything behind the lock screen.
+    mutating func lockNow() {
+        session?.lock()
+        let screen = LockScreen()
+        lockScreen = screen
+        header.lock = .locked
+        announcement = screen.announcement
+    }
+
+    /// Back where the user was on the right passphrase; the lock screen says what went wrong otherwise.
+    mutating func finishUnlock(_ result: SessionControl.UnlockResult) {
+        guard var screen = lockScreen else { return }
+        guard result != .unlocked else {
+            lockScreen = nil
+            header.lock = .unlocked
+            idle.lastActivity = session?.clock() ?? .now
+            announcement = tr("lock.unlocked") + " " + arrivalAnnouncement()
+            return
+        }
+        screen.finish(result)
+        lockScreen = screen
+        announcement = screen.announcement
+    }
+
+    /// The quit question, saying first how many changes are not sent yet.
+    var quitQuestion: String {
+        let question = tr("quit.question")
+        guard let unsent = session?.unsentChanges(), unsent > 0 else { return question }
+        return trPlural("lock.quit.unsent", count: unsent) + " " + question
+    }
+
+    static let lockKey = Key.control("x")
+    /// Quits from the lock screen, where letters belong to the passphrase.
+    static let quitWhileLockedKey = Key.function(10)
+
+    static var idleWarningMessage: String {
+        tr("lock.idle.message", ["seconds": String(IdleWatch.warning.components.seconds)])
+    }
+
+    /// The shell's keys in the help, with Ctrl-X when there is a vault to lock.
+    var keyMap: KeyMap {
+        var map = Self.keyMap
+        if let session, !session.endsWhenIdle {
+            map.bindings.append(KeyBinding([Self.lockKey], tr("lock.help.lock-now")))
+        }
+        return map
+    }
+}

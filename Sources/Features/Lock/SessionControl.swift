@@ -1,0 +1,69 @@
+import Crypto
+import Vault
+
+/// What the shell may ask of the session behind it: lock and unlock the vault, count what is not
+/// sent yet, run a first sync. Built by the program from the open vault (`forVault`) or for a
+/// kiosk without one (`kiosk`).
+public struct SessionControl: Sendable {
+    /// How an unlock attempt went.
+    public enum UnlockResult: Sendable, Equatable {
+        case unlocked
+        case wrongPassphrase
+        /// Anything else (the vault is damaged, its files went away…), said in the user's words.
+        case failed(String)
+    }
+
+    /// True for an ephemeral vault (demo, kiosk): there is no passphrase to lock with, so an idle
+    /// session ends instead, after a warning that any key cancels.
+    public var endsWhenIdle: Bool
+    /// Locks the vault now (the key leaves memory).
+    public var lock: @Sendable () -> Void
+    /// Tries a passphrase; slow on purpose (Argon2id), so the shell calls it from an effect.
+    public var unlock: @Sendable (SecureBytes) -> UnlockResult
+    /// How many local changes wait to be sent (nil: unknown).
+    public var unsentChanges: @Sendable () -> Int?
+    /// Syncs once as the app starts and says how it went (nil: no account, or a kiosk).
+    public var firstSync: (@Sendable () async -> SyncState)?
+    /// The time, injectable so tests can pass minutes in an instant.
+    public var clock: @Sendable () -> ContinuousClock.Instant
+
+    public init(endsWhenIdle: Bool, lock: @escaping @Sendable () -> Void,
+                unlock: @escaping @Sendable (SecureBytes) -> UnlockResult,
+                unsentChanges: @escaping @Sendable () -> Int?, firstSync: (@Sendable () async -> SyncState)? = nil,
+                clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+        self.endsWhenIdle = endsWhenIdle
+        self.lock = lock
+        self.unlock = unlock
+        self.unsentChanges = unsentChanges
+        self.firstSync = firstSync
+        self.clock = clock
+    }
+
+    /// The session of an open vault. An ephemeral one ends when idle rather than lock.
+    public static func forVault(_ vault: Vault, firstSync: (@Sendable () async -> SyncState)? = nil,
+                                clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) -> SessionControl {
+        SessionControl(
+            endsWhenIdle: vault.isEphemeral,
+            lock: { vault.lock() },
+            unlock: { passphrase in
+                do {
+                    try vault.unlock(passphrase: passphrase)
+                    return .unlocked
+                } catch VaultError.wrongPassphrase {
+                    return .wrongPassphrase
+                } catch let error as VaultError {
+                    return .failed(error.message(directory: vault.directory))
+                } catch {
+                    return .failed(String(describing: error))
+                }
+            },
+            unsentChanges: { try? vault.read { try $0.outbox.count() } },
+            firstSync: firstSync,
+            clock: clock)
+    }
+
+    /// A kiosk session with no vault open yet: nothing to lock, and idle ends the session.
+    public static func kiosk(clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) -> SessionControl {
+        SessionControl(endsWhenIdle: true, lock: {}, unlock: { _ in .wrongPassphrase }, unsentChanges: { nil }, clock: clock)
+    }
+}
