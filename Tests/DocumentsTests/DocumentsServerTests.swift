@@ -89,6 +89,12 @@ final class DocumentsServerTests: XCTestCase {
         XCTAssertEqual(garnierHospit, 404)
         XCTAssertEqual(bernardHospit, 200, "its author still sees it")
 
+        // History: the professional's read comes back as an audit entry of the document.
+        _ = await engine.sync()
+        let history = try library.history(of: "doc-echo")
+        XCTAssertTrue(history.contains { $0.action == .read && $0.actorName.contains("Garnier") }, "\(history)")
+        XCTAssertEqual(history.last?.action, .create)
+
         // Unmask: visible again.
         try library.setMasked(added.id, false)
         _ = await engine.sync()
