@@ -1,3 +1,4 @@
+import HealthRecord
 /// The code systems and identifier systems mes uses: HL7, LOINC, UCUM, and the French ones
 /// (ANS NOS terminologies, INS OIDs) of DESIGN.md section 13. Our own systems live under `urn:mes:`.
 public enum CodeSystem {
@@ -106,21 +107,11 @@ public enum Rubrique: String, Sendable, CaseIterable, Codable, Comparable {
     }
 }
 
-/// The categories MES shows users for documents (DESIGN.md section 13).
-public enum DocumentCategory: String, Sendable, CaseIterable {
-    case summary = "resume"            // Ma santé en résumé
-    case prescriptions = "ordonnances"  // Ordonnances et soins
-    case imaging = "imagerie"           // Radio, écho, scanner, IRM
-    case laboratory = "biologie"        // Résultats de biologie
-    case reports = "comptes-rendus"     // Comptes rendus
-    case prevention = "prevention"      // Prévention et dépistages
-    case certificates = "certificats"   // Certificats médicaux
-    case administrative = "administratif" // Pièces administratives
-    case advanceDirectives = "directives" // Directives anticipées
-    case medicalSummary = "synthese"    // Synthèse médicale
-    case questionnaire = "questionnaire" // Questionnaire santé
-    case other = "autres"               // Autres documents
+/// The categories MES shows users for documents (DESIGN.md section 13); the domain defines them, the wire carries their raw values
+/// as codes of `urn:mes:document-category`.
+public typealias DocumentCategory = Document.Category
 
+extension Document.Category {
     public var coding: JSON { ["system": .string(CodeSystem.mesDocumentCategory), "code": .string(rawValue)] }
 }
 

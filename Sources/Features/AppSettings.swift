@@ -68,5 +68,7 @@ public struct SettingsStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(settings).write(to: file, options: .atomic)
+        // Like everything else in the mes home: readable by its owner only.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
     }
 }
