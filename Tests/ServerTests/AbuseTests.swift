@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import TestSupport
 import XCTest
 
 /// Hostile input against a real `mes-server`: random and mangled JSON bodies, deep nesting, huge
@@ -13,7 +14,7 @@ final class AbuseTests: XCTestCase {
         let token = try await server.holder()
         let seed = UInt64(Date().timeIntervalSince1970)
         print("AbuseTests seed: \(seed)")
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed)
 
         // JSON bodies, posted where the server reads one.
         let targets: [(String, String)] = [
@@ -98,7 +99,7 @@ final class AbuseTests: XCTestCase {
 
     /// A body meant to hurt: random bytes, a valid resource mangled, deep nesting, huge numbers,
     /// invalid UTF-8, escapes of NUL and lone surrogates, long strings.
-    static func hostileBody(_ random: inout SplitMix) -> [UInt8] {
+    static func hostileBody(_ random: inout SeededGenerator) -> [UInt8] {
         let valid = Array(#"{"resourceType":"Observation","status":"final","code":{"text":"Poids"},"subject":{"reference":"Patient/helene"},"valueQuantity":{"value":72.5,"unit":"kg"}}"#.utf8)
         switch random.next() % 9 {
         case 0:
@@ -142,18 +143,6 @@ final class AbuseTests: XCTestCase {
     }
 }
 
-/// A small seeded generator (SplitMix64), so a failing run can be replayed from its printed seed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 extension RawSocket {
     func send(_ bytes: [UInt8]) throws {

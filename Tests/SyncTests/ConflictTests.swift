@@ -2,6 +2,7 @@ import FHIR
 import Foundation
 import HealthRecord
 @testable import Sync
+import TestSupport
 import Vault
 import XCTest
 
