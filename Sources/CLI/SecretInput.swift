@@ -37,10 +37,12 @@ public enum SecretInput {
         var bytes: [UInt8]
         switch source {
         case .file(let path):
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard var data = FileManager.default.contents(atPath: path) else {
                 throw SecretInputError.unreadable(path)
             }
             bytes = firstLine(Array(data))
+            // Our copy of the whole file (which may hold further lines) goes as soon as it is read.
+            data.withUnsafeMutableBytes { buffer in _ = buffer.initializeMemory(as: UInt8.self, repeating: 0) }
         case .fileDescriptor(let descriptor):
             bytes = firstLine(readLine(from: descriptor))
         case .prompt:
@@ -60,7 +62,9 @@ public enum SecretInput {
     /// Reads up to the first newline without consuming further (so several secrets can be passed
     /// on one descriptor, line after line).
     private static func readLine(from descriptor: Int32) -> [UInt8] {
+        // Reserved up front so the buffer is not reallocated (leaving copies behind) while it grows.
         var line: [UInt8] = []
+        line.reserveCapacity(1024)
         var byte: UInt8 = 0
         while Foundation.read(descriptor, &byte, 1) == 1 {
             if byte == 0x0a { break }
