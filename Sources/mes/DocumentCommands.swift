@@ -1,5 +1,6 @@
 import CLI
 import Documents
+import FHIR
 import Foundation
 import HealthRecord
 import L10n
@@ -23,7 +24,7 @@ enum DocumentCommands {
         return try withLibrary(context) { library in
             let listing = try library.listing(filter: DocumentFilter(category: category))
             if context.arguments.has("--json") {
-                Console.output(try json(listing.rows))
+                Console.output(json(listing.rows))
                 return
             }
             if listing.rows.isEmpty { Console.output(tr("documents.list.empty")) }
@@ -189,7 +190,7 @@ enum DocumentCommands {
         switch error {
         case .notFound(let id): CommandFailure(.notFound, tr("documents.error.not-found", ["id": safe(id)]))
         case .notDeletable: CommandFailure(.failure, tr("documents.error.not-deletable"))
-        case .importRefused(let refusal): CommandFailure(.failure, DocumentWording.refusal(refusal))
+        case .importRefused(let refusal): CommandFailure(.failure, safe(DocumentWording.refusal(refusal)))
         case .unreadableFile(let path): CommandFailure(.failure, tr("documents.error.unreadable-file", ["path": safe(path)]))
         case .contentMissing: CommandFailure(.failure, tr("documents.show.not-fetched"))
         }
@@ -206,19 +207,20 @@ enum DocumentCommands {
         }
     }
 
-    /// The rows as a JSON array (one object per document).
-    static func json(_ rows: [DocumentSummary]) throws -> String {
+    /// The rows as a JSON array (one object per document), keys sorted. Written by the FHIR
+    /// module's writer, which escapes terminal controls (C1, bidi, U+2028/2029) as `\uXXXX`.
+    static func json(_ rows: [DocumentSummary]) -> String {
         let formatter = ISO8601DateFormatter()
-        let objects: [[String: Any]] = rows.map { row in
-            var object: [String: Any] = [
-                "id": row.id, "title": row.title, "category": row.category.rawValue, "type": row.typeCode, "class": row.classCode,
-                "author": row.authorName, "date": formatter.string(from: row.date), "format": row.format,
-                "size": row.size, "origin": row.origin.rawValue, "read": row.isRead, "masked": row.isMasked,
+        let objects: [JSON] = rows.map { row in
+            var members: [(key: String, value: JSON)] = [
+                ("author", .string(row.authorName)), ("category", .string(row.category.rawValue)), ("class", .string(row.classCode)),
+                ("date", .string(formatter.string(from: row.date))), ("format", .string(row.format)), ("id", .string(row.id)),
+                ("masked", .bool(row.isMasked)),
             ]
-            if let organization = row.organization { object["organization"] = organization }
-            return object
+            if let organization = row.organization { members.append(("organization", .string(organization))) }
+            members += [("origin", .string(row.origin.rawValue)), ("read", .bool(row.isRead)), ("size", .number(JSONNumber(row.size))),
+                        ("title", .string(row.title)), ("type", .string(row.typeCode))]
+            return .object(JSONObject(members))
         }
-        let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        return JSON.array(objects).text
     }
-}

@@ -74,6 +74,7 @@ enum VaultCommands {
                 return
             }
             Console.error(tr("vault.error.damaged"))
+            if report.structureUnreadable { Console.error(tr("vault.check.structure-unreadable")) }
             for problem in report.structureProblems.prefix(20) { Console.error(tr("vault.check.structure", ["message": problem])) }
             if !report.damagedPages.isEmpty {
                 Console.error(tr("vault.check.pages", ["pages": report.damagedPages.map(String.init).joined(separator: ", ")]))
@@ -103,20 +104,16 @@ enum VaultCommands {
         } catch let error as VaultError {
             throw CommandFailure(exitCode(for: error), error.message(directory: directory))
         } catch let error as SecretInputError {
-            switch error {
-            case .noTerminal: throw CommandFailure(.usage, tr("vault.error.no-terminal"))
-            case .empty: throw CommandFailure(.failure, tr("vault.error.empty-passphrase"))
-            case .unreadable(let path): throw CommandFailure(.failure, tr("vault.error.unreadable", ["path": path]))
-            }
+            throw error.failure
         }
     }
 
     static func exitCode(for error: VaultError) -> ExitCode {
         switch error {
         case .wrongPassphrase, .wrongRecoveryKey, .malformedRecoveryKey, .locked: .locked
-        case .damaged: .damaged
+        case .damaged, .keysMissing: .damaged
         case .notFound: .notFound
-        case .alreadyExists, .insecureDirectory, .schemaTooNew, .emptyPassphrase: .failure
+        case .alreadyExists, .insecureDirectory, .insecureFile, .schemaTooNew, .emptyPassphrase: .failure
         }
     }
 }
