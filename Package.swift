@@ -48,6 +48,9 @@ let package = Package(
         // The dossier médical's use cases (list, read, import, mask, delete, export, print) over
         // the vault, shared by the screens and the command line.
         .target(name: "Documents", dependencies: ["Vault", "FHIR", "HealthRecord", "L10n", "Crypto"]),
+        // Partage et confidentialité: access codes, sessions, blocks, emergency choices, masking,
+        // the activity history and the export, shared by the screens and the command line.
+        .target(name: "Sharing", dependencies: ["Sync", "Vault", "FHIR", "HealthRecord", "Documents"]),
 
         // The terminal front: a toolkit that knows nothing of health, and the app's screens.
         .target(name: "TerminalUI", dependencies: ["CNcursesw", "CursesShim", "CQREncode", "L10n"]),
@@ -55,7 +58,7 @@ let package = Package(
 
         // Programs.
         .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Sync", "FHIR", "HealthRecord", "LocalServer",
-                                                      "TerminalUI", "Features", "Documents"]),
+                                                      "TerminalUI", "Features", "Documents", "Sharing"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
         .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "TerminalUI", "CursesShim", "L10n",
                                                             "Features", "Documents", "Sync", "FHIR", "LocalServer"]),
@@ -75,6 +78,8 @@ let package = Package(
         .testTarget(name: "HealthRecordTests", dependencies: ["HealthRecord"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n", "SQLite",
                                                            "LocalServer", "TestSupport", "mes", "mes-server"]),
+        .testTarget(name: "SharingTests", dependencies: ["Sharing", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "LocalServer",
+                                                         "TestSupport", "TerminalUI", "mes", "mes-server"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "L10n"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TerminalUI", "L10n", "Documents", "Vault", "HealthRecord", "FHIR", "Crypto",

@@ -112,25 +112,38 @@ enum ConsentMapping {
         default: .revoked
         }
         let (start, end) = period(resource)
+        let kind = Concept.tokens(of: resource["category"]).first { $0.system == CodeSystem.mesConsentKind }?.code
+        let actor = resource["provision"]?["actor"]?[0]?["reference"]
         return AccessGrant(id: try FHIRValue.require(resource.id, "Consent.id"),
                            profileID: try FHIRValue.require(FHIRValue.patientID(resource["patient"]), "Consent.patient"),
                            code: FHIRValue.extensionValue(resource.json, ExtensionURL.accessCode, "valueString")?.stringValue ?? "",
                            sections: sections(resource), created: start, expires: end ?? start, status: status,
-                           professional: FHIRValue.practitioner(resource["provision"]?["actor"]?[0]?["reference"]))
+                           professional: FHIRValue.practitioner(actor),
+                           via: kind == "access-code" ? .code : kind.flatMap(AccessGrant.Via.init(rawValue:)),
+                           practitionerID: practitionerID(actor),
+                           rubriques: Concept.tokens(of: resource["provision"]?["code"]).filter { $0.system == CodeSystem.mesRubrique }.map(\.code))
+    }
+
+    /// The id of the professional a managed consent names (`Practitioner/<id>`).
+    private static func practitionerID(_ actor: JSON?) -> String? {
+        guard let reference = actor?["reference"]?.stringValue.flatMap(ResourceReference.init), reference.type == "Practitioner" else { return nil }
+        return reference.id
     }
 
     static func block(_ resource: Resource) throws(FHIRError) -> Block {
         let kind = Concept.tokens(of: resource["category"]).first { $0.system == CodeSystem.mesConsentKind }?.code
         let target: Block.Target
+        let actor = resource["provision"]?["actor"]?[0]?["reference"]
         switch kind {
         case "opposition-bris-de-glace": target = .emergencyAccess
         case "opposition-samu": target = .emergencyRegulator
         default:
-            target = .professional(FHIRValue.practitioner(resource["provision"]?["actor"]?[0]?["reference"]) ?? Practitioner(name: ""))
+            target = .professional(FHIRValue.practitioner(actor) ?? Practitioner(name: ""))
         }
         return Block(id: try FHIRValue.require(resource.id, "Consent.id"),
                      profileID: try FHIRValue.require(FHIRValue.patientID(resource["patient"]), "Consent.patient"),
-                     target: target, created: FHIRValue.instant(resource["dateTime"]) ?? Date(timeIntervalSince1970: 0))
+                     target: target, created: FHIRValue.instant(resource["dateTime"]) ?? Date(timeIntervalSince1970: 0),
+                     practitionerID: practitionerID(actor))
     }
 
     private static func period(_ resource: Resource) -> (start: Date, end: Date?) {

@@ -119,7 +119,7 @@ struct AccessEndpoints {
             try db.run("UPDATE access_grants SET state = 'active', practitioner_id = ?, session_ends = ? WHERE consent_id = ?",
                        [practitioner, ends.timeIntervalSince1970, consentID])
             let chosen = Authorization.parseRubriques(rubriques)
-            let actor: JSON = ["reference": .string("Practitioner/\(practitioner)"), "display": .string(caller.displayName)]
+            let actor = try Self.professionalActor(db, practitioner: practitioner, display: caller.displayName)
             try saveConsent(db, consent(id: consentID, patient: patient, kind: "access-code", status: "active", now: now, actor: actor,
                                         rubriques: chosen, period: (now, ends)), patient: patient, now: now)
             let access = Access(patient: patient, role: .professional, caller: caller, rubriques: Set(chosen))
@@ -163,7 +163,7 @@ struct AccessEndpoints {
                 INSERT INTO access_grants (consent_id, patient_id, kind, rubriques, duration, practitioner_id, session_ends, state)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'active')
                 """, [consentID, patient, kind, Authorization.rubriqueColumn(all), lifetime, practitioner, ends.timeIntervalSince1970])
-            let actor: JSON = ["reference": .string("Practitioner/\(practitioner)"), "display": .string(caller.displayName)]
+            let actor = try Self.professionalActor(db, practitioner: practitioner, display: caller.displayName)
             try saveConsent(db, consent(id: consentID, patient: patient, kind: kind, status: "active", now: now, actor: actor,
                                         rubriques: all, period: (now, ends), note: reason), patient: patient, now: now)
             let access = Access(patient: patient, role: .professional, caller: caller, rubriques: Set(all), emergencyKind: kind)
@@ -223,9 +223,10 @@ struct AccessEndpoints {
                 throw APIError.notFound("no such practitioner")
             }
             try db.run("INSERT INTO blocks (consent_id, patient_id, practitioner_id, active) VALUES (?, ?, ?, 1)", [consentID, patient, reference.id])
-            try db.run("UPDATE access_grants SET state = 'ended' WHERE patient_id = ? AND practitioner_id = ? AND state = 'active'", [patient, reference.id])
+            try Self.endSessions(db, patient: patient, practitioner: reference.id, now: now)
             try saveConsent(db, consent(id: consentID, patient: patient, kind: "block", status: "active", now: now,
-                                        actor: ["reference": .string(reference.description)], period: (now, nil), deny: true), patient: patient, now: now)
+                                        actor: try Self.professionalActor(db, practitioner: reference.id), period: (now, nil), deny: true),
+                            patient: patient, now: now)
         }
         return .fhir(201, ["consent": .string(consentID)])
     }
@@ -268,14 +269,7 @@ struct AccessEndpoints {
             for (kind, column) in Self.oppositionColumns where consentID == "\(kind)-\(stored.patient)" {
                 try db.run("UPDATE access_policies SET \(column) = 0 WHERE patient_id = ?", [stored.patient])
             }
-            var resource = try stored.resource()
-            resource["status"] = "inactive"
-            if var provision = resource["provision"], var period = provision["period"] {
-                period["end"] = .string(FHIRDateTime.instant(now))
-                provision["period"] = period
-                resource["provision"] = provision
-            }
-            try ResourceRepository.save(db, &resource, index: ResourceIndex(resource: resource, patient: stored.patient), now: now)
+            try Self.markInactive(db, stored, now: now)
         }
         return .fhir(200, ["consent": .string(consentID), "status": "inactive"])
     }
