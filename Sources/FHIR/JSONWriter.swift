@@ -70,43 +70,24 @@ struct JSONWriter {
         output.append(contentsOf: repeatElement(0x20, count: indent * 2))
     }
 
-    /// A JSON string literal: quotes, backslashes and C0 controls escaped; so are the
-    /// characters a terminal or a viewer may obey rather than show — DEL, C1 controls (U+0080–
-    /// U+009F: a UTF-8 terminal may take U+009B for CSI), bidi controls (U+061C, U+200E–U+200F,
-    /// U+202A–U+202E, U+2066–U+2069) and the line and paragraph separators U+2028/U+2029 — as
-    /// `\uXXXX`, which every JSON reader decodes back; the rest as UTF-8.
+    /// A JSON string literal: quotes, backslashes and C0 controls escaped; the rest as UTF-8.
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        for scalar in text.unicodeScalars {
-            let value = scalar.value
-            switch value {
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in text.utf8 {
+            switch byte {
             case 0x22: output.append(contentsOf: [0x5C, 0x22])
             case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
             case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x20..<0x7F: output.append(UInt8(value))
-            default:
-                if value < 0x80 || mustEscape(value) {
-                    appendEscape(value, into: &output)
-                } else {
-                    UTF8.encode(scalar) { output.append($0) }
-                }
+            case 0x00..<0x20:
+                output.append(contentsOf: Array("\\u00".utf8))
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0x0F)])
+            default: output.append(byte)
             }
         }
         output.append(UInt8(ascii: "\""))
-    }
-
-    /// Characters outside ASCII that are written as `\uXXXX` (see `writeString`).
-    public static func mustEscape(_ value: UInt32) -> Bool {
-        (0x80...0x9F).contains(value) || value == 0x061C || value == 0x200E || value == 0x200F
-            || (0x2028...0x202E).contains(value) || (0x2066...0x2069).contains(value)
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    private static func appendEscape(_ value: UInt32, into output: inout [UInt8]) {
-        output.append(contentsOf: [0x5C, UInt8(ascii: "u")])
-        for shift in stride(from: 12, through: 0, by: -4) { output.append(hexDigits[Int((value >> UInt32(shift)) & 0xF)]) }
     }
 }

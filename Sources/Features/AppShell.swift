@@ -92,6 +92,8 @@ public struct AppShell: Application {
     let session: SessionControl?
     var idle: IdleWatch
     private var screens: [AppSection: any FeatureScreen] = [:]
+    /// The screens as the program plugged them in, before they loaded anything.
+    private let pluggedScreens: [AppSection: any FeatureScreen]
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
@@ -107,6 +109,7 @@ public struct AppShell: Application {
         self.section = section
         self.documents = documents
         self.screens = screens
+        self.pluggedScreens = screens
         self.session = session
         idle = IdleWatch(lastActivity: session?.clock() ?? .now)
         Localizer.shared.setLanguage(settings.language)
@@ -145,8 +148,10 @@ public struct AppShell: Application {
             return []
         case .event(.unlocked(let result)):
             finishUnlock(result)
-            return []
+            return lockScreen == nil ? reloadCurrentScreen() : []
         case .event(.screen(let target, let payload)):
+            // What a screen asked for before the lock, arriving after it, is not kept.
+            if lockScreen != nil { return [] }
             var screen = screens[target] ?? makeScreen(target)
             let result = screen.receive(payload, settings: settings)
             screens[target] = screen
@@ -243,6 +248,22 @@ public struct AppShell: Application {
                 self.overlay = .quit(dialog)
             }
         }
+    }
+
+    /// On lock, every screen that may hold vault data lets go of what it loaded (decrypted
+    /// records, document text): it starts afresh, as the program plugged it in (Docs/security.md).
+    mutating func dropLoadedScreens() {
+        for (section, screen) in screens where screen.holdsVaultData { screens[section] = pluggedScreens[section] }
+    }
+
+    /// After an unlock, the current screen loads again what it shows (when it was dropped).
+    private mutating func reloadCurrentScreen() -> [Effect<Event>] {
+        guard screen.holdsVaultData else { return [] }
+        if screens[section] == nil { screens[section] = makeScreen(section) }
+        var current = screen
+        let result = current.appear(settings: settings)
+        screens[section] = current
+        return apply(result, from: section)
     }
 
     /// Shows a section; its screen hears it appear (to load what it shows) and may announce.

@@ -44,6 +44,10 @@ public struct ScreenUpdate: Sendable {
 /// and `receive` are its update, `render` its view. Later issues plug their screens in by
 /// conforming to this protocol and registering them in `AppShell.makeScreen`.
 public protocol FeatureScreen: Sendable {
+    /// True when the screen may hold what it read from the vault (records, document text): when
+    /// the vault locks, such a screen is dropped and made afresh, so nothing decrypted stays in
+    /// memory behind the lock screen (Docs/security.md). True unless a screen says otherwise.
+    var holdsVaultData: Bool { get }
     /// The screen's keys, shown in the help overlay.
     var keyMap: KeyMap { get }
     /// True while the focused element takes typed letters and digits (so they are not shortcuts).
@@ -62,6 +66,7 @@ public protocol FeatureScreen: Sendable {
 }
 
 extension FeatureScreen {
+    public var holdsVaultData: Bool { true }
     public var capturesText: Bool { false }
     public var summary: String? { nil }
     public mutating func appear(settings: AppSettings) -> ScreenUpdate { .ignored }

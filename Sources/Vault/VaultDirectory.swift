@@ -73,7 +73,10 @@ public struct VaultDirectory: Sendable, Equatable {
         for path in [keysPath] + databaseFiles {
             var file = stat()
             guard lstat(path, &file) == 0 else { continue }
-            if (file.st_mode & S_IFMT) != S_IFREG || file.st_uid != geteuid() || file.st_mode & 0o077 != 0 {
+            let type: mode_t = file.st_mode & S_IFMT
+            let othersBits: mode_t = file.st_mode & mode_t(0o077)
+            let mine = file.st_uid == geteuid()
+            if type != S_IFREG || !mine || othersBits != 0 {
                 throw VaultError.insecureFile(path: path)
             }
         }

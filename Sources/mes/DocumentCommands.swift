@@ -1,6 +1,5 @@
 import CLI
 import Documents
-import FHIR
 import Foundation
 import HealthRecord
 import L10n
@@ -24,7 +23,7 @@ enum DocumentCommands {
         return try withLibrary(context) { library in
             let listing = try library.listing(filter: DocumentFilter(category: category))
             if context.arguments.has("--json") {
-                Console.output(json(listing.rows))
+                Console.output(try json(listing.rows))
                 return
             }
             if listing.rows.isEmpty { Console.output(tr("documents.list.empty")) }
@@ -207,20 +206,19 @@ enum DocumentCommands {
         }
     }
 
-    /// The rows as a JSON array (one object per document), keys sorted. Written by the FHIR
-    /// module's writer, which escapes terminal controls (C1, bidi, U+2028/2029) as `\uXXXX`.
-    static func json(_ rows: [DocumentSummary]) -> String {
+    /// The rows as a JSON array (one object per document), terminal controls escaped.
+    static func json(_ rows: [DocumentSummary]) throws -> String {
         let formatter = ISO8601DateFormatter()
-        let objects: [JSON] = rows.map { row in
-            var members: [(key: String, value: JSON)] = [
-                ("author", .string(row.authorName)), ("category", .string(row.category.rawValue)), ("class", .string(row.classCode)),
-                ("date", .string(formatter.string(from: row.date))), ("format", .string(row.format)), ("id", .string(row.id)),
-                ("masked", .bool(row.isMasked)),
+        let objects: [[String: Any]] = rows.map { row in
+            var object: [String: Any] = [
+                "id": row.id, "title": row.title, "category": row.category.rawValue, "type": row.typeCode, "class": row.classCode,
+                "author": row.authorName, "date": formatter.string(from: row.date), "format": row.format,
+                "size": row.size, "origin": row.origin.rawValue, "read": row.isRead, "masked": row.isMasked,
             ]
-            if let organization = row.organization { members.append(("organization", .string(organization))) }
-            members += [("origin", .string(row.origin.rawValue)), ("read", .bool(row.isRead)), ("size", .number(JSONNumber(row.size))),
-                        ("title", .string(row.title)), ("type", .string(row.typeCode))]
-            return .object(JSONObject(members))
+            if let organization = row.organization { object["organization"] = organization }
+            return object
         }
-        return JSON.array(objects).text
+        let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
+        return JSONText.escapingControls(String(decoding: data, as: UTF8.self))
     }
+}

@@ -2,6 +2,7 @@ import Crypto
 import Documents
 import FHIR
 @testable import Features
+@testable import mes
 import Foundation
 import HealthRecord
 import L10n
@@ -66,6 +67,28 @@ final class DocumentsScreenTests: XCTestCase {
 
     func type(_ text: String, _ runtime: Runtime<AppShell>) {
         for character in text { runtime.send(.key(.character(character))) }
+    }
+
+    /// Ctrl-X: the vault locks, the screen lets go of the documents it loaded (and what a late
+    /// effect brings is not kept); after the unlock it loads them again (issue 21).
+    func testLockingDropsWhatTheScreenLoadedAndUnlockingReloadsIt() async throws {
+        let library = DocumentLibrary(vault: vault, profileID: "helene", catalog: DocumentCatalog(shareDirectory: BuiltProducts.repository))
+        let terminal = VirtualTerminal(size: Size(width: 100, height: 30))
+        let shell = AppShell(documents: DocumentsServices(library: library, canPrint: false), session: SessionControl.forVault(vault))
+        let runtime = Runtime(app: shell, backend: terminal)
+        runtime.send(.resized(terminal.size))
+        runtime.send(.key(.character("2")))
+        XCTAssertFalse(try XCTUnwrap(runtime.app.screen as? DocumentsScreen).all.isEmpty)
+        runtime.send(.key(.control("x")))
+        XCTAssertTrue(vault.isLocked)
+        XCTAssertEqual(try XCTUnwrap(runtime.app.screen as? DocumentsScreen).all.count, 0, "the loaded rows are gone")
+        XCTAssertFalse(terminal.screen.contains("Bilan biologique"))
+        type("test", runtime)
+        runtime.send(.key(.enter))
+        await runtime.settle()
+        XCTAssertFalse(vault.isLocked)
+        XCTAssertFalse(try XCTUnwrap(runtime.app.screen as? DocumentsScreen).all.isEmpty, "loaded again after the unlock")
+        XCTAssertTrue(terminal.screen.contains("Résultats de biologie (1)"), terminal.screen.text)
     }
 
     func testBrowseFilterSearchReadAndMask() async throws {

@@ -9,7 +9,7 @@ enum Passphrase {
     /// new guarded copy. (Foundation's normalisation works on `String`s, which cannot be wiped:
     /// for a non-ASCII passphrase, short-lived copies of it pass through ordinary memory.)
     static func normalized(_ secret: SecureBytes) throws -> SecureBytes {
-        var bytes = secret.withUnsafeBytes { Array($0) }
+        var bytes: [UInt8] = secret.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> [UInt8] in [UInt8](buffer) }
         defer { Sodium.wipe(&bytes) }
         guard bytes.contains(where: { $0 >= 0x80 }), let text = String(bytes: bytes, encoding: .utf8) else { return secret }
         var normalized = Array(text.precomposedStringWithCanonicalMapping.utf8)
