@@ -25,6 +25,11 @@ public struct ICalendarProblem: Equatable, Sendable {
     /// The event's SUMMARY, else its UID, else "" (untrusted text).
     public var event: String
     public var reason: Reason
+
+    public init(event: String, reason: Reason) {
+        self.event = event
+        self.reason = reason
+    }
 }
 
 /// What a file holds: the events (occurrences of recurring events expanded over the horizon,
