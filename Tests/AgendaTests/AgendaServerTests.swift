@@ -9,10 +9,8 @@ import TestSupport
 import Vault
 import XCTest
 
-/// The agenda against a real `mes-server` with the demo world: items from a professional or a
-/// booking service sync down read-only with their origin; the user's own edits sync up; the
-/// server refuses a holder's change to a professional's item.
-final class AgendaServerTests: XCTestCase {
+/// A real `mes-server` with the demo world, and a vault synced with it as Hélène.
+class AgendaServerCase: XCTestCase, @unchecked Sendable {
     var server: LocalServer!
     var transport: URLSessionTransport!
     var home: TemporaryDirectory!
@@ -73,6 +71,12 @@ final class AgendaServerTests: XCTestCase {
         return (try XCTUnwrap(try AgendaBook.open(vault, calendar: calendar)), engine)
     }
 
+}
+
+/// The agenda against a real `mes-server`: items from a professional or a booking service
+/// sync down read-only with their origin; the user's own edits sync up; the server refuses a
+/// holder's change to a professional's item.
+final class AgendaServerTests: AgendaServerCase, @unchecked Sendable {
     func testItemsFromElsewhereAreReadOnlyAndOwnEditsSyncUp() async throws {
         let holder = try await holderToken()
         let professional = try await professionalToken(holder: holder)
