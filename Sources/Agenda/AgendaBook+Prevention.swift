@@ -19,7 +19,7 @@ extension AgendaBook {
         let profileID = self.profileID
         let (profile, vaccinations, marks) = try vault.read { session in
             (try session.profiles.find(profileID), try session.records(Vaccination.self).all(profile: profileID),
-             try session.agenda.all(profile: profileID).filter { $0.preventionStep != nil })
+             try session.agenda.preventionMarks(profile: profileID))
         }
         guard let birthDate = profile?.birthDate else { throw AgendaError.noBirthDate }
         let subject = PreventionSubject(birthDate: birthDate, gender: profile?.gender ?? .unknown, vaccinations: vaccinations, marks: marks)

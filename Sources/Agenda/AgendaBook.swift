@@ -106,14 +106,21 @@ public struct AgendaBook: Sendable {
     /// The next `limit` items from `now` (cancelled ones left out).
     public func upcoming(from now: Date, limit: Int = 50) throws -> [AgendaEvent] {
         let horizon = now.addingTimeInterval(3 * 366 * 86400)
-        return Array(try items(from: now, to: horizon).filter { $0.status != .cancelled }.prefix(limit))
+        let profileID = self.profileID
+        let found = try vault.read { try $0.agenda.starting(profile: profileID, from: now, to: horizon, limit: 2 * limit) }
+        return Array(found.filter { Self.isShown($0) && $0.status != .cancelled }.prefix(limit))
     }
 
-    /// The days of a month that hold at least one item.
-    public func busyDays(year: Int, month: Int) throws -> Set<Int> {
+    /// The items of a month and the days that hold at least one (not cancelled).
+    public func month(year: Int, month: Int) throws -> (items: [AgendaEvent], busyDays: Set<Int>) {
         let first = CalendarDate(year: year, month: month, day: 1)!
-        let after = first.adding(months: 1)
-        return Set(try items(from: first.start(), to: after.start()).filter { $0.status != .cancelled }.map { CalendarDate($0.start).day })
+        let items = try items(from: first.start(), to: first.adding(months: 1).start())
+        return (items, Self.busyDays(items))
+    }
+
+    /// The days (of the month) on which the items fall, cancelled ones left out.
+    public static func busyDays(_ items: [AgendaEvent]) -> Set<Int> {
+        Set(items.filter { $0.status != .cancelled }.map { CalendarDate($0.start).day })
     }
 
     public func item(_ id: String) throws -> AgendaEvent {

@@ -17,3 +17,12 @@ extension RecordStore where Record == AgendaEvent {
         Set(try all(profile: profile).compactMap(\.externalUID))
     }
 }
+
+extension RecordStore where Record == AgendaEvent {
+    /// The items of a space that plan or mark a prevention step (their body names the step).
+    public func preventionMarks(profile: String) throws -> [AgendaEvent] {
+        try session.database.query("""
+            SELECT body FROM agenda_event WHERE profile_id = ? AND instr(CAST(body AS TEXT), '"preventionStep"') > 0 ORDER BY start_at, id
+            """, [profile]) { try session.decoder.decode(AgendaEvent.self, from: Data($0.blob(0))) }.filter { $0.preventionStep != nil }
+    }
+}
