@@ -1,3 +1,4 @@
+import Documents
 import FHIR
 import Foundation
 import HealthRecord
@@ -140,6 +141,10 @@ public enum SharingWording {
         case .refused(let detail): tr("sharing.error.refused", ["detail": detail])
         case .notFound(let what): tr("sharing.error.not-found", ["id": what])
         case .alreadyBlocked: tr("sharing.error.already-blocked")
+        case .contentsMissing(let count): tr("sharing.error.contents-missing", ["count": String(count)])
+        case .output(.refusedInKiosk): tr("sharing.export.kiosk")
+        case .output(.destinationExists(let path)): tr("sharing.export.exists", ["path": path])
+        case .output: tr("sharing.export.cannot-write")
         }
     }
 }

@@ -11,7 +11,7 @@ import Vault
 /// need the server (an unreachable one says so, exit 5); lists read the vault as the last sync
 /// left it. Names from outside are sanitised; `--json` output is JSON-escaped instead.
 enum SharingCommands {
-    static let all: [MesCommand] = [code, list, end, block, unblock, blocked, directory, emergency, maskAll, masked, history]
+    static let all: [MesCommand] = [code, list, end, block, unblock, blocked, directory, emergency, maskAll, masked, history, export]
 
     static let profileOption = OptionSpec("--profile", value: "ID", help: "sharing.option.profile")
     static let jsonOption = OptionSpec("--json", help: "sharing.option.json")
@@ -216,6 +216,17 @@ enum SharingCommands {
         }
     }
 
+    static let export = MesCommand(spec: CommandSpec(["export"], summary: "sharing.export.summary", options: [
+        OptionSpec("--fhir", value: "FILE", help: "sharing.option.fhir"), profileOption,
+    ])) { context in
+        guard let path = context.arguments.value("--fhir") else { throw UsageError(.missingValue(option: "--fhir")) }
+        return try await withCenter(context) { center in
+            Console.error(tr("sharing.export.warning"))
+            let count = try await center.exportFHIR(to: path, kiosk: false)
+            Console.output(tr("sharing.export.done", ["count": String(count), "path": safe(path)]))
+        }
+    }
+
     // MARK: Helpers
 
     static func safe(_ text: String) -> String { TerminalUI.Sanitizer.sanitize(text) }
@@ -281,7 +292,8 @@ enum SharingCommands {
             case .offline: .offline
             case .notLoggedIn: .unauthorized
             case .notFound: .notFound
-            case .refused, .alreadyBlocked: .failure
+            case .refused, .alreadyBlocked, .output: .failure
+            case .contentsMissing: .offline
             }
             throw CommandFailure(code, safe(SharingWording.error(error)))
         }
