@@ -8,7 +8,6 @@ import HealthRecord
 enum ConsentMapping {
     static let categoryCodes = "http://terminology.hl7.org/CodeSystem/consentcategorycodes"
     static let consentCategory = "urn:mes:consent-category"
-    static let sectionSystem = "urn:mes:section"
 
     /// What a Consent is, from its category.
     enum Kind: Equatable {
@@ -69,8 +68,7 @@ enum ConsentMapping {
                            profileID: try FHIRValue.require(FHIRValue.patientID(resource["patient"]), "Consent.patient"),
                            serviceID: FHIRValue.extensionValue(resource.json, ExtensionURL.serviceID, "valueString")?.stringValue ?? "",
                            serviceName: FHIRValue.extensionValue(resource.json, ExtensionURL.serviceName, "valueString")?.stringValue ?? "",
-                           sections: Set(Concept.tokens(of: resource["provision"]?["code"]).filter { $0.system == sectionSystem }
-                               .compactMap { Section(rawValue: $0.code) }),
+                           sections: sections(resource),
                            granted: resource["provision"]?["type"]?.stringValue != "deny",
                            date: try FHIRValue.require(FHIRValue.instant(resource["dateTime"]), "Consent.dateTime"))
         },
@@ -85,7 +83,7 @@ enum ConsentMapping {
             resource["dateTime"] = FHIRValue.instant(consent.date)
             resource["provision"] = .compact([
                 "type": .string(consent.granted ? "permit" : "deny"),
-                "code": .array(consent.sections.sorted { $0.rawValue < $1.rawValue }.map { Concept.codeable(sectionSystem, $0.rawValue) }),
+                "code": .array(consent.sections.sorted().map { ["coding": [$0.coding]] }),
             ])
             return resource
         })
@@ -154,20 +152,9 @@ enum ConsentMapping {
         return (start, FHIRValue.instant(provision?["end"]))
     }
 
-    /// The rubriques a managed consent opens, as the sections of a space.
+    /// The sections (rubriques) a consent opens.
     private static func sections(_ resource: Resource) -> Set<Section> {
-        var sections: Set<Section> = []
-        for token in Concept.tokens(of: resource["provision"]?["code"]) where token.system == CodeSystem.mesRubrique {
-            switch Rubrique(rawValue: token.code) {
-            case .documents: sections.insert(.documents)
-            case .profile: sections.formUnion([.medicalProfile, .measurements])
-            case .vaccinations: sections.insert(.medicalProfile)
-            case .agenda: sections.insert(.agenda)
-            case .messages: sections.insert(.messages)
-            case .reimbursements: sections.insert(.careHistory)
-            case nil: break
-            }
-        }
-        return sections
+        Set(Concept.tokens(of: resource["provision"]?["code"]).filter { $0.system == CodeSystem.mesRubrique }
+            .compactMap { Section(rawValue: $0.code) })
     }
 }

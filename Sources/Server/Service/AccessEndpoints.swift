@@ -1,6 +1,7 @@
 import Crypto
 import FHIR
 import Foundation
+import HealthRecord
 import L10n
 import SQLite
 
@@ -18,12 +19,12 @@ struct AccessEndpoints {
         return access
     }
 
-    private func rubriques(_ body: JSON) throws -> [Rubrique] {
+    private func rubriques(_ body: JSON) throws -> [Section] {
         guard let list = body["rubriques"]?.arrayValue, !list.isEmpty else {
-            throw APIError.badRequest("rubriques must list at least one of \(Rubrique.allCases.map(\.rawValue).joined(separator: ", "))", detail: "invalid-parameter")
+            throw APIError.badRequest("rubriques must list at least one of \(Section.allCases.map(\.rawValue).joined(separator: ", "))", detail: "invalid-parameter")
         }
         return try list.map { item in
-            guard let rubrique = item.stringValue.flatMap(Rubrique.init(rawValue:)) else {
+            guard let rubrique = item.stringValue.flatMap(Section.init(rawValue:)) else {
                 throw APIError.badRequest("unknown rubrique \(item.text)", detail: "invalid-parameter")
             }
             return rubrique
@@ -31,7 +32,7 @@ struct AccessEndpoints {
     }
 
     private func consent(id: String, patient: String, kind: String, status: String, now: Date, actor: JSON? = nil,
-                         rubriques: [Rubrique] = [], period: (Date, Date?)? = nil, deny: Bool = false, note: String? = nil) -> Resource {
+                         rubriques: [Section] = [], period: (Date, Date?)? = nil, deny: Bool = false, note: String? = nil) -> Resource {
         var resource = Resource(type: "Consent", id: id)
         resource["status"] = .string(status)
         resource["scope"] = Concept.codeable(CodeSystem.consentScope, "patient-privacy")
@@ -157,7 +158,7 @@ struct AccessEndpoints {
             }
             let consentID = Audit.newID()
             let ends = now.addingTimeInterval(lifetime)
-            let all = Rubrique.allCases
+            let all = Section.allCases
             try db.run("""
                 INSERT INTO access_grants (consent_id, patient_id, kind, rubriques, duration, practitioner_id, session_ends, state)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'active')
@@ -276,7 +277,7 @@ struct AccessEndpoints {
 
 /// Delegations to aidants (also used by seeding).
 enum Delegations {
-    static func create(_ db: Database, consentID: String, aidant: Caller, patient: String, rubriques: [Rubrique], until: Date, now: Date) throws {
+    static func create(_ db: Database, consentID: String, aidant: Caller, patient: String, rubriques: [Section], until: Date, now: Date) throws {
         try db.run("INSERT OR REPLACE INTO delegations (consent_id, account_id, patient_id, rubriques, ends, revoked) VALUES (?, ?, ?, ?, ?, 0)",
                    [consentID, aidant.accountID, patient, Authorization.rubriqueColumn(rubriques), until.timeIntervalSince1970])
         var resource = Resource(type: "Consent", id: consentID)
