@@ -34,7 +34,7 @@ enum SharingCommands {
             }
             Console.output(tr("sharing.code.created", ["code": SharingWording.groupedCode(code.code)]))
             Console.output(tr("sharing.code.for", ["duration": SharingWording.duration(duration),
-                                                   "rubriques": code.rubriques.map(SharingWording.rubrique).joined(separator: ", ")]))
+                                                   "rubriques": SharingWording.sections(Set(code.rubriques))]))
             if let redeemBy = FHIRDateTime.parse(code.redeemBy) {
                 Console.output(tr("sharing.code.redeem-by", ["date": LocalFormat.dateTime(redeemBy)]))
             }
@@ -56,11 +56,11 @@ enum SharingCommands {
                 Console.output(tr("sharing.list.session", ["professional": safe(SharingWording.professional(grant.professional)),
                                                            "via": SharingWording.via(grant.via), "id": grant.id]))
                 Console.output("  " + tr("sharing.list.period", ["since": LocalFormat.dateTime(grant.created), "until": LocalFormat.dateTime(grant.expires),
-                                                                 "rubriques": SharingWording.rubriques(of: grant)]))
+                                                                 "rubriques": SharingWording.sections(grant.sections)]))
             }
             for grant in codes {
                 Console.output(tr("sharing.list.code", ["until": LocalFormat.dateTime(grant.expires), "id": grant.id,
-                                                        "rubriques": SharingWording.rubriques(of: grant)]))
+                                                        "rubriques": SharingWording.sections(grant.sections)]))
             }
         }
     }
@@ -233,11 +233,11 @@ enum SharingCommands {
 
     static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
-    static func parseRubriques(_ text: String?) throws(UsageError) -> [Rubrique] {
+    static func parseRubriques(_ text: String?) throws(UsageError) -> [HealthRecord.Section] {
         guard let text else { return [.documents] }
-        var rubriques: [Rubrique] = []
+        var rubriques: [HealthRecord.Section] = []
         for word in text.split(separator: ",") {
-            guard let rubrique = Rubrique(rawValue: word.trimmingCharacters(in: .whitespaces)) else {
+            guard let rubrique = HealthRecord.Section(rawValue: word.trimmingCharacters(in: .whitespaces)) else {
                 throw UsageError(.invalidValue(option: "--rubriques", value: String(word)))
             }
             if !rubriques.contains(rubrique) { rubriques.append(rubrique) }
@@ -268,7 +268,7 @@ enum SharingCommands {
             "id": grant.id, "status": grant.effectiveStatus(at: now).rawValue, "via": (grant.via ?? .code).rawValue,
             "professional": grant.professional?.name ?? NSNull(), "rpps": grant.professional?.rpps ?? NSNull(),
             "specialty": grant.professional?.specialty ?? NSNull(), "practitioner": grant.practitionerID ?? NSNull(),
-            "since": iso(grant.created), "until": iso(grant.expires), "sections": grant.sections.map(\.rawValue).sorted(), "rubriques": grant.rubriques ?? [],
+            "since": iso(grant.created), "until": iso(grant.expires), "sections": grant.sections.map(\.rawValue).sorted()
         ]
     }
 
