@@ -23,10 +23,12 @@ struct ShellView {
         if let lockScreen = shell.lockScreen { return renderLocked(lockScreen, &buffer, context) }
         guard shell.fits else { return renderTooSmall(&buffer, context) }
         let wide = shell.isWide && !context.screenReader
-        let rows = buffer.bounds.splitRows([.fixed(1), .fixed(wide ? 0 : 1), .fill(1), .fixed(1), .fixed(1)])
+        let rows = buffer.bounds.splitRows([.fixed(1), .fixed(wide || context.screenReader ? 0 : 1), .fill(1), .fixed(1), .fixed(1)])
         drawHeader(&buffer, rows[0], context)
         var cursor: Point?
-        if wide {
+        if context.screenReader {
+            cursor = drawLinearBody(&buffer, rows[2], context)
+        } else if wide {
             cursor = drawWideBody(&buffer, rows[2], context)
         } else {
             let navigation = drawTabBar(&buffer, rows[1], context)
@@ -137,12 +139,6 @@ struct ShellView {
     private func drawTabBar(_ buffer: inout CellBuffer, _ area: Rect, _ context: ViewContext) -> Point {
         let current = shell.section
         let role: Role = shell.focus == .navigation ? .navigationSelected : .selection
-        if context.screenReader {
-            let place = tr("nav.arrived", ["section": current.title, "number": String(current.digit),
-                                           "total": String(Section.allCases.count)])
-            buffer.put(place, at: area.origin, style: context.style(.title), maxWidth: area.width)
-            return area.origin
-        }
         buffer.fill(area, style: context.style(.navigation))
         let labels = Section.allCases.map { "\($0.digit) \($0.shortTitle)" }
         let index = current.rawValue - 1
@@ -173,11 +169,27 @@ struct ShellView {
         return cursor
     }
 
+    /// Screen-reader layout: the sections on one (wrapped) line, the place, then the screen.
+    private func drawLinearBody(_ buffer: inout CellBuffer, _ area: Rect, _ context: ViewContext) -> Point? {
+        let list = tr("nav.sections-line", ["sections": Section.allCases.map(\.label).joined(separator: ", ")])
+        var y = area.y
+        for line in TextLayout.wrap(list, width: area.width) where y < area.maxY {
+            buffer.put(line, at: Point(x: area.x, y: y), style: context.style(.navigation), maxWidth: area.width)
+            y += 1
+        }
+        let current = shell.section
+        let place = tr("nav.arrived", ["section": current.title, "number": String(current.digit), "total": String(Section.allCases.count)])
+        buffer.put(place, at: Point(x: area.x, y: y), style: context.style(.title), maxWidth: area.width)
+        let placeCursor = Point(x: area.x, y: y)
+        let screenArea = Rect(x: area.x, y: y + 2, width: area.width, height: area.maxY - y - 2)
+        let screenCursor = drawScreen(&buffer, screenArea, context)
+        return shell.focus == .navigation ? placeCursor : screenCursor ?? placeCursor
+    }
+
     /// The current screen in `area`; returns its cursor.
     private func drawScreen(_ buffer: inout CellBuffer, _ area: Rect, _ context: ViewContext) -> Point? {
         var screenContext = context
         screenContext.focused = shell.focus == .content && shell.overlay == nil && shell.openDialog == nil
-        let area = context.screenReader ? area.inset(top: 1) : area
         return shell.screen.render(into: &buffer, area: area, context: screenContext).cursor
     }
 

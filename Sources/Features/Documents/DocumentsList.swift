@@ -179,9 +179,12 @@ struct DocumentsList: Component {
             return Update(requests: [DocumentsAction.maskAll])
         case .character("a"):
             return Update(requests: [DocumentsAction.add])
-        case .escape where !filter.isEmpty || !search.text.isEmpty:
-            filter = DocumentFilter()
+        case .escape where mode == .searchResults:
             search = TextField()
+            filter.searchResults = nil
+            return sayingAfter(applyFilter(keeping: selectedSummary?.id), tr("documents.search.cleared"))
+        case .escape where !filter.isEmpty:
+            filter = DocumentFilter()
             return sayingAfter(applyFilter(keeping: selectedSummary?.id), tr("documents.filters.cleared"))
         default:
             return .ignored
