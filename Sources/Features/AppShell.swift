@@ -45,7 +45,7 @@ public struct AppShell: Application {
     /// What reaches the shell from outside the keyboard.
     public enum Event: Sendable {
         /// The result of a screen's effect, tagged with the section it goes back to.
-        case screen(Section, any Sendable)
+        case screen(AppSection, any Sendable)
         /// New header facts from the core (active profile, lock).
         case header(HeaderInfo)
         /// A sync ended.
@@ -72,14 +72,14 @@ public struct AppShell: Application {
 
     /// A dialog open over everything: who opened it (nil: the shell) and the dialog.
     struct OpenDialog: Sendable {
-        var owner: Section?
+        var owner: AppSection?
         var modal: Modal
     }
 
     /// Tag of the shell's own quit question.
     struct QuitQuestion: Sendable {}
 
-    public private(set) var section: Section
+    public private(set) var section: AppSection
     public private(set) var focus: Focus = .content
     public internal(set) var overlay: Overlay?
     public private(set) var settings: AppSettings
@@ -99,7 +99,7 @@ public struct AppShell: Application {
     let session: SessionControl?
     var idle: IdleWatch
     var dialog: OpenDialog?
-    private var screens: [Section: any FeatureScreen] = [:]
+    private var screens: [AppSection: any FeatureScreen] = [:]
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
@@ -108,7 +108,7 @@ public struct AppShell: Application {
     /// `store` keeps the settings (nil: not saved, as in a kiosk, a demo or a test). `screens`
     /// replaces the built-in screen of a section. `sync` is how to sync (nil: no account).
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
-                section: Section = .home, screens: [Section: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
+                section: AppSection = .home, screens: [AppSection: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
                 session: SessionControl? = nil, sync: SyncService? = nil) {
         self.settings = settings
         self.header = header
@@ -125,7 +125,7 @@ public struct AppShell: Application {
     }
 
     /// The screen of a section: plug new sections' screens in here.
-    func makeScreen(_ section: Section) -> any FeatureScreen {
+    func makeScreen(_ section: AppSection) -> any FeatureScreen {
         switch section {
         case .settings: SettingsScreen(settings: settings, store: store)
         case .documents: documents.map { DocumentsScreen(services: $0) } ?? ComingSoonScreen(section: section)
@@ -219,7 +219,7 @@ public struct AppShell: Application {
             break
         }
         guard fits else { return [] }
-        if let digit = key.digit, let target = Section(digit: digit) {
+        if let digit = key.digit, let target = AppSection(digit: digit) {
             return go(to: target, focus: .content)
         }
         if focus == .content {
@@ -247,9 +247,9 @@ public struct AppShell: Application {
         }
         switch key.motion {
         case .up, .left:
-            return go(to: Section(rawValue: section.rawValue - 1) ?? .settings, focus: .navigation)
+            return go(to: AppSection(rawValue: section.rawValue - 1) ?? .settings, focus: .navigation)
         case .down, .right:
-            return go(to: Section(rawValue: section.rawValue + 1) ?? .home, focus: .navigation)
+            return go(to: AppSection(rawValue: section.rawValue + 1) ?? .home, focus: .navigation)
         case .first:
             return go(to: .home, focus: .navigation)
         case .last:
@@ -344,7 +344,7 @@ public struct AppShell: Application {
     }
 
     /// Shows a section; its screen hears it appear (to load what it shows) and may announce.
-    private mutating func go(to target: Section, focus newFocus: Focus) -> [Effect<Event>] {
+    private mutating func go(to target: AppSection, focus newFocus: Focus) -> [Effect<Event>] {
         let changed = target != section
         section = target
         focus = newFocus
@@ -376,14 +376,14 @@ public struct AppShell: Application {
     }
 
     /// Hands an input to a section's screen (made if needed) and applies what it returns.
-    private mutating func deliver(_ input: ComponentInput, to target: Section) -> [Effect<Event>] {
+    private mutating func deliver(_ input: ComponentInput, to target: AppSection) -> [Effect<Event>] {
         var screen = screens[target] ?? makeScreen(target)
         let result = screen.update(input)
         screens[target] = screen
         return apply(result, from: target)
     }
 
-    private mutating func apply(_ result: Update, from origin: Section?) -> [Effect<Event>] {
+    private mutating func apply(_ result: Update, from origin: AppSection?) -> [Effect<Event>] {
         var effects: [Effect<Event>] = []
         for request in result.requests {
             switch request as? ShellRequest {
@@ -423,7 +423,7 @@ public struct AppShell: Application {
     /// `Réglages, section 8 sur 8.` and what the screen says about itself.
     func arrivalAnnouncement() -> String {
         let place = tr("nav.arrived", ["section": section.title, "number": String(section.digit),
-                                       "total": String(Section.allCases.count)])
+                                       "total": String(AppSection.allCases.count)])
         guard let summary = screen.summary else { return place }
         return place + " " + summary
     }

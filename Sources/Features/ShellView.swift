@@ -104,7 +104,7 @@ struct ShellView {
 
     /// From 120 columns: the sections on the left, a rule, the screen's title and the screen.
     private func drawWideBody(_ buffer: inout CellBuffer, _ area: Rect, _ context: ViewContext) -> Point? {
-        let navigationWidth = (Section.allCases.map { DisplayWidth.of($0.label) }.max() ?? 20) + 4
+        let navigationWidth = (AppSection.allCases.map { DisplayWidth.of($0.label) }.max() ?? 20) + 4
         let columns = area.splitColumns([.fixed(navigationWidth), .fixed(1), .fill(1)])
         let navigation = drawNavigation(&buffer, columns[0], context)
         for y in columns[1].y..<columns[1].maxY {
@@ -120,7 +120,7 @@ struct ShellView {
     /// The sections, one a row, the current one marked by a pointer and by its style.
     private func drawNavigation(_ buffer: inout CellBuffer, _ area: Rect, _ context: ViewContext) -> Point {
         var cursor = area.origin
-        for (index, section) in Section.allCases.enumerated() {
+        for (index, section) in AppSection.allCases.enumerated() {
             let y = area.y + 1 + index
             guard y < area.maxY else { break }
             let current = section == shell.section
@@ -140,7 +140,7 @@ struct ShellView {
         let current = shell.section
         let role: Role = shell.focus == .navigation ? .navigationSelected : .selection
         buffer.fill(area, style: context.style(.navigation))
-        let labels = Section.allCases.map { "\($0.digit) \($0.shortTitle)" }
+        let labels = AppSection.allCases.map { "\($0.digit) \($0.shortTitle)" }
         let index = current.rawValue - 1
         // One space between tabs; the current one in brackets. Start far enough left that the
         // current tab shows whole; a cut end says so with an ellipsis.
@@ -171,14 +171,14 @@ struct ShellView {
 
     /// Screen-reader layout: the sections on one (wrapped) line, the place, then the screen.
     private func drawLinearBody(_ buffer: inout CellBuffer, _ area: Rect, _ context: ViewContext) -> Point? {
-        let list = tr("nav.sections-line", ["sections": Section.allCases.map(\.label).joined(separator: ", ")])
+        let list = tr("nav.sections-line", ["sections": AppSection.allCases.map(\.label).joined(separator: ", ")])
         var y = area.y
         for line in TextLayout.wrap(list, width: area.width) where y < area.maxY {
             buffer.put(line, at: Point(x: area.x, y: y), style: context.style(.navigation), maxWidth: area.width)
             y += 1
         }
         let current = shell.section
-        let place = tr("nav.arrived", ["section": current.title, "number": String(current.digit), "total": String(Section.allCases.count)])
+        let place = tr("nav.arrived", ["section": current.title, "number": String(current.digit), "total": String(AppSection.allCases.count)])
         buffer.put(place, at: Point(x: area.x, y: y), style: context.style(.title), maxWidth: area.width)
         let placeCursor = Point(x: area.x, y: y)
         let screenArea = Rect(x: area.x, y: y + 2, width: area.width, height: area.maxY - y - 2)

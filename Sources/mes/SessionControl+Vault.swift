@@ -1,0 +1,25 @@
+import Crypto
+import Features
+import Vault
+
+extension SessionControl {
+    /// The session of an open vault. An ephemeral one (demo, kiosk) ends when idle rather than lock.
+    static func forVault(_ vault: Vault, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) -> SessionControl {
+        SessionControl(
+            endsWhenIdle: vault.isEphemeral,
+            lock: { vault.lock() },
+            unlock: { passphrase in
+                do {
+                    try vault.unlock(passphrase: passphrase)
+                    return .unlocked
+                } catch VaultError.wrongPassphrase {
+                    return .wrongPassphrase
+                } catch let error as VaultError {
+                    return .failed(error.message(directory: vault.directory))
+                } catch {
+                    return .failed(String(describing: error))
+                }
+            },
+            clock: clock)
+    }
+}
