@@ -133,7 +133,7 @@ public struct SharingCenter: Sendable {
     // MARK: Changes (need the server)
 
     /// Creates a code for a professional. Shown once; a sync brings its pending grant.
-    public func createCode(duration: AccessDuration, rubriques: [Rubrique]) async throws(SharingError) -> API.AccessCode {
+    public func createCode(duration: AccessDuration, rubriques: [Section]) async throws(SharingError) -> API.AccessCode {
         let operations = try operations()
         let code: API.AccessCode
         do { code = try await operations.createCode(patient: profileID, durationMinutes: duration.minutes, rubriques: rubriques) }

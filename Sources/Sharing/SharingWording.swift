@@ -15,38 +15,26 @@ public enum SharingWording {
         }
     }
 
-    public static func rubrique(_ rubrique: Rubrique) -> String {
+    public static func rubrique(_ rubrique: Section) -> String {
         switch rubrique {
         case .documents: tr("sharing.rubrique.documents")
-        case .profile: tr("sharing.rubrique.profile")
+        case .medicalProfile: tr("sharing.rubrique.profile")
         case .vaccinations: tr("sharing.rubrique.vaccinations")
-        case .agenda: tr("sharing.rubrique.agenda")
-        case .messages: tr("sharing.rubrique.messages")
-        case .reimbursements: tr("sharing.rubrique.reimbursements")
-        }
-    }
-
-    static func section(_ section: HealthRecord.Section) -> String {
-        switch section {
-        case .documents: tr("sharing.rubrique.documents")
-        case .medicalProfile: tr("sharing.section.medical-profile")
-        case .measurements: tr("sharing.section.measurements")
         case .agenda: tr("sharing.rubrique.agenda")
         case .messages: tr("sharing.rubrique.messages")
         case .careHistory: tr("sharing.rubrique.reimbursements")
         }
     }
 
-    /// The rubriques a grant opens, in the app's sections (the vault keeps sections).
-    public static func sections(_ sections: Set<HealthRecord.Section>) -> String {
-        let order: [HealthRecord.Section] = [.documents, .medicalProfile, .measurements, .agenda, .messages, .careHistory]
-        return order.filter(sections.contains).map(section).joined(separator: ", ")
+    /// The sections (rubriques) a grant opens, in the order the app lists them.
+    public static func sections(_ sections: Set<Section>) -> String {
+        sections.sorted().map(rubrique).joined(separator: ", ")
     }
 
     /// The rubriques a grant opens, as the server named them when it did.
     public static func rubriques(of grant: AccessGrant) -> String {
-        let known = (grant.rubriques ?? []).compactMap(Rubrique.init(rawValue:))
-        return known.isEmpty ? sections(grant.sections) : known.sorted().map(rubrique).joined(separator: ", ")
+        let known = (grant.rubriques ?? []).compactMap(Section.init(rawValue:))
+        return known.isEmpty ? sections(grant.sections) : sections(Set(known))
     }
 
     /// How a professional came in: a code, *bris de glace*, the SAMU.

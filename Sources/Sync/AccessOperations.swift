@@ -21,7 +21,7 @@ public struct AccessOperations: Sendable {
 
     /// Creates a single-use code opening `rubriques` for `durationMinutes` once redeemed; it
     /// must be redeemed within `redeemWithinMinutes`. The code is shown once: only its hash is kept.
-    public func createCode(patient: String, durationMinutes: Int, rubriques: [Rubrique],
+    public func createCode(patient: String, durationMinutes: Int, rubriques: [Section],
                            redeemWithinMinutes: Int = 60) async throws(SyncError) -> API.AccessCode {
         let body: JSON = ["durationMinutes": .int(durationMinutes), "rubriques": .array(rubriques.map { .string($0.rawValue) }),
                           "redeemWithinMinutes": .int(redeemWithinMinutes)]

@@ -222,11 +222,11 @@ enum SharingCommands {
 
     static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
-    static func parseRubriques(_ text: String?) throws(UsageError) -> [Rubrique] {
+    static func parseRubriques(_ text: String?) throws(UsageError) -> [Section] {
         guard let text else { return [.documents] }
-        var rubriques: [Rubrique] = []
+        var rubriques: [Section] = []
         for word in text.split(separator: ",") {
-            guard let rubrique = Rubrique(rawValue: word.trimmingCharacters(in: .whitespaces)) else {
+            guard let rubrique = Section(rawValue: word.trimmingCharacters(in: .whitespaces)) else {
                 throw UsageError(.invalidValue(option: "--rubriques", value: String(word)))
             }
             if !rubriques.contains(rubrique) { rubriques.append(rubrique) }
