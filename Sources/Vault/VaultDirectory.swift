@@ -150,5 +150,4 @@ public struct VaultDirectory: Sendable, Equatable {
     func removeEmpty() {
         rmdir(url.path)
     }
-    }
 }

@@ -73,7 +73,7 @@ public final class CursesTerminal: TerminalBackend {
     /// Leaves curses mode and gives the terminal back as it was. Safe to call twice.
     /// Gives the terminal back (cursor, modes, main screen) when the process is about to end on
     /// a signal, from whichever thread handles it; the process must exit right after.
-    public static func restoreAfterSignal() {
+    nonisolated public static func restoreAfterSignal() {
         _ = curs_set(1)
         _ = endwin()
     }
