@@ -17,6 +17,8 @@ enum InteractiveApp {
         // memory, and the user's own settings.json is neither read nor written.
         let ephemeral = kiosk || context.arguments.has("--demo")
         let store = ephemeral ? SettingsStore.inMemory() : SettingsStore(directory: context.home)
+        let foundationDirectories = ephemeral ? FoundationDirectories.redirectOutOfHome() : nil
+        defer { foundationDirectories?.remove() }
         var settings = store.load() ?? AppSettings(language: Localizer.shared.language)
         if context.arguments.value("--lang") != nil {
             settings.language = Localizer.shared.language
@@ -54,7 +56,7 @@ enum InteractiveApp {
             guard let library = try DocumentLibrary.open(vault) else { return nil }
             var fetch: (@Sendable (Document) async throws -> [UInt8])?
             if try Account.stored(in: vault) != nil {
-                let engine = SyncEngine(vault: vault)
+                let engine = SyncEngine.forApp(vault)
                 fetch = { document in try await engine.fetchContent(of: document.id).bytes }
             }
             return DocumentsServices(library: library, kiosk: kiosk, fetchContent: fetch)
@@ -80,7 +82,7 @@ enum InteractiveApp {
     /// vault logged in to an account; nil otherwise. The demo has synced already.
     static func firstSync(of vault: Vault) -> (@Sendable () async -> SyncState)? {
         guard !vault.isEphemeral, (try? Account.stored(in: vault)) != nil else { return nil }
-        return { syncState(await SyncEngine(vault: vault).sync().outcome.rawValue) }
+        return { syncState(await SyncEngine.forApp(vault).sync().outcome.rawValue) }
     }
 
     /// The vault of `--home`, opened with its passphrase, when there is one.

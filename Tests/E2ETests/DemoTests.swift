@@ -18,4 +18,26 @@ final class DemoTests: XCTestCase {
         let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("mes-demo-") })
         XCTAssertEqual(after.subtracting(before), [], "the demo server's data folder is removed")
     }
+
+    /// The demo is ephemeral: a setting changed in it is kept in memory only; the user's home
+    /// (and their settings.json there) is left exactly as it was.
+    func testTheDemoWritesNothingToTheUsersHome() throws {
+        let saved = Data(#"{"language": "fr", "lockAfterSeconds": 600, "screenReader": false, "theme": "standard"}"#.utf8)
+        let session = try TerminalSession(arguments: ["--demo"]) { home in
+            try saved.write(to: home.appendingPathComponent("settings.json"))
+        }
+        defer { session.close() }
+        try session.waitFor("Hélène MARTINEAU", "1 Accueil", timeout: 30)
+        try session.send("8")
+        try session.waitFor("Réglages, section 8 sur 8")
+        try session.send("Down", "Right")
+        try session.waitFor("Contraste élevé")
+        try session.send("q")
+        try session.waitFor("Quitter mes ?")
+        try session.send("o")
+        XCTAssertEqual(try session.waitForExit(timeout: 15), 0)
+        let walker = FileManager.default.enumerator(atPath: session.home.path)
+        XCTAssertEqual(walker?.allObjects as? [String], ["settings.json"], "nothing new in HOME")
+        XCTAssertEqual(try Data(contentsOf: session.home.appendingPathComponent("settings.json")), saved, "settings.json untouched")
+    }
 }
