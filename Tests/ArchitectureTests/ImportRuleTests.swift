@@ -10,7 +10,7 @@ final class ImportRuleTests: XCTestCase {
     /// nothing imports upward. C library and shim targets hold no Swift.
     static let allowed: [String: Set<String>] = [
         // Debian's C libraries and the shims.
-        "CSodium": [], "CSQLite": [], "CNcursesw": [], "CMicroHTTPD": [], "CQREncode": [],
+        "CSodium": [], "CSQLite": [], "CNcursesw": [], "CMicroHTTPD": [], "CQREncode": [], "CICal": [],
         "SystemShim": [], "CursesShim": ["CNcursesw"], "MicroHTTPDShim": ["CMicroHTTPD"],
         // Shared low level.
         "Crypto": ["CSodium"],
@@ -21,23 +21,25 @@ final class ImportRuleTests: XCTestCase {
         // The domain and the wire.
         "HealthRecord": [],
         "FHIR": ["HealthRecord"],
+        "ICalendar": ["CICal", "HealthRecord"],
         // The client's core.
         "Vault": ["HealthRecord", "SQLite", "CSQLite", "Crypto", "L10n"],
         "Sync": ["Vault", "FHIR", "HealthRecord", "Crypto", "FoundationNetworking"],
         // Use cases shared by the screens and the command line.
         "Documents": ["Vault", "FHIR", "HealthRecord", "L10n", "Crypto"],
         "Sharing": ["Sync", "Vault", "FHIR", "HealthRecord", "L10n", "Documents"],
+        "Agenda": ["Vault", "HealthRecord", "ICalendar", "L10n", "Crypto"],
         // The terminal front: the toolkit knows nothing of health; the screens know the domain and
         // the use cases, never the vault, the wire or the sync engine (the program hands them closures).
         "TerminalUI": ["CNcursesw", "CursesShim", "CQREncode", "L10n"],
-        "Features": ["TerminalUI", "L10n", "HealthRecord", "Crypto", "Documents", "Sharing"],
+        "Features": ["TerminalUI", "L10n", "HealthRecord", "Crypto", "Documents", "Sharing", "Agenda"],
         // The reference backend.
         "Server": ["FHIR", "HealthRecord", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim"],
         // Programs: they wire the modules together.
         "mes": ["CLI", "L10n", "SystemShim", "Crypto", "HealthRecord", "FHIR", "Vault", "Sync", "LocalServer",
-                "Documents", "Sharing", "TerminalUI", "Features"],
+                "Documents", "Sharing", "Agenda", "ICalendar", "TerminalUI", "Features"],
         "mes-server": ["CLI", "L10n", "Server", "FHIR", "HealthRecord", "FoundationNetworking"],
-        "mes-bench": ["Crypto", "SQLite", "L10n", "HealthRecord", "FHIR", "Vault", "Sync", "LocalServer", "Documents",
+        "mes-bench": ["Crypto", "SQLite", "L10n", "HealthRecord", "FHIR", "Vault", "Sync", "LocalServer", "Documents", "Agenda",
                       "TerminalUI", "CursesShim", "Features"],
         "vault-crash-writer": ["Vault", "HealthRecord", "Crypto"],
     ]
