@@ -17,8 +17,9 @@ enum InteractiveApp {
         // memory, and the user's own settings.json is neither read nor written.
         let ephemeral = kiosk || context.arguments.has("--demo")
         let store = ephemeral ? SettingsStore.inMemory() : SettingsStore(directory: context.home)
-        let foundationDirectories = ephemeral ? FoundationDirectories.redirectOutOfHome() : nil
-        defer { foundationDirectories?.remove() }
+        // Set before anything touches networking (the demo's login is the first).
+        let scratch = ephemeral ? try FoundationScratch.redirect() : nil
+        defer { scratch.map { try? FileManager.default.removeItem(at: $0) } }
         var settings = store.load() ?? AppSettings(language: Localizer.shared.language)
         if context.arguments.value("--lang") != nil {
             settings.language = Localizer.shared.language
