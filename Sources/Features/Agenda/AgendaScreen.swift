@@ -129,6 +129,7 @@ public struct AgendaScreen: FeatureScreen {
             KeyBinding([.character("a")], tr("agenda.help.add")),
             KeyBinding([.character("e"), .character("d")], tr("agenda.help.edit-delete")),
             KeyBinding([.character("x")], tr("agenda.help.export")),
+            KeyBinding([.character("i")], tr("agenda.help.import")),
         ]
         return KeyMap(title: tr("section.agenda"), bindings: bindings)
     }
@@ -174,6 +175,14 @@ public struct AgendaScreen: FeatureScreen {
             }
         case .event(let answer as Answer):
             return answered(answer)
+        case .event(let preview as AgendaImportPreviewBox):
+            let counts = tr("agenda.import.counts", ["new": String(preview.preview.new.count), "duplicates": String(preview.preview.duplicates.count),
+                                                     "problems": String(preview.preview.problems.count)])
+            let problems = preview.preview.problems.prefix(3).map { Sanitizer.sanitize($0.event) + " — " + AgendaWording.problem($0.reason) }
+            guard !preview.preview.new.isEmpty else { return .say(counts) }
+            return .open(Dialog.confirm(title: tr("agenda.import.title"),
+                                        message: ([counts] + problems + [tr("agenda.import.question")]).joined(separator: " ")),
+                         tag: AgendaAction.applyImport(preview))
         case .event:
             return .ignored
         case .key(let key):
@@ -214,6 +223,10 @@ public struct AgendaScreen: FeatureScreen {
         case .character("p"): return switchView(.prevention)
         case .character("a"): return add()
         case .character("x"): return askExport()
+        case .character("i"):
+            if services.kiosk { return .say(tr("agenda.export.kiosk")) }
+            return .open(Dialog.prompt(title: tr("agenda.import.title"), message: tr("agenda.import.message"),
+                                       text: services.exportDirectory.path + "/"), tag: AgendaAction.importFile)
         case .character("e"): return selectedEvent.map { edit($0) } ?? .handled
         case .character("d"): return selectedEvent.map { askDelete($0) } ?? .handled
         default: break
@@ -419,6 +432,25 @@ public struct AgendaScreen: FeatureScreen {
                 do {
                     let event = try book.plan(ruleID, at: day.at(hour: 9, minute: 0), language: language)
                     return AgendaScreenEvent.done(tr("agenda.saved.added", ["title": event.title, "date": LocalFormat.dateTime(event.start)]), nil)
+                } catch { return AgendaScreenEvent.failed(AgendaScreen.message(error)) }
+            })
+        case .importFile:
+            guard let text = accepted, let path = text?.trimmingCharacters(in: .whitespaces), !path.isEmpty else { return .say(tr("agenda.cancelled")) }
+            return .run(Effect {
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    return AgendaScreenEvent.failed(tr("agenda.error.unreadable-file", ["path": path]))
+                }
+                do {
+                    let preview = try book.previewImport(Array(data), from: today.adding(months: -12).start(), to: today.adding(months: 12).start())
+                    return AgendaImportPreviewBox(preview: preview)
+                } catch { return AgendaScreenEvent.failed(AgendaScreen.message(error)) }
+            })
+        case .applyImport(let box):
+            guard accepted != nil else { return .say(tr("agenda.cancelled")) }
+            return .run(Effect {
+                do {
+                    let count = try book.applyImport(box.preview)
+                    return AgendaScreenEvent.done(tr("agenda.import.done", ["count": String(count)]), nil)
                 } catch { return AgendaScreenEvent.failed(AgendaScreen.message(error)) }
             })
         case .dismiss(let ruleID):

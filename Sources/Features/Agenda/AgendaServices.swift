@@ -41,6 +41,9 @@ enum AgendaAction: Hashable, Sendable {
     /// Delete an item (its id and title).
     case delete(String, String)
     case export
+    /// Import: the path typed, then the preview to confirm.
+    case importFile
+    case applyImport(AgendaImportPreviewBox)
     case plan(String)
     case dismiss(String)
 }
@@ -95,4 +98,13 @@ enum AgendaDetail {
     static func spoken(_ event: AgendaEvent) -> String {
         LocalFormat.longDate(event.start) + ", " + (event.isReadOnly ? marks(event) + " " : "") + row(event, withDate: false, marked: false)
     }
+}
+
+/// A preview carried by a dialog's tag (compared by identity: one preview per question).
+struct AgendaImportPreviewBox: Hashable, Sendable {
+    let id = UUID()
+    let preview: AgendaImportPreview
+
+    static func == (lhs: Self, rhs: Self) -> Bool { lhs.id == rhs.id }
+    func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }
