@@ -34,6 +34,12 @@ struct SearchIndex {
         try database.run("DELETE FROM search_index WHERE rowid = ?", rowid)
     }
 
+    /// A snippet on one line: line breaks, tabs and runs of spaces of the indexed text become one
+    /// space (a snippet is a passage to glance at, never drawn as `^J`).
+    static func oneLine(_ snippet: String) -> String {
+        snippet.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
     /// Turns what a user typed into an FTS5 query: every word must appear (as a prefix), and
     /// nothing typed is read as FTS5 syntax.
     static func query(from text: String) -> String? {
@@ -48,7 +54,7 @@ extension VaultSession {
     public func search(_ text: String, profile: String? = nil, kinds: Set<RecordKind>? = nil, limit: Int = 50) throws -> [SearchHit] {
         guard let query = SearchIndex.query(from: text) else { return [] }
         var sql = """
-            SELECT e.kind, e.record_id, e.profile_id, snippet(search_index, -1, '[', ']', '…', 10)
+            SELECT e.kind, e.record_id, e.profile_id, snippet(search_index, -1, '[', ']', '…', 16)
             FROM search_index JOIN search_entry e ON e.rowid = search_index.rowid
             WHERE search_index MATCH ?
             """
@@ -64,7 +70,7 @@ extension VaultSession {
         sql += " ORDER BY rank LIMIT \(max(1, limit))"
         return try database.query(sql, values) { row in
             guard let kind = RecordKind(rawValue: row.string(0)) else { return nil }
-            return SearchHit(kind: kind, recordID: row.string(1), profileID: row.string(2), snippet: row.string(3))
+            return SearchHit(kind: kind, recordID: row.string(1), profileID: row.string(2), snippet: SearchIndex.oneLine(row.string(3)))
         }.compactMap { $0 }
     }
 }
