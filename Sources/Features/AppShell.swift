@@ -103,14 +103,17 @@ public struct AppShell: Application {
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
+    /// Partage et confidentialité of the open space (nil: no vault open).
+    private let sharing: SharingServices?
     let syncService: SyncService?
 
     /// `store` keeps the settings (nil: not saved, as in a kiosk, a demo or a test). `screens`
     /// replaces the built-in screen of a section. `sync` is how to sync (nil: no account).
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
                 section: AppSection = .home, screens: [AppSection: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
-                session: SessionControl? = nil, sync: SyncService? = nil) {
+                session: SessionControl? = nil, sync: SyncService? = nil, sharing: SharingServices? = nil) {
         self.settings = settings
+        self.sharing = sharing
         self.header = header
         self.store = store
         self.section = section
@@ -129,6 +132,7 @@ public struct AppShell: Application {
         switch section {
         case .settings: SettingsScreen(settings: settings, store: store)
         case .documents: documents.map { DocumentsScreen(services: $0) } ?? ComingSoonScreen(section: section)
+        case .sharing: sharing.map { SharingScreen(services: $0) } ?? ComingSoonScreen(section: section)
         default: ComingSoonScreen(section: section)
         }
     }

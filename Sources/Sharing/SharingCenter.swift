@@ -98,6 +98,11 @@ public struct SharingCenter: Sendable {
             .sorted { $0.creationDate > $1.creationDate }
     }
 
+    /// How many documents of the space the holder sees.
+    public func documentCount() throws -> Int {
+        try vault.read { try $0.documents.all(profile: profileID) }.filter { $0.isVisible(to: .patient) }.count
+    }
+
     /// The policy last read from the server (defaults before that).
     public func cachedPolicy() throws -> API.AccessPolicy {
         try vault.read { try $0.settings.value(Self.policySetting, as: API.AccessPolicy.self) } ?? API.AccessPolicy()
@@ -107,7 +112,16 @@ public struct SharingCenter: Sendable {
 
     /// Entries of the activity history matching `filter`, newest first.
     public func history(_ filter: HistoryFilter = HistoryFilter()) throws -> [AuditEntry] {
-        try vault.read { try $0.auditEntries.all(profile: profileID, orderedBy: "at", descending: true) }.filter(filter.matches)
+        try vault.read { session in
+            var titles: [String: String] = [:]
+            return try session.auditEntries.all(profile: profileID, orderedBy: "at", descending: true).filter(filter.matches).map { entry in
+                guard entry.targetTitle == nil, entry.targetKind == .document, let id = entry.targetID else { return entry }
+                var named = entry
+                if titles[id] == nil { titles[id] = try session.documents.find(id).flatMap { $0.isVisible(to: .patient) ? $0.title : nil } ?? "" }
+                named.targetTitle = titles[id].flatMap { $0.isEmpty ? nil : $0 }
+                return named
+            }
+        }
     }
 
     /// Until when the user has seen the history (entries after it are "new").

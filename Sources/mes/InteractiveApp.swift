@@ -1,6 +1,7 @@
 import CLI
 import Documents
 import Features
+import Sharing
 import Foundation
 import HealthRecord
 import L10n
@@ -32,6 +33,7 @@ enum InteractiveApp {
         let vault = try demo?.vault ?? (kiosk ? nil : openVaultIfPresent(context))
         defer { vault?.close() }
         let documents = try vault.flatMap(documentsServices(kiosk: kiosk))
+        let sharing = try vault.flatMap { try SharingCenter.open($0) }.map { SharingServices(center: $0, kiosk: kiosk) }
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal(environment: context.environment, raw: kiosk)
@@ -42,7 +44,7 @@ enum InteractiveApp {
         let session = vault.map { SessionControl.forVault($0) } ?? (kiosk ? .kiosk() : nil)
         let sync = vault.flatMap { kiosk ? nil : syncService(for: $0) }
         let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, session: session,
-                                            sync: sync),
+                                            sync: sync, sharing: sharing),
                               backend: terminal)
         if let vault { runtime.subscribe(changes(of: vault)) }
         let code = runtime.run()
