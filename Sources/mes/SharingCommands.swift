@@ -149,7 +149,7 @@ enum SharingCommands {
             }
             for (key, on) in [("sharing.emergency.samu", !policy.opposeSamu), ("sharing.emergency.bris-de-glace", !policy.opposeEmergency),
                               ("sharing.emergency.masked", policy.maskedVisibleInEmergency)] {
-                Console.output(tr(key) + " : " + tr(on ? "sharing.state.on" : "sharing.state.off"))
+                Console.output(tr("sharing.screen.choice", ["label": tr(key), "state": tr(on ? "sharing.state.on" : "sharing.state.off")]))
             }
         }
     }

@@ -176,7 +176,7 @@ public struct SharingScreen: FeatureScreen {
             case 1: (tr("sharing.emergency.bris-de-glace"), !policy.opposeEmergency)
             default: (tr("sharing.emergency.masked"), policy.maskedVisibleInEmergency)
             }
-            return ListRow(label + " : " + tr(on ? "sharing.state.on" : "sharing.state.off"))
+            return ListRow(tr("sharing.screen.choice", ["label": label, "state": tr(on ? "sharing.state.on" : "sharing.state.off")]))
         case .masking:
             if index == 0 {
                 return ListRow(tr("sharing.screen.mask-all", ["state": tr(snapshot.policy.maskAllDocuments ? "sharing.screen.yes" : "sharing.screen.no")]))
@@ -388,8 +388,9 @@ public struct SharingScreen: FeatureScreen {
 
     static func describe(_ field: FormField) -> String {
         switch field.kind {
-        case .choice(let options, let selected): field.label + " : " + (options.indices.contains(selected) ? options[selected] : "")
-        case .checkbox(let on): field.label + " : " + tr(on ? "sharing.form.checked" : "sharing.form.unchecked")
+        case .choice(let options, let selected):
+            tr("sharing.screen.choice", ["label": field.label, "state": options.indices.contains(selected) ? options[selected] : ""])
+        case .checkbox(let on): tr("sharing.screen.choice", ["label": field.label, "state": tr(on ? "sharing.form.checked" : "sharing.form.unchecked")])
         default: field.label
         }
     }
@@ -506,7 +507,7 @@ public struct SharingScreen: FeatureScreen {
             return .say(message)
         case .tick:
             now = services.clock()
-            guard shown != nil || !snapshot.codes.isEmpty else {
+            guard shown != nil else {
                 ticking = false
                 return .handled
             }
