@@ -85,7 +85,9 @@ final class SharingScreenTests: XCTestCase {
         XCTAssertTrue(terminal.screen.contains("Un professionnel bloqué n’a plus accès à vos documents"))
         await press(runtime, .backTab, .backTab)
         XCTAssertTrue(terminal.screen.contains("[Historique]"))
-        XCTAssertTrue(terminal.screen.contains("Dr Sophie Bernard — a consulté [nouveau]"), terminal.screen.text)
+        XCTAssertTrue(terminal.screen.contains("Dr Sophie Bernard — a consulté · document [nouveau]"), terminal.screen.text)
+        await press(runtime, .character("m"))
+        XCTAssertTrue(terminal.screen.contains("Mes actions."), "the holder’s own actions on the other side: \(terminal.screen.text)")
     }
 
     func testPrivacyChangesStartOnNoAndNeedTheServer() async {

@@ -1,4 +1,3 @@
-import FHIR
 import Foundation
 import HealthRecord
 import L10n
@@ -28,7 +27,7 @@ public struct SharingScreen: FeatureScreen {
 
     /// A code just created, shown until the user leaves it.
     struct ShownCode: Sendable {
-        var code: API.AccessCode
+        var code: AccessCode
         var duration: AccessDuration
         var redeemBy: Date
     }
@@ -44,6 +43,8 @@ public struct SharingScreen: FeatureScreen {
     /// Set while the policy on screen is the vault's copy (the server was not reached).
     private(set) var policyIsStale = true
     private(set) var historyFilter = HistoryFilter()
+    /// The history shows the holder's own actions (else what others did).
+    private(set) var historyMine = false
     private(set) var failure: String?
     private var loadGeneration = 0
     private var ticking = false
@@ -71,7 +72,7 @@ public struct SharingScreen: FeatureScreen {
             KeyBinding([.character("a")], tr("sharing.help.block-search")),
             KeyBinding([.character("u")], tr("sharing.help.unblock")),
             KeyBinding([.enter, .character(" ")], tr("sharing.help.toggle")),
-            KeyBinding([.character("r"), .character("p")], tr("sharing.help.history-filters")),
+            KeyBinding([.character("m"), .character("r"), .character("p")], tr("sharing.help.history-filters")),
             KeyBinding([.character("t")], tr("sharing.help.export")),
             KeyBinding([.escape], tr("sharing.help.back")),
         ])
@@ -91,7 +92,8 @@ public struct SharingScreen: FeatureScreen {
         case .masking:
             return [KeyHint(.enter, tr("sharing.hint.toggle")), KeyHint("u", tr("sharing.hint.unmask")), tabs]
         case .history:
-            return [KeyHint("r", tr("sharing.hint.role")), KeyHint("p", tr("sharing.hint.actor")), KeyHint("t", tr("sharing.hint.export")), tabs]
+            return [KeyHint("m", tr("sharing.hint.mine")), KeyHint("r", tr("sharing.hint.role")), KeyHint("p", tr("sharing.hint.actor")),
+                    KeyHint("t", tr("sharing.hint.export")), tabs]
         }
     }
 
@@ -143,7 +145,9 @@ public struct SharingScreen: FeatureScreen {
         }
     }
 
-    var visibleHistory: [AuditEntry] { snapshot.history.filter(historyFilter.matches) }
+    var visibleHistory: [AuditEntry] {
+        snapshot.history.filter { historyFilter.matches($0) && ($0.actorRole == .holder) == historyMine }
+    }
 
     var selected: Int { lists[tab]?.selected ?? 0 }
 
@@ -187,7 +191,7 @@ public struct SharingScreen: FeatureScreen {
             let entry = visibleHistory[index]
             let isNew = entry.concernsSomeoneElse && entry.date > (seenAtArrival ?? .distantPast)
             let who = entry.actorName.isEmpty ? SharingWording.role(entry.actorRole) : entry.actorName
-            return ListRow("\(LocalFormat.dateTime(entry.date))  \(who) — \(SharingWording.action(entry.action))",
+            return ListRow("\(LocalFormat.dateTime(entry.date))  \(who) — \(SharingWording.what(entry))",
                            marks: isNew ? "[\(tr("sharing.screen.new"))]" : "")
         }
     }
@@ -239,7 +243,8 @@ public struct SharingScreen: FeatureScreen {
         var parts: [String] = []
         if let roles = historyFilter.roles, let role = roles.first { parts.append(SharingWording.role(role)) }
         if let actor = historyFilter.actor { parts.append("« \(actor) »") }
-        return parts.isEmpty ? tr("sharing.screen.history-all") : tr("sharing.screen.history-filtered", ["filter": parts.joined(separator: ", ")])
+        let side = tr(historyMine ? "sharing.screen.mine" : "sharing.screen.others")
+        return side + ". " + (parts.isEmpty ? tr("sharing.screen.history-all") : tr("sharing.screen.history-filtered", ["filter": parts.joined(separator: ", ")]))
     }
 
     // MARK: Keys
@@ -269,7 +274,7 @@ public struct SharingScreen: FeatureScreen {
             let text = rowCount == 0 ? tr("ui.list.empty") : row(state.selected).text
             return .say(tab == .emergency ? text + ". " + explanation : text + ", " + state.position)
         }
-        guard rowCount > 0 || tab == .blocked else { return .ignored }
+        guard rowCount > 0 || tab == .blocked || tab == .history else { return .ignored }
         switch (tab, key) {
         case (.access, .character("f")):
             guard let grant = selectedGrant else { return .ignored }
@@ -305,6 +310,10 @@ public struct SharingScreen: FeatureScreen {
             let message = tr("sharing.screen.unmask-confirm", ["title": document.title])
             return .open(Dialog.confirm(title: tr("sharing.screen.unmask-title"), message: message),
                          tag: SharingAction.unmask(id: document.id, title: document.title), saying: message)
+        case (.history, .character("m")):
+            historyMine.toggle()
+            syncList()
+            return .say(historyFilterText + ", " + tr("sharing.screen.count", ["count": String(rowCount)]))
         case (.history, .character("r")):
             let options = [tr("sharing.screen.history-everyone")] + Self.historyRoles.map(SharingWording.role)
             return .open(Chooser(title: tr("sharing.screen.role-title"), options: options), tag: SharingAction.historyRole,
@@ -480,7 +489,7 @@ public struct SharingScreen: FeatureScreen {
         case .codeCreated(let result, let duration):
             switch result {
             case .success(let code):
-                shown = ShownCode(code: code, duration: duration, redeemBy: FHIRDateTime.parse(code.redeemBy) ?? services.clock().addingTimeInterval(3600))
+                shown = ShownCode(code: code, duration: duration, redeemBy: code.redeemDeadline ?? services.clock().addingTimeInterval(3600))
                 now = services.clock()
                 var update = Update(effects: [load()], announcement: tr("sharing.code.spoken", ["digits": SharingWording.spokenCode(code.code)]))
                 if !ticking {
@@ -563,7 +572,7 @@ public struct SharingScreen: FeatureScreen {
     }
 
     private func renderCode(_ shown: ShownCode, into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
-        let matrix = QRMatrix(API.AccessCodePayload.encode(code: shown.code.code))
+        let matrix = QRMatrix(shown.code.qrPayload)
         let qrSize = matrix.map { QRCodeBlock.size(of: $0, symbols: context.symbols) } ?? Size(width: 0, height: 0)
         let sideBySide = !context.screenReader && qrSize.width + 36 <= area.width && qrSize.height <= area.height
         let textWidth = sideBySide ? area.width - qrSize.width - 2 : area.width

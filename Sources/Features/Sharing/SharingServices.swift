@@ -1,10 +1,8 @@
 import Documents
-import FHIR
 import Foundation
 import HealthRecord
 import L10n
 import Sharing
-import Sync
 import TerminalUI
 
 /// What the Partage screen works with: the space's sharing center, the mode of the session and
@@ -34,7 +32,7 @@ struct SharingSnapshot: Sendable {
     /// Until when the history had been seen when the screen loaded it (later entries are new).
     var historySeen: Date?
     /// The policy as last read from the server.
-    var policy = API.AccessPolicy()
+    var policy = AccessPolicy()
 }
 
 /// A change of one of the holder's choices.
@@ -44,7 +42,7 @@ enum PolicyChange: Hashable, Sendable {
     case maskedInEmergency(Bool)
     case maskAll(Bool)
 
-    func apply(_ policy: inout API.AccessPolicy) {
+    func apply(_ policy: inout AccessPolicy) {
         switch self {
         case .samu(let allowed): policy.opposeSamu = !allowed
         case .emergency(let allowed): policy.opposeEmergency = !allowed
@@ -71,8 +69,8 @@ enum SharingAction: Hashable, Sendable {
 /// Results of the screen's effects.
 enum SharingEvent: Sendable {
     case loaded(Int, Result<SharingSnapshot, SharingLoadError>)
-    case policy(Result<API.AccessPolicy, SharingError>)
-    case codeCreated(Result<API.AccessCode, SharingError>, AccessDuration)
+    case policy(Result<AccessPolicy, SharingError>)
+    case codeCreated(Result<AccessCode, SharingError>, AccessDuration)
     case directory(Result<[DirectoryEntry], SharingError>)
     /// An operation ended: a sentence for the status line, then the vault is read again.
     case done(String)
