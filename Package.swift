@@ -48,14 +48,16 @@ let package = Package(
         // The dossier médical's use cases (list, read, import, mask, delete, export, print) over
         // the vault, shared by the screens and the command line.
         .target(name: "Documents", dependencies: ["Vault", "FHIR", "HealthRecord", "L10n", "Crypto"]),
+        // The messagerie de santé's use cases (inbox, threads, replies, drafts, attachments).
+        .target(name: "Messaging", dependencies: ["Documents", "Vault", "HealthRecord", "L10n"]),
 
         // The terminal front: a toolkit that knows nothing of health, and the app's screens.
         .target(name: "TerminalUI", dependencies: ["CNcursesw", "CursesShim", "CQREncode", "L10n"]),
-        .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "HealthRecord", "Vault", "FHIR", "Crypto"]),
+        .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "Messaging", "HealthRecord", "Vault", "FHIR", "Crypto"]),
 
         // Programs.
         .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Sync", "FHIR", "HealthRecord", "LocalServer",
-                                                      "TerminalUI", "Features", "Documents"]),
+                                                      "TerminalUI", "Features", "Documents", "Messaging"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
         .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "TerminalUI", "CursesShim", "L10n",
                                                             "Features", "Documents", "Sync", "FHIR", "LocalServer"]),
@@ -74,6 +76,8 @@ let package = Package(
         .testTarget(name: "ServerTests", dependencies: ["FHIR", "Server", "LocalServer", "TestSupport"]),
         .testTarget(name: "HealthRecordTests", dependencies: ["HealthRecord"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n", "SQLite",
+                                                           "LocalServer", "TestSupport", "mes", "mes-server"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n",
                                                            "LocalServer", "TestSupport", "mes", "mes-server"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "L10n"]),

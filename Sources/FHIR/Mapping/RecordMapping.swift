@@ -126,6 +126,9 @@ public enum RecordMapping {
         case (var message as Message, let old as Message):
             message.isRead = old.isRead
             return message as! Record
+        case (var thread as MessageThread, let old as MessageThread):
+            thread.isArchived = old.isArchived
+            return thread as! Record
         case (var profile as Profile, let old as Profile):
             profile.relation = old.relation
             return profile as! Record
