@@ -60,7 +60,7 @@ let package = Package(
                                                       "TerminalUI", "Features", "Documents", "Messaging"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
         .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "TerminalUI", "CursesShim", "L10n",
-                                                            "Features", "Documents", "Sync", "FHIR", "LocalServer"]),
+                                                            "Features", "Documents", "Messaging", "Sync", "FHIR", "LocalServer"]),
         // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
         .executableTarget(name: "vault-crash-writer", dependencies: ["Vault", "HealthRecord", "Crypto"]),
 
