@@ -39,9 +39,15 @@ public struct MessageThread: ProfileRecord, Hashable {
     public var lastActivity: Date
     /// Put aside by the user on this device (not sent: the server has no such field).
     public var isArchived: Bool
+    /// The start of the last message, who wrote it, and whether it came from the patient's side
+    /// (kept with the thread for the inbox; follows from the messages, see `summarize`).
+    public var lastPreview: String
+    public var lastSender: String
+    public var lastFromPatientSide: Bool
 
     public init(id: String, profileID: String, subject: String, participants: [Participant], isClosed: Bool = false,
-                lastActivity: Date, isArchived: Bool = false) {
+                lastActivity: Date, isArchived: Bool = false, lastPreview: String = "", lastSender: String = "",
+                lastFromPatientSide: Bool = false) {
         self.id = id
         self.profileID = profileID
         self.subject = subject
@@ -49,9 +55,14 @@ public struct MessageThread: ProfileRecord, Hashable {
         self.isClosed = isClosed
         self.lastActivity = lastActivity
         self.isArchived = isArchived
+        self.lastPreview = lastPreview
+        self.lastSender = lastSender
+        self.lastFromPatientSide = lastFromPatientSide
     }
 
-    enum CodingKeys: String, CodingKey { case id, profileID, subject, participants, isClosed, lastActivity, isArchived }
+    enum CodingKeys: String, CodingKey {
+        case id, profileID, subject, participants, isClosed, lastActivity, isArchived, lastPreview, lastSender, lastFromPatientSide
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -62,7 +73,30 @@ public struct MessageThread: ProfileRecord, Hashable {
         isClosed = try container.decode(Bool.self, forKey: .isClosed)
         lastActivity = try container.decode(Date.self, forKey: .lastActivity)
         isArchived = try container.decodeIfPresent(Bool.self, forKey: .isArchived) ?? false
+        lastPreview = try container.decodeIfPresent(String.self, forKey: .lastPreview) ?? ""
+        lastSender = try container.decodeIfPresent(String.self, forKey: .lastSender) ?? ""
+        lastFromPatientSide = try container.decodeIfPresent(Bool.self, forKey: .lastFromPatientSide) ?? false
     }
+
+    /// Brings the participants, the last activity and the last message's preview in line with
+    /// the thread's messages (any order). Returns false when nothing changed.
+    @discardableResult
+    public mutating func summarize(messages: [Message]) -> Bool {
+        let before = self
+        for message in messages where !participants.contains(where: { $0.address == message.sender.address }) {
+            participants.append(message.sender)
+        }
+        if let last = messages.max(by: { ($0.sent, $0.id) < ($1.sent, $1.id) }) {
+            lastActivity = max(lastActivity, last.sent)
+            lastPreview = String(last.body.prefix(Self.previewLength))
+            lastSender = last.sender.name
+            lastFromPatientSide = last.isFromPatientSide
+        }
+        return self != before
+    }
+
+    /// How much of the last message the inbox keeps.
+    public static let previewLength = 240
 
     /// The professional or establishment the patient writes with (the first one who is not the patient's side).
     public var correspondent: Participant? {

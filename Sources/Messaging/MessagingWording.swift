@@ -2,6 +2,7 @@ import Documents
 import Foundation
 import HealthRecord
 import L10n
+import Vault
 
 /// The words the screens and the command line use for the messagerie, from the catalogues.
 public enum MessagingWording {
@@ -11,6 +12,11 @@ public enum MessagingWording {
         let name = participant.name.isEmpty ? tr("messages.correspondent.unknown") : participant.name
         let details = [participant.profession, participant.organization].compactMap { $0 }.filter { !$0.isEmpty }
         return details.isEmpty ? name : "\(name) — \(details.joined(separator: ", "))"
+    }
+
+    /// An inbox row's correspondent: "Dr Sophie Bernard — Cardiologie".
+    public static func correspondent(_ row: ThreadSummaryRow) -> String {
+        correspondent(Participant(name: row.correspondent, address: "", role: .professional, profession: row.profession))
     }
 
     /// Who wrote a message: the professional, "vous", or the aidant's signature.

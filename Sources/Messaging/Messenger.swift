@@ -93,13 +93,19 @@ public struct Messenger: Sendable {
             var rows = try session.threads.summaries(profile: profileID)
             if !search.isEmpty {
                 let matching = try session.threads.matchingIDs(search, profile: profileID)
-                rows = rows.filter { matching.contains($0.thread.id) }
+                rows = rows.filter { matching.contains($0.id) }
             }
             return rows
         }
-        rows = rows.filter { $0.thread.isArchived == filter.archived && (!filter.unreadOnly || $0.unread > 0) }
+        rows = rows.filter { $0.isArchived == filter.archived && (!filter.unreadOnly || $0.unread > 0) }
         if sort == .oldestFirst { rows.reverse() }
         return rows
+    }
+
+    /// The threads a full-text search finds (subjects, correspondents, message bodies), for a
+    /// list that already holds the inbox's rows: fast on any count.
+    public func matchingThreadIDs(_ text: String) throws -> Set<String> {
+        try vault.read { try $0.threads.matchingIDs(text, profile: profileID) }
     }
 
     /// How many messages wait to be read (archived threads aside).
@@ -215,7 +221,7 @@ public struct Messenger: Sendable {
                                   writtenFor: try writtenFor(author: author, in: session))
             try session.messages.save(message)
             var updated = thread
-            updated.lastActivity = max(thread.lastActivity, now)
+            updated.summarize(messages: [message])
             try session.threads.save(updated, origin: .remote)
             var drafts = try session.settings.value(Self.draftsSetting, as: [String: MessageDraft].self) ?? [:]
             if drafts.removeValue(forKey: threadID) != nil { try session.settings.set(drafts, for: Self.draftsSetting) }
@@ -236,7 +242,8 @@ public struct Messenger: Sendable {
             let message = Message(id: id, profileID: profileID, threadID: id, sender: sender, sent: now,
                                   body: note.trimmingCharacters(in: .whitespacesAndNewlines), attachmentIDs: [documentID], isRead: true,
                                   writtenFor: try writtenFor(author: author, in: session), recipient: pharmacy, topic: topic)
-            let thread = MessageThread(id: id, profileID: profileID, subject: topic, participants: [sender, pharmacy], lastActivity: now)
+            var thread = MessageThread(id: id, profileID: profileID, subject: topic, participants: [sender, pharmacy], lastActivity: now)
+            thread.summarize(messages: [message])
             try session.threads.save(thread, origin: .remote)
             try session.messages.save(message)
             return thread

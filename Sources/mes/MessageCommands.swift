@@ -37,9 +37,9 @@ enum MessageCommands {
             for row in rows {
                 var marks: [String] = []
                 if row.unread > 0 { marks.append(trPlural("messages.mark.unread", count: row.unread, ["count": String(row.unread)])) }
-                if row.thread.isClosed { marks.append(tr("messages.mark.closed")) }
+                if row.isClosed { marks.append(tr("messages.mark.closed")) }
                 let suffix = marks.isEmpty ? "" : "  [" + marks.joined(separator: ", ") + "]"
-                Console.output("\(LocalFormat.date(row.thread.lastActivity))  \(safe(row.thread.subject)) — \(safe(MessagingWording.correspondent(row.thread.correspondent)))\(suffix)  \(safe(row.thread.id))")
+                Console.output("\(LocalFormat.date(row.lastActivity))  \(safe(row.subject)) — \(safe(MessagingWording.correspondent(row)))\(suffix)  \(safe(row.id))")
                 Console.output("    \(safe(preview(row.lastPreview)))")
             }
         }
@@ -299,9 +299,11 @@ enum MessageCommands {
     }
 
     static func threadObject(_ row: ThreadSummaryRow) -> [String: Any] {
-        var object = threadObject(for: row.thread)
+        var with: [String: Any] = ["name": row.correspondent]
+        if let profession = row.profession { with["profession"] = profession }
+        var object: [String: Any] = ["id": row.id, "subject": row.subject, "closed": row.isClosed, "archived": row.isArchived,
+                                     "lastActivity": iso(row.lastActivity), "with": with]
         object["unread"] = row.unread
-        object["messages"] = row.messageCount
         object["lastMessage"] = row.lastPreview
         object["lastSender"] = row.lastSender
         return object

@@ -15,13 +15,13 @@ final class MessagingServerTests: XCTestCase {
         let messenger = try client.messenger()
         XCTAssertEqual(try messenger.ownAddress(), "266049900000011@patient.mssante.fr")
         let inbox = try messenger.inbox()
-        XCTAssertEqual(inbox.map(\.thread.id), ["msg-bio", "msg-cardio", "msg-radio", "msg-gp", "msg-urgences"], "newest first")
-        XCTAssertEqual(Set(inbox.compactMap(\.thread.correspondent?.name)).count, 5, "five professionals")
-        let cardio = try XCTUnwrap(inbox.first { $0.thread.id == "msg-cardio" })
-        XCTAssertEqual(cardio.thread.correspondent?.profession, "Cardiologie")
+        XCTAssertEqual(inbox.map(\.id), ["msg-bio", "msg-cardio", "msg-radio", "msg-gp", "msg-urgences"], "newest first")
+        XCTAssertEqual(Set(inbox.map(\.correspondent)).count, 5, "five professionals")
+        let cardio = try XCTUnwrap(inbox.first { $0.id == "msg-cardio" })
+        XCTAssertEqual(cardio.profession, "Cardiologie")
         XCTAssertEqual(cardio.unread, 1, "the patient's own reply is not unread")
         XCTAssertTrue(cardio.lastFromPatientSide)
-        XCTAssertEqual(try messenger.inbox(sort: .oldestFirst).first?.thread.id, "msg-urgences")
+        XCTAssertEqual(try messenger.inbox(sort: .oldestFirst).first?.id, "msg-urgences")
 
         // The rules shown by the screen come from the records.
         XCTAssertEqual(try messenger.conversation("msg-radio").replyRefusal, .closed)
@@ -32,10 +32,10 @@ final class MessagingServerTests: XCTestCase {
         }
 
         // Full-text search in the vault finds bodies, accents ignored; unread filter; read marks stay local.
-        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "jeun")).map(\.thread.id), ["msg-bio"])
-        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "hba1c")).map(\.thread.id), ["msg-gp"])
+        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "jeun")).map(\.id), ["msg-bio"])
+        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "hba1c")).map(\.id), ["msg-gp"])
         try messenger.markRead("msg-bio")
-        XCTAssertFalse(try messenger.inbox(filter: InboxFilter(unreadOnly: true)).contains { $0.thread.id == "msg-bio" })
+        XCTAssertFalse(try messenger.inbox(filter: InboxFilter(unreadOnly: true)).contains { $0.id == "msg-bio" })
         XCTAssertEqual(try client.vault.read { try $0.outbox.count() }, 0, "the read mark is not sent")
 
         // The attachment opens like a document and can be saved into the documents.
@@ -64,11 +64,11 @@ final class MessagingServerTests: XCTestCase {
 
         let client = try await server.client()
         let messenger = try client.messenger()
-        let row = try XCTUnwrap(try messenger.inbox().first { $0.thread.id == threadID })
-        XCTAssertEqual(row.thread.subject, "Résultats du bilan")
+        let row = try XCTUnwrap(try messenger.inbox().first { $0.id == threadID })
+        XCTAssertEqual(row.subject, "Résultats du bilan")
         XCTAssertEqual(row.unread, 1)
-        XCTAssertEqual(row.thread.correspondent?.name, "Dr Amélie Garnier")
-        XCTAssertEqual(row.thread.correspondent?.profession, "Biologie médicale")
+        XCTAssertEqual(row.correspondent, "Dr Amélie Garnier")
+        XCTAssertEqual(row.profession, "Biologie médicale")
 
         // A draft survives closing and reopening the vault.
         try messenger.saveDraft(MessageDraft(threadID: threadID, body: "Bonjour docteur,"))

@@ -67,10 +67,10 @@ final class MessengerTests: XCTestCase {
         }
         let messenger = Messenger(vault: vault, profileID: "helene")
         XCTAssertEqual(try messenger.ownAddress(), "266049900000011@patient.mssante.fr")
-        XCTAssertEqual(try messenger.inbox().map(\.thread.id), ["t2", "t1", "t0"])
+        XCTAssertEqual(try messenger.inbox().map(\.id), ["t2", "t1", "t0"])
         XCTAssertEqual(try messenger.inbox().first?.unread, 1)
-        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "METFORMINE")).map(\.thread.id), ["t1"])
-        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "sujet 2")).map(\.thread.id), ["t2"])
+        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "METFORMINE")).map(\.id), ["t1"])
+        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "sujet 2")).map(\.id), ["t2"])
 
         try messenger.saveDraft(MessageDraft(threadID: "t1", body: "Brouillon"))
         XCTAssertEqual(try messenger.drafts().keys.sorted(), ["t1"])
@@ -78,8 +78,8 @@ final class MessengerTests: XCTestCase {
         XCTAssertTrue(try messenger.drafts().isEmpty, "an empty draft is dropped")
 
         try messenger.setArchived("t0", true)
-        XCTAssertEqual(try messenger.inbox().map(\.thread.id), ["t2", "t1"])
-        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(archived: true)).map(\.thread.id), ["t0"])
+        XCTAssertEqual(try messenger.inbox().map(\.id), ["t2", "t1"])
+        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(archived: true)).map(\.id), ["t0"])
 
         try messenger.delete("t2")
         XCTAssertThrowsError(try messenger.thread("t2"))

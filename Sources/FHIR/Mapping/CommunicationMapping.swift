@@ -29,13 +29,16 @@ enum CommunicationMapping {
         let id = try FHIRValue.require(resource.id, "Communication.id")
         let payload = resource["payload"]?.elements ?? []
         let threadID = threadID(of: resource) ?? id
+        let sender = participant(resource["sender"])
+        // What the patient's side wrote needs no reading: it counts as read.
         return Message(id: id, profileID: try FHIRValue.require(FHIRValue.patientID(resource["subject"]), "Communication.subject"),
-                       threadID: threadID, sender: participant(resource["sender"]),
+                       threadID: threadID, sender: sender,
                        sent: FHIRValue.instant(resource["sent"]) ?? Date(timeIntervalSince1970: 0),
                        body: payload.compactMap { $0["contentString"]?.stringValue }.joined(separator: "\n"),
                        attachmentIDs: payload.compactMap { $0["contentReference"]?["reference"]?.stringValue.flatMap(ResourceReference.init)?.id },
                        files: payload.compactMap { file($0["contentAttachment"]) },
                        inResponseTo: resource["inResponseTo"]?[0]?["reference"]?.stringValue.flatMap(ResourceReference.init)?.id,
+                       isRead: sender.role == .patient,
                        allowsReply: FHIRValue.extensionValue(resource.json, ExtensionURL.noReply, "valueBoolean")?.boolValue != true,
                        writtenFor: FHIRValue.extensionValue(resource.json, ExtensionURL.writtenFor, "valueString")?.stringValue,
                        recipient: resource["recipient"]?[0].map { participant($0) },
@@ -66,9 +69,11 @@ enum CommunicationMapping {
     /// The thread a first message opens (nil for a reply).
     static func thread(of resource: Resource, message: Message) -> MessageThread? {
         guard message.threadID == message.id else { return nil }
-        return MessageThread(id: message.threadID, profileID: message.profileID,
-                             subject: FHIRValue.text(resource["topic"]) ?? "", participants: [message.sender] + [message.recipient].compactMap { $0 },
-                             isClosed: resource["status"]?.stringValue == "stopped", lastActivity: message.sent)
+        var thread = MessageThread(id: message.threadID, profileID: message.profileID,
+                                   subject: FHIRValue.text(resource["topic"]) ?? "", participants: [message.sender] + [message.recipient].compactMap { $0 },
+                                   isClosed: resource["status"]?.stringValue == "stopped", lastActivity: message.sent)
+        thread.summarize(messages: [message])
+        return thread
     }
 
     static let mssante = "urn:mes:mssante-address"

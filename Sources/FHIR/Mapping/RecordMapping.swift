@@ -128,6 +128,9 @@ public enum RecordMapping {
             return message as! Record
         case (var thread as MessageThread, let old as MessageThread):
             thread.isArchived = old.isArchived
+            thread.lastPreview = old.lastPreview
+            thread.lastSender = old.lastSender
+            thread.lastFromPatientSide = old.lastFromPatientSide
             return thread as! Record
         case (var profile as Profile, let old as Profile):
             profile.relation = old.relation

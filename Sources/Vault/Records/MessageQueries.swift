@@ -2,42 +2,39 @@ import Foundation
 import HealthRecord
 import SQLite
 
-/// One line of the inbox: the thread, its unread count and its last message, read with a few
-/// queries whatever the number of threads (no message body is decoded).
+/// One line of the inbox, read from the thread table's columns (no body decoded, no message
+/// read but the unread ones), so 5,000 threads list at once.
 public struct ThreadSummaryRow: Sendable, Equatable {
-    public var thread: MessageThread
+    public var id: String
+    /// Untrusted texts (subject, names, preview): sanitise before display.
+    public var subject: String
+    public var correspondent: String
+    public var profession: String?
+    public var isClosed: Bool
+    public var isArchived: Bool
+    public var lastActivity: Date
     public var unread: Int
-    public var messageCount: Int
-    /// The start of the last message (untrusted text).
+    /// The start of the last message.
     public var lastPreview: String
     public var lastSender: String
     public var lastFromPatientSide: Bool
 }
 
 extension RecordStore where Record == MessageThread {
-    /// Every thread of a profile with its counts and last message, newest activity first.
+    /// Every thread of a profile with its unread count and last message, newest activity first.
     public func summaries(profile: String) throws -> [ThreadSummaryRow] {
         let database = session.database
-        var counts: [String: (unread: Int, total: Int)] = [:]
-        _ = try database.query("""
-            SELECT thread_id, sum(CASE WHEN is_read = 0 AND json_extract(CAST(body AS TEXT), '$.sender.role') != 'patient' THEN 1 ELSE 0 END), count(*)
-            FROM message WHERE profile_id = ? GROUP BY thread_id
-            """, [profile]) { row in counts[row.string(0)] = (row.int(1), row.int(2)) }
-        var last: [String: (String, String, Bool)] = [:]
-        // SQLite takes the bare columns from the row that holds the max.
-        _ = try database.query("""
-            SELECT thread_id, max(sent_at), substr(json_extract(CAST(body AS TEXT), '$.body'), 1, 240),
-                   json_extract(CAST(body AS TEXT), '$.sender.name'), json_extract(CAST(body AS TEXT), '$.sender.role')
-            FROM message WHERE profile_id = ? GROUP BY thread_id
+        var unread: [String: Int] = [:]
+        _ = try database.query("SELECT thread_id, count(*) FROM message WHERE profile_id = ? AND is_read = 0 GROUP BY thread_id",
+                               [profile]) { row in unread[row.string(0)] = row.int(1) }
+        return try database.query("""
+            SELECT id, subject, correspondent, profession, is_closed, is_archived, last_activity_at, last_preview, last_sender, last_from_patient
+            FROM thread WHERE profile_id = ? ORDER BY last_activity_at DESC, id
             """, [profile]) { row in
-            last[row.string(0)] = (row.optionalString(2) ?? "", row.optionalString(3) ?? "", row.optionalString(4) == "patient")
-        }
-        return try database.query("SELECT body FROM thread WHERE profile_id = ? ORDER BY last_activity_at DESC, id", [profile]) { row in
-            let thread = try session.decoder.decode(MessageThread.self, from: Data(row.blob(0)))
-            let count = counts[thread.id] ?? (0, 0)
-            let latest = last[thread.id] ?? ("", "", false)
-            return ThreadSummaryRow(thread: thread, unread: count.unread, messageCount: count.total, lastPreview: latest.0,
-                                    lastSender: latest.1, lastFromPatientSide: latest.2)
+            ThreadSummaryRow(id: row.string(0), subject: row.string(1), correspondent: row.string(2), profession: row.optionalString(3),
+                             isClosed: row.bool(4), isArchived: row.bool(5), lastActivity: Date(timeIntervalSince1970: row.double(6)),
+                             unread: unread[row.string(0)] ?? 0, lastPreview: row.string(7), lastSender: row.string(8),
+                             lastFromPatientSide: row.bool(9))
         }
     }
 
