@@ -229,6 +229,40 @@ public struct Message: ProfileRecord, Hashable {
     ]
 }
 
+/// One line of the inbox, read from the thread table's columns (no body decoded, no message
+/// read but the unread ones), so 5,000 threads list at once.
+public struct ThreadSummaryRow: Sendable, Equatable {
+    public var id: String
+    /// Untrusted texts (subject, names, preview): sanitise before display.
+    public var subject: String
+    public var correspondent: String
+    public var profession: String?
+    public var isClosed: Bool
+    public var isArchived: Bool
+    public var lastActivity: Date
+    public var unread: Int
+    /// The start of the last message.
+    public var lastPreview: String
+    public var lastSender: String
+    public var lastFromPatientSide: Bool
+
+    public init(id: String, subject: String, correspondent: String, profession: String?, isClosed: Bool, isArchived: Bool,
+                lastActivity: Date, unread: Int, lastPreview: String, lastSender: String, lastFromPatientSide: Bool) {
+        self.id = id
+        self.subject = subject
+        self.correspondent = correspondent
+        self.profession = profession
+        self.isClosed = isClosed
+        self.isArchived = isArchived
+        self.lastActivity = lastActivity
+        self.unread = unread
+        self.lastPreview = lastPreview
+        self.lastSender = lastSender
+        self.lastFromPatientSide = lastFromPatientSide
+    }
+}
+
+
 /// A reply being written: kept in the vault (encrypted) until it is sent or dropped, so it
 /// survives a restart. Never sent to the server as such.
 public struct MessageDraft: Codable, Sendable, Hashable {

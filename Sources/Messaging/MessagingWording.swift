@@ -2,7 +2,6 @@ import Documents
 import Foundation
 import HealthRecord
 import L10n
-import Vault
 
 /// The words the screens and the command line use for the messagerie, from the catalogues.
 public enum MessagingWording {

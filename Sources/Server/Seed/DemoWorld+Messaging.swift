@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 
 /// The demo's messagerie: threads from five professionals (one closed, one with an attachment,
 /// one that takes no answer), the pharmacy directory and a pharmacist who reads what patients

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 import SQLite
 
 /// The *messagerie de santé* as MSSanté runs it: a professional writes to a patient's address

@@ -2,24 +2,6 @@ import Foundation
 import HealthRecord
 import SQLite
 
-/// One line of the inbox, read from the thread table's columns (no body decoded, no message
-/// read but the unread ones), so 5,000 threads list at once.
-public struct ThreadSummaryRow: Sendable, Equatable {
-    public var id: String
-    /// Untrusted texts (subject, names, preview): sanitise before display.
-    public var subject: String
-    public var correspondent: String
-    public var profession: String?
-    public var isClosed: Bool
-    public var isArchived: Bool
-    public var lastActivity: Date
-    public var unread: Int
-    /// The start of the last message.
-    public var lastPreview: String
-    public var lastSender: String
-    public var lastFromPatientSide: Bool
-}
-
 extension RecordStore where Record == MessageThread {
     /// Every thread of a profile with its unread count and last message, newest activity first.
     public func summaries(profile: String) throws -> [ThreadSummaryRow] {
