@@ -263,6 +263,26 @@ public struct ThreadSummaryRow: Sendable, Equatable {
 }
 
 
+/// A pharmacy the patient may write to (send an ordonnance).
+public struct PharmacyEntry: Sendable, Equatable, Hashable {
+    /// The pharmacy as a message's recipient (address `Organization/<id>`).
+    public var participant: Participant
+    public var id: String
+    /// The pharmacy's organisational MSSanté address.
+    public var mssanteAddress: String
+    public var city: String
+    /// It appears in the patient's reimbursements of the past year (« pharmacies déjà fréquentées »).
+    public var frequented: Bool
+
+    public init(participant: Participant, id: String, mssanteAddress: String, city: String, frequented: Bool) {
+        self.participant = participant
+        self.id = id
+        self.mssanteAddress = mssanteAddress
+        self.city = city
+        self.frequented = frequented
+    }
+}
+
 /// A reply being written: kept in the vault (encrypted) until it is sent or dropped, so it
 /// survives a restart. Never sent to the server as such.
 public struct MessageDraft: Codable, Sendable, Hashable {

@@ -3,18 +3,6 @@ import Foundation
 import HealthRecord
 import Vault
 
-/// A pharmacy the patient may write to (send an ordonnance).
-public struct PharmacyEntry: Sendable, Equatable {
-    /// The pharmacy as a message's recipient (address `Organization/<id>`).
-    public var participant: Participant
-    public var id: String
-    /// The pharmacy's organisational MSSanté address.
-    public var mssanteAddress: String
-    public var city: String
-    /// It appears in the patient's reimbursements of the past year (« pharmacies déjà fréquentées »).
-    public var frequented: Bool
-}
-
 extension SyncEngine {
     /// The pharmacy directory of the server for a space: the pharmacies of the reimbursements
     /// first, then the others matching `search` (name or city). Needs the network.
