@@ -34,8 +34,11 @@ public struct TextField: Component, Hashable {
             cursor = before.count
         case .backspace:
             guard cursor > 0 else { return true }
-            text.remove(at: text.index(text.startIndex, offsetBy: cursor - 1))
+            // The cursor moves first: removing clamps it to the new length, and a decrement
+            // after that put it one character too far left (issue 11: "aéb", ⌫ ⌫ left "é").
+            let index = text.index(text.startIndex, offsetBy: cursor - 1)
             cursor -= 1
+            text.remove(at: index)
         case .delete:
             guard cursor < text.count else { return true }
             text.remove(at: text.index(text.startIndex, offsetBy: cursor))
