@@ -2,7 +2,7 @@ import L10n
 
 /// A multi-line text entry: Enter starts a new line, arrows move, Backspace joins lines.
 /// Edits by grapheme cluster, as `TextField`.
-public struct TextArea: Component, Hashable {
+public struct TextArea: TextEditing, Hashable {
     public private(set) var lines: [String]
     public private(set) var row = 0
     public private(set) var column = 0
@@ -50,18 +50,6 @@ public struct TextArea: Component, Hashable {
             column = field.cursor
         }
         return true
-    }
-
-    public var keyMap: KeyMap { KeyMap(title: tr("ui.field.title"), bindings: []) }
-    public var capturesText: Bool { true }
-
-    public mutating func update(_ input: ComponentInput) -> Update {
-        guard case .key(let key) = input else { return .ignored }
-        return handle(key) ? .handled : .ignored
-    }
-
-    public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
-        Rendered(cursor: render(into: &buffer, area: area, context: context, focused: context.focused))
     }
 
     /// Draws the lines that fit, scrolled to keep the cursor's line visible. Returns the cursor.

@@ -5,7 +5,7 @@ import L10n
 ///
 /// Edits by grapheme cluster (what the user sees as one character): Backspace after "é" erases
 /// "é" whether it was typed as one code point or as "e" and a combining accent.
-public struct TextField: Component, Hashable {
+public struct TextField: TextEditing, Hashable {
     public var text: String {
         didSet { cursor = min(cursor, text.count) }
     }
@@ -53,18 +53,6 @@ public struct TextField: Component, Hashable {
             return false
         }
         return true
-    }
-
-    public var keyMap: KeyMap { KeyMap(title: tr("ui.field.title"), bindings: []) }
-    public var capturesText: Bool { true }
-
-    public mutating func update(_ input: ComponentInput) -> Update {
-        guard case .key(let key) = input else { return .ignored }
-        return handle(key) ? .handled : .ignored
-    }
-
-    public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
-        Rendered(cursor: render(into: &buffer, area: area, context: context, focused: context.focused))
     }
 
     /// Draws the field on `area`'s first row, scrolled so the insertion point shows.
