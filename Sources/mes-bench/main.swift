@@ -9,6 +9,7 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
      { _ in try MainActor.assumeIsolated { try UIBenchmark.run() } }),
     ("documents", "Documents screen on synthetic:10000 synced: Documents key to first frame, search keystroke to results",
      DocumentsBenchmark.run),
+    ("messages", "messagerie on 5,000 threads and 50,000 messages: inbox read, search keystroke to results", MessagesBenchmark.run),
     ("agenda", "agenda: open a month among 5,000 items; recommendations for a full profile", AgendaBenchmark.run),
 ]
 
