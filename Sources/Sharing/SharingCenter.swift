@@ -221,6 +221,8 @@ public struct SharingCenter: Sendable {
         do { saved = try await operations().setPolicy(policy, patient: profileID) } catch let error as SyncError { throw SharingError(error) }
         catch let error as SharingError { throw error } catch { throw .refused("\(error)") }
         remember(saved)
+        // A server that does not know a choice leaves it as it was: say so, not "saved".
+        guard saved == policy else { throw .refused("not-supported") }
         note(.update, .serviceConsent, nil)
         await refresh()
         return saved
