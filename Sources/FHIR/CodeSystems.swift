@@ -91,7 +91,7 @@ public enum Rubrique: String, Sendable, CaseIterable, Codable, Comparable {
     public static func of(resourceType: String) -> Rubrique? {
         switch resourceType {
         case "DocumentReference", "Binary", "List": .documents
-        case "Condition", "MedicationStatement", "AllergyIntolerance", "FamilyMemberHistory", "Observation": .profile
+        case "Condition", "MedicationStatement", "AllergyIntolerance", "FamilyMemberHistory", "Observation", "Encounter": .profile
         case "Immunization": .vaccinations
         case "Appointment", "Task": .agenda
         case "Communication": .messages

@@ -36,6 +36,7 @@ struct Access: Sendable {
         case "Patient": return true
         case "Practitioner": return true
         case "AuditEvent", "Consent", "RelatedPerson": return isHolderSide
+        case _ where role == .professional && !ProfileRules.professionalMayUse(type: type): return false
         default:
             guard let rubrique = Rubrique.of(resourceType: type) else { return false }
             return isHolderSide || rubriques.contains(rubrique)
@@ -46,6 +47,7 @@ struct Access: Sendable {
         switch type {
         case "Patient", "Consent", "RelatedPerson": return isHolderSide
         case "AuditEvent", "ExplanationOfBenefit", "Practitioner": return false
+        case _ where role == .professional && !ProfileRules.professionalMayUse(type: type): return false
         default:
             guard let rubrique = Rubrique.of(resourceType: type) else { return false }
             return isHolderSide || rubriques.contains(rubrique)

@@ -9,6 +9,7 @@ public enum VaultSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, sql: version1),
         Migration(version: 2, sql: version2),
+        Migration(version: 3, sql: version3),
     ]
 
     /// Record tables: `id`, `profile_id`, indexed columns, `updated_at` (Unix seconds), `body`.
@@ -133,4 +134,13 @@ public enum VaultSchema {
             origin = coalesce(json_extract(CAST(body AS TEXT), '$.origin'), ''),
             visibility = coalesce((SELECT group_concat(value, ' ') FROM json_each(CAST(body AS TEXT), '$.visibility')), '');
         """
+
+    /// The profil médical's rubriques beyond the first five: hospitalisations, handicaps, the
+    /// blood group and the habits of life.
+    static let version3 = [
+        recordTable("hospitalization"),
+        recordTable("disability"),
+        recordTable("blood_group"),
+        recordTable("lifestyle"),
+    ].joined(separator: "\n")
 }
