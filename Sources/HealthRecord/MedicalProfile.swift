@@ -17,7 +17,7 @@ public struct Condition: ProfileRecord, Hashable {
     public var status: Status
     /// The holder's comment.
     public var note: String?
-    /// The professional who wrote it (nil: the holder did).
+    /// The professional who wrote it (nil: the holder did); set by the server (`recorder`), never sent.
     public var author: Practitioner?
 
     public init(id: String, profileID: String, name: String, code: CodedConcept? = nil, onset: PartialDate? = nil,
@@ -141,6 +141,8 @@ public struct Vaccination: ProfileRecord, Hashable {
     public var doseType: DoseType?
     /// True when a professional wrote the entry: the patient may read it, not change it.
     public var isWrittenByProfessional: Bool
+    /// Who recorded it, when the server says (FHIR `recorder`; never sent by mes).
+    public var recorder: Practitioner?
 
     public enum DoseType: String, Codable, Sendable, CaseIterable {
         case primary = "INITIMMUNIZ", booster = "BOOSTER"
@@ -148,7 +150,8 @@ public struct Vaccination: ProfileRecord, Hashable {
 
     public init(id: String, profileID: String, vaccine: String, code: CodedConcept? = nil, date: CalendarDate,
                 doseNumber: Int? = nil, lotNumber: String? = nil, performer: Practitioner? = nil, doseType: DoseType? = nil,
-                isWrittenByProfessional: Bool = false) {
+                isWrittenByProfessional: Bool = false, recorder: Practitioner? = nil) {
+        self.recorder = recorder
         self.id = id
         self.profileID = profileID
         self.vaccine = vaccine
@@ -162,7 +165,7 @@ public struct Vaccination: ProfileRecord, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, profileID, vaccine, code, date, doseNumber, lotNumber, performer, doseType, isWrittenByProfessional
+        case id, profileID, vaccine, code, date, doseNumber, lotNumber, performer, doseType, isWrittenByProfessional, recorder
     }
 
     public init(from decoder: Decoder) throws {
@@ -178,6 +181,7 @@ public struct Vaccination: ProfileRecord, Hashable {
         doseType = try container.decodeIfPresent(DoseType.self, forKey: .doseType)
         // Bodies written before the field existed: the patient's own.
         isWrittenByProfessional = try container.decodeIfPresent(Bool.self, forKey: .isWrittenByProfessional) ?? false
+        recorder = try container.decodeIfPresent(Practitioner.self, forKey: .recorder)
     }
 }
 

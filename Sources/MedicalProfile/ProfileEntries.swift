@@ -62,7 +62,7 @@ enum ProfileEntries {
                 return ProfileEntry(rubrique: rubrique, id: record.id, title: code.flatMap { vaccines.name(of: $0) } ?? record.vaccine, values: compact([
                     "vaccine": code ?? record.vaccine, "date": PartialDate(record.date).typed, "dose": record.doseType?.rawValue,
                     "lot": record.lotNumber, "by": record.performer?.name,
-                ]), author: record.isWrittenByProfessional ? record.performer?.name : nil,
+                ]), author: record.isWrittenByProfessional ? (record.recorder ?? record.performer)?.name : nil,
                 isReadOnly: record.isWrittenByProfessional, date: PartialDate(record.date))
             }
         case .lifestyle:

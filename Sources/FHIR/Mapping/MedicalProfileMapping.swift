@@ -6,7 +6,7 @@ enum MedicalProfileMapping {
     // MARK: Condition
 
     static let condition = ResourceCodec<HealthRecord.Condition>(
-        resourceType: "Condition", members: ["clinicalStatus", "category", "code", "subject", "onsetDateTime", "abatementDateTime", "note", "recorder"],
+        resourceType: "Condition", members: ["clinicalStatus", "category", "code", "subject", "onsetDateTime", "abatementDateTime", "note"],
         decode: { resource throws(FHIRError) in
             let clinical = Concept.tokens(of: resource["clinicalStatus"]).first?.code
             return HealthRecord.Condition(
@@ -25,7 +25,6 @@ enum MedicalProfileMapping {
             resource["subject"] = FHIRValue.patient(record.profileID)
             resource["onsetDateTime"] = FHIRValue.partialDate(record.onset)
             resource["abatementDateTime"] = FHIRValue.partialDate(record.end)
-            resource["recorder"] = FHIRValue.practitioner(record.author)
             resource["note"] = FHIRValue.note(record.note)
             return resource
         })
@@ -73,7 +72,9 @@ enum MedicalProfileMapping {
         decode: { resource throws(FHIRError) in
             Allergy(id: try FHIRValue.require(resource.id, "AllergyIntolerance.id"),
                     profileID: try FHIRValue.require(FHIRValue.patientID(resource["patient"]), "AllergyIntolerance.patient"),
-                    substance: FHIRValue.text(resource["code"]) ?? "", code: FHIRValue.concept(resource["code"]),
+                    substance: FHIRValue.concept(resource["code"]).map { $0.sameCode(as: Allergy.noKnownAllergy) } == true ? ""
+                        : FHIRValue.text(resource["code"]) ?? "",
+                    code: FHIRValue.concept(resource["code"]),
                     category: resource["category"]?[0]?.stringValue.flatMap(Allergy.Category.init(rawValue:)),
                     criticality: resource["criticality"]?.stringValue.flatMap(Allergy.Criticality.init(rawValue:)),
                     reaction: resource["reaction"]?[0]?["description"]?.stringValue,
@@ -105,10 +106,10 @@ enum MedicalProfileMapping {
                         date: try FHIRValue.require(FHIRValue.day(resource["occurrenceDateTime"]), "Immunization.occurrenceDateTime"),
                         doseNumber: resource["protocolApplied"]?[0]?["doseNumberPositiveInt"]?.intValue,
                         lotNumber: resource["lotNumber"]?.stringValue,
-                        performer: FHIRValue.practitioner(resource["performer"]?[0]?["actor"]),
-                        doseType: FHIRValue.extensionValue(resource.json, ExtensionURL.administrationType, "valueCoding")?["code"]?.stringValue
+                        performer: FHIRValue.practitioner(resource["performer"]?[0]?["actor"]), doseType: FHIRValue.extensionValue(resource.json, ExtensionURL.administrationType, "valueCoding")?["code"]?.stringValue
                             .flatMap(Vaccination.DoseType.init(rawValue:)),
-                        isWrittenByProfessional: ProfileEntriesMapping.isWrittenByProfessional(resource))
+                        isWrittenByProfessional: ProfileEntriesMapping.isWrittenByProfessional(resource),
+                        recorder: FHIRValue.practitioner(resource["recorder"]))
         },
         encodeFresh: { record in
             var resource = Resource(type: "Immunization", id: record.id)
