@@ -1,7 +1,23 @@
 // swift-tools-version:6.0
 // mes — a terminal companion for Mon espace santé. No SwiftPM package dependencies:
 // only the toolchain and Debian's C libraries (see Docs/ and DESIGN.md section 3).
+import Foundation
 import PackageDescription
+
+/// The `-I` flags pkg-config gives for `package` (pango's own flags carry `-pthread`, which
+/// SwiftPM refuses in a system library target: the PDF shim takes the include paths only).
+func pkgConfigIncludes(_ package: String) -> [String] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/pkg-config")
+    process.arguments = ["--cflags-only-I", package]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return [] }
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: output, as: UTF8.self).split(whereSeparator: \.isWhitespace).map(String.init).filter { $0.hasPrefix("-I") }
+}
 
 /// A Debian C library reached through pkg-config (nil where its pkg-config flags carry `-D`
 /// definitions SwiftPM refuses; the module map's `link` and the shim's own defines do instead).
@@ -28,6 +44,9 @@ let package = Package(
         .target(name: "SystemShim"),
         .target(name: "CursesShim", dependencies: ["CNcursesw"]),
         .target(name: "MicroHTTPDShim", dependencies: ["CMicroHTTPD"], linkerSettings: [.linkedLibrary("microhttpd")]),
+        // The synthèse's PDF: cairo with pango (libcairo2-dev, libpango1.0-dev), behind a header of plain C types.
+        .target(name: "PDFShim", cSettings: [.unsafeFlags(pkgConfigIncludes("pangocairo"))],
+                linkerSettings: ["pangocairo-1.0", "pango-1.0", "gobject-2.0", "glib-2.0", "cairo"].map { .linkedLibrary($0) }),
 
         // Shared low level.
         .target(name: "Crypto", dependencies: ["CSodium"]),
@@ -50,7 +69,7 @@ let package = Package(
         .target(name: "Documents", dependencies: ["Vault", "FHIR", "HealthRecord", "L10n", "Crypto"]),
         // The profil médical and the mesures de santé (rubriques, measures, charts' data, growth
         // curves, the synthèse), shared by the screens and the command line.
-        .target(name: "MedicalProfile", dependencies: ["Vault", "HealthRecord", "L10n", "Documents", "FHIR"]),
+        .target(name: "MedicalProfile", dependencies: ["Vault", "HealthRecord", "L10n", "Documents", "FHIR", "PDFShim"]),
 
         // The terminal front: a toolkit that knows nothing of health, and the app's screens.
         .target(name: "TerminalUI", dependencies: ["CNcursesw", "CursesShim", "CQREncode", "L10n"]),

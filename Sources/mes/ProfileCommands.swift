@@ -1,4 +1,5 @@
 import CLI
+import Documents
 import Foundation
 import HealthRecord
 import L10n
@@ -10,7 +11,7 @@ import Vault
 /// profil médical and the mesures de santé from the command line. Text from outside is
 /// sanitised before the terminal; `--json` output is JSON-escaped instead.
 enum ProfileCommands {
-    static let all: [MesCommand] = [show, add, edit, delete, list, addMeasure, editMeasure, deleteMeasure, importMeasures, target]
+    static let all: [MesCommand] = [show, add, edit, delete, synthesis, list, addMeasure, editMeasure, deleteMeasure, importMeasures, target]
 
     static let profileOption = OptionSpec("--profile", value: "ID", help: "profile.option.profile")
     static let yesOption = OptionSpec("--yes", help: "profile.option.yes")
@@ -96,6 +97,49 @@ enum ProfileCommands {
             }
             try book.delete(rubrique, id: entry.id)
             Console.output(tr("profile.delete.done", ["title": title]))
+        }
+    }
+
+    static let synthesis = MesCommand(spec: CommandSpec(["profile", "synthesis"], summary: "profile.synthesis.summary", options: [
+        OptionSpec("--sections", value: "LIST", help: "profile.option.sections"), OptionSpec("--save", help: "profile.option.save"),
+        OptionSpec("--out", value: "FILE", help: "profile.option.out"), profileOption,
+    ])) { context in
+        let out = context.arguments.value("--out")
+        guard out != nil || context.arguments.has("--save") else { throw CommandFailure(.usage, tr("profile.synthesis.needs-target")) }
+        let sections = try (context.arguments.value("--sections") ?? "").split(separator: ",").map { part in
+            let code = part.trimmingCharacters(in: .whitespaces)
+            guard let section = ProfileSynthesis.Section(code: FieldValues.matchCode(code, in: ProfileSynthesis.Section.all.map(\.code)) ?? code) else {
+                throw CommandFailure(.usage, tr("profile.synthesis.unknown-section", [
+                    "name": safe(code), "list": ProfileSynthesis.Section.all.map(\.code).joined(separator: ", "),
+                ]))
+            }
+            return section
+        }
+        return try withBooks(context) { book, _ in
+            let synthesis = ProfileSynthesis(book: book)
+            let now = Date()
+            let bytes = try synthesis.pdf(sections: sections, at: now)
+            let name = try synthesis.fileName(at: now)
+            if let out {
+                Console.error(tr("documents.export.warning"))
+                // A new file only (never over an existing one), readable by its owner alone.
+                let descriptor = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+                guard descriptor >= 0 else {
+                    throw CommandFailure(.failure, errno == EEXIST ? tr("documents.export.exists", ["path": safe(out)])
+                                                                   : tr("documents.export.cannot-write", ["path": safe(out)]))
+                }
+                let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+                try handle.write(contentsOf: bytes)
+                try handle.close()
+                Console.output(tr("profile.synthesis.written", ["path": safe(out)]))
+            }
+            if context.arguments.has("--save") {
+                guard let library = try DocumentLibrary.open(book.vault, profileID: book.profileID) else {
+                    throw CommandFailure(.notFound, tr("profile.error.no-profile"))
+                }
+                let document = try synthesis.save(bytes, fileName: name, library: library, at: now)
+                Console.output(tr("profile.synthesis.saved", ["title": safe(document.title), "id": document.id]))
+            }
         }
     }
 

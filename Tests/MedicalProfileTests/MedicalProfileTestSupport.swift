@@ -21,6 +21,3 @@ func makeProfileVault(relation: Profile.Relation = .own, birthDate: CalendarDate
 
 /// The vaccines of the repository's `Resources/`.
 let repositoryVaccines = VaccineCatalog(shareDirectory: BuiltProducts.repository)
-
-/// The French catalogues of the repository, for wording checks.
-let repositoryLocalizer = Localizer(loadingFrom: BuiltProducts.repository, language: .french)

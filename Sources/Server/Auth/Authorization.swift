@@ -36,7 +36,7 @@ struct Access: Sendable {
         case "Patient": return true
         case "Practitioner": return true
         case "AuditEvent", "Consent", "RelatedPerson": return isHolderSide
-        case _ where role == .professional && !ProfileRules.professionalMayUse(type: type): return false
+        case _ where !ProfileRules.mayRead(type: type, access: self): return false
         default:
             guard let rubrique = Rubrique.of(resourceType: type) else { return false }
             return isHolderSide || rubriques.contains(rubrique)
@@ -47,7 +47,7 @@ struct Access: Sendable {
         switch type {
         case "Patient", "Consent", "RelatedPerson": return isHolderSide
         case "AuditEvent", "ExplanationOfBenefit", "Practitioner": return false
-        case _ where role == .professional && !ProfileRules.professionalMayUse(type: type): return false
+        case _ where role == .professional && ProfileRules.privateTypes.contains(type): return false
         default:
             guard let rubrique = Rubrique.of(resourceType: type) else { return false }
             return isHolderSide || rubriques.contains(rubrique)

@@ -4,7 +4,8 @@ import Foundation
 /// The profil médical's rules (DOMAIN-FACTS §1.2): a professional reads directly only the
 /// vaccinations (and, in every space, the Patient's entourage); diseases, treatments,
 /// allergies, family history, hospitalisations, handicaps, habits and measures reach
-/// professionals only through the synthèse the holder saves among the documents. A
+/// professionals only through the synthèse the holder saves among the documents (or in an
+/// emergency session, which opens the whole record). No professional writes them. A
 /// vaccination a professional wrote is read-only for the patient's side.
 enum ProfileRules {
     /// The types professionals never read or write, whatever rubriques a code grants.
@@ -12,8 +13,10 @@ enum ProfileRules {
         "Condition", "MedicationStatement", "AllergyIntolerance", "FamilyMemberHistory", "Encounter", "Observation",
     ]
 
-    static func professionalMayUse(type: String) -> Bool {
-        !privateTypes.contains(type)
+    /// A professional reads the private types only in an emergency session (bris de glace,
+    /// SAMU), where the whole record is open to them.
+    static func mayRead(type: String, access: Access) -> Bool {
+        access.role != .professional || access.emergencyKind != nil || !privateTypes.contains(type)
     }
 
     /// Refuses a change by the patient's side to a vaccination a professional wrote.
