@@ -3,7 +3,7 @@ import Foundation
 /// A date MES lets people give in part: a year ("2019"), a month ("03/2019") or a day
 /// ("12/03/2019"). Written `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, as FHIR's `date` and `dateTime`
 /// allow, so a full partial date reads like a `CalendarDate`.
-public struct PartialDate: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct PartialDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var year: Int
     public var month: Int?
     public var day: Int?
@@ -84,17 +84,6 @@ public struct PartialDate: Codable, Sendable, Hashable, Comparable, CustomString
     public static func < (lhs: PartialDate, rhs: PartialDate) -> Bool {
         (lhs.year, lhs.month ?? 0, lhs.day ?? 0) < (rhs.year, rhs.month ?? 0, rhs.day ?? 0)
     }
-
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let date = PartialDate(iso: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a YYYY, YYYY-MM or YYYY-MM-DD date"))
-        }
-        self = date
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(iso)
-    }
 }
+
+extension PartialDate: ISOTextCodable {}

@@ -304,26 +304,19 @@ enum ProfileCommands {
     /// Opens the vault (passphrase from the prompt, a file or a descriptor), finds the space and
     /// runs `body` with its books; errors become messages and exit codes.
     static func withBooks(_ context: MesContext, _ body: (ProfileBook, MeasureBook) throws -> Void) throws -> ExitCode {
-        let directory = VaultDirectory(context.home)
-        var failure: CommandFailure?
-        let code = try VaultCommands.run(directory) {
-            let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
-            let vault = try Vault.open(in: directory, passphrase: passphrase)
-            defer { vault.close() }
+        try VaultCommands.withOpenVault(context) { vault in
             guard let book = try ProfileBook.open(vault, profileID: context.arguments.value("--profile")) else {
-                failure = CommandFailure(.notFound, tr("profile.error.no-profile"))
-                return
+                return CommandFailure(.notFound, tr("profile.error.no-profile"))
             }
             do {
                 try body(book, MeasureBook(vault: vault, profileID: book.profileID))
             } catch let error as ProfileBookError {
-                failure = CommandFailure(error.isNotFound ? .notFound : .failure, safe(ProfileWording.error(error)))
+                return CommandFailure(error.isNotFound ? .notFound : .failure, safe(ProfileWording.error(error)))
             } catch let error as MeasureBookError {
-                failure = CommandFailure(.failure, safe(ProfileWording.error(error)))
+                return CommandFailure(.failure, safe(ProfileWording.error(error)))
             }
+            return nil
         }
-        if let failure { throw failure }
-        return code
     }
 
     // MARK: JSON

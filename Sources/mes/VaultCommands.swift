@@ -111,6 +111,21 @@ enum VaultCommands {
         }
     }
 
+    /// Opens the vault (passphrase from the prompt, a file or a descriptor) and runs `body` with
+    /// it; the failure `body` gives back (or a vault error) becomes a message and an exit code.
+    static func withOpenVault(_ context: MesContext, _ body: (Vault) throws -> CommandFailure?) throws -> ExitCode {
+        let directory = VaultDirectory(context.home)
+        var failure: CommandFailure?
+        let code = try run(directory) {
+            let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
+            let vault = try Vault.open(in: directory, passphrase: passphrase)
+            defer { vault.close() }
+            failure = try body(vault)
+        }
+        if let failure { throw failure }
+        return code
+    }
+
     static func exitCode(for error: VaultError) -> ExitCode {
         switch error {
         case .wrongPassphrase, .wrongRecoveryKey, .malformedRecoveryKey, .locked: .locked

@@ -4,14 +4,7 @@ import HealthRecord
 import XCTest
 
 /// The profil médical's rubriques and the measures, record → FHIR → record, and what the wire says.
-final class ProfileMappingTests: XCTestCase {
-    func roundTrip<Record: ProfileRecord>(_ record: Record, file: StaticString = #filePath, line: UInt = #line) throws -> Resource {
-        let resource = try RecordMapping.encode(record, onto: nil)
-        let reparsed = try Resource(parsing: resource.serialized())
-        XCTAssertEqual(try RecordMapping.decode(reparsed).first as? Record, record, file: file, line: line)
-        return reparsed
-    }
-
+extension RecordMappingTests {
     func testEveryRubriqueRoundTrips() throws {
         let p = "helene"
         let condition = try roundTrip(HealthRecord.Condition(id: "c", profileID: p, name: "Asthme", onset: PartialDate(iso: "2019-03"),
