@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 import SQLite
 
 /// What a caller may do in one patient's space, decided by the server on every request.
@@ -18,7 +19,7 @@ struct Access: Sendable {
     var patient: String
     var role: Role
     var caller: Caller
-    var rubriques: Set<Rubrique>
+    var rubriques: Set<Section>
     /// For a professional: the holder's médecin traitant sees masked documents.
     var isGeneralPractitioner = false
     /// The emergency kind (`bris-de-glace`, `samu`) when the session is an emergency one.
@@ -38,7 +39,7 @@ struct Access: Sendable {
         case "AuditEvent", "Consent", "RelatedPerson": return isHolderSide
         case _ where !ProfileRules.mayRead(type: type, access: self): return false
         default:
-            guard let rubrique = Rubrique.of(resourceType: type) else { return false }
+            guard let rubrique = Section.of(resourceType: type) else { return false }
             return isHolderSide || rubriques.contains(rubrique)
         }
     }
@@ -49,7 +50,7 @@ struct Access: Sendable {
         case "AuditEvent", "ExplanationOfBenefit", "Practitioner": return false
         case _ where role == .professional && ProfileRules.privateTypes.contains(type): return false
         default:
-            guard let rubrique = Rubrique.of(resourceType: type) else { return false }
+            guard let rubrique = Section.of(resourceType: type) else { return false }
             return isHolderSide || rubriques.contains(rubrique)
         }
     }
@@ -103,10 +104,10 @@ enum Authorization {
             throw APIError.notFound("no such patient space")
         }
         if caller.patientID == patient {
-            return Access(patient: patient, role: .holder, caller: caller, rubriques: Set(Rubrique.allCases))
+            return Access(patient: patient, role: .holder, caller: caller, rubriques: Set(Section.allCases))
         }
         if try db.queryFirst("SELECT 1 FROM guardianships WHERE account_id = ? AND patient_id = ?", [caller.accountID, patient], map: { _ in true }) != nil {
-            return Access(patient: patient, role: .parent, caller: caller, rubriques: Set(Rubrique.allCases))
+            return Access(patient: patient, role: .parent, caller: caller, rubriques: Set(Section.allCases))
         }
         let seconds = now.timeIntervalSince1970
         let delegated = try db.query("SELECT rubriques FROM delegations WHERE account_id = ? AND patient_id = ? AND revoked = 0 AND ends > ?",
@@ -138,11 +139,11 @@ enum Authorization {
                           [patient, practitioner], map: { _ in true }) ?? false
     }
 
-    static func parseRubriques(_ text: String) -> [Rubrique] {
-        text.split(separator: ",").compactMap { Rubrique(rawValue: String($0)) }
+    static func parseRubriques(_ text: String) -> [Section] {
+        text.split(separator: ",").compactMap { Section(rawValue: String($0)) }
     }
 
-    static func rubriqueColumn(_ rubriques: some Sequence<Rubrique>) -> String {
+    static func rubriqueColumn(_ rubriques: some Sequence<Section>) -> String {
         rubriques.sorted().map(\.rawValue).joined(separator: ",")
     }
 }

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 
 /// The profil médical beyond the first rubriques: Hélène's hospitalisations, blood group,
 /// habits, HbA1c with a target, her pharmacist; Lucas's growth measures since birth.

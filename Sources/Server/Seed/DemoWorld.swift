@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 
 /// The demo world: Hélène Martineau (58, hypertensive and diabetic) with a rich record, her son
 /// Lucas (a minor in her care), her elder son Julien (her aidant), another holder, and five

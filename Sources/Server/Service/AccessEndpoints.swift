@@ -1,6 +1,7 @@
 import Crypto
 import FHIR
 import Foundation
+import HealthRecord
 import L10n
 import SQLite
 
@@ -18,12 +19,12 @@ struct AccessEndpoints {
         return access
     }
 
-    private func rubriques(_ body: JSON) throws -> [Rubrique] {
+    private func rubriques(_ body: JSON) throws -> [Section] {
         guard let list = body["rubriques"]?.arrayValue, !list.isEmpty else {
-            throw APIError.badRequest("rubriques must list at least one of \(Rubrique.allCases.map(\.rawValue).joined(separator: ", "))", detail: "invalid-parameter")
+            throw APIError.badRequest("rubriques must list at least one of \(Section.allCases.map(\.rawValue).joined(separator: ", "))", detail: "invalid-parameter")
         }
         return try list.map { item in
-            guard let rubrique = item.stringValue.flatMap(Rubrique.init(rawValue:)) else {
+            guard let rubrique = item.stringValue.flatMap(Section.init(rawValue:)) else {
                 throw APIError.badRequest("unknown rubrique \(item.text)", detail: "invalid-parameter")
             }
             return rubrique
@@ -31,7 +32,7 @@ struct AccessEndpoints {
     }
 
     private func consent(id: String, patient: String, kind: String, status: String, now: Date, actor: JSON? = nil,
-                         rubriques: [Rubrique] = [], period: (Date, Date?)? = nil, deny: Bool = false, note: String? = nil) -> Resource {
+                         rubriques: [Section] = [], period: (Date, Date?)? = nil, deny: Bool = false, note: String? = nil) -> Resource {
         var resource = Resource(type: "Consent", id: id)
         resource["status"] = .string(status)
         resource["scope"] = Concept.codeable(CodeSystem.consentScope, "patient-privacy")
@@ -118,7 +119,7 @@ struct AccessEndpoints {
             try db.run("UPDATE access_grants SET state = 'active', practitioner_id = ?, session_ends = ? WHERE consent_id = ?",
                        [practitioner, ends.timeIntervalSince1970, consentID])
             let chosen = Authorization.parseRubriques(rubriques)
-            let actor: JSON = ["reference": .string("Practitioner/\(practitioner)"), "display": .string(caller.displayName)]
+            let actor = try Self.professionalActor(db, practitioner: practitioner, display: caller.displayName)
             try saveConsent(db, consent(id: consentID, patient: patient, kind: "access-code", status: "active", now: now, actor: actor,
                                         rubriques: chosen, period: (now, ends)), patient: patient, now: now)
             let access = Access(patient: patient, role: .professional, caller: caller, rubriques: Set(chosen))
@@ -157,12 +158,12 @@ struct AccessEndpoints {
             }
             let consentID = Audit.newID()
             let ends = now.addingTimeInterval(lifetime)
-            let all = Rubrique.allCases
+            let all = Section.allCases
             try db.run("""
                 INSERT INTO access_grants (consent_id, patient_id, kind, rubriques, duration, practitioner_id, session_ends, state)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'active')
                 """, [consentID, patient, kind, Authorization.rubriqueColumn(all), lifetime, practitioner, ends.timeIntervalSince1970])
-            let actor: JSON = ["reference": .string("Practitioner/\(practitioner)"), "display": .string(caller.displayName)]
+            let actor = try Self.professionalActor(db, practitioner: practitioner, display: caller.displayName)
             try saveConsent(db, consent(id: consentID, patient: patient, kind: kind, status: "active", now: now, actor: actor,
                                         rubriques: all, period: (now, ends), note: reason), patient: patient, now: now)
             let access = Access(patient: patient, role: .professional, caller: caller, rubriques: Set(all), emergencyKind: kind)
@@ -222,9 +223,10 @@ struct AccessEndpoints {
                 throw APIError.notFound("no such practitioner")
             }
             try db.run("INSERT INTO blocks (consent_id, patient_id, practitioner_id, active) VALUES (?, ?, ?, 1)", [consentID, patient, reference.id])
-            try db.run("UPDATE access_grants SET state = 'ended' WHERE patient_id = ? AND practitioner_id = ? AND state = 'active'", [patient, reference.id])
+            try Self.endSessions(db, patient: patient, practitioner: reference.id, now: now)
             try saveConsent(db, consent(id: consentID, patient: patient, kind: "block", status: "active", now: now,
-                                        actor: ["reference": .string(reference.description)], period: (now, nil), deny: true), patient: patient, now: now)
+                                        actor: try Self.professionalActor(db, practitioner: reference.id), period: (now, nil), deny: true),
+                            patient: patient, now: now)
         }
         return .fhir(201, ["consent": .string(consentID)])
     }
@@ -267,14 +269,7 @@ struct AccessEndpoints {
             for (kind, column) in Self.oppositionColumns where consentID == "\(kind)-\(stored.patient)" {
                 try db.run("UPDATE access_policies SET \(column) = 0 WHERE patient_id = ?", [stored.patient])
             }
-            var resource = try stored.resource()
-            resource["status"] = "inactive"
-            if var provision = resource["provision"], var period = provision["period"] {
-                period["end"] = .string(FHIRDateTime.instant(now))
-                provision["period"] = period
-                resource["provision"] = provision
-            }
-            try ResourceRepository.save(db, &resource, index: ResourceIndex(resource: resource, patient: stored.patient), now: now)
+            try Self.markInactive(db, stored, now: now)
         }
         return .fhir(200, ["consent": .string(consentID), "status": "inactive"])
     }
@@ -282,7 +277,7 @@ struct AccessEndpoints {
 
 /// Delegations to aidants (also used by seeding).
 enum Delegations {
-    static func create(_ db: Database, consentID: String, aidant: Caller, patient: String, rubriques: [Rubrique], until: Date, now: Date) throws {
+    static func create(_ db: Database, consentID: String, aidant: Caller, patient: String, rubriques: [Section], until: Date, now: Date) throws {
         try db.run("INSERT OR REPLACE INTO delegations (consent_id, account_id, patient_id, rubriques, ends, revoked) VALUES (?, ?, ?, ?, ?, 0)",
                    [consentID, aidant.accountID, patient, Authorization.rubriqueColumn(rubriques), until.timeIntervalSince1970])
         var resource = Resource(type: "Consent", id: consentID)

@@ -1,6 +1,7 @@
 import Crypto
 import FHIR
 import Foundation
+import HealthRecord
 import SQLite
 
 /// The checks every write goes through: the space it belongs to, the caller's rights there,

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 
 /// Visibility bits stored with each resource, so searches filter in SQL.
 struct VisibilityFlags: OptionSet, Sendable {
