@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "SharingTests", dependencies: ["Sharing", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "LocalServer",
                                                          "TestSupport", "TerminalUI", "mes", "mes-server"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "L10n"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "L10n", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TerminalUI", "L10n", "Documents", "Vault", "HealthRecord", "FHIR", "Crypto",
                                                           "TestSupport", "mes"]),
         // Drives the built `mes` binary in tmux (the modules prepare its vault).

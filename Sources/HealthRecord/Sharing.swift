@@ -27,8 +27,6 @@ public struct AccessGrant: ProfileRecord, Hashable {
     public var via: Via?
     /// The server's id of the professional (`Practitioner/<id>`), to block them.
     public var practitionerID: String?
-    /// The rubriques as the server names them (`documents`, `vaccinations`…), finer than `sections`.
-    public var rubriques: [String]?
 
     public enum Via: String, Codable, Sendable, CaseIterable {
         case code
@@ -40,8 +38,7 @@ public struct AccessGrant: ProfileRecord, Hashable {
 
     public init(id: String, profileID: String, code: String, sections: Set<Section>, created: Date, expires: Date,
                 status: Status = .pending, professional: Practitioner? = nil, lastUsed: Date? = nil,
-                via: Via? = .code, practitionerID: String? = nil, rubriques: [String]? = nil) {
-        self.rubriques = rubriques
+                via: Via? = .code, practitionerID: String? = nil) {
         self.id = id
         self.profileID = profileID
         self.code = code

@@ -17,6 +17,10 @@ public enum SharingError: Error, Equatable, Sendable {
     case notFound(String)
     /// The professional is already blocked.
     case alreadyBlocked
+    /// Exporting needs every document's content; these could not be fetched (offline).
+    case contentsMissing(Int)
+    /// Writing the export failed (kiosk mode, the file exists, cannot write).
+    case output(DocumentOutputError)
 
     init(_ error: SyncError) {
         switch error {
@@ -133,7 +137,7 @@ public struct SharingCenter: Sendable {
     // MARK: Changes (need the server)
 
     /// Creates a code for a professional. Shown once; a sync brings its pending grant.
-    public func createCode(duration: AccessDuration, rubriques: [Section]) async throws(SharingError) -> API.AccessCode {
+    public func createCode(duration: AccessDuration, rubriques: [HealthRecord.Section]) async throws(SharingError) -> API.AccessCode {
         let operations = try operations()
         let code: API.AccessCode
         do { code = try await operations.createCode(patient: profileID, durationMinutes: duration.minutes, rubriques: rubriques) }
@@ -201,6 +205,33 @@ public struct SharingCenter: Sendable {
         remember(saved)
         await refresh()
         return saved
+    }
+
+    // MARK: Télécharger mes données
+
+    /// Writes the whole space as a FHIR R4 Bundle (`collection`) to `path`, which must not exist:
+    /// a copy that is **not encrypted** (the caller warned the user). Refused in kiosk mode.
+    /// Contents not in the vault yet are fetched first. Returns the number of resources.
+    @discardableResult
+    public func exportFHIR(to path: String, kiosk: Bool) async throws(SharingError) -> Int {
+        guard !kiosk else { throw .output(.refusedInKiosk) }
+        do {
+            var result = try FHIRExport.bundle(of: vault, profileID: profileID)
+            if !result.missingContents.isEmpty {
+                let engine = SyncEngine(vault: vault, transport: transport)
+                for id in result.missingContents { _ = try? await engine.fetchContent(of: id) }
+                result = try FHIRExport.bundle(of: vault, profileID: profileID)
+            }
+            guard result.missingContents.isEmpty else { throw SharingError.contentsMissing(result.missingContents.count) }
+            try DocumentOutput.export(result.bytes, to: path, kiosk: kiosk)
+            return result.resourceCount
+        } catch let error as SharingError {
+            throw error
+        } catch let error as DocumentOutputError {
+            throw .output(error)
+        } catch {
+            throw .refused("\(error)")
+        }
     }
 
     // MARK: Helpers

@@ -1,3 +1,4 @@
+import Documents
 import FHIR
 import Foundation
 import HealthRecord
@@ -15,8 +16,8 @@ public enum SharingWording {
         }
     }
 
-    public static func rubrique(_ rubrique: Section) -> String {
-        switch rubrique {
+    public static func section(_ section: HealthRecord.Section) -> String {
+        switch section {
         case .documents: tr("sharing.rubrique.documents")
         case .medicalProfile: tr("sharing.rubrique.profile")
         case .vaccinations: tr("sharing.rubrique.vaccinations")
@@ -26,15 +27,9 @@ public enum SharingWording {
         }
     }
 
-    /// The sections (rubriques) a grant opens, in the order the app lists them.
-    public static func sections(_ sections: Set<Section>) -> String {
-        sections.sorted().map(rubrique).joined(separator: ", ")
-    }
-
-    /// The rubriques a grant opens, as the server named them when it did.
-    public static func rubriques(of grant: AccessGrant) -> String {
-        let known = (grant.rubriques ?? []).compactMap(Section.init(rawValue:))
-        return known.isEmpty ? sections(grant.sections) : sections(Set(known))
+    /// The rubriques a grant opens, in the app's order.
+    public static func sections(_ sections: Set<HealthRecord.Section>) -> String {
+        sections.sorted().map(section).joined(separator: ", ")
     }
 
     /// How a professional came in: a code, *bris de glace*, the SAMU.
@@ -128,6 +123,10 @@ public enum SharingWording {
         case .refused(let detail): tr("sharing.error.refused", ["detail": detail])
         case .notFound(let what): tr("sharing.error.not-found", ["id": what])
         case .alreadyBlocked: tr("sharing.error.already-blocked")
+        case .contentsMissing(let count): tr("sharing.error.contents-missing", ["count": String(count)])
+        case .output(.refusedInKiosk): tr("sharing.export.kiosk")
+        case .output(.destinationExists(let path)): tr("sharing.export.exists", ["path": path])
+        case .output: tr("sharing.export.cannot-write")
         }
     }
 }

@@ -11,7 +11,7 @@ import Vault
 /// need the server (an unreachable one says so, exit 5); lists read the vault as the last sync
 /// left it. Names from outside are sanitised; `--json` output is JSON-escaped instead.
 enum SharingCommands {
-    static let all: [MesCommand] = [code, list, end, block, unblock, blocked, directory, emergency, maskAll, masked, history]
+    static let all: [MesCommand] = [code, list, end, block, unblock, blocked, directory, emergency, maskAll, masked, history, export]
 
     static let profileOption = OptionSpec("--profile", value: "ID", help: "sharing.option.profile")
     static let jsonOption = OptionSpec("--json", help: "sharing.option.json")
@@ -34,7 +34,7 @@ enum SharingCommands {
             }
             Console.output(tr("sharing.code.created", ["code": SharingWording.groupedCode(code.code)]))
             Console.output(tr("sharing.code.for", ["duration": SharingWording.duration(duration),
-                                                   "rubriques": code.rubriques.map(SharingWording.rubrique).joined(separator: ", ")]))
+                                                   "rubriques": SharingWording.sections(Set(code.rubriques))]))
             if let redeemBy = FHIRDateTime.parse(code.redeemBy) {
                 Console.output(tr("sharing.code.redeem-by", ["date": LocalFormat.dateTime(redeemBy)]))
             }
@@ -56,11 +56,11 @@ enum SharingCommands {
                 Console.output(tr("sharing.list.session", ["professional": safe(SharingWording.professional(grant.professional)),
                                                            "via": SharingWording.via(grant.via), "id": grant.id]))
                 Console.output("  " + tr("sharing.list.period", ["since": LocalFormat.dateTime(grant.created), "until": LocalFormat.dateTime(grant.expires),
-                                                                 "rubriques": SharingWording.rubriques(of: grant)]))
+                                                                 "rubriques": SharingWording.sections(grant.sections)]))
             }
             for grant in codes {
                 Console.output(tr("sharing.list.code", ["until": LocalFormat.dateTime(grant.expires), "id": grant.id,
-                                                        "rubriques": SharingWording.rubriques(of: grant)]))
+                                                        "rubriques": SharingWording.sections(grant.sections)]))
             }
         }
     }
@@ -216,17 +216,28 @@ enum SharingCommands {
         }
     }
 
+    static let export = MesCommand(spec: CommandSpec(["export"], summary: "sharing.export.summary", options: [
+        OptionSpec("--fhir", value: "FILE", help: "sharing.option.fhir"), profileOption,
+    ])) { context in
+        guard let path = context.arguments.value("--fhir") else { throw UsageError(.missingValue(option: "--fhir")) }
+        return try await withCenter(context) { center in
+            Console.error(tr("sharing.export.warning"))
+            let count = try await center.exportFHIR(to: path, kiosk: false)
+            Console.output(tr("sharing.export.done", ["count": String(count), "path": safe(path)]))
+        }
+    }
+
     // MARK: Helpers
 
     static func safe(_ text: String) -> String { TerminalUI.Sanitizer.sanitize(text) }
 
     static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
-    static func parseRubriques(_ text: String?) throws(UsageError) -> [Section] {
+    static func parseRubriques(_ text: String?) throws(UsageError) -> [HealthRecord.Section] {
         guard let text else { return [.documents] }
-        var rubriques: [Section] = []
+        var rubriques: [HealthRecord.Section] = []
         for word in text.split(separator: ",") {
-            guard let rubrique = Section(rawValue: word.trimmingCharacters(in: .whitespaces)) else {
+            guard let rubrique = HealthRecord.Section(rawValue: word.trimmingCharacters(in: .whitespaces)) else {
                 throw UsageError(.invalidValue(option: "--rubriques", value: String(word)))
             }
             if !rubriques.contains(rubrique) { rubriques.append(rubrique) }
@@ -257,7 +268,7 @@ enum SharingCommands {
             "id": grant.id, "status": grant.effectiveStatus(at: now).rawValue, "via": (grant.via ?? .code).rawValue,
             "professional": grant.professional?.name ?? NSNull(), "rpps": grant.professional?.rpps ?? NSNull(),
             "specialty": grant.professional?.specialty ?? NSNull(), "practitioner": grant.practitionerID ?? NSNull(),
-            "since": iso(grant.created), "until": iso(grant.expires), "sections": grant.sections.map(\.rawValue).sorted(), "rubriques": grant.rubriques ?? [],
+            "since": iso(grant.created), "until": iso(grant.expires), "sections": grant.sections.map(\.rawValue).sorted()
         ]
     }
 
@@ -281,7 +292,8 @@ enum SharingCommands {
             case .offline: .offline
             case .notLoggedIn: .unauthorized
             case .notFound: .notFound
-            case .refused, .alreadyBlocked: .failure
+            case .refused, .alreadyBlocked, .output: .failure
+            case .contentsMissing: .offline
             }
             throw CommandFailure(code, safe(SharingWording.error(error)))
         }

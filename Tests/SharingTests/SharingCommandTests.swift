@@ -11,17 +11,9 @@ final class SharingCommandTests: XCTestCase {
         let passphrase = world.directory.url.appendingPathComponent("passphrase")
         try Data("phrase secrète de test".utf8).write(to: passphrase)
         func mes(_ arguments: String...) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: BuiltProducts.path("mes"))
-            process.arguments = ["--home", world.directory.url.appendingPathComponent("vault").path, "--passphrase-file", passphrase.path] + arguments
-            process.environment = ["LANG": "fr_FR.UTF-8", "HOME": world.directory.path]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            try runProgram(BuiltProducts.path("mes"),
+                           ["--home", world.directory.url.appendingPathComponent("vault").path, "--passphrase-file", passphrase.path] + arguments,
+                           environment: ["LANG": "fr_FR.UTF-8", "HOME": world.directory.path])
         }
         func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
 

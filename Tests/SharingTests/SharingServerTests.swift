@@ -29,7 +29,7 @@ final class SharingServerTests: XCTestCase {
         XCTAssertEqual(session.professional, Practitioner(name: "Dr Sophie Bernard", rpps: "10003456782", specialty: "Cardiologie"))
         XCTAssertEqual(session.via, .code)
         XCTAssertEqual(session.practitionerID, "bernard")
-        XCTAssertEqual(session.rubriques, ["documents"])
+        XCTAssertEqual(session.sections, [.documents])
         XCTAssertEqual(session.expires.timeIntervalSince(session.created), 7200, accuracy: 2)
         XCTAssertTrue(try world.center.pendingCodes().isEmpty)
 

@@ -53,16 +53,8 @@ final class SharingWorld: @unchecked Sendable {
     func professional(_ who: (String, String), _ arguments: String...) throws -> (status: Int32, output: String) {
         let passwordFile = directory.url.appendingPathComponent("password-\(who.0)")
         try Data(who.1.utf8).write(to: passwordFile)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.path("mes-server"))
-        process.arguments = ["pro", "--url", server.url.absoluteString, "--rpps", who.0, "--password-file", passwordFile.path] + arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try runProgram(BuiltProducts.path("mes-server"),
+                              ["pro", "--url", server.url.absoluteString, "--rpps", who.0, "--password-file", passwordFile.path] + arguments)
     }
 
     /// Moves the server's clock forward.
@@ -72,4 +64,19 @@ final class SharingWorld: @unchecked Sendable {
                                                                body: Data(#"{"advanceSeconds": \#(minutes * 60)}"#.utf8)))
         XCTAssertEqual(response.status, 200)
     }
+}
+
+/// Runs a program to its end: its exit status and standard output (standard error dropped).
+func runProgram(_ path: String, _ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }

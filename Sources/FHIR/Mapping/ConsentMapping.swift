@@ -122,8 +122,7 @@ enum ConsentMapping {
                            sections: sections(resource), created: start, expires: end ?? start, status: status,
                            professional: FHIRValue.practitioner(actor),
                            via: kind == "access-code" ? .code : kind.flatMap(AccessGrant.Via.init(rawValue:)),
-                           practitionerID: practitionerID(actor),
-                           rubriques: Concept.tokens(of: resource["provision"]?["code"]).filter { $0.system == CodeSystem.mesRubrique }.map(\.code))
+                           practitionerID: practitionerID(actor))
     }
 
     /// The id of the professional a managed consent names (`Practitioner/<id>`).
