@@ -103,13 +103,16 @@ public struct AppShell: Application {
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
+    /// The profil médical of the open space (nil: no vault open, the section says so).
+    private let profile: ProfileServices?
     let syncService: SyncService?
 
     /// `store` keeps the settings (nil: not saved, as in a kiosk, a demo or a test). `screens`
     /// replaces the built-in screen of a section. `sync` is how to sync (nil: no account).
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
                 section: AppSection = .home, screens: [AppSection: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
-                session: SessionControl? = nil, sync: SyncService? = nil) {
+                session: SessionControl? = nil, sync: SyncService? = nil, profile: ProfileServices? = nil) {
+        self.profile = profile
         self.settings = settings
         self.header = header
         self.store = store
@@ -129,6 +132,7 @@ public struct AppShell: Application {
         switch section {
         case .settings: SettingsScreen(settings: settings, store: store)
         case .documents: documents.map { DocumentsScreen(services: $0) } ?? ComingSoonScreen(section: section)
+        case .medicalProfile: profile.map { ProfileScreen(services: $0) } ?? ComingSoonScreen(section: section)
         default: ComingSoonScreen(section: section)
         }
     }

@@ -2,6 +2,7 @@ import CLI
 import Documents
 import Features
 import Foundation
+import MedicalProfile
 import HealthRecord
 import L10n
 import Sync
@@ -32,6 +33,9 @@ enum InteractiveApp {
         let vault = try demo?.vault ?? (kiosk ? nil : openVaultIfPresent(context))
         defer { vault?.close() }
         let documents = try vault.flatMap(documentsServices(kiosk: kiosk))
+        let profile = try vault.flatMap { vault in
+            try ProfileBook.open(vault).map { ProfileServices(book: $0, library: documents?.library) }
+        }
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal(environment: context.environment, raw: kiosk)
@@ -42,7 +46,7 @@ enum InteractiveApp {
         let session = vault.map { SessionControl.forVault($0) } ?? (kiosk ? .kiosk() : nil)
         let sync = vault.flatMap { kiosk ? nil : syncService(for: $0) }
         let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, session: session,
-                                            sync: sync),
+                                            sync: sync, profile: profile),
                               backend: terminal)
         if let vault { runtime.subscribe(changes(of: vault)) }
         let code = runtime.run()
