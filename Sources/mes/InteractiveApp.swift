@@ -18,6 +18,9 @@ enum InteractiveApp {
         // memory, and the user's own settings.json is neither read nor written.
         let ephemeral = kiosk || context.arguments.has("--demo")
         let store = ephemeral ? SettingsStore.inMemory() : SettingsStore(directory: context.home)
+        // Set before anything touches networking (the demo's login is the first).
+        let scratch = ephemeral ? try FoundationScratch.redirect() : nil
+        defer { scratch.map { try? FileManager.default.removeItem(at: $0) } }
         var settings = store.load() ?? AppSettings(language: Localizer.shared.language)
         if context.arguments.value("--lang") != nil {
             settings.language = Localizer.shared.language
@@ -62,7 +65,7 @@ enum InteractiveApp {
             guard let library = try DocumentLibrary.open(vault) else { return nil }
             var fetch: (@Sendable (Document) async throws -> [UInt8])?
             if try Account.stored(in: vault) != nil {
-                let engine = SyncEngine(vault: vault)
+                let engine = SyncEngine.forApp(vault)
                 fetch = { document in try await engine.fetchContent(of: document.id).bytes }
             }
             return DocumentsServices(library: library, kiosk: kiosk, fetchContent: fetch)
@@ -94,7 +97,7 @@ enum InteractiveApp {
     /// the UI; the app runs it as it starts, a moment after each local change, and on `$`.
     static func syncService(for vault: Vault) -> SyncService? {
         guard (try? Account.stored(in: vault)) != nil else { return nil }
-        let engine = SyncEngine(vault: vault)
+        let engine = SyncEngine.forApp(vault)
         return SyncService {
             let report = await engine.sync()
             return SyncResult(state: syncState(report.outcome.rawValue), pending: report.pending, received: report.received)

@@ -32,7 +32,7 @@ enum ProfileCommands {
         profileOption,
     ])) { context in
         let only = try context.arguments.value("--rubrique").map(parseRubrique)
-        return try withBooks(context) { book, _ in
+        return try await withBooks(context) { book, _ in
             let sections = try book.allEntries().filter { only == nil || $0.rubrique == only }
             if context.arguments.has("--json") {
                 Console.output(try json(sections))
@@ -64,7 +64,7 @@ enum ProfileCommands {
                                                   options: fieldOptions + [OptionSpec("--not-concerned", help: "profile.option.not-concerned"), profileOption],
                                                   arguments: ["RUBRIQUE"])) { context in
         let rubrique = try parseRubrique(context.arguments.positionals[0])
-        return try withBooks(context) { book, _ in
+        return try await withBooks(context) { book, _ in
             if rubrique == .allergies && context.arguments.has("--not-concerned") {
                 try book.declareNotConcernedByAllergies()
                 Console.output(tr("profile.not-concerned.done"))
@@ -79,7 +79,7 @@ enum ProfileCommands {
     static let edit = MesCommand(spec: CommandSpec(["profile", "edit"], summary: "profile.edit.summary",
                                                    options: fieldOptions + [profileOption], arguments: ["RUBRIQUE", "ID"])) { context in
         let rubrique = try parseRubrique(context.arguments.positionals[0])
-        return try withBooks(context) { book, _ in
+        return try await withBooks(context) { book, _ in
             let entry = try book.edit(rubrique, id: context.arguments.positionals[1], fieldValues(context, rubrique))
             Console.output(tr("profile.edit.done", ["title": safe(ProfileWording.title(entry, vaccines: book.vaccines))]))
         }
@@ -88,7 +88,7 @@ enum ProfileCommands {
     static let delete = MesCommand(spec: CommandSpec(["profile", "delete"], summary: "profile.delete.summary",
                                                      options: [yesOption, profileOption], arguments: ["RUBRIQUE", "ID"])) { context in
         let rubrique = try parseRubrique(context.arguments.positionals[0])
-        return try withBooks(context) { book, _ in
+        return try await withBooks(context) { book, _ in
             let entry = try book.entry(rubrique, id: context.arguments.positionals[1])
             let title = safe(ProfileWording.title(entry, vaccines: book.vaccines))
             guard try confirm(context, tr("profile.delete.confirm", ["title": title])) else {
@@ -115,7 +115,7 @@ enum ProfileCommands {
             }
             return section
         }
-        return try withBooks(context) { book, _ in
+        return try await withBooks(context) { book, _ in
             let synthesis = ProfileSynthesis(book: book)
             let now = Date()
             let bytes = try synthesis.pdf(sections: sections, at: now)
@@ -152,7 +152,7 @@ enum ProfileCommands {
         let type = try context.arguments.value("--code").map(parseMeasure)
         let from = try context.arguments.value("--from").map { try parseDate($0, option: "--from") }
         let to = try context.arguments.value("--to").map { try parseDate($0, option: "--to", endOfDay: true) }
-        return try withBooks(context) { _, measures in
+        return try await withBooks(context) { _, measures in
             let rows = try measures.measurements(type, from: from, to: to)
             if context.arguments.has("--json") {
                 Console.output(try json(rows))
@@ -172,7 +172,7 @@ enum ProfileCommands {
         let type = try parseMeasure(context.arguments.positionals[0])
         let values = try parseValues(context.arguments.positionals[1])
         let date = try context.arguments.value("--date").map { try parseDate($0, option: "--date") } ?? Date()
-        return try withBooks(context) { _, measures in
+        return try await withBooks(context) { _, measures in
             let saved = try measures.add(type, values: values, unit: context.arguments.value("--unit"), at: date, note: context.arguments.value("--note"))
             Console.output(tr("measures.add.done", ["measure": ProfileWording.measure(type), "value": ProfileWording.value(of: saved[0]),
                                                     "date": LocalFormat.dateTime(saved[0].effective)]))
@@ -186,7 +186,7 @@ enum ProfileCommands {
     ], arguments: ["ID"], optionalArguments: ["VALUE"])) { context in
         let values = try context.arguments.positionals.dropFirst().first.map(parseValues)
         let date = try context.arguments.value("--date").map { try parseDate($0, option: "--date") }
-        return try withBooks(context) { _, measures in
+        return try await withBooks(context) { _, measures in
             let note: String?? = context.arguments.value("--note").map { .some($0.isEmpty ? nil : $0) } ?? .none
             let saved = try measures.edit(context.arguments.positionals[0], values: values, unit: context.arguments.value("--unit"), at: date, note: note)
             Console.output(tr("measures.edit.done", ["measure": ProfileWording.measure(saved.type), "value": ProfileWording.value(of: saved),
@@ -196,7 +196,7 @@ enum ProfileCommands {
 
     static let deleteMeasure = MesCommand(spec: CommandSpec(["measures", "delete"], summary: "measures.delete.summary",
                                                             options: [profileOption], arguments: ["ID"])) { context in
-        try withBooks(context) { _, measures in
+        try await withBooks(context) { _, measures in
             try measures.delete(context.arguments.positionals[0])
             Console.output(tr("measures.delete.done"))
         }
@@ -208,7 +208,7 @@ enum ProfileCommands {
         guard let data = FileManager.default.contents(atPath: path), data.count <= 20_000_000 else {
             throw CommandFailure(.failure, tr("measures.import.unreadable", ["path": safe(path)]))
         }
-        return try withBooks(context) { _, measures in
+        return try await withBooks(context) { _, measures in
             let bytes = Array(data)
             let isJSON = bytes.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) } == UInt8(ascii: "{")
             let preview = isJSON ? try measures.previewBundle(bytes) : try measures.previewCSV(String(decoding: bytes, as: UTF8.self))
@@ -237,7 +237,7 @@ enum ProfileCommands {
         guard context.arguments.has("--clear") || (bounds.count == 2 && bounds[0] <= bounds[1]) else {
             throw UsageError(.missingValue(option: "LOW HIGH"))
         }
-        return try withBooks(context) { _, measures in
+        return try await withBooks(context) { _, measures in
             if context.arguments.has("--clear") {
                 try measures.setTarget(type, nil)
                 Console.output(tr("measures.target.cleared", ["measure": ProfileWording.measure(type)]))
@@ -303,8 +303,8 @@ enum ProfileCommands {
 
     /// Opens the vault (passphrase from the prompt, a file or a descriptor), finds the space and
     /// runs `body` with its books; errors become messages and exit codes.
-    static func withBooks(_ context: MesContext, _ body: (ProfileBook, MeasureBook) throws -> Void) throws -> ExitCode {
-        try VaultCommands.withOpenVault(context) { vault in
+    static func withBooks(_ context: MesContext, _ body: (ProfileBook, MeasureBook) throws -> Void) async throws -> ExitCode {
+        try await VaultCommands.withVault(context, waiting: { vault in
             guard let book = try ProfileBook.open(vault, profileID: context.arguments.value("--profile")) else {
                 return CommandFailure(.notFound, tr("profile.error.no-profile"))
             }
@@ -316,7 +316,7 @@ enum ProfileCommands {
                 return CommandFailure(.failure, safe(ProfileWording.error(error)))
             }
             return nil
-        }
+        })
     }
 
     // MARK: JSON

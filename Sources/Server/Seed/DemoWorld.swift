@@ -59,6 +59,7 @@ struct DemoWorld {
         try writeMeasures(into: &writer)
         try writeVaccinations(into: &writer)
         try writeAgenda(into: &writer)
+        try writeAgendaItems(into: &writer)
         try writeDocuments(into: &writer)
         try writeMessages(into: &writer)
         try writeReimbursements(into: &writer)

@@ -124,6 +124,7 @@ struct ResourceEndpoints {
                 throw APIError.forbidden("this access may not delete \(type)", detail: "rubrique")
             }
             try requireAuthorship(existing, access: access)
+            try AgendaRules.checkChange(existing, access: access)
             if let ifMatch, ifMatch != existing.version { throw APIError.stale("\(type)/\(id) is at version \(existing.version), not \(ifMatch)") }
             _ = try ResourceRepository.markDeleted(db, existing, now: now)
             try Audit.trace(db, access: access, action: .delete, interaction: "delete", entities: [existing.reference], now: now)

@@ -59,6 +59,7 @@ struct ResourceWriter {
         case "Binary": try checkBinary(resource)
         case "Communication": try prepareMessage(&resource, access: access, existing: existing)
         case "Immunization": ProfileRules.prepareImmunization(&resource, access: access)
+        case "Appointment", "Task": try AgendaRules.prepare(&resource, access: access, existing: existing, db: db)
         case "Consent":
             if Concept.tokens(of: resource["category"]).contains(where: { $0.system == CodeSystem.mesConsentKind }) {
                 throw APIError.forbidden("access consents are managed through the $access-code, $block, $delegate and $access-policy operations", detail: "managed-consent")
