@@ -10,7 +10,7 @@ extension ProfileScreen {
     public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
         guard area.height >= 5 else { return Rendered(cursor: area.origin) }
         let rows = area.splitRows([.fixed(1), .fill(1), .fixed(1)])
-        buffer.put(TextLayout.truncate(breadcrumb, to: area.width, ellipsis: context.symbols.ellipsis), at: rows[0].origin,
+        buffer.put(TextLayout.truncate(context.plain(breadcrumb), to: area.width, ellipsis: context.symbols.ellipsis), at: rows[0].origin,
                    style: context.style(.title), maxWidth: area.width)
         if let editor {
             return editor.form.render(into: &buffer, area: Rect(x: area.x, y: rows[1].y, width: area.width, height: rows[1].height + 1),
@@ -32,7 +32,7 @@ extension ProfileScreen {
         let cursor = ListView.render(list, rows: { line($0).truncated(to: area.width - 2, context: context) }, into: &buffer, area: rows[1],
                                      context: context, focused: context.focused)
         if let detail = detailLine {
-            buffer.put(TextLayout.truncate(detail, to: area.width, ellipsis: context.symbols.ellipsis), at: rows[2].origin,
+            buffer.put(TextLayout.truncate(context.plain(detail), to: area.width, ellipsis: context.symbols.ellipsis), at: rows[2].origin,
                        style: context.style(.muted), maxWidth: area.width)
         }
         return Rendered(cursor: cursor)
@@ -88,7 +88,7 @@ extension ProfileScreen {
         let sentence = growth?.sentence ?? chart.sentence
         if context.screenReader || showTable || snapshot.measures.isEmpty {
             // The chart in words, then the table (newest first), the cursor on the selected row.
-            let lines = TextLayout.wrap(sentence, width: area.width)
+            let lines = TextLayout.wrap(context.plain(sentence), width: area.width)
             for (offset, text) in lines.prefix(max(1, area.height - 3)).enumerated() {
                 buffer.put(text, at: Point(x: area.x, y: area.y + offset), style: context.style(.normal), maxWidth: area.width)
             }
@@ -106,20 +106,20 @@ extension ProfileScreen {
                 PlotChart.Series(xs: curve.points.map(\.months), ys: curve.points.map(\.value), kind: .reference, label: curve.curve.label)
             }
             series.append(PlotChart.Series(xs: growth.points.map(\.months), ys: growth.points.map(\.value)))
-            PlotChart(series: series, yLabel: { ProfileWording.quantity($0, unit: unit) }, xLabel: { GrowthChart.age($0) })
+            PlotChart(series: series, yLabel: { [context] in context.plain(ProfileWording.quantity($0, unit: unit)) }, xLabel: { GrowthChart.age($0) })
                 .render(into: &buffer, area: plotArea, context: context)
-            buffer.put(TextLayout.truncate(growth.referenceName, to: area.width, ellipsis: context.symbols.ellipsis),
+            buffer.put(TextLayout.truncate(context.plain(growth.referenceName), to: area.width, ellipsis: context.symbols.ellipsis),
                        at: Point(x: area.x, y: area.maxY - 1), style: context.style(.muted), maxWidth: area.width)
         } else {
             let series = chart.series.map { PlotChart.Series(xs: $0.xs, ys: $0.ys) }
-            PlotChart(series: series, band: chart.target, gap: chart.gap, yLabel: { chart.label($0) },
+            PlotChart(series: series, band: chart.target, gap: chart.gap, yLabel: { [context] in context.plain(chart.label($0)) },
                       xLabel: { LocalFormat.date(Date(timeIntervalSince1970: $0)) })
                 .render(into: &buffer, area: plotArea, context: context)
             var legend = tr("profile.screen.legend", ["symbol": context.symbols.chartPoint, "count": String(chart.rows.count)])
             if let target = chart.target {
                 legend += " · " + tr("measures.chart.target", ["low": chart.label(target.lowerBound), "high": chart.label(target.upperBound)])
             }
-            buffer.put(TextLayout.truncate(legend, to: area.width, ellipsis: context.symbols.ellipsis), at: Point(x: area.x, y: area.maxY - 1),
+            buffer.put(TextLayout.truncate(context.plain(legend), to: area.width, ellipsis: context.symbols.ellipsis), at: Point(x: area.x, y: area.maxY - 1),
                        style: context.style(.muted), maxWidth: area.width)
         }
         return Rendered(cursor: Point(x: area.x, y: area.maxY - 1), announcement: nil)
@@ -137,7 +137,30 @@ extension ListRow {
     func truncated(to width: Int, context: ViewContext) -> ListRow {
         var row = self
         let room = max(4, width - (marks.isEmpty ? 0 : DisplayWidth.of(marks) + 1))
-        row.text = TextLayout.truncate(Sanitizer.sanitize(text), to: room, ellipsis: context.symbols.ellipsis)
+        row.text = TextLayout.truncate(context.plain(Sanitizer.sanitize(text)), to: room, ellipsis: context.symbols.ellipsis)
+        row.marks = context.plain(marks)
         return row
+    }
+}
+
+extension ViewContext {
+    /// On a terminal without Unicode (the console in the C locale, a vt100), the screen's own
+    /// typography in ASCII: dashes, arrows, non-breaking spaces, superscripts.
+    func plain(_ text: String) -> String {
+        guard !symbols.isUnicode else { return text }
+        var result = ""
+        for character in text {
+            switch character {
+            case "—", "–": result += "-"
+            case "›": result += ">"
+            case "·", "∙": result += "."
+            case "\u{00A0}", "\u{202F}": result += " "
+            case "²": result += "2"
+            case "«": result += "\""
+            case "»": result += "\""
+            default: result.append(character)
+            }
+        }
+        return result
     }
 }
