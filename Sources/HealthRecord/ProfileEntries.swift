@@ -135,5 +135,7 @@ public struct Lifestyle: ProfileRecord, Hashable {
     }
 
     /// The one id a topic has in a space.
-    public static func id(profileID: String, topic: Topic) -> String { "lifestyle-\(topic.rawValue.lowercased())-\(profileID)" }
+    public static func id(profileID: String, topic: Topic) -> String {
+        "lifestyle-\(topic.rawValue.lowercased().replacingOccurrences(of: "_", with: "-"))-\(profileID)"
+    }
 }

@@ -41,7 +41,7 @@ extension ProfileScreen {
     /// "Profil médical › Vaccinations (5)", with the rank of the selection.
     var breadcrumb: String {
         var text = tr("section.medical-profile")
-        if let profile = snapshot.profile, snapshot.spaces.count > 1 { text += " : " + Sanitizer.sanitize(profile.displayName) }
+        if page == .home, let profile = snapshot.profile, snapshot.spaces.count > 1 { text += " : " + Sanitizer.sanitize(profile.displayName) }
         if page != .home { text += " › " + pageTitle }
         if let editor {
             switch editor.target {

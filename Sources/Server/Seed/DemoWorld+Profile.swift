@@ -38,7 +38,7 @@ extension DemoWorld {
             ("SLEEP", "6 à 7 heures par nuit"),
         ]
         for (topic, answer) in habits {
-            var resource = Resource(type: "Observation", id: "lifestyle-\(topic.lowercased())-\(helene)")
+            var resource = Resource(type: "Observation", id: "lifestyle-\(topic.lowercased().replacingOccurrences(of: "_", with: "-"))-\(helene)")
             resource["status"] = "final"
             resource["category"] = [Concept.codeable(CodeSystem.observationCategory, "social-history")]
             resource["code"] = Concept.codeable("urn:mes:lifestyle", topic)
