@@ -71,6 +71,8 @@ let package = Package(
         // The profil médical and the mesures de santé (rubriques, measures, charts' data, growth
         // curves, the synthèse), shared by the screens and the command line.
         .target(name: "MedicalProfile", dependencies: ["Vault", "HealthRecord", "L10n", "Documents", "FHIR", "PDFShim"]),
+        // The messagerie de santé's use cases (inbox, threads, replies, drafts, attachments).
+        .target(name: "Messaging", dependencies: ["Documents", "Vault", "HealthRecord", "L10n"]),
         // Partage et confidentialité: access codes, sessions, blocks, emergency choices, masking,
         // the activity history and the export, shared by the screens and the command line.
         .target(name: "Sharing", dependencies: ["Sync", "Vault", "FHIR", "HealthRecord", "Documents", "L10n"]),
@@ -83,14 +85,14 @@ let package = Package(
 
         // The terminal front: a toolkit that knows nothing of health, and the app's screens.
         .target(name: "TerminalUI", dependencies: ["CNcursesw", "CursesShim", "CQREncode", "L10n"]),
-        .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "Agenda", "MedicalProfile", "HealthRecord", "Crypto"]),
+        .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "Agenda", "Messaging", "MedicalProfile", "HealthRecord", "Crypto"]),
 
         // Programs.
         .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Sync", "FHIR", "HealthRecord", "LocalServer",
-                                                      "TerminalUI", "Features", "Documents", "Sharing", "Agenda", "MedicalProfile"]),
+                                                      "TerminalUI", "Features", "Documents", "Sharing", "Agenda", "Messaging", "MedicalProfile"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
         .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "TerminalUI", "CursesShim", "L10n",
-                                                            "Features", "Documents", "Agenda", "Sync", "FHIR", "LocalServer", "MedicalProfile"]),
+                                                            "Features", "Documents", "Agenda", "Messaging", "Sync", "FHIR", "LocalServer", "MedicalProfile"]),
         // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
         .executableTarget(name: "vault-crash-writer", dependencies: ["Vault", "HealthRecord", "Crypto"]),
 
@@ -109,6 +111,8 @@ let package = Package(
         // Reads Sources/ and Package.swift: the import rules of Docs/architecture.md.
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n", "SQLite",
+                                                           "LocalServer", "TestSupport", "mes", "mes-server"]),
+        .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n",
                                                            "LocalServer", "TestSupport", "mes", "mes-server"]),
         .testTarget(name: "SharingTests", dependencies: ["Sharing", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "LocalServer",
                                                          "TestSupport", "TerminalUI", "mes", "mes-server"]),

@@ -1,3 +1,4 @@
+import Agenda
 import CLI
 import Documents
 import Features
@@ -36,6 +37,7 @@ enum InteractiveApp {
         let vault = try demo?.vault ?? (kiosk ? nil : openVaultIfPresent(context))
         defer { vault?.close() }
         let documents = try vault.flatMap(documentsServices(kiosk: kiosk))
+        let agenda = try vault.flatMap(agendaServices(kiosk: kiosk))
         let profile = try vault.flatMap { vault in
             try ProfileBook.open(vault).map { ProfileServices(book: $0, library: documents?.library) }
         }
@@ -48,8 +50,8 @@ enum InteractiveApp {
         let header = vault.map(Self.header(for:)) ?? HeaderInfo()
         let session = vault.map { SessionControl.forVault($0) } ?? (kiosk ? .kiosk() : nil)
         let sync = vault.flatMap { kiosk ? nil : syncService(for: $0) }
-        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, session: session,
-                                            sync: sync, profile: profile),
+        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, agenda: agenda,
+                                            session: session, sync: sync, profile: profile),
                               backend: terminal)
         if let vault { runtime.subscribe(changes(of: vault)) }
         let code = runtime.run()
@@ -69,6 +71,15 @@ enum InteractiveApp {
                 fetch = { document in try await engine.fetchContent(of: document.id).bytes }
             }
             return DocumentsServices(library: library, kiosk: kiosk, fetchContent: fetch)
+        }
+    }
+
+    /// The Agenda section's services for the vault's own space (nil before the first sync).
+    static func agendaServices(kiosk: Bool) -> (Vault) throws -> AgendaServices? {
+        { vault in
+            let calendar = (try? PreventionCalendar.load()) ?? PreventionCalendar(rules: [])
+            guard let book = try AgendaBook.open(vault, calendar: calendar) else { return nil }
+            return AgendaServices(book: book, kiosk: kiosk)
         }
     }
 

@@ -30,18 +30,19 @@ final class ImportRuleTests: XCTestCase {
         "Sharing": ["Sync", "Vault", "FHIR", "HealthRecord", "L10n", "Documents"],
         "Agenda": ["Vault", "HealthRecord", "ICalendar", "L10n", "Crypto"],
         "MedicalProfile": ["Vault", "HealthRecord", "L10n", "Documents", "FHIR", "PDFShim"],
+        "Messaging": ["Documents", "Vault", "HealthRecord", "L10n"],
         // The terminal front: the toolkit knows nothing of health; the screens know the domain and
         // the use cases, never the vault, the wire or the sync engine (the program hands them closures).
         "TerminalUI": ["CNcursesw", "CursesShim", "CQREncode", "L10n"],
-        "Features": ["TerminalUI", "L10n", "HealthRecord", "Crypto", "Documents", "Sharing", "Agenda", "MedicalProfile"],
+        "Features": ["TerminalUI", "L10n", "HealthRecord", "Crypto", "Documents", "Sharing", "Agenda", "Messaging", "MedicalProfile"],
         // The reference backend.
         "Server": ["FHIR", "HealthRecord", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim"],
         // Programs: they wire the modules together.
         "mes": ["CLI", "L10n", "SystemShim", "Crypto", "HealthRecord", "FHIR", "Vault", "Sync", "LocalServer",
-                "Documents", "Sharing", "Agenda", "ICalendar", "TerminalUI", "Features", "MedicalProfile"],
+                "Documents", "Sharing", "Agenda", "Messaging", "ICalendar", "TerminalUI", "Features", "MedicalProfile"],
         "mes-server": ["CLI", "L10n", "Server", "FHIR", "HealthRecord", "FoundationNetworking"],
         "mes-bench": ["Crypto", "SQLite", "L10n", "HealthRecord", "FHIR", "Vault", "Sync", "LocalServer", "Documents", "Agenda",
-                      "TerminalUI", "CursesShim", "Features", "MedicalProfile"],
+                      "Messaging", "TerminalUI", "CursesShim", "Features", "MedicalProfile"],
         "vault-crash-writer": ["Vault", "HealthRecord", "Crypto"],
     ]
 

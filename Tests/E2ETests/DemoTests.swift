@@ -5,8 +5,11 @@ import XCTest
 /// open on it; quitting stops the server and leaves no demo data behind, and nothing in the user's home.
 final class DemoTests: XCTestCase {
     func testDemoOpensTheHoldersSyncedSpaceAndLeavesNothingBehind() throws {
-        let before = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("mes-demo-") })
-        let session = try TerminalSession(arguments: ["--demo"])
+        // A temporary folder of its own: other demos may run on this machine at the same time.
+        let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("mes-demo-test-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(at: temporary) }
+        let session = try TerminalSession(arguments: ["--demo"], environment: ["LANG": "C.UTF-8", "TMPDIR": temporary.path])
         defer { session.close() }
         try session.waitFor("Hélène MARTINEAU", "Synchro : à jour", "1 Accueil", timeout: 30)
         try session.send("2")
@@ -15,8 +18,8 @@ final class DemoTests: XCTestCase {
         try session.waitFor("Quitter mes ?")
         try session.send("o")
         XCTAssertEqual(try session.waitForExit(timeout: 15), 0)
-        let after = Set(try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()).filter { $0.hasPrefix("mes-demo-") })
-        XCTAssertEqual(after.subtracting(before), [], "the demo server's data folder is removed")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: temporary.path), [],
+                       "the demo server's data folder (and the scratch folder) are removed")
         // Nothing at all in HOME (also `--home` here): no settings, no vault, and none of the
         // per-user folders Foundation's networking creates on its own.
         let left = FileManager.default.enumerator(atPath: session.home.path).map { Array($0) } ?? []

@@ -142,13 +142,14 @@ struct ResourceWriter {
                 throw APIError.unprocessable("the thread no longer exists", detail: "unknown-thread")
             }
             let rootResource = try root.resource()
-            guard ResourceReference(rootResource["sender"]?["reference"]?.stringValue ?? "")?.type == "Practitioner" else {
+            guard try MessagingRules.threadStartedByProfessionalSide(db, rootResource) else {
                 throw APIError.forbidden("only a professional starts a conversation", detail: "thread-not-started-by-professional")
             }
             if rootResource["status"]?.stringValue == "stopped", access.role != .professional {
                 throw APIError.conflict("the professional closed this conversation", detail: "thread-closed")
             }
-        } else if access.role != .professional, existing == nil || existing?.deleted == true {
+            if access.role != .professional, existing == nil || existing?.deleted == true { try MessagingRules.checkReplyAllowed(parentResource) }
+        } else if access.role != .professional, existing == nil || existing?.deleted == true, try !MessagingRules.isPharmacyStart(db, resource) {
             throw APIError.forbidden("only a professional starts a conversation; reply with inResponseTo", detail: "patient-cannot-start-thread")
         }
         var extensions = resource["extension"]?.elements.filter { $0["url"]?.stringValue != ExtensionURL.thread } ?? []
@@ -162,6 +163,7 @@ struct ResourceWriter {
             resource["sender"] = ["reference": .string("Patient/\(access.patient)"), "display": .string(caller.displayName)]
         case .aidant:
             resource["sender"] = ["identifier": ["system": .string(CodeSystem.mesAccount), "value": .string(caller.login)], "display": .string(caller.displayName)]
+            try MessagingRules.signForAidant(db, &resource, patient: access.patient)
         }
         if resource["sent"] == nil { resource["sent"] = .string(FHIRDateTime.instant(now)) }
     }
