@@ -103,6 +103,8 @@ public struct AppShell: Application {
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
+    /// The messagerie of the open space (nil: no vault open or not synced yet).
+    private let messaging: MessagesServices?
     let syncService: SyncService?
     /// The agenda of the open space (nil: no vault open).
     private let agenda: AgendaServices?
@@ -111,8 +113,9 @@ public struct AppShell: Application {
     /// replaces the built-in screen of a section. `sync` is how to sync (nil: no account).
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
                 section: AppSection = .home, screens: [AppSection: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
-                agenda: AgendaServices? = nil, session: SessionControl? = nil, sync: SyncService? = nil) {
+                agenda: AgendaServices? = nil, session: SessionControl? = nil, sync: SyncService? = nil, messages: MessagesServices? = nil) {
         self.settings = settings
+        messaging = messages
         self.header = header
         self.store = store
         self.section = section
@@ -135,6 +138,7 @@ public struct AppShell: Application {
         case .settings: SettingsScreen(settings: settings, store: store)
         case .documents: documents.map { DocumentsScreen(services: $0) } ?? ComingSoonScreen(section: section)
         case .agenda: agenda.map { AgendaScreen(services: $0) } ?? ComingSoonScreen(section: section)
+        case .messages: messaging.map { MessagesScreen(services: $0) } ?? ComingSoonScreen(section: section)
         default: ComingSoonScreen(section: section)
         }
     }

@@ -1,5 +1,4 @@
 import Crypto
-import FHIR
 import Foundation
 import LocalServer
 import Sync
@@ -61,7 +60,8 @@ final class MessagesE2ETests: XCTestCase {
         // The professional reads it on the server, while the app still runs.
         let token = try await professionalToken(server)
         let thread = try await get(server, "/Communication/msg-bio/$thread", token: token)
-        let bodies = thread["entry"]?.elements.compactMap { $0["resource"]?["payload"]?[0]?["contentString"]?.stringValue } ?? []
+        let entries = (thread["entry"] as? [[String: Any]]) ?? []
+        let bodies = entries.compactMap { (($0["resource"] as? [String: Any])?["payload"] as? [[String: Any]])?.first?["contentString"] as? String }
         XCTAssertTrue(bodies.contains("Bonjour, je viendrai mardi.\nCordialement"), "\(bodies)")
 
         // A closed thread offers no reply: it says why.
@@ -116,13 +116,14 @@ final class MessagesE2ETests: XCTestCase {
 
     private func professionalToken(_ server: LocalServer) async throws -> String {
         let transport = URLSessionTransport(baseURL: server.url)
-        let response = try await transport.send(BackendRequest(method: "POST", path: API.Path.login, headers: ["Content-Type": "application/json"],
+        let response = try await transport.send(BackendRequest(method: "POST", path: "/auth/login", headers: ["Content-Type": "application/json"],
                                                                body: Data(#"{"rpps":"10003456783","password":"demo-garnier"}"#.utf8)))
-        return try XCTUnwrap(try JSON(parsing: response.body)["access_token"]?.stringValue)
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        return try XCTUnwrap(object?["access_token"] as? String)
     }
 
-    private func get(_ server: LocalServer, _ path: String, token: String) async throws -> JSON {
+    private func get(_ server: LocalServer, _ path: String, token: String) async throws -> [String: Any] {
         let response = try await URLSessionTransport(baseURL: server.url).send(BackendRequest(path: path, headers: ["Authorization": "Bearer \(token)"]))
-        return try JSON(parsing: response.body)
+        return (try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
     }
 }
