@@ -54,8 +54,8 @@ final class MessagesE2ETests: XCTestCase {
         try terminal.send("C-d")
         // Written to the vault and the outbox at once, then sent by the app's own sync.
         screen = try terminal.waitFor("Bonjour, je viendrai mardi.", timeout: 10)
-        screen = try terminal.waitFor("envoyé", timeout: 20)
-        XCTAssertFalse(screen.contains("en attente d'envoi"), screen)
+        screen = try terminal.waitFor("vous · envoyé", timeout: 20)
+        XCTAssertFalse(screen.contains("vous · en attente d'envoi"), screen)
 
         // The professional reads it on the server, while the app still runs.
         let token = try await professionalToken(server)
