@@ -11,35 +11,15 @@ import XCTest
 /// run (and the professional reads it on the server); save an attachment and find it in
 /// Documents; the screen-reader mode and English.
 final class MessagesE2ETests: XCTestCase {
-    private func syncedHome(_ directory: TemporaryDirectory, server: LocalServer) async throws -> (URL, URL) {
-        let home = directory.url.appendingPathComponent("home")
-        let passphrase = directory.url.appendingPathComponent("passphrase")
-        try Data("phrase de test\n".utf8).write(to: passphrase)
-        let (vault, _) = try Vault.create(in: VaultDirectory(home), passphrase: SecureBytes(copying: Array("phrase de test".utf8)),
-                                          keyDerivation: .fixed(.minimumForTests))
-        let otp = server.dataDirectory.appendingPathComponent("otp/helene.martineau.txt")
-        let account = try await Account.login(server: server.url, identifier: "helene.martineau", password: "demo-helene",
-                                              oneTimeCode: { try String(contentsOf: otp, encoding: .utf8) })
-        try account.save(in: vault)
-        let report = await SyncEngine(vault: vault).sync()
-        XCTAssertEqual(report.outcome, .complete)
-        vault.close()
-        return (home, passphrase)
-    }
-
     func testReplyInTheAppReachesTheServerAndAnAttachmentLandsInDocuments() async throws {
-        let directory = try TemporaryDirectory(prefix: "mes-e2e-messages")
-        defer { directory.remove() }
-        let server = try LocalServer.start(executable: BuiltProducts.path("mes-server"),
-                                           dataDirectory: directory.url.appendingPathComponent("server"), arguments: ["--seed", "demo"])
-        defer { server.stop() }
-        let (home, passphrase) = try await syncedHome(directory, server: server)
-
-        let terminal = try TerminalSession(arguments: ["--home", home.path, "--passphrase-file", passphrase.path], width: 80, height: 24)
+        let synced = try await SyncedHome()
+        defer { synced.close() }
+        let server = synced.server
+        let terminal = try synced.terminal()
         defer { terminal.close() }
         try terminal.waitFor("1 Accueil", timeout: 15)
         try terminal.send("5")
-        var screen = try terminal.waitFor("266049900000011@patient.mssante.fr", "Dr Amélie Garnier", timeout: 10)
+        var screen = try terminal.waitFor("266049900000011@patient.mssante.fr", "Dr Amélie Garnier", "Dr Nadia Haddad", timeout: 10)
         XCTAssertTrue(screen.contains("[1 non lu]"), screen)
         XCTAssertTrue(screen.contains("terminée"), "the closed thread says so in words: \(screen)")
 
@@ -82,7 +62,11 @@ final class MessagesE2ETests: XCTestCase {
         try terminal.waitFor("ajouté à vos documents", timeout: 10)
         try terminal.send("Escape")
         try terminal.send("2")
+        try terminal.waitFor("Résultats de biologie", timeout: 10)
+        try terminal.send("/")
+        try terminal.send("-l", "automesure")
         try terminal.waitFor("Fiche d'automesure tensionnelle", timeout: 10)
+        try terminal.send("Enter")
 
         try terminal.send("q")
         try terminal.waitFor("Quitter")
@@ -91,20 +75,21 @@ final class MessagesE2ETests: XCTestCase {
     }
 
     func testTheInboxInEnglishAndWithAScreenReader() async throws {
-        let directory = try TemporaryDirectory(prefix: "mes-e2e-messages-sr")
-        defer { directory.remove() }
-        let server = try LocalServer.start(executable: BuiltProducts.path("mes-server"),
-                                           dataDirectory: directory.url.appendingPathComponent("server"), arguments: ["--seed", "demo"])
-        defer { server.stop() }
-        let (home, passphrase) = try await syncedHome(directory, server: server)
-        let terminal = try TerminalSession(arguments: ["--home", home.path, "--passphrase-file", passphrase.path, "--lang", "en", "--screen-reader"],
-                                           width: 80, height: 24)
+        let synced = try await SyncedHome()
+        defer { synced.close() }
+        let terminal = try synced.terminal(arguments: ["--lang", "en", "--screen-reader"])
         defer { terminal.close() }
         try terminal.waitFor("Home", timeout: 15)
         try terminal.send("5")
-        try terminal.waitFor("Your health messaging address", "1 unread", timeout: 10)
+        try terminal.waitFor("Your health messaging address", "1 unread", "Dr Nadia Haddad", timeout: 10)
         try terminal.send("Down", "Down")
-        let screen = try terminal.waitFor("closed")
+        // The selection reaches the closed thread (polled: keys arrive asynchronously).
+        var screen = ""
+        for _ in 0..<50 {
+            screen = try terminal.screen()
+            if screen.split(separator: "\n").contains(where: { $0.contains("▸") && $0.contains("Dr Marc Renaud") }) { break }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
         let cursor = try terminal.cursor()
         let line = screen.split(separator: "\n", omittingEmptySubsequences: false)[cursor.y]
         XCTAssertTrue(line.contains("Dr Marc Renaud"), "the cursor is on the selected thread: \(line)")
