@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "L10n"),
         .target(name: "CLI", dependencies: ["L10n", "Crypto"]),
-        .target(name: "Sync", dependencies: ["FHIR", "HealthRecord", "Vault", "Crypto"]),
+        .target(name: "Sync", dependencies: ["FHIR", "HealthRecord", "Vault", "Crypto", "Documents"]),
         .target(name: "LocalServer"),
 
         // The wire format (FHIR R4 JSON and the mes API), shared by client and server.
@@ -63,7 +63,7 @@ let package = Package(
 
         // The terminal front: a toolkit that knows nothing of health, and the app's screens.
         .target(name: "TerminalUI", dependencies: ["CNcursesw", "CursesShim", "CQREncode", "L10n"]),
-        .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "Agenda", "Messaging", "HealthRecord", "Crypto"]),
+        .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "Agenda", "Messaging", "Sharing", "HealthRecord", "Crypto"]),
 
         // Programs.
         .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Sync", "FHIR", "HealthRecord", "LocalServer",
