@@ -110,6 +110,8 @@ public struct AppShell: Application {
     let syncService: SyncService?
     /// The agenda of the open space (nil: no vault open).
     private let agenda: AgendaServices?
+    /// Agenda items falling due while the app runs, said on the status line when they do.
+    var agendaDue: [(at: ContinuousClock.Instant, sentence: String)] = []
 
     /// `store` keeps the settings (nil: not saved, as in a kiosk, a demo or a test). `screens`
     /// replaces the built-in screen of a section. `sync` is how to sync (nil: no account).
@@ -134,6 +136,7 @@ public struct AppShell: Application {
         say(arrivalAnnouncement())
         // What falls due today or tomorrow, said when the app starts.
         if let due = agenda?.dueAtStart { say(due) }
+        agendaDue = Self.schedule(agenda?.dueLater ?? [])
     }
 
     /// The screen of a section: plug new sections' screens in here.
