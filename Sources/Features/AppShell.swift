@@ -130,6 +130,7 @@ public struct AppShell: Application {
         say(arrivalAnnouncement())
         // What falls due today or tomorrow, said when the app starts.
         if let due = agenda?.dueAtStart { say(due) }
+        if let news = sharing?.newcomersAtStart { say(news) }
     }
 
     /// The screen of a section: plug new sections' screens in here.
