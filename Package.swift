@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "L10n"),
         .target(name: "CLI", dependencies: ["L10n", "Crypto"]),
-        .target(name: "Sync", dependencies: ["FHIR", "HealthRecord", "Vault", "Crypto"]),
+        .target(name: "Sync", dependencies: ["FHIR", "HealthRecord", "Vault", "Crypto", "Documents"]),
         .target(name: "LocalServer"),
 
         // The wire format (FHIR R4 JSON and the mes API), shared by client and server.

@@ -95,7 +95,7 @@ enum DocumentCommands {
         guard (try? Account.stored(in: library.vault)) != nil else { return nil }
         Console.error(tr("documents.show.fetching"))
         do {
-            _ = try await SyncEngine.forApp(library.vault).fetchContent(of: id)
+            _ = try await SyncEngine(vault: library.vault).fetchContent(of: id)
         } catch let error as SyncError {
             Console.error(SyncCommands.failure(error).message ?? "")
             return nil

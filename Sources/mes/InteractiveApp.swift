@@ -65,7 +65,7 @@ enum InteractiveApp {
             guard let library = try DocumentLibrary.open(vault) else { return nil }
             var fetch: (@Sendable (Document) async throws -> [UInt8])?
             if try Account.stored(in: vault) != nil {
-                let engine = SyncEngine.forApp(vault)
+                let engine = SyncEngine(vault: vault)
                 fetch = { document in try await engine.fetchContent(of: document.id).bytes }
             }
             return DocumentsServices(library: library, kiosk: kiosk, fetchContent: fetch)
@@ -106,7 +106,7 @@ enum InteractiveApp {
     /// the UI; the app runs it as it starts, a moment after each local change, and on `$`.
     static func syncService(for vault: Vault) -> SyncService? {
         guard (try? Account.stored(in: vault)) != nil else { return nil }
-        let engine = SyncEngine.forApp(vault)
+        let engine = SyncEngine(vault: vault)
         return SyncService {
             let report = await engine.sync()
             return SyncResult(state: syncState(report.outcome.rawValue), pending: report.pending, received: report.received)

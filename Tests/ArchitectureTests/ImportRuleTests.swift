@@ -24,7 +24,8 @@ final class ImportRuleTests: XCTestCase {
         "ICalendar": ["CICal", "HealthRecord"],
         // The client's core.
         "Vault": ["HealthRecord", "SQLite", "CSQLite", "Crypto", "L10n"],
-        "Sync": ["Vault", "FHIR", "HealthRecord", "Crypto", "FoundationNetworking"],
+        // Sync indexes contents as Documents' reader shows them.
+        "Sync": ["Vault", "FHIR", "HealthRecord", "Crypto", "Documents", "FoundationNetworking"],
         // Use cases shared by the screens and the command line.
         "Documents": ["Vault", "FHIR", "HealthRecord", "L10n", "Crypto"],
         "Sharing": ["Sync", "Vault", "FHIR", "HealthRecord", "L10n", "Documents"],
