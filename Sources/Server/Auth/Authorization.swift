@@ -37,6 +37,7 @@ struct Access: Sendable {
         case "Patient": return true
         case "Practitioner": return true
         case "AuditEvent", "Consent", "RelatedPerson": return isHolderSide
+        case _ where !ProfileRules.mayRead(type: type, access: self): return false
         default:
             guard let rubrique = Section.of(resourceType: type) else { return false }
             return isHolderSide || rubriques.contains(rubrique)
@@ -47,6 +48,7 @@ struct Access: Sendable {
         switch type {
         case "Patient", "Consent", "RelatedPerson": return isHolderSide
         case "AuditEvent", "ExplanationOfBenefit", "Practitioner": return false
+        case _ where role == .professional && ProfileRules.privateTypes.contains(type): return false
         default:
             guard let rubrique = Section.of(resourceType: type) else { return false }
             return isHolderSide || rubriques.contains(rubrique)

@@ -181,6 +181,7 @@ struct ResourceEndpoints {
     }
 
     static func requireAuthorship(_ existing: StoredResource, access: Access) throws {
+        try ProfileRules.requireChangeable(existing, access: access)
         guard access.role == .professional else { return }
         guard existing.authors.contains(" \(access.caller.practitionerReference ?? "-") ") else {
             throw APIError.forbidden("a professional may change only what they wrote", detail: "not-author")

@@ -58,6 +58,7 @@ struct ResourceWriter {
         case "DocumentReference": try prepareDocument(&resource, access: access)
         case "Binary": try checkBinary(resource)
         case "Communication": try prepareMessage(&resource, access: access, existing: existing)
+        case "Immunization": ProfileRules.prepareImmunization(&resource, access: access)
         case "Appointment", "Task": try AgendaRules.prepare(&resource, access: access, existing: existing, db: db)
         case "Consent":
             if Concept.tokens(of: resource["category"]).contains(where: { $0.system == CodeSystem.mesConsentKind }) {
