@@ -143,6 +143,7 @@ public struct AppShell: Application {
         // What falls due today or tomorrow, said when the app starts.
         if let due = agenda?.dueAtStart { say(due) }
         agendaDue = Self.schedule(agenda?.dueLater ?? [])
+        if let news = sharing?.newcomersAtStart { say(news) }
     }
 
     /// The screen of a section: plug new sections' screens in here.

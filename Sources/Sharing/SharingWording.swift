@@ -122,6 +122,13 @@ public enum SharingWording {
         return line
     }
 
+    /// "Dr X and Dr Y accessed your space for the first time" (nil when nobody is new).
+    public static func newcomers(_ entries: [AuditEntry]) -> String? {
+        let names = entries.map { $0.actorName.isEmpty ? role($0.actorRole) : $0.actorName }
+        guard !names.isEmpty else { return nil }
+        return tr("sharing.newcomers", ["names": names.joined(separator: ", ")])
+    }
+
     /// What a blocked professional loses (MES's words).
     public static var blockExplanation: String { tr("sharing.block.explanation") }
 

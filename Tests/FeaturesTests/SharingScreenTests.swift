@@ -90,6 +90,14 @@ final class SharingScreenTests: XCTestCase {
         XCTAssertTrue(terminal.screen.contains("Mes actions."), "the holder’s own actions on the other side: \(terminal.screen.text)")
     }
 
+    func testSomeoneNewIsAnnouncedWhenTheAppStarts() async {
+        let (runtime, _) = start()
+        XCTAssertTrue(runtime.app.messages.contains { $0.contains("Nouvel accès à votre espace\u{a0}: Dr Sophie Bernard") }, "\(runtime.app.messages)")
+        await press(runtime, .character("6"), .backTab)
+        let (again, _) = start()
+        XCTAssertFalse(again.app.messages.contains { $0.contains("Nouvel accès") }, "seen once the history was opened")
+    }
+
     func testPrivacyChangesStartOnNoAndNeedTheServer() async {
         let (runtime, terminal) = start()
         await press(runtime, .character("6"), .tab, .tab)

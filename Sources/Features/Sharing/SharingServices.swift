@@ -13,10 +13,15 @@ public struct SharingServices: Sendable {
     public var kiosk: Bool
     public var clock: @Sendable () -> Date
 
+    /// Said when the app starts: people who accessed the space for the first time since the
+    /// history was last seen (nil: nobody new).
+    public var newcomersAtStart: String?
+
     public init(center: SharingCenter, kiosk: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.center = center
         self.kiosk = kiosk
         self.clock = clock
+        newcomersAtStart = (try? center.newcomers()).flatMap(SharingWording.newcomers)
     }
 }
 
