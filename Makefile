@@ -77,7 +77,7 @@ torture: build
 TARGET ?= fhir-json
 SECONDS ?= 60
 FUZZER_LIB = $(firstword $(wildcard $(dir $(shell readlink -f $$(command -v $(SWIFT))))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
-FUZZ_FLAGS = -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp -Xswiftc -DFUZZING \
+FUZZ_FLAGS = -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table -Xswiftc -DFUZZING \
 	-Xswiftc -enable-testing -Xlinker $(FUZZER_LIB) -Xlinker -lstdc++
 fuzz: setup
 	@test -n "$(FUZZER_LIB)" || { echo "libclang_rt.fuzzer_no_main not found beside $(SWIFT)"; exit 1; }

@@ -13,7 +13,7 @@ import TerminalUI
 
 @_silgen_name("LLVMFuzzerRunDriver")
 func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
                          _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
 
 /// Each harness takes the fuzzer's bytes; anything but a crash, a hang or a sanitizer report passes.
@@ -74,7 +74,7 @@ enum Harness {
         _ = try? KeyFile.decode(bytes)
     }
 
-    static let all: [String: ([UInt8]) -> Void] = [
+    static let all: [String: @Sendable ([UInt8]) -> Void] = [
         "fhir-json": fhirJSON, "po": poCatalogue, "sanitizer": sanitizer, "rtf": rtf, "server-request": serverRequest,
         "key-slots": keySlots,
     ]
