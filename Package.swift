@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "L10nTests", dependencies: ["L10n"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "TestSupport"]),
         .testTarget(name: "FHIRTests", dependencies: ["FHIR", "HealthRecord"]),
-        .testTarget(name: "ServerTests", dependencies: ["FHIR", "Server", "LocalServer", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["FHIR", "Server", "LocalServer", "TestSupport", "SQLite", "Crypto", "HealthRecord"]),
         .testTarget(name: "HealthRecordTests", dependencies: ["HealthRecord"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n", "SQLite",
                                                            "LocalServer", "TestSupport", "mes", "mes-server"]),

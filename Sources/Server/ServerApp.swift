@@ -30,11 +30,14 @@ public final class ServerApp: Sendable {
 
     /// Starts listening. Refuses a non-loopback address without TLS.
     public func start(address: ListenAddress, tlsKeyFile: String?, tlsCertificateFile: String?, threads: Int,
-                      maximumBodyBytes: Int, idleTimeoutSeconds: Int) throws -> HTTPDaemon {
+                      maximumBodyBytes: Int, idleTimeoutSeconds: Int, maximumConnections: Int = 4096,
+                      maximumConnectionsPerAddress: Int = 64) throws -> HTTPDaemon {
         var configuration = HTTPDaemon.Configuration(address: address)
         configuration.threads = threads
         configuration.maximumBodyBytes = maximumBodyBytes
         configuration.idleTimeoutSeconds = idleTimeoutSeconds
+        configuration.maximumConnections = maximumConnections
+        configuration.maximumConnectionsPerAddress = maximumConnectionsPerAddress
         if let tlsKeyFile, let tlsCertificateFile {
             guard let key = try? String(contentsOfFile: tlsKeyFile, encoding: .utf8) else { throw ConfigurationError.tlsFileUnreadable(tlsKeyFile) }
             guard let certificate = try? String(contentsOfFile: tlsCertificateFile, encoding: .utf8) else {

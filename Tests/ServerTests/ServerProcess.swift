@@ -124,6 +124,24 @@ final class ServerProcess: Sendable {
         try await request("POST", "/$redeem-access-code", json: ["code": .string(code)], token: token)
     }
 
+    /// Publishes a document with its content (MHD ITI-65: one transaction); answers with the
+    /// stored DocumentReference (201) or the refusal.
+    func publish(_ document: DocumentReference, content: [UInt8], token: String) async throws -> Answer {
+        var document = document
+        document.id = nil
+        document.attachment.url = "urn:uuid:content"
+        let binary = Binary(contentType: document.attachment.contentType, data: content)
+        let bundle = FHIRBundle(kind: .transaction, entries: [
+            .init(fullUrl: "urn:uuid:document", resource: document.resource, method: "POST", url: "DocumentReference"),
+            .init(fullUrl: "urn:uuid:content", resource: binary.resource, method: "POST", url: "Binary"),
+        ])
+        let answer = try await request("POST", "/", json: bundle.resource.json, token: token)
+        guard answer.status == 200, let location = answer.json["entry"]?[0]?["response"]?["location"]?.stringValue else { return answer }
+        var read = try await get("/" + location.split(separator: "/").prefix(2).joined(separator: "/"), token: token)
+        read.status = 201
+        return read
+    }
+
     func advanceClock(seconds: Double) async throws {
         let answer = try await request("POST", "/_test/clock", json: ["advanceSeconds": .double(seconds)])
         XCTAssertEqual(answer.status, 200)

@@ -14,6 +14,7 @@ final class Router: HTTPHandler {
     }
 
     var store: Store { context.store }
+    var gate: Gate { context.gate }
     var settings: ServerSettings { context.settings }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {

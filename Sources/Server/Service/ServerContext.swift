@@ -48,6 +48,8 @@ final class ServerContext: Sendable {
     let settings: ServerSettings
     let dataDirectory: URL
     let faults: FaultInjector
+    /// The one way into the resources (see `Gate`).
+    let gate: Gate
 
     init(store: Store, clock: ServerClock, settings: ServerSettings, dataDirectory: URL) {
         self.store = store
@@ -55,5 +57,6 @@ final class ServerContext: Sendable {
         self.settings = settings
         self.dataDirectory = dataDirectory
         self.faults = FaultInjector()
+        self.gate = Gate(store: store, clock: clock)
     }
 }

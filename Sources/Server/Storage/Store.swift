@@ -122,5 +122,22 @@ enum Schema {
             CREATE TABLE lockouts (account_id TEXT PRIMARY KEY, until REAL NOT NULL);
             CREATE TABLE notification_marks (mark TEXT PRIMARY KEY);
             """),
+        Migration(version: 2) { db in try db.execute(version2); try ResourceRepository.reindexTokens(db) },
     ]
+
+    static let version2 = """
+            -- The flags of a resource's previous version: the changes feed sends a tombstone for a
+            -- row a caller no longer sees only if they could see it before.
+            ALTER TABLE resources ADD COLUMN prior_flags INTEGER NOT NULL DEFAULT 0;
+            UPDATE resources SET prior_flags = flags;
+            -- Connected services (catalogue de services): what the holder consented to, per space.
+            CREATE TABLE service_grants (consent_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, patient_id TEXT NOT NULL,
+                read_rubriques TEXT NOT NULL, write_rubriques TEXT NOT NULL, ends REAL NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+            CREATE INDEX service_grants_by_account ON service_grants(account_id, patient_id);
+            -- Token search parameters (category, type, code, status, security-label, identifier,
+            -- thread), one row per resource and token, so a search is an index lookup.
+            CREATE TABLE resource_tokens (patient TEXT NOT NULL, type TEXT NOT NULL, token TEXT NOT NULL, id TEXT NOT NULL,
+                date TEXT, PRIMARY KEY (patient, type, token, date, id)) WITHOUT ROWID;
+            CREATE INDEX resource_tokens_by_id ON resource_tokens(type, id);
+            """
 }
