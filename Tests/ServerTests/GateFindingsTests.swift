@@ -49,7 +49,7 @@ final class GateFindingsTests: XCTestCase {
         let server = try InProcessServer()
         let holder = try server.token(login: "helene.martineau")
         var consent = server.call("GET", "/Consent/delegation-julien", token: holder).json
-        consent["category"] = nil
+        consent["category"] = [["coding": [["system": "http://loinc.org", "code": "59284-0"]]]]
         let rewritten = server.call("PUT", "/Consent/delegation-julien", json: consent, token: holder)
         XCTAssertEqual(rewritten.status, 403)
         XCTAssertEqual(rewritten.detail, "managed-consent")

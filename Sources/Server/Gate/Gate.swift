@@ -144,6 +144,9 @@ final class GateTransaction {
         let type = resource.resourceType
         guard let policy = ResourcePolicy.of(type) else { throw APIError.notFound("\(type) is not served here") }
         guard let id = resource.id, Resource.isValidID(id) else { throw APIError.badRequest("invalid id", detail: "invalid-id") }
+        // The FHIR R4 structure of the type, before anything else (it tells nothing of what is stored).
+        let issues = StructureValidator.validate(resource.json, type: type)
+        guard issues.isEmpty else { throw APIError.invalid(issues) }
         let existing = try ResourceRepository.fetch(db, type: type, id: id)
         if let existing, !existing.deleted {
             // A caller who may not see it learns nothing of it from a write: not its version

@@ -449,6 +449,8 @@ struct DemoWorld {
             resource["billablePeriod"] = ["start": .string(date(Double(-350 + month * 29)))]
             resource["created"] = .string(day(Double(-345 + month * 29)))
             resource["insurer"] = ["display": "Assurance Maladie (CPAM du Rhône)"]
+            // Required by R4 (1..*): the coverage the claim was made under.
+            resource["insurance"] = [["focal": true, "coverage": ["display": "Assurance Maladie — régime général"]]]
             resource["provider"] = ["display": .string(month % 3 == 0 ? Self.gp.display : "Pharmacie des Tilleuls")]
             resource["outcome"] = "complete"
             resource["item"] = [["sequence": 1, "productOrService": ["text": .string(item.0)]]]

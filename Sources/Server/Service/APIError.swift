@@ -15,6 +15,16 @@ struct APIError: Error {
         self.headers = headers
     }
 
+    /// 400 `invalid-resource`: the structure problems of a resource, one issue per path.
+    static func invalid(_ issues: [StructureValidator.Issue]) -> APIError {
+        var error = APIError(400, .structure, "the resource does not follow the FHIR R4 structure of its type", detail: "invalid-resource")
+        error.outcome = OperationOutcome(issues: issues.map { issue in
+            OperationOutcome.Issue(code: issue.message.contains("required") ? .required : .structure, diagnostics: issue.description,
+                                   detailCode: "invalid-resource", expression: [issue.path])
+        })
+        return error
+    }
+
     static func badRequest(_ message: String, detail: String? = nil) -> APIError { APIError(400, .invalid, message, detail: detail) }
     static func unprocessable(_ message: String, detail: String? = nil) -> APIError { APIError(422, .processing, message, detail: detail) }
     static func unauthorized(_ message: String, detail: String = "unauthenticated") -> APIError {
