@@ -14,6 +14,7 @@ enum ProCommand {
         OptionSpec("--rpps", value: "N", help: "server.option.rpps"),
         OptionSpec("--password-fd", value: "N", help: "server.option.password-fd"),
         OptionSpec("--password-file", value: "FILE", help: "server.option.password-file"),
+        OptionSpec("--otp-file", value: "FILE", help: "server.option.otp-file"),
     ]
 
     static let specs = [
@@ -35,7 +36,15 @@ enum ProCommand {
         let password = secret.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
         let client = ProClient(base: base.hasSuffix("/") ? String(base.dropLast()) : base)
         let login = try await client.send("POST", API.Path.login, body: ["rpps": .string(rpps), "password": .string(password)])
-        guard login.status == 200, let token = login.json?["access_token"]?.stringValue else {
+        guard login.status == 200, let challenge = login.json?["challenge"]?.stringValue else {
+            throw CommandFailure(.unauthorized, tr("server.pro.error.login"))
+        }
+        // The second factor: the one-time code (the demo server writes it to DATA/otp/<rpps>.txt).
+        let codeSource: SecretSource = arguments.value("--otp-file").map { .file($0) } ?? .prompt
+        let code = try SecretInput.read(from: codeSource, promptText: tr("server.prompt.otp"))
+            .withUnsafeBytes { String(decoding: $0, as: UTF8.self) }.trimmingCharacters(in: .whitespacesAndNewlines)
+        let verified = try await client.send("POST", API.Path.verifyCode, body: ["challenge": .string(challenge), "code": .string(code)])
+        guard verified.status == 200, let token = verified.json?["access_token"]?.stringValue else {
             throw CommandFailure(.unauthorized, tr("server.pro.error.login"))
         }
         let answer: ProClient.Answer

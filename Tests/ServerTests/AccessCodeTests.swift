@@ -177,7 +177,8 @@ final class AccessCodeTests: XCTestCase {
         let condition: JSON = ["resourceType": "Condition", "subject": ["reference": "Patient/helene"], "code": ["text": "Anémie"]]
         let refused = try await server.request("POST", "/Condition", json: condition, token: pro)
         XCTAssertEqual(refused.status, 403)
-        let document = DocumentReference(subject: "Patient/helene", title: "Note du laboratoire", attachment: .init(contentType: "text/plain"))
+        let document = DocumentReference(typeSystem: CodeSystem.loinc, typeCode: "11502-2", classCode: "10", subject: "Patient/helene",
+                                         title: "Note du laboratoire", attachment: .init(contentType: "text/plain"))
         let created = try await server.publish(document, content: Array("Note".utf8), token: pro)
         XCTAssertEqual(created.status, 201)
         XCTAssertEqual(created.json["author"]?[0]?["reference"]?.stringValue, "Practitioner/garnier")

@@ -97,10 +97,16 @@ final class ServerProcess: Sendable {
         return try XCTUnwrap(second.json["access_token"]?.stringValue)
     }
 
+    /// Logs a professional in: RPPS and password, then the one-time code (the second factor).
     func loginProfessional(_ rpps: String, password: String) async throws -> String {
-        let answer = try await request("POST", "/auth/login", json: ["rpps": .string(rpps), "password": .string(password)])
-        XCTAssertEqual(answer.status, 200, String(decoding: answer.body, as: UTF8.self))
-        return try XCTUnwrap(answer.json["access_token"]?.stringValue)
+        let first = try await request("POST", "/auth/login", json: ["rpps": .string(rpps), "password": .string(password)])
+        XCTAssertEqual(first.status, 200, String(decoding: first.body, as: UTF8.self))
+        let challenge = try XCTUnwrap(first.json["challenge"]?.stringValue)
+        let code = try String(contentsOf: dataDirectory.appendingPathComponent("otp/\(rpps).txt"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let second = try await request("POST", "/auth/otp", json: ["challenge": .string(challenge), "code": .string(code)])
+        XCTAssertEqual(second.status, 200, String(decoding: second.body, as: UTF8.self))
+        return try XCTUnwrap(second.json["access_token"]?.stringValue)
     }
 
     /// Demo logins.

@@ -1,6 +1,5 @@
 import FHIR
 import Foundation
-import HealthRecord
 @testable import Server
 import XCTest
 

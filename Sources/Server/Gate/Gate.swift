@@ -144,21 +144,21 @@ final class GateTransaction {
         let type = resource.resourceType
         guard let policy = ResourcePolicy.of(type) else { throw APIError.notFound("\(type) is not served here") }
         guard let id = resource.id, Resource.isValidID(id) else { throw APIError.badRequest("invalid id", detail: "invalid-id") }
-        // The FHIR R4 structure of the type, before anything else (it tells nothing of what is stored).
-        let issues = StructureValidator.validate(resource.json, type: type)
-        guard issues.isEmpty else { throw APIError.invalid(issues) }
         let existing = try ResourceRepository.fetch(db, type: type, id: id)
         if let existing, !existing.deleted {
             // A caller who may not see it learns nothing of it from a write: not its version
             // (If-Match), not its existence (If-None-Match: *).
             _ = try row(type, id)
-            if createOnly { throw APIError.stale("\(type)/\(id) already exists (If-None-Match *)") }
         }
+        if policy.writers == .server { throw APIError.forbidden("\(type) is written by the server only", detail: "read-only") }
+        // The FHIR R4 structure of the type (what it says does not depend on what is stored).
+        let issues = StructureValidator.validate(resource.json, type: type)
+        guard issues.isEmpty else { throw APIError.invalid(issues) }
+        if createOnly, let existing, !existing.deleted { throw APIError.stale("\(type)/\(id) already exists (If-None-Match *)") }
         if let ifMatch {
             guard let existing, !existing.deleted else { throw APIError.stale("\(type)/\(id) does not exist (If-Match \(ifMatch))") }
             guard existing.version == ifMatch else { throw APIError.stale("\(type)/\(id) is at version \(existing.version), not \(ifMatch)") }
         }
-        if policy.writers == .server { throw APIError.forbidden("\(type) is written by the server only", detail: "read-only") }
         let patient = try WriteRules.patient(of: resource, db: db)
         // A tombstone stays in its space too: taking its id elsewhere would drop the deletion
         // from the first space's changes feed.

@@ -157,6 +157,17 @@ struct WriteRules {
                 throw APIError.forbidden("only a professional writes a document in a professional's name", detail: "not-author")
             }
         }
+        // The DMP needs a type and a class: a professional gives them; the holder's side's own
+        // deposits default to class 90 (documents deposited by the patient), written by them.
+        if access.role == .professional {
+            if document.typeCode == nil { throw MHDMetadata.invalid("DocumentReference.type", "a professional's document has its type (LOINC or TRE_A05)") }
+            if document.classCode == nil { throw MHDMetadata.invalid("DocumentReference.category", "a professional's document has its class (TRE_A03)") }
+        } else if previous == nil {
+            if document.classCode == nil { document.classCode = "90" }
+            if document.authors.isEmpty {
+                document.authors = [DocumentReference.Author(reference: access.authorReference, display: access.caller.displayName)]
+            }
+        }
         // Who sees a document is the holder's to decide (and its professional author's): an
         // aidant or a connected service neither masks nor unmasks.
         if !access.isHolderSide, access.role != .professional {
@@ -171,6 +182,7 @@ struct WriteRules {
             resource["author"] = previousResource["author"]
             resource["date"] = previousResource["date"]
         }
+        try MHDMetadata.complete(&resource, previous: previousResource, now: now)
     }
 
     /// Each attachment points at a Binary of this space that belongs to this document (or one
