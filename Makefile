@@ -13,7 +13,7 @@ BIN := .build/$(CONFIGURATION)
 
 # Every Debian package the build, the tests, the benchmarks or the demo use.
 DEBIAN_PACKAGES := pkg-config libncurses-dev ncurses-term libsqlite3-dev libsodium-dev \
-	libmicrohttpd-dev libqrencode-dev libical-dev tmux poppler-utils openssl curl
+	libmicrohttpd-dev libqrencode-dev libical-dev tmux poppler-utils openssl curl zbar-tools
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help setup build build-release demo test bench clean

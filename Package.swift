@@ -40,7 +40,7 @@ let package = Package(
         // The wire format (FHIR R4 JSON and the mes API), shared by client and server.
         .target(name: "FHIR", dependencies: ["HealthRecord"]),
         // The reference backend: HTTP, storage, accounts, authorization, seeding.
-        .target(name: "Server", dependencies: ["FHIR", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim"]),
+        .target(name: "Server", dependencies: ["FHIR", "HealthRecord", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim"]),
 
         // The core.
         .target(name: "HealthRecord"),
@@ -48,14 +48,17 @@ let package = Package(
         // The dossier médical's use cases (list, read, import, mask, delete, export, print) over
         // the vault, shared by the screens and the command line.
         .target(name: "Documents", dependencies: ["Vault", "FHIR", "HealthRecord", "L10n", "Crypto"]),
+        // Partage et confidentialité: access codes, sessions, blocks, emergency choices, masking,
+        // the activity history and the export, shared by the screens and the command line.
+        .target(name: "Sharing", dependencies: ["Sync", "Vault", "FHIR", "HealthRecord", "Documents"]),
 
         // The terminal front: a toolkit that knows nothing of health, and the app's screens.
         .target(name: "TerminalUI", dependencies: ["CNcursesw", "CursesShim", "CQREncode", "L10n"]),
-        .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "HealthRecord", "Vault", "FHIR", "Crypto"]),
+        .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "HealthRecord", "Crypto"]),
 
         // Programs.
         .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Sync", "FHIR", "HealthRecord", "LocalServer",
-                                                      "TerminalUI", "Features", "Documents"]),
+                                                      "TerminalUI", "Features", "Documents", "Sharing"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
         .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "TerminalUI", "CursesShim", "L10n",
                                                             "Features", "Documents", "Sync", "FHIR", "LocalServer"]),
@@ -71,14 +74,16 @@ let package = Package(
         .testTarget(name: "L10nTests", dependencies: ["L10n"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "TestSupport"]),
         .testTarget(name: "FHIRTests", dependencies: ["FHIR", "HealthRecord"]),
-        .testTarget(name: "ServerTests", dependencies: ["FHIR", "Server", "LocalServer", "TestSupport", "SQLite", "Crypto", "HealthRecord"]),
+        .testTarget(name: "ServerTests", dependencies: ["FHIR", "HealthRecord", "Server", "LocalServer", "TestSupport", "SQLite", "Crypto"]),
         .testTarget(name: "HealthRecordTests", dependencies: ["HealthRecord"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n", "SQLite",
                                                            "LocalServer", "TestSupport", "mes", "mes-server"]),
+        .testTarget(name: "SharingTests", dependencies: ["Sharing", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "LocalServer",
+                                                         "TestSupport", "TerminalUI", "mes", "mes-server"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "L10n"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TerminalUI", "L10n", "Documents", "Vault", "HealthRecord", "FHIR", "Crypto",
-                                                          "TestSupport"]),
+                                                          "TestSupport", "mes"]),
         // Drives the built `mes` binary in tmux (the modules prepare its vault).
         .testTarget(name: "E2ETests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "Crypto", "LocalServer", "TestSupport",
                                                      "mes", "mes-server"]),

@@ -1,3 +1,5 @@
+import HealthRecord
+
 /// The non-FHIR parts of the mes API, shared by client and server so both agree on the wire
 /// (Docs/server-api.md describes them): login, tokens, the changes feed, access codes.
 public enum API {
@@ -96,7 +98,7 @@ public enum API {
         /// Until when the code may be redeemed.
         public var redeemBy: String
         public var durationMinutes: Int
-        public var rubriques: [Rubrique]
+        public var rubriques: [Section]
 
         public init(json: JSON) throws(FHIRError) {
             guard let code = json["code"]?.stringValue, let consent = json["consent"]?.stringValue,
@@ -106,7 +108,7 @@ public enum API {
             consentID = consent
             self.redeemBy = redeemBy
             durationMinutes = minutes
-            rubriques = json["rubriques"]?.elements.compactMap { $0.stringValue.flatMap(Rubrique.init(rawValue:)) } ?? []
+            rubriques = json["rubriques"]?.elements.compactMap { $0.stringValue.flatMap(Section.init(rawValue:)) } ?? []
         }
     }
 
@@ -115,7 +117,7 @@ public enum API {
         public var patient: String
         public var consentID: String
         public var expiresAt: String
-        public var rubriques: [Rubrique]
+        public var rubriques: [Section]
 
         public init(json: JSON) throws(FHIRError) {
             guard let patient = json["patient"]?.stringValue, let consent = json["consent"]?.stringValue,
@@ -123,7 +125,7 @@ public enum API {
             self.patient = patient
             consentID = consent
             expiresAt = expires
-            rubriques = json["rubriques"]?.elements.compactMap { $0.stringValue.flatMap(Rubrique.init(rawValue:)) } ?? []
+            rubriques = json["rubriques"]?.elements.compactMap { $0.stringValue.flatMap(Section.init(rawValue:)) } ?? []
         }
     }
 }

@@ -1,12 +1,9 @@
 import HealthRecord
-/// The code systems and identifier systems mes uses: HL7, LOINC, UCUM, and the French ones
-/// (ANS NOS terminologies, INS OIDs) of DESIGN.md section 13. Our own systems live under `urn:mes:`.
-public enum CodeSystem {
-    public static let loinc = "http://loinc.org"
-    public static let ucum = "http://unitsofmeasure.org"
+
+/// The code systems the wire adds to the domain's (LOINC, UCUM, HL7 Confidentiality live in
+/// HealthRecord's `CodeSystem`): HL7, the ANS NOS terminologies' FHIR URLs, and our own under `urn:mes:`.
+extension CodeSystem {
     public static let snomed = "http://snomed.info/sct"
-    /// HL7 v3 Confidentiality (`N`, `R`, `V`, …): one per document, `N` by default.
-    public static let confidentiality = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality"
     /// TRE_A07 StatutVisibiliteDocument (OID 1.2.250.1.213.1.1.4.13): DMP visibility codes.
     public static let visibility = "https://mos.esante.gouv.fr/NOS/TRE_A07-StatutVisibiliteDocument/FHIR/TRE-A07-StatutVisibiliteDocument"
     /// The same system named by its OID, as XDS metadata carries it (accepted on input).
@@ -26,7 +23,7 @@ public enum CodeSystem {
 
     /// The twelve categories MES shows users (`DocumentCategory`).
     public static let mesDocumentCategory = "urn:mes:document-category"
-    /// The rubriques of the space an access grant or delegation covers (`Rubrique`).
+    /// The rubriques of the space an access grant or delegation covers (`Section`).
     public static let mesRubrique = "urn:mes:rubrique"
     /// The kinds of `Consent` the server manages (access grant, block, oppositions, delegation).
     public static let mesConsentKind = "urn:mes:consent-kind"
@@ -76,35 +73,24 @@ public enum VisibilityCode: String, Sendable, CaseIterable {
     public var coding: JSON { ["system": .string(CodeSystem.visibility), "code": .string(rawValue)] }
 }
 
-/// The rubriques of a space: what an access grant or a delegation opens.
-public enum Rubrique: String, Sendable, CaseIterable, Codable, Comparable {
-    case documents
-    /// Profile and measures: conditions, treatments, allergies, family history, observations.
-    case profile
-    case vaccinations
-    case agenda
-    case messages
-    case reimbursements
-
-    /// The rubrique a resource type belongs to; nil for types outside every rubrique
+/// The wire side of a space's sections (*rubriques*): the resource types in each, and their codes
+/// in `urn:mes:rubrique`.
+extension Section {
+    /// The section a resource type belongs to; nil for types outside every section
     /// (Patient, Practitioner, and the holder's own administration: Consent, RelatedPerson, AuditEvent).
-    public static func of(resourceType: String) -> Rubrique? {
+    public static func of(resourceType: String) -> Section? {
         switch resourceType {
         case "DocumentReference", "Binary", "List": .documents
-        case "Condition", "MedicationStatement", "AllergyIntolerance", "FamilyMemberHistory", "Observation": .profile
+        case "Condition", "MedicationStatement", "AllergyIntolerance", "FamilyMemberHistory", "Observation": .medicalProfile
         case "Immunization": .vaccinations
         case "Appointment", "Task": .agenda
         case "Communication": .messages
-        case "ExplanationOfBenefit": .reimbursements
+        case "ExplanationOfBenefit": .careHistory
         default: nil
         }
     }
 
     public var coding: JSON { ["system": .string(CodeSystem.mesRubrique), "code": .string(rawValue)] }
-
-    public static func < (lhs: Rubrique, rhs: Rubrique) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
 }
 
 /// The categories MES shows users for documents (DESIGN.md section 13); the domain defines them, the wire carries their raw values

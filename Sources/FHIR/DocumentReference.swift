@@ -1,4 +1,5 @@
 import Foundation
+import HealthRecord
 
 /// A document's metadata as mes uses it (IHE MHD `DocumentReference` with the DMP metadata of
 /// DESIGN.md section 13). Reading checks the fields' types; members mes does not model are kept.

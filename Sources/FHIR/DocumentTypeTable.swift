@@ -1,3 +1,5 @@
+import HealthRecord
+
 /// The DMP code tables of `Resources/dmp/`: document types (LOINC, TRE_A05) with the MES
 /// category users see, and document classes (TRE_A03), each with French and English labels.
 /// Parsed from the tab-separated files; the caller finds them (`ShareDirectory`).

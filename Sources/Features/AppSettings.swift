@@ -1,9 +1,10 @@
 import Foundation
 import L10n
+import Synchronization
 import TerminalUI
 
 /// The user's display preferences: language, theme, screen-reader mode, and how soon the vault
-/// locks when idle. Not health data; kept in `settings.json` in the mes home directory.
+/// locks when idle. Not health data; kept by a `SettingsStore`.
 public struct AppSettings: Hashable, Sendable, Codable {
     public var language: Language
     public var theme: ThemeKind
@@ -46,29 +47,61 @@ public struct AppSettings: Hashable, Sendable, Codable {
     }
 }
 
-/// Reads and writes `settings.json` in a directory.
+/// Where the display preferences are kept: `settings.json` in the mes home, or only in memory for
+/// a session that must leave nothing behind (`mes --demo`, `--kiosk`).
 public struct SettingsStore: Sendable {
-    public let file: URL
+    private enum Storage: Sendable {
+        case file(URL)
+        case memory(Memory)
+    }
 
+    private final class Memory: Sendable {
+        let value: Mutex<AppSettings?>
+        init(_ value: AppSettings?) { self.value = Mutex(value) }
+    }
+
+    private let storage: Storage
+
+    /// `settings.json` in `directory`.
     public init(directory: URL) {
-        file = directory.appendingPathComponent("settings.json")
+        storage = .file(directory.appendingPathComponent("settings.json"))
+    }
+
+    private init(memory: AppSettings?) {
+        storage = .memory(Memory(memory))
+    }
+
+    /// Settings that live as long as the program and touch no file.
+    public static func inMemory(_ initial: AppSettings? = nil) -> SettingsStore { SettingsStore(memory: initial) }
+
+    /// The file, nil when the settings live in memory.
+    public var file: URL? {
+        if case .file(let file) = storage { file } else { nil }
     }
 
     /// The saved settings, or nil when there are none (or they cannot be read).
     public func load() -> AppSettings? {
-        guard let data = try? Data(contentsOf: file) else { return nil }
-        return try? JSONDecoder().decode(AppSettings.self, from: data)
+        switch storage {
+        case .memory(let memory): return memory.value.withLock { $0 }
+        case .file(let file):
+            guard let data = try? Data(contentsOf: file) else { return nil }
+            return try? JSONDecoder().decode(AppSettings.self, from: data)
+        }
     }
 
-    /// Saves atomically, creating the directory (0700) if needed.
+    /// Saves (a file atomically, creating its directory 0700 if needed, the file 0600).
     public func save(_ settings: AppSettings) throws {
-        let directory = file.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(settings).write(to: file, options: .atomic)
-        // Like everything else in the mes home: readable by its owner only.
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        switch storage {
+        case .memory(let memory): memory.value.withLock { $0 = settings }
+        case .file(let file):
+            let directory = file.deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(settings).write(to: file, options: .atomic)
+            // Like everything else in the mes home: readable by its owner only.
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        }
     }
 }

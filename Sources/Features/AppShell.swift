@@ -55,7 +55,7 @@ public struct HeaderInfo: Hashable, Sendable {
 public struct AppShell: Application {
     /// Results of the screens' effects, tagged with the section they go back to.
     public enum Event: Sendable {
-        case screen(Section, any Sendable)
+        case screen(AppSection, any Sendable)
         /// New header facts from the core (sync progress, lock, active profile).
         case header(HeaderInfo)
         /// How the first sync went.
@@ -75,7 +75,7 @@ public struct AppShell: Application {
         case quit(Dialog)
     }
 
-    public private(set) var section: Section
+    public private(set) var section: AppSection
     public private(set) var focus: Focus = .content
     public private(set) var overlay: Overlay?
     public private(set) var settings: AppSettings
@@ -91,15 +91,15 @@ public struct AppShell: Application {
     /// Locking, unlocking, unsent changes and the first sync (nil: no vault, nothing to guard).
     let session: SessionControl?
     var idle: IdleWatch
-    private var screens: [Section: any FeatureScreen] = [:]
+    private var screens: [AppSection: any FeatureScreen] = [:]
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
 
-    /// `store` keeps the settings (nil: not saved, as in a kiosk or a test). `screens` replaces
+    /// `store` keeps the settings (nil: not saved, as in a test). `screens` replaces
     /// the built-in screen of a section: the program plugs in screens that need the core.
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
-                section: Section = .home, screens: [Section: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
+                section: AppSection = .home, screens: [AppSection: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
                 session: SessionControl? = nil) {
         self.settings = settings
         self.header = header
@@ -114,7 +114,7 @@ public struct AppShell: Application {
     }
 
     /// The screen of a section: plug later issues' screens in here.
-    func makeScreen(_ section: Section) -> any FeatureScreen {
+    func makeScreen(_ section: AppSection) -> any FeatureScreen {
         switch section {
         case .settings: SettingsScreen(settings: settings, store: store)
         case .documents: documents.map { DocumentsScreen(services: $0) } ?? ComingSoonScreen(section: section)
@@ -180,7 +180,7 @@ public struct AppShell: Application {
             break
         }
         guard fits else { return [] }
-        if let digit = key.digit, let target = Section(digit: digit) {
+        if let digit = key.digit, let target = AppSection(digit: digit) {
             return go(to: target, focus: .content)
         }
         if focus == .content {
@@ -199,9 +199,9 @@ public struct AppShell: Application {
         }
         switch key.motion {
         case .up, .left:
-            return go(to: Section(rawValue: section.rawValue - 1) ?? .settings, focus: .navigation)
+            return go(to: AppSection(rawValue: section.rawValue - 1) ?? .settings, focus: .navigation)
         case .down:
-            return go(to: Section(rawValue: section.rawValue + 1) ?? .home, focus: .navigation)
+            return go(to: AppSection(rawValue: section.rawValue + 1) ?? .home, focus: .navigation)
         case .first:
             return go(to: .home, focus: .navigation)
         case .last:
@@ -246,7 +246,7 @@ public struct AppShell: Application {
     }
 
     /// Shows a section; its screen hears it appear (to load what it shows) and may announce.
-    private mutating func go(to target: Section, focus newFocus: Focus) -> [Effect<Event>] {
+    private mutating func go(to target: AppSection, focus newFocus: Focus) -> [Effect<Event>] {
         let changed = target != section
         section = target
         // Made once and kept, so a screen reads its data when the user arrives, not every frame.
@@ -270,7 +270,7 @@ public struct AppShell: Application {
         return result
     }
 
-    private mutating func apply(_ result: ScreenUpdate, from origin: Section) -> [Effect<Event>] {
+    private mutating func apply(_ result: ScreenUpdate, from origin: AppSection) -> [Effect<Event>] {
         if let newSettings = result.settings {
             settings = newSettings
             Localizer.shared.setLanguage(newSettings.language)
@@ -287,7 +287,7 @@ public struct AppShell: Application {
     /// `Réglages, section 8 sur 8.` and what the screen says about itself.
     func arrivalAnnouncement() -> String {
         let place = tr("nav.arrived", ["section": section.title, "number": String(section.digit),
-                                       "total": String(Section.allCases.count)])
+                                       "total": String(AppSection.allCases.count)])
         guard let summary = screen.summary else { return place }
         return place + " " + summary
     }

@@ -3,9 +3,9 @@ import TerminalUI
 
 /// The screen of a section whose issue has not landed yet: it says so, and what it will do.
 public struct ComingSoonScreen: FeatureScreen {
-    public let section: Section
+    public let section: AppSection
 
-    public init(section: Section) { self.section = section }
+    public init(section: AppSection) { self.section = section }
 
     public var keyMap: KeyMap { KeyMap(title: section.title, bindings: []) }
 

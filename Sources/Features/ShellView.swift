@@ -69,7 +69,7 @@ struct ShellView {
     }
 
     private func drawBody(_ buffer: inout CellBuffer, _ area: Rect, _ context: ViewContext) -> Point {
-        let navigationWidth = (Section.allCases.map { DisplayWidth.of($0.label) }.max() ?? 20) + 4
+        let navigationWidth = (AppSection.allCases.map { DisplayWidth.of($0.label) }.max() ?? 20) + 4
         let columns = area.splitColumns([.fixed(navigationWidth), .fixed(1), .fill(1)])
         var cursor = drawNavigation(&buffer, columns[0], context)
         for y in columns[1].y..<columns[1].maxY {
@@ -87,7 +87,7 @@ struct ShellView {
     /// The sections, one a row, the current one marked by a pointer and by its style.
     private func drawNavigation(_ buffer: inout CellBuffer, _ area: Rect, _ context: ViewContext) -> Point {
         var cursor = area.origin
-        for (index, section) in Section.allCases.enumerated() {
+        for (index, section) in AppSection.allCases.enumerated() {
             let y = area.y + 1 + index
             guard y < area.maxY else { break }
             let current = section == shell.section
@@ -103,7 +103,7 @@ struct ShellView {
 
     /// Screen-reader layout: the sections on one (wrapped) line, then the screen below, no frames.
     private func drawLinearBody(_ buffer: inout CellBuffer, _ area: Rect, _ context: ViewContext) -> Point {
-        let list = tr("nav.sections-line", ["sections": Section.allCases.map(\.label).joined(separator: ", ")])
+        let list = tr("nav.sections-line", ["sections": AppSection.allCases.map(\.label).joined(separator: ", ")])
         var y = area.y
         var cursor = area.origin
         for line in TextLayout.wrap(list, width: area.width) where y < area.maxY {
@@ -112,7 +112,7 @@ struct ShellView {
         }
         y += 1
         let title = tr("nav.arrived", ["section": shell.section.title, "number": String(shell.section.digit),
-                                       "total": String(Section.allCases.count)])
+                                       "total": String(AppSection.allCases.count)])
         buffer.put(title, at: Point(x: area.x, y: y), style: context.style(.title), maxWidth: area.width)
         if shell.focus == .navigation { cursor = Point(x: area.x, y: y) }
         let screenArea = Rect(x: area.x, y: y + 2, width: area.width, height: area.maxY - y - 2)

@@ -139,14 +139,37 @@ public struct EmergencyContact: ProfileRecord, Hashable {
     }
 }
 
-/// The sections (*rubriques*) of a health space that access can be limited to.
-public enum Section: String, Codable, Sendable, CaseIterable, Hashable {
+/// The sections (*rubriques*) of a health space that access can be limited to: what an access code,
+/// a delegation or a service consent opens, and what the server enforces. One type for the client,
+/// the wire (codes of `urn:mes:rubrique`, the raw values) and the server's grants.
+public enum Section: String, Codable, Sendable, CaseIterable, Hashable, Comparable {
     case documents
-    case medicalProfile = "medical-profile"
-    case measurements
+    /// Profil médical and mesures de santé: conditions, treatments, allergies, family history,
+    /// measurements.
+    case medicalProfile = "profile"
+    case vaccinations
     case agenda
     case messages
-    case careHistory = "care-history"
+    /// Historique des soins (reimbursements).
+    case careHistory = "reimbursements"
+
+    /// Also reads the names an older vault stored (`medical-profile`, `measurements`, `care-history`).
+    public init(from decoder: any Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(String.self)
+        switch raw {
+        case "medical-profile", "measurements": self = .medicalProfile
+        case "care-history": self = .careHistory
+        default:
+            guard let section = Section(rawValue: raw) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown section \(raw)"))
+            }
+            self = section
+        }
+    }
+
+    public static func < (lhs: Section, rhs: Section) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
 }
 
 /// A delegation of access to a health space: an *aidant* or a legal representative

@@ -23,9 +23,22 @@ public struct AccessGrant: ProfileRecord, Hashable {
     /// The professional who redeemed the code.
     public var professional: Practitioner?
     public var lastUsed: Date?
+    /// How the professional came in: a code the holder gave, or an emergency.
+    public var via: Via?
+    /// The server's id of the professional (`Practitioner/<id>`), to block them.
+    public var practitionerID: String?
+
+    public enum Via: String, Codable, Sendable, CaseIterable {
+        case code
+        /// *Bris de glace*: a professional declared an emergency.
+        case emergency = "bris-de-glace"
+        /// The SAMU regulator.
+        case samu
+    }
 
     public init(id: String, profileID: String, code: String, sections: Set<Section>, created: Date, expires: Date,
-                status: Status = .pending, professional: Practitioner? = nil, lastUsed: Date? = nil) {
+                status: Status = .pending, professional: Practitioner? = nil, lastUsed: Date? = nil,
+                via: Via? = .code, practitionerID: String? = nil) {
         self.id = id
         self.profileID = profileID
         self.code = code
@@ -35,6 +48,8 @@ public struct AccessGrant: ProfileRecord, Hashable {
         self.status = status
         self.professional = professional
         self.lastUsed = lastUsed
+        self.via = via
+        self.practitionerID = practitionerID
     }
 
     /// The status as it stands at `date`: a grant past its end is expired whatever was stored.
@@ -91,12 +106,15 @@ public struct Block: ProfileRecord, Hashable {
     public var profileID: String
     public var target: Target
     public var created: Date
+    /// The server's id of the blocked professional (`Practitioner/<id>`).
+    public var practitionerID: String?
 
-    public init(id: String, profileID: String, target: Target, created: Date) {
+    public init(id: String, profileID: String, target: Target, created: Date, practitionerID: String? = nil) {
         self.id = id
         self.profileID = profileID
         self.target = target
         self.created = created
+        self.practitionerID = practitionerID
     }
 
     /// True when this block keeps the professional with `rpps` out.
@@ -130,9 +148,13 @@ public struct AuditEntry: ProfileRecord, Hashable {
     public var targetKind: RecordKind?
     public var targetID: String?
     public var targetTitle: String?
+    /// How an access came about, when it was an emergency (*bris de glace*, SAMU); nil otherwise.
+    public var via: AccessGrant.Via?
 
     public init(id: String, profileID: String, date: Date, actorName: String, actorRole: ActorRole, actorRPPS: String? = nil,
-                action: Action, targetKind: RecordKind? = nil, targetID: String? = nil, targetTitle: String? = nil) {
+                action: Action, targetKind: RecordKind? = nil, targetID: String? = nil, targetTitle: String? = nil,
+                via: AccessGrant.Via? = nil) {
+        self.via = via
         self.id = id
         self.profileID = profileID
         self.date = date

@@ -13,9 +13,11 @@ enum InteractiveApp {
     @MainActor
     static func run(_ context: MesContext) async throws -> ExitCode {
         let kiosk = context.arguments.has("--kiosk")
-        // A kiosk leaves nothing behind, not even display preferences.
-        let store = kiosk ? nil : SettingsStore(directory: context.home)
-        var settings = store?.load() ?? AppSettings(language: Localizer.shared.language)
+        // A kiosk and the demo leave nothing behind, not even display preferences: theirs live in
+        // memory, and the user's own settings.json is neither read nor written.
+        let ephemeral = kiosk || context.arguments.has("--demo")
+        let store = ephemeral ? SettingsStore.inMemory() : SettingsStore(directory: context.home)
+        var settings = store.load() ?? AppSettings(language: Localizer.shared.language)
         if context.arguments.value("--lang") != nil {
             settings.language = Localizer.shared.language
         }

@@ -32,7 +32,7 @@ final class RecordMappingTests: XCTestCase {
         _ = try roundTrip(Wishes(id: "w1", profileID: p, advanceDirectivesDocumentID: "doc-directives", advanceDirectivesSummary: "pas d’acharnement",
                                  organDonation: .consents, trustedPerson: "Julien Martineau", updated: when))
         _ = try roundTrip(ServiceConsent(id: "s1", profileID: p, serviceID: "svc-1", serviceName: "Appli tension",
-                                         sections: [.measurements, .agenda], granted: true, date: when))
+                                         sections: [.medicalProfile, .agenda], granted: true, date: when))
         _ = try roundTrip(AgendaEvent(id: "e1", profileID: p, category: .appointment, title: "Cardiologue", start: when, end: when + 1800,
                                       location: "Hôpital", practitioner: doctor, reminderOffsets: [86400, 3600], status: .planned, note: "à jeun"))
         _ = try roundTrip(AgendaEvent(id: "e2", profileID: p, category: .reminder, title: "Prendre la tension", start: when,
@@ -64,7 +64,7 @@ final class RecordMappingTests: XCTestCase {
         XCTAssertEqual(Concept.tokens(of: pressure["category"]).first?.code, "vital-signs")
         let weight = try roundTrip(HealthMeasurement(id: "w", profileID: "helene", type: .weight, effective: when, value: 72.5))
         XCTAssertEqual(Concept.tokens(of: weight["code"]).first?.code, "29463-7")
-        XCTAssertEqual(weight["valueQuantity"]?["system"]?.stringValue, FHIR.CodeSystem.ucum)
+        XCTAssertEqual(weight["valueQuantity"]?["system"]?.stringValue, CodeSystem.ucum)
     }
 
     func testMaskingTravelsAsSecurityLabels() throws {
@@ -73,10 +73,10 @@ final class RecordMappingTests: XCTestCase {
                                 confidentiality: .normal, visibility: [.maskedFromProfessionals, .invisibleToLegalRepresentatives], origin: .professional)
         let resource = try roundTrip(document)
         let labels = Concept.tokens(of: resource["securityLabel"])
-        XCTAssertTrue(labels.contains { $0.system == FHIR.CodeSystem.confidentiality && $0.code == "N" })
-        XCTAssertTrue(labels.contains { $0.system == FHIR.CodeSystem.visibility && $0.code == "MASQUE_PS" })
-        XCTAssertTrue(labels.contains { $0.system == FHIR.CodeSystem.visibility && $0.code == "INVISIBLE_REPRESENTANTS_LEGAUX" })
-        XCTAssertEqual(Concept.tokens(of: resource["category"]).first { $0.system == FHIR.CodeSystem.documentClass }?.code, "10")
+        XCTAssertTrue(labels.contains { $0.system == CodeSystem.confidentiality && $0.code == "N" })
+        XCTAssertTrue(labels.contains { $0.system == CodeSystem.visibility && $0.code == "MASQUE_PS" })
+        XCTAssertTrue(labels.contains { $0.system == CodeSystem.visibility && $0.code == "INVISIBLE_REPRESENTANTS_LEGAUX" })
+        XCTAssertEqual(Concept.tokens(of: resource["category"]).first { $0.system == CodeSystem.documentClass }?.code, "10")
     }
 
     func testWritingOntoTheServerVersionKeepsWhatMesDoesNotModel() throws {
@@ -99,11 +99,11 @@ final class RecordMappingTests: XCTestCase {
 
     func testResourcesMesDoesNotKeepBecomeNothing() throws {
         var notification = Resource(type: "Communication", id: "n1")
-        notification["category"] = [Concept.codeable(FHIR.CodeSystem.mesCommunicationKind, "notification")]
+        notification["category"] = [Concept.codeable(CodeSystem.mesCommunicationKind, "notification")]
         notification["subject"] = ["reference": "Patient/helene"]
         XCTAssertTrue(try RecordMapping.decode(notification).isEmpty)
         var lab = Resource(type: "Observation", id: "o")
-        lab["code"] = Concept.codeable(FHIR.CodeSystem.loinc, "4548-4")
+        lab["code"] = Concept.codeable(CodeSystem.loinc, "4548-4")
         lab["subject"] = ["reference": "Patient/helene"]
         XCTAssertTrue(try RecordMapping.decode(lab).isEmpty)
         XCTAssertEqual(RecordMapping.kinds(forResourceType: "Communication"), [.message, .thread])

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 import XCTest
 
 final class ResourceModelTests: XCTestCase {
@@ -116,11 +117,11 @@ final class ResourceModelTests: XCTestCase {
     }
 
     func testRubriquesOfResourceTypes() {
-        XCTAssertEqual(Rubrique.of(resourceType: "Binary"), .documents)
-        XCTAssertEqual(Rubrique.of(resourceType: "Observation"), .profile)
-        XCTAssertEqual(Rubrique.of(resourceType: "Immunization"), .vaccinations)
-        XCTAssertEqual(Rubrique.of(resourceType: "Task"), .agenda)
-        XCTAssertNil(Rubrique.of(resourceType: "AuditEvent"))
+        XCTAssertEqual(Section.of(resourceType: "Binary"), .documents)
+        XCTAssertEqual(Section.of(resourceType: "Observation"), .medicalProfile)
+        XCTAssertEqual(Section.of(resourceType: "Immunization"), .vaccinations)
+        XCTAssertEqual(Section.of(resourceType: "Task"), .agenda)
+        XCTAssertNil(Section.of(resourceType: "AuditEvent"))
     }
 }
 

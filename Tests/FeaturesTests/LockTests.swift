@@ -1,5 +1,6 @@
 import Crypto
 @testable import Features
+@testable import mes
 import Foundation
 import HealthRecord
 import L10n

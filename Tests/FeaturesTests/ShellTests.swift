@@ -164,7 +164,7 @@ final class ShellTests: XCTestCase {
     func testEverySectionHasATitleAndAPurposeInBothLanguages() async {
         for language in Language.allCases {
             Localizer.shared.setLanguage(language)
-            for section in Section.allCases {
+            for section in AppSection.allCases {
                 XCTAssertFalse(section.title.hasPrefix("section."), "\(language) \(section)")
                 XCTAssertGreaterThan(section.purpose.count, 20)
             }

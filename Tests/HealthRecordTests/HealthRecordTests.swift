@@ -177,6 +177,13 @@ final class RecordCodingTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(R.self, from: JSONEncoder().encode(record)), record, file: file, line: line)
     }
 
+    func testSectionsAreTheServersRubriquesAndOldVaultNamesStillRead() throws {
+        XCTAssertEqual(Section.allCases.map(\.rawValue), ["documents", "profile", "vaccinations", "agenda", "messages", "reimbursements"])
+        let old = try JSONDecoder().decode([Section].self, from: Data(#"["medical-profile", "measurements", "care-history", "agenda"]"#.utf8))
+        XCTAssertEqual(old, [.medicalProfile, .medicalProfile, .careHistory, .agenda])
+        XCTAssertThrowsError(try JSONDecoder().decode([Section].self, from: Data(#"["everything"]"#.utf8)))
+    }
+
     func testEveryKindRoundTrips() throws {
         let now = Date(timeIntervalSince1970: 1_700_000_000)
         let day = CalendarDate(year: 2024, month: 5, day: 1)!
@@ -202,7 +209,7 @@ final class RecordCodingTests: XCTestCase {
         try roundTrip(MessageThread(id: "t", profileID: "p", subject: "S", participants: [], lastActivity: now))
         try roundTrip(Message(id: "m", profileID: "p", threadID: "t", sender: Participant(name: "A", address: "a", role: .establishment),
                               sent: now, body: "B", attachmentIDs: ["d"], inResponseTo: "m0"))
-        try roundTrip(AccessGrant(id: "g", profileID: "p", code: "1", sections: [.measurements], created: now, expires: now,
+        try roundTrip(AccessGrant(id: "g", profileID: "p", code: "1", sections: [.medicalProfile], created: now, expires: now,
                                   professional: doctor))
         try roundTrip(ServiceConsent(id: "s", profileID: "p", serviceID: "s1", serviceName: "S", sections: [.agenda], granted: true, date: now))
         try roundTrip(Block(id: "b", profileID: "p", target: .professional(doctor), created: now))

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 import XCTest
 
 /// Professionals reach a space only through a temporary access code: rubriques, duration,

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 import XCTest
 
 /// The edges of the access rules: paths by which a space's data could leak (the holder's

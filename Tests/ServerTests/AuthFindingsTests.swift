@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 @testable import Server
 import XCTest
 

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 import XCTest
 
 /// The changes feed: every change exactly once per version, in pages, under concurrent writes;

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 @testable import Server
 import SQLite
 import XCTest
@@ -114,8 +115,8 @@ final class GateTableTests: XCTestCase {
             }
         }
         let caller = Caller(accountID: "a", kind: .professional, login: "me", displayName: "Me", patientID: nil, practitionerID: "me")
-        var accesses = Access.Role.allCases.map { Access(patient: "p", role: $0, caller: caller, rubriques: Set(Rubrique.allCases)) }
-        var generalPractitioner = Access(patient: "p", role: .professional, caller: caller, rubriques: Set(Rubrique.allCases))
+        var accesses = Access.Role.allCases.map { Access(patient: "p", role: $0, caller: caller, rubriques: Set(Section.allCases)) }
+        var generalPractitioner = Access(patient: "p", role: .professional, caller: caller, rubriques: Set(Section.allCases))
         generalPractitioner.isGeneralPractitioner = true
         accesses.append(generalPractitioner)
         for access in accesses {

@@ -1,6 +1,7 @@
 import Crypto
 import FHIR
 import Foundation
+import HealthRecord
 import XCTest
 
 /// Writes: optimistic concurrency, idempotent creates, deletion, and documents published as

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 import XCTest
 
 /// Who sees what in a space: the holder, a parent, an aidant, professionals and masking,

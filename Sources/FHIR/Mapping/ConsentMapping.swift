@@ -8,7 +8,6 @@ import HealthRecord
 enum ConsentMapping {
     static let categoryCodes = "http://terminology.hl7.org/CodeSystem/consentcategorycodes"
     static let consentCategory = "urn:mes:consent-category"
-    static let sectionSystem = "urn:mes:section"
 
     /// What a Consent is, from its category.
     enum Kind: Equatable {
@@ -69,8 +68,7 @@ enum ConsentMapping {
                            profileID: try FHIRValue.require(FHIRValue.patientID(resource["patient"]), "Consent.patient"),
                            serviceID: FHIRValue.extensionValue(resource.json, ExtensionURL.serviceID, "valueString")?.stringValue ?? "",
                            serviceName: FHIRValue.extensionValue(resource.json, ExtensionURL.serviceName, "valueString")?.stringValue ?? "",
-                           sections: Set(Concept.tokens(of: resource["provision"]?["code"]).filter { $0.system == sectionSystem }
-                               .compactMap { Section(rawValue: $0.code) }),
+                           sections: sections(resource),
                            granted: resource["provision"]?["type"]?.stringValue != "deny",
                            date: try FHIRValue.require(FHIRValue.instant(resource["dateTime"]), "Consent.dateTime"))
         },
@@ -85,7 +83,7 @@ enum ConsentMapping {
             resource["dateTime"] = FHIRValue.instant(consent.date)
             resource["provision"] = .compact([
                 "type": .string(consent.granted ? "permit" : "deny"),
-                "code": .array(consent.sections.sorted { $0.rawValue < $1.rawValue }.map { Concept.codeable(sectionSystem, $0.rawValue) }),
+                "code": .array(consent.sections.sorted().map { ["coding": [$0.coding]] }),
             ])
             return resource
         })
@@ -114,25 +112,37 @@ enum ConsentMapping {
         default: .revoked
         }
         let (start, end) = period(resource)
+        let kind = Concept.tokens(of: resource["category"]).first { $0.system == CodeSystem.mesConsentKind }?.code
+        let actor = resource["provision"]?["actor"]?[0]?["reference"]
         return AccessGrant(id: try FHIRValue.require(resource.id, "Consent.id"),
                            profileID: try FHIRValue.require(FHIRValue.patientID(resource["patient"]), "Consent.patient"),
                            code: FHIRValue.extensionValue(resource.json, ExtensionURL.accessCode, "valueString")?.stringValue ?? "",
                            sections: sections(resource), created: start, expires: end ?? start, status: status,
-                           professional: FHIRValue.practitioner(resource["provision"]?["actor"]?[0]?["reference"]))
+                           professional: FHIRValue.practitioner(actor),
+                           via: kind == "access-code" ? .code : kind.flatMap(AccessGrant.Via.init(rawValue:)),
+                           practitionerID: practitionerID(actor))
+    }
+
+    /// The id of the professional a managed consent names (`Practitioner/<id>`).
+    private static func practitionerID(_ actor: JSON?) -> String? {
+        guard let reference = actor?["reference"]?.stringValue.flatMap(ResourceReference.init), reference.type == "Practitioner" else { return nil }
+        return reference.id
     }
 
     static func block(_ resource: Resource) throws(FHIRError) -> Block {
         let kind = Concept.tokens(of: resource["category"]).first { $0.system == CodeSystem.mesConsentKind }?.code
         let target: Block.Target
+        let actor = resource["provision"]?["actor"]?[0]?["reference"]
         switch kind {
         case "opposition-bris-de-glace": target = .emergencyAccess
         case "opposition-samu": target = .emergencyRegulator
         default:
-            target = .professional(FHIRValue.practitioner(resource["provision"]?["actor"]?[0]?["reference"]) ?? Practitioner(name: ""))
+            target = .professional(FHIRValue.practitioner(actor) ?? Practitioner(name: ""))
         }
         return Block(id: try FHIRValue.require(resource.id, "Consent.id"),
                      profileID: try FHIRValue.require(FHIRValue.patientID(resource["patient"]), "Consent.patient"),
-                     target: target, created: FHIRValue.instant(resource["dateTime"]) ?? Date(timeIntervalSince1970: 0))
+                     target: target, created: FHIRValue.instant(resource["dateTime"]) ?? Date(timeIntervalSince1970: 0),
+                     practitionerID: practitionerID(actor))
     }
 
     private static func period(_ resource: Resource) -> (start: Date, end: Date?) {
@@ -141,20 +151,9 @@ enum ConsentMapping {
         return (start, FHIRValue.instant(provision?["end"]))
     }
 
-    /// The rubriques a managed consent opens, as the sections of a space.
+    /// The sections (rubriques) a consent opens.
     private static func sections(_ resource: Resource) -> Set<Section> {
-        var sections: Set<Section> = []
-        for token in Concept.tokens(of: resource["provision"]?["code"]) where token.system == CodeSystem.mesRubrique {
-            switch Rubrique(rawValue: token.code) {
-            case .documents: sections.insert(.documents)
-            case .profile: sections.formUnion([.medicalProfile, .measurements])
-            case .vaccinations: sections.insert(.medicalProfile)
-            case .agenda: sections.insert(.agenda)
-            case .messages: sections.insert(.messages)
-            case .reimbursements: sections.insert(.careHistory)
-            case nil: break
-            }
-        }
-        return sections
+        Set(Concept.tokens(of: resource["provision"]?["code"]).filter { $0.system == CodeSystem.mesRubrique }
+            .compactMap { Section(rawValue: $0.code) })
     }
 }

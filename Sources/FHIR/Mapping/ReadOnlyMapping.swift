@@ -32,7 +32,16 @@ enum ReadOnlyMapping {
                           date: try FHIRValue.require(FHIRValue.instant(resource["recorded"]), "AuditEvent.recorded"),
                           actorName: agent?["who"]?["display"]?.stringValue ?? "", actorRole: actorRole, actorRPPS: rpps,
                           action: action, targetKind: target.flatMap { RecordMapping.kinds(forResourceType: $0.type).first },
-                          targetID: target?.id)
+                          targetID: target?.id, via: via(Concept.tokens(of: resource["purposeOfEvent"]?[0]).first?.code))
+    }
+
+    /// The purpose of an emergency access (v3-ActReason `BTG`, `ETREAT`).
+    private static func via(_ purpose: String?) -> AccessGrant.Via? {
+        switch purpose {
+        case "BTG": .emergency
+        case "ETREAT": .samu
+        default: nil
+        }
     }
 
     static func careHistoryEntry(_ resource: Resource) throws(FHIRError) -> CareHistoryEntry {

@@ -134,3 +134,27 @@ public enum RecordMapping {
         }
     }
 }
+
+extension RecordMapping {
+    /// A `Practitioner` resource of the directory as the domain's practitioner: "Dr Given
+    /// Family", the RPPS number, the specialty (its first qualification's text).
+    public static func practitioner(_ resource: Resource) -> Practitioner? {
+        guard resource.resourceType == "Practitioner" else { return nil }
+        let name = resource["name"]?[0]
+        let words = (name?["prefix"]?.elements ?? []) + (name?["given"]?.elements ?? []) + [name?["family"] ?? .null]
+        let rpps = resource["identifier"]?.elements.first { $0["system"]?.stringValue == IdentifierSystem.rpps }?["value"]?.stringValue
+        return Practitioner(name: words.compactMap(\.stringValue).joined(separator: " "), rpps: rpps,
+                            specialty: resource["qualification"]?[0]?["code"]?["text"]?.stringValue)
+    }
+
+    /// A Reference to `Practitioner/<id>` that also names them (display, RPPS identifier,
+    /// specialty extension), as managed consents carry it; from the directory's resource when
+    /// there is one, else with `fallbackName`.
+    public static func practitionerReference(id: String, directory resource: Resource?, fallbackName: String?) -> JSON {
+        var practitioner = resource.flatMap(practitioner) ?? Practitioner(name: "")
+        if practitioner.name.isEmpty { practitioner.name = fallbackName ?? "" }
+        var reference = FHIRValue.practitioner(practitioner) ?? JSON.object(JSONObject())
+        reference["reference"] = .string("Practitioner/\(id)")
+        return reference
+    }
+}

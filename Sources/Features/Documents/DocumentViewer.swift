@@ -1,5 +1,4 @@
 import Documents
-import FHIR
 import Foundation
 import HealthRecord
 import L10n

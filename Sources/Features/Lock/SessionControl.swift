@@ -1,9 +1,8 @@
 import Crypto
-import Vault
 
 /// What the shell may ask of the session behind it: lock and unlock the vault, count what is not
-/// sent yet, run a first sync. Built by the program from the open vault (`forVault`) or for a
-/// kiosk without one (`kiosk`).
+/// sent yet, run a first sync. Closures, so the screens never hold the vault: the program builds
+/// one from its open vault (`SessionControl.forVault` in `mes`), or `kiosk` for a kiosk without one.
 public struct SessionControl: Sendable {
     /// How an unlock attempt went.
     public enum UnlockResult: Sendable, Equatable {
@@ -37,29 +36,6 @@ public struct SessionControl: Sendable {
         self.unsentChanges = unsentChanges
         self.firstSync = firstSync
         self.clock = clock
-    }
-
-    /// The session of an open vault. An ephemeral one ends when idle rather than lock.
-    public static func forVault(_ vault: Vault, firstSync: (@Sendable () async -> SyncState)? = nil,
-                                clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) -> SessionControl {
-        SessionControl(
-            endsWhenIdle: vault.isEphemeral,
-            lock: { vault.lock() },
-            unlock: { passphrase in
-                do {
-                    try vault.unlock(passphrase: passphrase)
-                    return .unlocked
-                } catch VaultError.wrongPassphrase {
-                    return .wrongPassphrase
-                } catch let error as VaultError {
-                    return .failed(error.message(directory: vault.directory))
-                } catch {
-                    return .failed(String(describing: error))
-                }
-            },
-            unsentChanges: { try? vault.read { try $0.outbox.count() } },
-            firstSync: firstSync,
-            clock: clock)
     }
 
     /// A kiosk session with no vault open yet: nothing to lock, and idle ends the session.

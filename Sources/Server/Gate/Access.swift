@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 import SQLite
 
 /// What a caller may do in one patient's space, decided by the server on every request. Built
@@ -23,15 +24,15 @@ struct Access: Sendable {
     var role: Role
     var caller: Caller
     /// The rubriques this access reads.
-    var rubriques: Set<Rubrique>
+    var rubriques: Set<Section>
     /// The rubriques this access writes (a connected service may read more than it writes).
-    var writeRubriques: Set<Rubrique>
+    var writeRubriques: Set<Section>
     /// For a professional: the holder's médecin traitant sees masked documents.
     var isGeneralPractitioner = false
     /// The emergency kind (`bris-de-glace`, `samu`) when the session is an emergency one.
     var emergencyKind: String?
 
-    init(patient: String, role: Role, caller: Caller, rubriques: Set<Rubrique>, writeRubriques: Set<Rubrique>? = nil,
+    init(patient: String, role: Role, caller: Caller, rubriques: Set<Section>, writeRubriques: Set<Section>? = nil,
          isGeneralPractitioner: Bool = false, emergencyKind: String? = nil) {
         self.patient = patient
         self.role = role
@@ -123,10 +124,10 @@ enum Authorization {
         let noAccess = APIError.forbidden("no access to this space", detail: "no-access")
         guard let space = try ResourceRepository.fetch(db, type: "Patient", id: patient), !space.deleted else { throw noAccess }
         if caller.patientID == patient {
-            return Access(patient: patient, role: .holder, caller: caller, rubriques: Set(Rubrique.allCases))
+            return Access(patient: patient, role: .holder, caller: caller, rubriques: Set(Section.allCases))
         }
         if try db.queryFirst("SELECT 1 FROM guardianships WHERE account_id = ? AND patient_id = ?", [caller.accountID, patient], map: { _ in true }) != nil {
-            return Access(patient: patient, role: .parent, caller: caller, rubriques: Set(Rubrique.allCases))
+            return Access(patient: patient, role: .parent, caller: caller, rubriques: Set(Section.allCases))
         }
         let seconds = now.timeIntervalSince1970
         let delegated = try db.query("SELECT rubriques FROM delegations WHERE account_id = ? AND patient_id = ? AND revoked = 0 AND ends > ?",
@@ -164,11 +165,11 @@ enum Authorization {
                           [patient, practitioner], map: { _ in true }) ?? false
     }
 
-    static func parseRubriques(_ text: String) -> [Rubrique] {
-        text.split(separator: ",").compactMap { Rubrique(rawValue: String($0)) }
+    static func parseRubriques(_ text: String) -> [Section] {
+        text.split(separator: ",").compactMap { Section(rawValue: String($0)) }
     }
 
-    static func rubriqueColumn(_ rubriques: some Sequence<Rubrique>) -> String {
+    static func rubriqueColumn(_ rubriques: some Sequence<Section>) -> String {
         rubriques.sorted().map(\.rawValue).joined(separator: ",")
     }
 }

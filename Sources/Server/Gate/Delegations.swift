@@ -1,10 +1,11 @@
 import FHIR
 import Foundation
+import HealthRecord
 import SQLite
 
 /// Delegations to aidants (also used by seeding).
 enum Delegations {
-    static func create(_ db: Database, consentID: String, aidant: Caller, patient: String, rubriques: [Rubrique], until: Date, now: Date) throws {
+    static func create(_ db: Database, consentID: String, aidant: Caller, patient: String, rubriques: [Section], until: Date, now: Date) throws {
         try db.run("INSERT OR REPLACE INTO delegations (consent_id, account_id, patient_id, rubriques, ends, revoked) VALUES (?, ?, ?, ?, ?, 0)",
                    [consentID, aidant.accountID, patient, Authorization.rubriqueColumn(rubriques), until.timeIntervalSince1970])
         var resource = Resource(type: "Consent", id: consentID)

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 import SQLite
 
 /// **The one way into storage.** Every endpoint reaches resources through a `Gate`
@@ -205,6 +206,11 @@ struct Scope {
         guard stored.type == "Binary" else { return true }
         guard !stored.deleted, let document = try WriteRules.document(of: stored, db: db), document.patient == patient else { return false }
         return access.canSee(document)
+    }
+
+    /// A resource of this scope's transaction (see `GateTransaction.resource`).
+    func transactionResource(_ type: String, _ id: String) throws -> (scope: Scope?, stored: StoredResource) {
+        try transaction.resource(type, id)
     }
 
     /// Records that this scope read `entities` (audited for anyone but the holder's side).

@@ -1,6 +1,7 @@
 import Crypto
 import FHIR
 import Foundation
+import HealthRecord
 
 /// A document's IHE MHD *Comprehensive Metadata* (the basis of the ANS's PDSm): what the DMP
 /// needs of every DocumentReference. On a write, what a writer left out is completed —

@@ -1,7 +1,8 @@
 import FHIR
+import HealthRecord
 
 /// How the gate treats one resource type: who reads it, who writes it, whether it can be
-/// deleted. A type in a rubrique (`Rubrique.of(resourceType:)`) gets `rubrique` by default —
+/// deleted. A type in a rubrique (`Section.of(resourceType:)`) gets `rubrique` by default —
 /// readable and writable by whoever holds the rubrique, deletable — so a section that adds a
 /// type to a rubrique and names its patient member in `ResourceIndex.patientMember` needs no
 /// entry here; only exceptions are listed in `exceptions`.
@@ -12,7 +13,7 @@ struct ResourcePolicy: Sendable, Equatable {
         /// The holder's side only (holder, parent).
         case holderSide
         /// Whoever holds this rubrique.
-        case rubrique(Rubrique)
+        case rubrique(Section)
         /// In no space: every authenticated caller reads it (Practitioner).
         case shared
     }
@@ -37,14 +38,14 @@ struct ResourcePolicy: Sendable, Equatable {
         "AuditEvent": ResourcePolicy(audience: .holderSide, writers: .server, deletable: false),
         "Consent": ResourcePolicy(audience: .holderSide, writers: .holderSide),
         "RelatedPerson": ResourcePolicy(audience: .holderSide, writers: .holderSide),
-        "ExplanationOfBenefit": ResourcePolicy(audience: .rubrique(.reimbursements), writers: .server, deletable: false),
+        "ExplanationOfBenefit": ResourcePolicy(audience: .rubrique(.careHistory), writers: .server, deletable: false),
     ]
 
     /// The policy of a type the server serves; nil for any other.
     static func of(_ type: String) -> ResourcePolicy? {
         guard ResourceIndex.servedTypes.contains(type) else { return nil }
         if let exception = exceptions[type] { return exception }
-        guard let rubrique = Rubrique.of(resourceType: type) else { return nil }
+        guard let rubrique = Section.of(resourceType: type) else { return nil }
         return ResourcePolicy(audience: .rubrique(rubrique), writers: .readers)
     }
 

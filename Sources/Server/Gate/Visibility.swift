@@ -1,4 +1,5 @@
 import FHIR
+import HealthRecord
 import SQLite
 
 /// Visibility bits stored with each resource (the `flags` column), so searches filter in SQL.

@@ -1,6 +1,7 @@
 import Crypto
 import FHIR
 import Foundation
+import HealthRecord
 import SQLite
 
 /// The rules of each type on a write, applied by `Scope.save` after the caller's rights:

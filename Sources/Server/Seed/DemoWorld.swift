@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 
 /// The demo world: Hélène Martineau (58, hypertensive and diabetic) with a rich record, her son
 /// Lucas (a minor in her care), her elder son Julien (her aidant), another holder, and five
@@ -453,6 +454,8 @@ struct DemoWorld {
             resource["insurance"] = [["focal": true, "coverage": ["display": "Assurance Maladie — régime général"]]]
             resource["provider"] = ["display": .string(month % 3 == 0 ? Self.gp.display : "Pharmacie des Tilleuls")]
             resource["outcome"] = "complete"
+            // R4 requires the coverage the claim went through (the holder's Assurance Maladie).
+            resource["insurance"] = [["focal": true, "coverage": ["display": "Assurance Maladie obligatoire"]]]
             resource["item"] = [["sequence": 1, "productOrService": ["text": .string(item.0)]]]
             resource["total"] = [
                 ["category": Concept.codeable("http://terminology.hl7.org/CodeSystem/adjudication", "submitted"), "amount": ["value": .double(item.2), "currency": "EUR"]],

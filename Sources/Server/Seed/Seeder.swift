@@ -1,6 +1,7 @@
 import Crypto
 import FHIR
 import Foundation
+import HealthRecord
 import SQLite
 
 /// Writes seed data straight into the store (no authorization: this is the server filling

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 
 /// Synthetic volume for benchmarks: documents for the demo holder, plus one message and one
 /// appointment and one measure per ten documents.

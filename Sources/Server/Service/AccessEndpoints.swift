@@ -1,6 +1,7 @@
 import Crypto
 import FHIR
 import Foundation
+import HealthRecord
 import L10n
 import SQLite
 
@@ -11,12 +12,12 @@ struct AccessEndpoints {
     let router: Router
     var now: Date { router.context.clock.now }
 
-    private func rubriques(_ body: JSON) throws -> [Rubrique] {
+    private func rubriques(_ body: JSON) throws -> [Section] {
         guard let list = body["rubriques"]?.arrayValue, !list.isEmpty else {
-            throw APIError.badRequest("rubriques must list at least one of \(Rubrique.allCases.map(\.rawValue).joined(separator: ", "))", detail: "invalid-parameter")
+            throw APIError.badRequest("rubriques must list at least one of \(Section.allCases.map(\.rawValue).joined(separator: ", "))", detail: "invalid-parameter")
         }
         return try list.map { item in
-            guard let rubrique = item.stringValue.flatMap(Rubrique.init(rawValue:)) else {
+            guard let rubrique = item.stringValue.flatMap(Section.init(rawValue:)) else {
                 throw APIError.badRequest("unknown rubrique \(item.text)", detail: "invalid-parameter")
             }
             return rubrique
@@ -24,7 +25,7 @@ struct AccessEndpoints {
     }
 
     private func consent(id: String, patient: String, kind: String, status: String, now: Date, actor: JSON? = nil,
-                         rubriques: [Rubrique] = [], period: (Date, Date?)? = nil, deny: Bool = false, note: String? = nil) -> Resource {
+                         rubriques: [Section] = [], period: (Date, Date?)? = nil, deny: Bool = false, note: String? = nil) -> Resource {
         var resource = Resource(type: "Consent", id: id)
         resource["status"] = .string(status)
         resource["scope"] = Concept.codeable(CodeSystem.consentScope, "patient-privacy")
@@ -109,7 +110,7 @@ struct AccessEndpoints {
             try db.run("UPDATE access_grants SET state = 'active', practitioner_id = ?, session_ends = ? WHERE consent_id = ?",
                        [practitioner, ends.timeIntervalSince1970, consentID])
             let chosen = Authorization.parseRubriques(rubriques)
-            let actor: JSON = ["reference": .string("Practitioner/\(practitioner)"), "display": .string(caller.displayName)]
+            let actor = try Self.professionalActor(transaction, practitioner: practitioner, display: caller.displayName)
             // The session is open: from here on the professional is in the space like any caller.
             let scope = try transaction.scope(patient)
             var resource = consent(id: consentID, patient: patient, kind: "access-code", status: "active", now: now, actor: actor,
@@ -151,12 +152,12 @@ struct AccessEndpoints {
             }
             let consentID = Audit.newID()
             let ends = now.addingTimeInterval(lifetime)
-            let all = Rubrique.allCases
+            let all = Section.allCases
             try db.run("""
                 INSERT INTO access_grants (consent_id, patient_id, kind, rubriques, duration, practitioner_id, session_ends, state)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'active')
                 """, [consentID, patient, kind, Authorization.rubriqueColumn(all), lifetime, practitioner, ends.timeIntervalSince1970])
-            let actor: JSON = ["reference": .string("Practitioner/\(practitioner)"), "display": .string(caller.displayName)]
+            let actor = try Self.professionalActor(transaction, practitioner: practitioner, display: caller.displayName)
             let scope = try transaction.scope(patient)
             var resource = consent(id: consentID, patient: patient, kind: kind, status: "active", now: now, actor: actor,
                                    rubriques: all, period: (now, ends), note: reason)
@@ -216,9 +217,9 @@ struct AccessEndpoints {
             let db = scope.db
             _ = try transaction.resource("Practitioner", reference.id)
             try db.run("INSERT INTO blocks (consent_id, patient_id, practitioner_id, active) VALUES (?, ?, ?, 1)", [consentID, patient, reference.id])
-            try db.run("UPDATE access_grants SET state = 'ended' WHERE patient_id = ? AND practitioner_id = ? AND state = 'active'", [patient, reference.id])
+            try Self.endSessions(scope, practitioner: reference.id)
             try scope.saveServer(consent(id: consentID, patient: patient, kind: "block", status: "active", now: now,
-                                        actor: ["reference": .string(reference.description)], period: (now, nil), deny: true))
+                                        actor: try Self.professionalActor(transaction, practitioner: reference.id), period: (now, nil), deny: true))
         }
         return .fhir(201, ["consent": .string(consentID)])
     }
@@ -249,7 +250,6 @@ struct AccessEndpoints {
 
     /// `POST /Consent/{id}/$revoke`: ends an access code or session, a delegation, or a block, at once.
     func revoke(_ request: HTTPRequest, consent consentID: String, caller: Caller) throws -> HTTPResponse {
-        let now = self.now
         try router.gate.write(caller) { transaction in
             // Only the holder's side sees Consents: anyone else is told it does not exist.
             let (found, stored) = try transaction.resource("Consent", consentID)
@@ -263,14 +263,7 @@ struct AccessEndpoints {
             for (kind, column) in Self.oppositionColumns where consentID == "\(kind)-\(stored.patient)" {
                 try db.run("UPDATE access_policies SET \(column) = 0 WHERE patient_id = ?", [stored.patient])
             }
-            var resource = try stored.resource()
-            resource["status"] = "inactive"
-            if var provision = resource["provision"], var period = provision["period"] {
-                period["end"] = .string(FHIRDateTime.instant(now))
-                provision["period"] = period
-                resource["provision"] = provision
-            }
-            try scope.saveServerResource(&resource)
+            try Self.markInactive(scope, stored)
         }
         return .fhir(200, ["consent": .string(consentID), "status": "inactive"])
     }

@@ -1,6 +1,7 @@
 import Crypto
 import FHIR
 import Foundation
+import HealthRecord
 import L10n
 import SQLite
 
@@ -146,7 +147,7 @@ struct AuthEndpoints {
         ]))
     }
 
-    static let all: JSON = .array(Rubrique.allCases.map { .string($0.rawValue) })
+    static let all: JSON = .array(Section.allCases.map { .string($0.rawValue) })
 
     /// A valid hash of a random password, verified when the login is unknown.
     static let decoyHash: String = (try? Argon2id.hashPassword(SecureBytes(copying: Random.bytes(16)),

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 
 /// `GET /metadata`: the CapabilityStatement of this server.
 enum Capability {

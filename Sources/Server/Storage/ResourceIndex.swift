@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 
 /// What the server extracts from a resource to search and authorize without parsing it again.
 struct ResourceIndex: Sendable, Equatable {

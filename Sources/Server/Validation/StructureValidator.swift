@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 
 /// The FHIR R4 structure of the types the server keeps, read from the table generated from the
 /// official 4.0.1 StructureDefinitions (`Resources/fhir/generate.py` → `R4Structure.table`).

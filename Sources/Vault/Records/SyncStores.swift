@@ -124,7 +124,7 @@ public struct SyncStateStore {
 }
 
 /// Settings kept in the vault (encrypted with everything else), as JSON values by key.
-public struct SettingsStore {
+public struct VaultSettings {
     let session: VaultSession
 
     public func value<Value: Decodable>(_ key: String, as type: Value.Type = Value.self) throws -> Value? {

@@ -40,7 +40,7 @@ public final class VaultSession {
 
     public var outbox: OutboxStore { OutboxStore(session: self) }
     public var syncState: SyncStateStore { SyncStateStore(session: self) }
-    public var settings: SettingsStore { SettingsStore(session: self) }
+    public var settings: VaultSettings { VaultSettings(session: self) }
 
     func noteChange(_ body: (inout VaultChange) -> Void) {
         if let changes { body(&changes.change) }

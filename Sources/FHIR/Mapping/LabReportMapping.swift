@@ -1,47 +1,11 @@
-/// A structured laboratory report: the content of a "CR d'examens biologiques" document when its
-/// `contentType` is `application/fhir+json`. The content is a FHIR `Bundle` of type `collection`
-/// holding one `DiagnosticReport` followed by its `Observation`s; each Observation has a LOINC
-/// code, a `valueQuantity` (UCUM) and a `referenceRange` (low and/or high), so a client can flag
-/// values out of range without parsing prose.
-public struct LabReport: Sendable, Equatable {
-    public struct Result: Sendable, Equatable {
-        public var loinc: String
-        public var analyte: String
-        public var value: Double
-        public var unit: String
-        public var low: Double?
-        public var high: Double?
+import HealthRecord
 
-        public init(loinc: String, analyte: String, value: Double, unit: String, low: Double? = nil, high: Double? = nil) {
-            self.loinc = loinc
-            self.analyte = analyte
-            self.value = value
-            self.unit = unit
-            self.low = low
-            self.high = high
-        }
-
-        /// `L` below the range, `H` above it, `N` within it (HL7 ObservationInterpretation).
-        public var interpretation: String {
-            if let low, value < low { return "L" }
-            if let high, value > high { return "H" }
-            return "N"
-        }
-
-        public var isOutOfRange: Bool { interpretation != "N" }
-    }
-
+/// The wire form of a structured lab report: the content of a "CR d'examens biologiques" document
+/// whose `contentType` is `application/fhir+json`, a FHIR `Bundle` of type `collection` holding one
+/// `DiagnosticReport` followed by its `Observation`s; each Observation has a LOINC code, a
+/// `valueQuantity` (UCUM) and a `referenceRange` (low and/or high).
+extension LabReport {
     public static let contentType = "application/fhir+json"
-
-    public var title: String
-    public var issued: String
-    public var results: [Result]
-
-    public init(title: String, issued: String, results: [Result]) {
-        self.title = title
-        self.issued = issued
-        self.results = results
-    }
 
     public var bundle: FHIRBundle {
         var report = Resource(type: "DiagnosticReport", id: "report")
@@ -74,9 +38,7 @@ public struct LabReport: Sendable, Equatable {
         guard let report = bundle.entries.first(where: { $0.resource?.resourceType == "DiagnosticReport" })?.resource else {
             throw .invalid("a lab report bundle needs a DiagnosticReport")
         }
-        title = report["code"]?["text"]?.stringValue ?? ""
-        issued = report["issued"]?.stringValue ?? ""
-        results = bundle.entries.compactMap(\.resource).filter { $0.resourceType == "Observation" }.compactMap { observation in
+        let results: [Result] = bundle.entries.compactMap(\.resource).filter { $0.resourceType == "Observation" }.compactMap { observation in
             guard let value = observation["valueQuantity"]?["value"]?.doubleValue else { return nil }
             let code = Concept.tokens(of: observation["code"]).first { $0.system == CodeSystem.loinc }?.code ?? ""
             let range = observation["referenceRange"]?[0]
@@ -84,6 +46,7 @@ public struct LabReport: Sendable, Equatable {
                           unit: observation["valueQuantity"]?["unit"]?.stringValue ?? "",
                           low: range?["low"]?["value"]?.doubleValue, high: range?["high"]?["value"]?.doubleValue)
         }
+        self.init(title: report["code"]?["text"]?.stringValue ?? "", issued: report["issued"]?.stringValue ?? "", results: results)
     }
 
     /// Parses the bytes of a document's content.

@@ -1,7 +1,7 @@
 import L10n
 
 /// The eight sections of the app, in the order and on the digits the user knows them by.
-public enum Section: Int, CaseIterable, Hashable, Sendable {
+public enum AppSection: Int, CaseIterable, Hashable, Sendable {
     case home = 1
     case documents
     case medicalProfile

@@ -1,0 +1,28 @@
+import Crypto
+import Features
+import Vault
+
+extension SessionControl {
+    /// The session of an open vault. An ephemeral one (demo, kiosk) ends when idle rather than lock.
+    static func forVault(_ vault: Vault, firstSync: (@Sendable () async -> SyncState)? = nil,
+                         clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) -> SessionControl {
+        SessionControl(
+            endsWhenIdle: vault.isEphemeral,
+            lock: { vault.lock() },
+            unlock: { passphrase in
+                do {
+                    try vault.unlock(passphrase: passphrase)
+                    return .unlocked
+                } catch VaultError.wrongPassphrase {
+                    return .wrongPassphrase
+                } catch let error as VaultError {
+                    return .failed(error.message(directory: vault.directory))
+                } catch {
+                    return .failed(String(describing: error))
+                }
+            },
+            unsentChanges: { try? vault.read { try $0.outbox.count() } },
+            firstSync: firstSync,
+            clock: clock)
+    }
+}

@@ -1,0 +1,130 @@
+import FHIR
+import Foundation
+import HealthRecord
+import Sharing
+import Sync
+import XCTest
+
+/// Partage et confidentialité against a real `mes-server`: every rule both ways, with the
+/// professional acting through `mes-server pro`, and each access found in the history.
+final class SharingServerTests: XCTestCase {
+    func testACodeOpensTheChosenRubriquesUntilTheHolderEndsIt() async throws {
+        let world = try await SharingWorld()
+        defer { world.close() }
+        let code = try await world.center.createCode(duration: .twoHours, rubriques: [.documents])
+        XCTAssertEqual(code.code.count, 8)
+        XCTAssertEqual(API.AccessCodePayload.decode(API.AccessCodePayload.encode(code: code.code)), code.code)
+        let pending = try world.center.pendingCodes()
+        XCTAssertEqual(pending.map(\.id), [code.consentID], "the unused code is listed, with its deadline")
+
+        XCTAssertEqual(try world.professional(SharingWorld.bernard, "redeem", code.code).status, 0)
+        XCTAssertEqual(try world.professional(SharingWorld.garnier, "redeem", code.code).status, 1, "a code works once")
+        XCTAssertEqual(try world.professional(SharingWorld.bernard, "get", "DocumentReference/doc-echo").status, 0, "inside the rubriques")
+        XCTAssertEqual(try world.professional(SharingWorld.bernard, "get", "Immunization?patient=helene").status, 1, "outside them")
+
+        await world.sync()
+        let sessions = try world.center.sessions()
+        let session = try XCTUnwrap(sessions.first)
+        XCTAssertEqual(sessions.count, 1)
+        XCTAssertEqual(session.professional, Practitioner(name: "Dr Sophie Bernard", rpps: "10003456782", specialty: "Cardiologie"))
+        XCTAssertEqual(session.via, .code)
+        XCTAssertEqual(session.practitionerID, "bernard")
+        XCTAssertEqual(session.sections, [.documents])
+        XCTAssertEqual(session.expires.timeIntervalSince(session.created), 7200, accuracy: 2)
+        XCTAssertTrue(try world.center.pendingCodes().isEmpty)
+
+        let history = try world.center.history(HistoryFilter(actor: "bernard"))
+        XCTAssertTrue(history.contains { $0.action == .accessGranted && $0.actorRole == .professional }, "\(history)")
+        XCTAssertTrue(history.contains { $0.action == .read && $0.targetID == "doc-echo" }, "\(history)")
+        XCTAssertTrue(try world.center.history(HistoryFilter(actor: "garnier")).isEmpty)
+
+        try await world.center.end(session.id)
+        XCTAssertTrue(try world.center.sessions().isEmpty, "ended at once, and the sync that follows says so")
+        XCTAssertEqual(try world.professional(SharingWorld.bernard, "get", "DocumentReference/doc-echo").status, 1, "refused after mettre fin")
+    }
+
+    func testCodesAndSessionsExpire() async throws {
+        let world = try await SharingWorld()
+        defer { world.close() }
+        let unused = try await world.center.createCode(duration: .thirtyMinutes, rubriques: [.documents])
+        let used = try await world.center.createCode(duration: .thirtyMinutes, rubriques: [.documents, .vaccinations])
+        XCTAssertEqual(try world.professional(SharingWorld.garnier, "redeem", used.code).status, 0)
+        XCTAssertEqual(try world.professional(SharingWorld.garnier, "get", "Immunization?patient=helene").status, 0)
+        try await world.advanceClock(minutes: 61)
+        XCTAssertEqual(try world.professional(SharingWorld.bernard, "redeem", unused.code).status, 1, "not redeemed within the hour")
+        XCTAssertEqual(try world.professional(SharingWorld.garnier, "get", "DocumentReference/doc-echo").status, 1, "the 30 minutes are over")
+        XCTAssertTrue(try world.center.sessions(at: Date().addingTimeInterval(61 * 60)).isEmpty)
+    }
+
+    func testABlockedProfessionalLosesAccessUntilUnblocked() async throws {
+        let world = try await SharingWorld()
+        defer { world.close() }
+        let code = try await world.center.createCode(duration: .oneDay, rubriques: [.documents])
+        XCTAssertEqual(try world.professional(SharingWorld.bernard, "redeem", code.code).status, 0)
+        await world.sync()
+
+        let found = try await world.center.searchDirectory("bernard")
+        XCTAssertEqual(found.map(\.practitioner.rpps), ["10003456782"], "the directory finds them by name")
+        let blocked = try await world.center.block("10003456782")
+        XCTAssertEqual(blocked.id, "bernard")
+        XCTAssertEqual(try world.professional(SharingWorld.bernard, "get", "DocumentReference/doc-echo").status, 1, "the session ended")
+        XCTAssertTrue(try world.center.sessions().isEmpty)
+        let blocks = try world.center.blockedProfessionals()
+        XCTAssertEqual(blocks.map(\.practitionerID), ["bernard"])
+        guard case .professional(let who)? = blocks.first?.target else { return XCTFail("a professional's block") }
+        XCTAssertEqual(who, Practitioner(name: "Dr Sophie Bernard", rpps: "10003456782", specialty: "Cardiologie"), "named, with RPPS and specialty")
+        do {
+            try await world.center.block("10003456782")
+            XCTFail("blocked twice")
+        } catch {
+            XCTAssertEqual(error, .alreadyBlocked)
+        }
+
+        let again = try await world.center.createCode(duration: .oneDay, rubriques: [.documents])
+        XCTAssertEqual(try world.professional(SharingWorld.bernard, "redeem", again.code).status, 1, "a new code does not help")
+        XCTAssertEqual(try world.professional(SharingWorld.bernard, "emergency", "helene", "--reason", "malaise").status, 1, "nor an emergency")
+
+        try await world.center.unblock("10003456782")
+        XCTAssertTrue(try world.center.blockedProfessionals().isEmpty)
+        let third = try await world.center.createCode(duration: .oneDay, rubriques: [.documents])
+        XCTAssertEqual(try world.professional(SharingWorld.bernard, "redeem", third.code).status, 0, "unblocked: a code works again")
+    }
+
+    func testEmergencyChoicesAreEnforcedBothWays() async throws {
+        let world = try await SharingWorld()
+        defer { world.close() }
+        var policy = try await world.center.policy()
+        XCTAssertFalse(policy.opposeSamu)
+        policy = try await world.center.setPolicy { $0.opposeSamu = true }
+        XCTAssertTrue(policy.opposeSamu)
+        XCTAssertFalse(policy.opposeEmergency, "the two choices are separate")
+        XCTAssertTrue(try world.center.cachedPolicy().opposeSamu, "remembered for offline use")
+        XCTAssertEqual(try world.professional(SharingWorld.haddad, "emergency", "helene", "--reason", "arrêt cardiaque", "--samu").status, 1)
+        XCTAssertEqual(try world.professional(SharingWorld.haddad, "emergency", "helene", "--reason", "malaise").status, 0,
+                       "bris de glace is still allowed")
+
+        try await world.center.setPolicy { $0.opposeSamu = false; $0.opposeEmergency = true }
+        XCTAssertEqual(try world.professional(SharingWorld.garnier, "emergency", "helene", "--reason", "malaise").status, 1)
+        XCTAssertEqual(try world.professional(SharingWorld.haddad, "emergency", "helene", "--reason", "arrêt cardiaque", "--samu").status, 0)
+
+        await world.sync()
+        let emergencies = try world.center.history(HistoryFilter(actions: [.emergencyAccess]))
+        XCTAssertEqual(Set(emergencies.compactMap(\.via)), [.samu, .emergency], "\(emergencies)")
+        XCTAssertTrue(emergencies.allSatisfy { $0.actorName == "Dr Nadia Haddad" })
+        let sessions = try world.center.sessions()
+        XCTAssertEqual(Set(sessions.compactMap(\.via)), [.samu, .emergency])
+    }
+
+    func testOfflineSaysSoAndChangesNothing() async throws {
+        let world = try await SharingWorld()
+        defer { world.close() }
+        world.server.stop()
+        do {
+            _ = try await world.center.createCode(duration: .twoHours, rubriques: [.documents])
+            XCTFail("no server, no code")
+        } catch {
+            XCTAssertEqual(error, .offline)
+        }
+        XCTAssertTrue(try world.center.pendingCodes().isEmpty)
+    }
+}
