@@ -7,7 +7,8 @@ void *mes_mhd_start(unsigned int flags, const struct sockaddr *address,
                     size_t connection_memory_limit, const char *tls_key_pem,
                     const char *tls_cert_pem, mes_mhd_access_handler handler, void *handler_cls,
                     mes_mhd_completed_handler completed, void *completed_cls,
-                    mes_mhd_connection_handler connection_notify, void *connection_cls) {
+                    mes_mhd_connection_handler connection_notify, void *connection_cls,
+                    mes_mhd_unescape_handler unescape) {
     int tls = tls_key_pem != NULL && tls_cert_pem != NULL;
     /* Without TLS, MHD_OPTION_END stops the list before the key and certificate. */
     return MHD_start_daemon(flags | (tls ? MHD_USE_TLS : 0), 0, NULL, NULL,
@@ -21,6 +22,7 @@ void *mes_mhd_start(unsigned int flags, const struct sockaddr *address,
                             MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)4096,
                             MHD_OPTION_NOTIFY_COMPLETED, (MHD_RequestCompletedCallback)completed, completed_cls,
                             MHD_OPTION_NOTIFY_CONNECTION, (MHD_NotifyConnectionCallback)connection_notify, connection_cls,
+                            MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                             tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, tls_key_pem,
                             MHD_OPTION_HTTPS_MEM_CERT, tls_cert_pem,
                             MHD_OPTION_END);

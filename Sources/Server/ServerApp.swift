@@ -18,7 +18,7 @@ public final class ServerApp: Sendable {
         try Sodium.initialize()
         self.dataDirectory = dataDirectory
         self.settings = settings
-        store = try Store(directory: dataDirectory)
+        store = try Store(directory: dataDirectory, searchCacheEntries: settings.searchCacheEntries)
     }
 
     /// Fills the store (`demo` or `synthetic:N`); idempotent. Returns the accounts written to
@@ -48,8 +48,10 @@ public final class ServerApp: Sendable {
             throw ConfigurationError.tlsRequired(address.description)
         }
         let context = ServerContext(store: store, clock: clock, settings: settings, dataDirectory: dataDirectory)
-        let daemon = HTTPDaemon(configuration: configuration, handler: Router(context: context, scheme: configuration.tls == nil ? "http" : "https"))
+        let router = Router(context: context, scheme: configuration.tls == nil ? "http" : "https")
+        let daemon = HTTPDaemon(configuration: configuration, handler: router)
         try daemon.start()
+        router.setBaseURL(daemon.url)
         return daemon
     }
 

@@ -9,6 +9,8 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
      { _ in try MainActor.assumeIsolated { try UIBenchmark.run() } }),
     ("documents", "Documents screen on synthetic:10000 synced: Documents key to first frame, search keystroke to results",
      DocumentsBenchmark.run),
+    ("server", "mes-server under wrk (read, search, category search on synthetic:10000) against nginx serving the same bytes",
+     ServerBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

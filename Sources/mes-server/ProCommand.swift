@@ -18,6 +18,8 @@ enum ProCommand {
     ]
 
     static let specs = [
+        // `mes-server pro --help` explains the professional's side (its subcommands follow).
+        CommandSpec(["pro"], summary: "server.command.pro", options: options),
         CommandSpec(["pro", "redeem"], summary: "server.command.pro-redeem", options: options, arguments: ["CODE"]),
         CommandSpec(["pro", "get"], summary: "server.command.pro-get", options: options, arguments: ["RESOURCE"]),
         CommandSpec(["pro", "emergency"], summary: "server.command.pro-emergency", options: options + [
@@ -27,6 +29,7 @@ enum ProCommand {
     ]
 
     static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
+        guard arguments.command.count > 1 else { throw UsageError(.missingArgument("redeem|get|emergency")) }
         guard let base = arguments.value("--url"), let url = URL(string: base), url.scheme != nil else {
             throw CommandFailure(.usage, tr("server.error.url-required"))
         }

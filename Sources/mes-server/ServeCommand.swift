@@ -15,6 +15,7 @@ enum ServeCommand {
         OptionSpec("--max-body-bytes", value: "N", help: "server.option.max-body-bytes"),
         OptionSpec("--timeout", value: "SECONDS", help: "server.option.timeout"),
         OptionSpec("--max-connections", value: "N", help: "server.option.max-connections"),
+        OptionSpec("--search-cache", value: "N", help: "server.option.search-cache"),
         OptionSpec("--max-connections-per-address", value: "N", help: "server.option.max-connections-per-address"),
         OptionSpec("--token-ttl", value: "SECONDS", help: "server.option.token-ttl"),
         OptionSpec("--enable-test-clock", help: "server.option.enable-test-clock"),
@@ -36,6 +37,7 @@ enum ServeCommand {
         settings.testClockEnabled = arguments.has("--enable-test-clock")
         settings.faultInjectionEnabled = arguments.has("--enable-fault-injection")
         if let ttl = try number(arguments, "--token-ttl", 1...(30 * 86400)) { settings.tokenLifetime = TimeInterval(ttl) }
+        if let entries = try number(arguments, "--search-cache", 0...100_000) { settings.searchCacheEntries = entries }
         let threads = try number(arguments, "--threads", 1...256) ?? max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
         let maximumBody = try number(arguments, "--max-body-bytes", 1024...(1 << 30)) ?? (16 << 20)
         let timeout = try number(arguments, "--timeout", 1...3600) ?? 30

@@ -109,12 +109,8 @@ final class GateFindingsTests: XCTestCase {
         // professional nothing.
         let forged = DocumentReference(subject: "Patient/helene", date: "2025-01-01T00:00:00Z",
                                        authors: [.init(reference: "Practitioner/renaud", display: "Dr Marc Renaud")], title: "Faux",
-                                       visibility: [.maskedFromProfessionals], attachment: .init(contentType: "text/plain", url: "urn:uuid:c"))
-        let bundle = FHIRBundle(kind: .transaction, entries: [
-            .init(fullUrl: "urn:uuid:d", resource: forged.resource, method: "POST", url: "DocumentReference"),
-            .init(fullUrl: "urn:uuid:c", resource: Binary(contentType: "text/plain", data: Array("x".utf8)).resource, method: "POST", url: "Binary"),
-        ])
-        let answer = server.call("POST", "/", json: bundle.resource.json, token: holder)
+                                       visibility: [.maskedFromProfessionals], attachment: .init(contentType: "text/plain"))
+        let answer = server.publish(forged, content: Array("x".utf8), token: holder)
         XCTAssertEqual(answer.status, 403, answer.text)
         XCTAssertEqual(answer.detail, "not-author")
     }

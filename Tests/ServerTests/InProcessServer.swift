@@ -52,6 +52,18 @@ final class InProcessServer {
         return Answer(status: response.status, body: response.body, headers: response.headers)
     }
 
+    /// Publishes a document and its content in one transaction (MHD ITI-65).
+    func publish(_ document: DocumentReference, content: [UInt8], token: String) -> Answer {
+        var document = document
+        document.attachment.url = "urn:uuid:content"
+        let bundle = FHIRBundle(kind: .transaction, entries: [
+            .init(fullUrl: "urn:uuid:document", resource: document.resource, method: "POST", url: "DocumentReference"),
+            .init(fullUrl: "urn:uuid:content", resource: Binary(contentType: document.attachment.contentType, data: content).resource,
+                  method: "POST", url: "Binary"),
+        ])
+        return call("POST", "/", json: bundle.resource.json, token: token)
+    }
+
     /// A bearer token for an account, issued directly (the login flow has its own tests).
     func token(login: String) throws -> String {
         try store.write { db in

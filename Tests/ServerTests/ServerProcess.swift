@@ -88,22 +88,20 @@ final class ServerProcess: Sendable {
 
     /// Logs a patient or aidant in: password, then the one-time code read from DATA/otp.
     func loginPatient(_ identifier: String, password: String) async throws -> String {
-        let first = try await request("POST", "/auth/login", json: ["identifier": .string(identifier), "password": .string(password)])
-        XCTAssertEqual(first.status, 200, String(decoding: first.body, as: UTF8.self))
-        let challenge = try XCTUnwrap(first.json["challenge"]?.stringValue)
-        let code = try String(contentsOf: dataDirectory.appendingPathComponent("otp/\(identifier).txt"), encoding: .utf8)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let second = try await request("POST", "/auth/otp", json: ["challenge": .string(challenge), "code": .string(code)])
-        XCTAssertEqual(second.status, 200, String(decoding: second.body, as: UTF8.self))
-        return try XCTUnwrap(second.json["access_token"]?.stringValue)
+        try await login(["identifier": .string(identifier), "password": .string(password)], name: identifier)
     }
 
     /// Logs a professional in: RPPS and password, then the one-time code (the second factor).
     func loginProfessional(_ rpps: String, password: String) async throws -> String {
-        let first = try await request("POST", "/auth/login", json: ["rpps": .string(rpps), "password": .string(password)])
+        try await login(["rpps": .string(rpps), "password": .string(password)], name: rpps)
+    }
+
+    /// Password, then the one-time code the demo server wrote to `DATA/otp/<name>.txt`.
+    private func login(_ credentials: JSON, name: String) async throws -> String {
+        let first = try await request("POST", "/auth/login", json: credentials)
         XCTAssertEqual(first.status, 200, String(decoding: first.body, as: UTF8.self))
         let challenge = try XCTUnwrap(first.json["challenge"]?.stringValue)
-        let code = try String(contentsOf: dataDirectory.appendingPathComponent("otp/\(rpps).txt"), encoding: .utf8)
+        let code = try String(contentsOf: dataDirectory.appendingPathComponent("otp/\(name).txt"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let second = try await request("POST", "/auth/otp", json: ["challenge": .string(challenge), "code": .string(code)])
         XCTAssertEqual(second.status, 200, String(decoding: second.body, as: UTF8.self))

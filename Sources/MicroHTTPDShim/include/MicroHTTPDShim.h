@@ -20,6 +20,9 @@ typedef void (*mes_mhd_completed_handler)(void *cls, void *connection, void **re
 typedef void (*mes_mhd_connection_handler)(void *cls, void *connection, void **socket_context,
                                            int code);
 
+/* MHD_UnescapeCallback with opaque types: decodes the string in place, returns its new length. */
+typedef size_t (*mes_mhd_unescape_handler)(void *cls, void *connection, char *text);
+
 /* Starts a daemon with an internal thread pool; returns NULL on failure. The TLS key and
    certificate (PEM text) are both NULL for plain HTTP. */
 void *mes_mhd_start(unsigned int flags, const struct sockaddr *address,
@@ -28,7 +31,8 @@ void *mes_mhd_start(unsigned int flags, const struct sockaddr *address,
                     size_t connection_memory_limit, const char *tls_key_pem,
                     const char *tls_cert_pem, mes_mhd_access_handler handler, void *handler_cls,
                     mes_mhd_completed_handler completed, void *completed_cls,
-                    mes_mhd_connection_handler connection_notify, void *connection_cls);
+                    mes_mhd_connection_handler connection_notify, void *connection_cls,
+                    mes_mhd_unescape_handler unescape);
 
 /* The port the daemon is bound to (useful after binding port 0); 0 when unknown. */
 unsigned short mes_mhd_bound_port(void *daemon);

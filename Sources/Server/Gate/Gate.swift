@@ -26,8 +26,9 @@ struct Gate: Sendable {
     /// the reads of audited scopes (in one write transaction).
     func read<T>(_ caller: Caller, _ body: (GateTransaction) throws -> T) throws -> T {
         let now = clock.now
+        let generation = store.generation
         let (value, reads) = try store.read { db -> (T, [GateTransaction.Read]) in
-            let transaction = GateTransaction(db: db, caller: caller, now: now)
+            let transaction = GateTransaction(db: db, caller: caller, now: now, cache: store.searchCache, generation: generation)
             let value = try body(transaction)
             return (value, transaction.reads)
         }
@@ -71,10 +72,16 @@ final class GateTransaction {
     /// may point at them before they exist.
     var pendingContent: Set<String> = []
 
-    init(db: Database, caller: Caller, now: Date) {
+    /// Search results of earlier reads at this generation (read transactions only).
+    let cache: SearchCache?
+    let generation: UInt64
+
+    init(db: Database, caller: Caller, now: Date, cache: SearchCache? = nil, generation: UInt64 = 0) {
         self.db = db
         self.caller = caller
         self.now = now
+        self.cache = cache
+        self.generation = generation
     }
 
     /// The caller in the space of `patient`: 403 `no-access` when they have none there (also
@@ -134,7 +141,7 @@ final class GateTransaction {
         guard let policy = ResourcePolicy.of(query.type), policy.audience == .shared else {
             throw APIError.badRequest("the patient parameter is required", detail: "missing-patient")
         }
-        return try query.run(db, visibility: nil)
+        return try query.run(db, visibility: nil, cache: cache, generation: generation)
     }
 
     /// Creates or updates `resource` (its id set) for the caller: its space, the caller's
@@ -231,7 +238,7 @@ struct Scope {
         guard access.canRead(type: query.type) else { throw APIError.forbidden("this access does not cover \(query.type)", detail: "rubrique") }
         var query = query
         query.patient = patient
-        let result = try query.run(db, visibility: access.visibility)
+        let result = try query.run(db, visibility: access.visibility, cache: transaction.cache, generation: transaction.generation)
         if !result.rows.isEmpty || query.countOnly { noteRead("search-type", result.rows.map(\.reference)) }
         return result
     }
@@ -307,6 +314,13 @@ struct Scope {
     func saveServer(_ resource: Resource) throws {
         var resource = resource
         try saveServerResource(&resource)
+    }
+
+    /// This scope acting through one emergency session (of the kind just opened), for its record.
+    func emergency(_ kind: String) -> Scope {
+        var access = access
+        access.emergencyKind = kind
+        return Scope(transaction: transaction, access: access)
     }
 
     /// Records an operation (redeem, emergency access) in the activity history.

@@ -87,7 +87,8 @@ public final class HTTPDaemon: @unchecked Sendable {
         let started = configuration.address.withSocketAddress { address in
             mes_mhd_start(flags, address, UInt32(max(1, configuration.threads)), UInt32(connections),
                           UInt32(perAddress), UInt32(configuration.idleTimeoutSeconds), 64 * 1024,
-                          key, certificate, mhdAccessHandler, context, mhdRequestCompleted, context, mhdConnectionNotified, context)
+                          key, certificate, mhdAccessHandler, context, mhdRequestCompleted, context, mhdConnectionNotified, context,
+                          mhdUnescape)
         }
         guard let started else {
             throw .cannotListen(String(cString: strerror(errno)))
@@ -228,6 +229,34 @@ private func mhdRequestCompleted(
     guard let context, let state = context.pointee else { return }
     Unmanaged<RequestState>.fromOpaque(state).release()
     context.pointee = nil
+}
+
+/// Percent-decoding of paths and query values, in place — except `%00`, which stays as written:
+/// a NUL would end the C string and truncate what follows (`/Patient/a%00b` read as `/Patient/a`).
+private func mhdUnescape(_ cls: UnsafeMutableRawPointer?, _ connection: UnsafeMutableRawPointer?, _ text: UnsafeMutablePointer<CChar>?) -> Int {
+    guard let text else { return 0 }
+    let length = strlen(text)
+    func hex(_ byte: CChar) -> UInt8? {
+        switch UInt8(bitPattern: byte) {
+        case 0x30...0x39: UInt8(bitPattern: byte) - 0x30
+        case 0x41...0x46: UInt8(bitPattern: byte) - 0x41 + 10
+        case 0x61...0x66: UInt8(bitPattern: byte) - 0x61 + 10
+        default: nil
+        }
+    }
+    var read = 0, write = 0
+    while read < length {
+        if text[read] == 0x25, read + 2 < length, let high = hex(text[read + 1]), let low = hex(text[read + 2]), high | low != 0 {
+            text[write] = CChar(bitPattern: high << 4 | low)
+            read += 3
+        } else {
+            text[write] = text[read]
+            read += 1
+        }
+        write += 1
+    }
+    text[write] = 0
+    return write
 }
 
 private func mhdConnectionNotified(

@@ -35,7 +35,9 @@ struct APIError: Error {
     static func gone(_ message: String) -> APIError { APIError(410, .deleted, message, detail: "deleted") }
     static func conflict(_ message: String, detail: String = "conflict") -> APIError { APIError(409, .conflict, message, detail: detail) }
     static func stale(_ message: String) -> APIError { APIError(412, .conflict, message, detail: "stale-version") }
-    static func methodNotAllowed(_ message: String) -> APIError { APIError(405, .notSupported, message, detail: "method-not-allowed") }
+    static func methodNotAllowed(_ message: String, allow: [String] = []) -> APIError {
+        APIError(405, .notSupported, message, detail: "method-not-allowed", headers: allow.isEmpty ? [] : [("Allow", allow.joined(separator: ", "))])
+    }
     static func tooManyRequests(_ message: String, retryAfter: Int, detail: String) -> APIError {
         APIError(429, .throttled, message, detail: detail, headers: [("Retry-After", String(retryAfter))])
     }
@@ -59,9 +61,9 @@ extension HTTPResponse {
         fhir(status, json.serialized(), headers: headers)
     }
 
-    /// A resource with its ETag and Last-Modified headers.
+    /// A resource with its ETag and Last-Modified (an HTTP-date) headers.
     static func resource(_ status: Int, _ stored: StoredResource, location: Bool = false, baseURL: String = "") -> HTTPResponse {
-        var headers: [(name: String, value: String)] = [("ETag", stored.etag), ("Last-Modified", stored.updated)]
+        var headers: [(name: String, value: String)] = [("ETag", stored.etag), ("Last-Modified", HTTPDate.format(stored.updated))]
         if location { headers.append(("Location", "\(baseURL)/\(stored.type)/\(stored.id)/_history/\(stored.version)")) }
         return fhir(status, stored.json, headers: headers)
     }

@@ -158,7 +158,7 @@ struct AccessEndpoints {
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'active')
                 """, [consentID, patient, kind, Authorization.rubriqueColumn(all), lifetime, practitioner, ends.timeIntervalSince1970])
             let actor = try Self.professionalActor(transaction, practitioner: practitioner, display: caller.displayName)
-            let scope = try transaction.scope(patient)
+            let scope = try transaction.scope(patient).emergency(kind)
             var resource = consent(id: consentID, patient: patient, kind: kind, status: "active", now: now, actor: actor,
                                    rubriques: all, period: (now, ends), note: reason)
             try scope.saveServerResource(&resource)

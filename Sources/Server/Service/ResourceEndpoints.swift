@@ -19,8 +19,12 @@ struct ResourceEndpoints {
             return (stored, content)
         }
         if let content { return try binaryResponse(stored, content: content, request: request) }
-        if let tag = request.header("if-none-match"), tag == stored.etag {
-            return HTTPResponse(status: 304, headers: [("ETag", stored.etag)])
+        if let tag = request.header("if-none-match") {
+            if tag == stored.etag { return HTTPResponse(status: 304, headers: [("ETag", stored.etag)]) }
+        } else if let since = request.header("if-modified-since").flatMap(HTTPDate.parse),
+                  let updated = FHIRDateTime.parse(stored.updated), updated.timeIntervalSince(since) < 1 {
+            // HTTP-dates have whole seconds: modified within the second named is not modified since.
+            return HTTPResponse(status: 304, headers: [("ETag", stored.etag), ("Last-Modified", HTTPDate.format(stored.updated))])
         }
         return .resource(200, stored)
     }
@@ -33,8 +37,24 @@ struct ResourceEndpoints {
             resource["data"] = .string(Data(content.data).base64EncodedString())
             return .fhir(200, resource.serialized(), headers: [("ETag", stored.etag)])
         }
-        return HTTPResponse(status: 200, headers: [("Content-Type", content.contentType), ("ETag", stored.etag),
+        return HTTPResponse(status: 200, headers: [("Content-Type", Self.servedContentType(content.contentType)), ("ETag", stored.etag),
+                                                   ("Content-Disposition", "attachment"),
                                                    ("X-Content-SHA256", Hex.encode(SHA256.hash(content.data)))], body: content.data)
+    }
+
+    /// The types a document's content is served as; anything else (HTML, scripts, a type with
+    /// line breaks in it) is served as bytes, never as something a browser would run.
+    static let servedTypes: Set<String> = ["application/pdf", "image/jpeg", "image/png", "image/tiff", "image/gif", "text/plain", "text/rtf",
+                                            "application/rtf", "application/fhir+json", "application/json", "text/csv", "application/xml",
+                                            "text/xml", "application/dicom", "application/octet-stream"]
+
+    static func servedContentType(_ stored: String) -> String {
+        let parts = stored.split(separator: ";", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let type = parts.first, servedTypes.contains(type), !stored.contains(where: { $0.isNewline || $0 == "\0" }) else {
+            return "application/octet-stream"
+        }
+        if parts.count == 2, parts[1] == "charset=utf-8" || parts[1] == "charset=\"utf-8\"" { return "\(type); charset=utf-8" }
+        return type
     }
 
     func search(type: String, request: HTTPRequest, caller: Caller) throws -> HTTPResponse {

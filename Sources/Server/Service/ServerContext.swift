@@ -16,6 +16,8 @@ public struct ServerSettings: Sendable {
     public var maximumPageSize = 1000
     public var defaultPageSize = 50
     public var defaultChangesPageSize = 500
+    /// Search results kept between writes (`SearchCache`); 0 disables the cache.
+    public var searchCacheEntries = 256
     /// Test controls: `/_test/clock` and `/_test/faults` exist only when enabled.
     public var testClockEnabled = false
     public var faultInjectionEnabled = false

@@ -69,7 +69,8 @@ enum ResourceRepository {
     static func saveTokens(_ db: Database, type: String, id: String, patient: String, date: String?, tokens: [String]) throws {
         try db.run("DELETE FROM resource_tokens WHERE type = ? AND id = ?", [type, id])
         for token in Set(tokens) {
-            try db.run("INSERT OR IGNORE INTO resource_tokens (patient, type, token, date, id) VALUES (?, ?, ?, ?, ?)", [patient, type, token, date, id])
+            // A primary key column is never NULL: a resource without a date is keyed by "".
+            try db.run("INSERT OR IGNORE INTO resource_tokens (patient, type, token, date, id) VALUES (?, ?, ?, ?, ?)", [patient, type, token, date ?? "", id])
         }
     }
 

@@ -20,8 +20,9 @@ struct SearchQuery {
 
     init(type: String) { self.type = type }
 
-    /// The total and the page.
-    func run(_ db: Database, visibility: VisibilityRule?) throws -> (total: Int, rows: [StoredResource]) {
+    /// The total and the page; from `cache` when the same query was answered at this
+    /// `generation` of the store (or later).
+    func run(_ db: Database, visibility: VisibilityRule?, cache: SearchCache? = nil, generation: UInt64 = 0) throws -> (total: Int, rows: [StoredResource]) {
         var clauses = ["type = ?", "deleted = 0"]
         var values: [any SQLBindable] = [type]
         if !patient.isEmpty || visibility != nil {
@@ -42,6 +43,14 @@ struct SearchQuery {
             values.append(contentsOf: rule.arguments)
         }
         let whereClause = clauses.joined(separator: " AND ")
+        let key = "\(whereClause)|\(values.map { "\($0)" }.joined(separator: "\u{1}"))|\(order)|\(count)|\(offset)|\(countOnly)"
+        if let cache, let hit = cache.value(for: key, generation: generation) { return hit }
+        let result = try compute(db, whereClause: whereClause, values: values)
+        cache?.store(key, generation: generation, total: result.total, rows: result.rows)
+        return result
+    }
+
+    private func compute(_ db: Database, whereClause: String, values: [any SQLBindable]) throws -> (total: Int, rows: [StoredResource]) {
         var total = 0
         if case .integer(let value) = try db.scalar("SELECT count(*) FROM resources WHERE \(whereClause)", values) { total = Int(value) }
         if countOnly || count == 0 { return (total, []) }

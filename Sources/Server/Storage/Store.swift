@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Synchronization
 
 /// The server's SQLite database in DATA: one writer connection behind a lock (every change is
 /// one IMMEDIATE transaction, so changes commit in the order of their sequence numbers) and a
@@ -13,8 +14,13 @@ public final class Store: @unchecked Sendable {
     private let writeLock = NSLock()
     private var idleReaders: [Database] = []
     private let readersLock = NSLock()
+    /// Counts committed write transactions (see `SearchCache`).
+    private let generationCounter = Atomic<UInt64>(0)
+    /// Recent search results (`--search-cache N`; 0 disables it).
+    let searchCache: SearchCache
 
-    public init(directory: URL) throws {
+    public init(directory: URL, searchCacheEntries: Int = 256) throws {
+        searchCache = SearchCache(capacity: searchCacheEntries)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         path = directory.appendingPathComponent("server.sqlite").path
@@ -28,8 +34,14 @@ public final class Store: @unchecked Sendable {
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         writeLock.lock()
         defer { writeLock.unlock() }
-        return try writer.transaction(.immediate) { try body(writer) }
+        let value = try writer.transaction(.immediate) { try body(writer) }
+        generationCounter.add(1, ordering: .sequentiallyConsistent)
+        return value
     }
+
+    /// Changes after every committed write: read it *before* a read transaction, and the
+    /// snapshot holds at least everything up to it.
+    var generation: UInt64 { generationCounter.load(ordering: .sequentiallyConsistent) }
 
     /// Runs `body` on a reader connection inside a read transaction (one consistent snapshot).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
