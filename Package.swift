@@ -23,6 +23,7 @@ let package = Package(
         systemLibrary("CSodium", pkgConfig: "libsodium", apt: "libsodium-dev"),
         systemLibrary("CMicroHTTPD", pkgConfig: "libmicrohttpd", apt: "libmicrohttpd-dev"),
         systemLibrary("CQREncode", pkgConfig: "libqrencode", apt: "libqrencode-dev"),
+        systemLibrary("CICal", pkgConfig: "libical", apt: "libical-dev"),
 
         // Small C shims for what Swift cannot call (macros, variadic functions).
         .target(name: "SystemShim"),
@@ -52,16 +53,22 @@ let package = Package(
         // the activity history and the export, shared by the screens and the command line.
         .target(name: "Sharing", dependencies: ["Sync", "Vault", "FHIR", "HealthRecord", "Documents"]),
 
+        // iCalendar (RFC 5545) in and out through libical.
+        .target(name: "ICalendar", dependencies: ["CICal", "HealthRecord"]),
+        // The agenda santé's use cases (list, add, edit, delete, import, export) and the
+        // prevention engine, over the vault, shared by the screens and the command line.
+        .target(name: "Agenda", dependencies: ["Vault", "HealthRecord", "ICalendar", "L10n", "Crypto"]),
+
         // The terminal front: a toolkit that knows nothing of health, and the app's screens.
         .target(name: "TerminalUI", dependencies: ["CNcursesw", "CursesShim", "CQREncode", "L10n"]),
-        .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "HealthRecord", "Crypto"]),
+        .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "Agenda", "HealthRecord", "Crypto"]),
 
         // Programs.
         .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Sync", "FHIR", "HealthRecord", "LocalServer",
-                                                      "TerminalUI", "Features", "Documents", "Sharing"]),
+                                                      "TerminalUI", "Features", "Documents", "Sharing", "Agenda"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
         .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "TerminalUI", "CursesShim", "L10n",
-                                                            "Features", "Documents", "Sync", "FHIR", "LocalServer"]),
+                                                            "Features", "Documents", "Agenda", "Sync", "FHIR", "LocalServer"]),
         // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
         .executableTarget(name: "vault-crash-writer", dependencies: ["Vault", "HealthRecord", "Crypto"]),
 
@@ -81,9 +88,11 @@ let package = Package(
         .testTarget(name: "SharingTests", dependencies: ["Sharing", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "LocalServer",
                                                          "TestSupport", "TerminalUI", "mes", "mes-server"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "L10n"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "L10n", "TestSupport"]),
         .testTarget(name: "FeaturesTests", dependencies: ["Features", "TerminalUI", "L10n", "Documents", "Vault", "HealthRecord", "FHIR", "Crypto",
                                                           "TestSupport", "mes"]),
+        .testTarget(name: "AgendaTests", dependencies: ["Agenda", "ICalendar", "HealthRecord", "Vault", "Sync", "FHIR", "Crypto", "L10n",
+                                                        "LocalServer", "TestSupport", "mes", "mes-server"]),
         // Drives the built `mes` binary in tmux (the modules prepare its vault).
         .testTarget(name: "E2ETests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "Crypto", "LocalServer", "TestSupport",
                                                      "mes", "mes-server"]),

@@ -1,4 +1,5 @@
 import Foundation
+import HealthRecord
 
 /// FHIR date, dateTime and instant values: formatting (UTC instants with milliseconds) and the
 /// range a partial value covers, as the search `date` parameter needs.
@@ -91,25 +92,12 @@ public enum FHIRDateTime {
         return (quotient, remainder)
     }
 
-    // Howard Hinnant's civil-from-days algorithms (proleptic Gregorian calendar).
     private static func days(fromCivil year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146097 + dayOfEra - 719468
+        CalendarDate.dayNumber(year: year, month: month, day: day)
     }
 
     private static func civil(fromDays value: Int64) -> (Int, Int, Int) {
-        let z = Int(value) + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let dayOfEra = z - era * 146097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp + (mp < 10 ? 3 : -9)
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let civil = CalendarDate.civil(dayNumber: Int(value))
+        return (civil.year, civil.month, civil.day)
     }
 }

@@ -29,6 +29,20 @@ public enum AppSection: Int, CaseIterable, Hashable, Sendable {
         }
     }
 
+    /// The title in the tab bar below 120 columns, where the eight must share 80 columns.
+    public var shortTitle: String {
+        switch self {
+        case .home: tr("section.home.short")
+        case .documents: tr("section.documents.short")
+        case .medicalProfile: tr("section.medical-profile.short")
+        case .agenda: tr("section.agenda.short")
+        case .messages: tr("section.messages.short")
+        case .sharing: tr("section.sharing.short")
+        case .caregivers: tr("section.caregivers.short")
+        case .settings: tr("section.settings.short")
+        }
+    }
+
     /// What the section will do, said on its screen until it is built.
     public var purpose: String {
         switch self {

@@ -2,23 +2,6 @@ import Foundation
 import L10n
 import TerminalUI
 
-/// The state words of the header. Each is a word, never a colour alone.
-public enum SyncState: Hashable, Sendable {
-    case notConnected
-    case upToDate
-    case syncing
-    case failed
-
-    public var word: String {
-        switch self {
-        case .notConnected: tr("header.sync.not-connected")
-        case .upToDate: tr("header.sync.up-to-date")
-        case .syncing: tr("header.sync.syncing")
-        case .failed: tr("header.sync.failed")
-        }
-    }
-}
-
 public enum LockState: Hashable, Sendable {
     case noVault
     case locked
@@ -39,27 +22,37 @@ public struct HeaderInfo: Hashable, Sendable {
     public var profileName: String?
     /// Set when the user acts as an aidant for someone else's space.
     public var actingFor: String?
+    /// How the last sync ended (the shell keeps the truth from then on).
     public var sync: SyncState
+    /// Local changes waiting to be sent when the app starts.
+    public var pending: Int
     public var lock: LockState
 
-    public init(profileName: String? = nil, actingFor: String? = nil, sync: SyncState = .notConnected, lock: LockState = .noVault) {
+    public init(profileName: String? = nil, actingFor: String? = nil, sync: SyncState = .notConnected, pending: Int = 0,
+                lock: LockState = .noVault) {
         self.profileName = profileName
         self.actingFor = actingFor
         self.sync = sync
+        self.pending = pending
         self.lock = lock
     }
 }
 
-/// The app: header, navigation of the eight sections, the current section's screen, a status
-/// line, the help overlay and the quit confirmation. An `Application` for the TerminalUI runtime.
+/// The app: header, the sections (a side list from 120 columns, a one-line tab bar below), the
+/// current section's screen, a message line with its history, a key bar, the help, dialogs, the
+/// lock screen and sync. An `Application` for the TerminalUI runtime.
 public struct AppShell: Application {
-    /// Results of the screens' effects, tagged with the section they go back to.
+    /// What reaches the shell from outside the keyboard.
     public enum Event: Sendable {
+        /// The result of a screen's effect, tagged with the section it goes back to.
         case screen(AppSection, any Sendable)
-        /// New header facts from the core (sync progress, lock, active profile).
+        /// New header facts from the core (active profile, lock).
         case header(HeaderInfo)
-        /// How the first sync went.
-        case synced(SyncState)
+        /// A sync ended.
+        case synced(SyncResult)
+        /// The vault changed (any writer: this app, a sync): the kinds of records that changed,
+        /// and how many local changes wait in the outbox now (nil: unknown).
+        case dataChanged(kinds: Set<String>, pending: Int?)
         /// How a passphrase typed on the lock screen went.
         case unlocked(SessionControl.UnlockResult)
     }
@@ -69,38 +62,54 @@ public struct AppShell: Application {
         case content
     }
 
+    /// What the shell itself shows over the screen.
     public enum Overlay: Hashable, Sendable {
         /// The help, scrolled to this line.
         case help(scroll: Int)
-        case quit(Dialog)
+        /// The messages said so far, scrolled to this line from the end.
+        case messages(scroll: Int)
     }
+
+    /// A dialog open over everything: who opened it (nil: the shell) and the dialog.
+    struct OpenDialog: Sendable {
+        var owner: AppSection?
+        var modal: Modal
+    }
+
+    /// Tag of the shell's own quit question.
+    struct QuitQuestion: Sendable {}
 
     public private(set) var section: AppSection
     public private(set) var focus: Focus = .content
-    public private(set) var overlay: Overlay?
+    public internal(set) var overlay: Overlay?
     public private(set) var settings: AppSettings
-    public var header: HeaderInfo
-    /// The last sentence for the status line.
-    public internal(set) var announcement: String?
+    public var header: HeaderInfo {
+        didSet { sync.assume(header.sync) }
+    }
+    public private(set) var sync: SyncStatus
+    /// The messages of the message line, oldest first (the last one shows).
+    public private(set) var messages: [String] = []
     public private(set) var size = Size.minimum
     public internal(set) var exitCode: Int32?
     /// Shown while the vault is locked, instead of everything else.
     public internal(set) var lockScreen: LockScreen?
     /// Set when an ephemeral session ended because nobody used it (the kiosk hook).
     public internal(set) var endedWhenIdle = false
-    /// Locking, unlocking, unsent changes and the first sync (nil: no vault, nothing to guard).
+    /// Locking, unlocking and unsent changes (nil: no vault, nothing to guard).
     let session: SessionControl?
     var idle: IdleWatch
+    var dialog: OpenDialog?
     private var screens: [AppSection: any FeatureScreen] = [:]
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
+    let syncService: SyncService?
 
-    /// `store` keeps the settings (nil: not saved, as in a test). `screens` replaces
-    /// the built-in screen of a section: the program plugs in screens that need the core.
+    /// `store` keeps the settings (nil: not saved, as in a kiosk, a demo or a test). `screens`
+    /// replaces the built-in screen of a section. `sync` is how to sync (nil: no account).
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
                 section: AppSection = .home, screens: [AppSection: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
-                session: SessionControl? = nil) {
+                session: SessionControl? = nil, sync: SyncService? = nil) {
         self.settings = settings
         self.header = header
         self.store = store
@@ -108,12 +117,14 @@ public struct AppShell: Application {
         self.documents = documents
         self.screens = screens
         self.session = session
+        syncService = sync
+        self.sync = SyncStatus(last: header.sync, pending: header.pending)
         idle = IdleWatch(lastActivity: session?.clock() ?? .now)
         Localizer.shared.setLanguage(settings.language)
-        announcement = arrivalAnnouncement()
+        say(arrivalAnnouncement())
     }
 
-    /// The screen of a section: plug later issues' screens in here.
+    /// The screen of a section: plug new sections' screens in here.
     func makeScreen(_ section: AppSection) -> any FeatureScreen {
         switch section {
         case .settings: SettingsScreen(settings: settings, store: store)
@@ -128,29 +139,47 @@ public struct AppShell: Application {
     /// The terminal is big enough for the layout.
     public var fits: Bool { Size.minimum.fits(in: size) }
 
+    /// The last sentence of the message line.
+    public var announcement: String? { messages.last }
+
+    /// The open dialog, if any (it has the keys).
+    public var openDialog: (any Component)? { dialog?.modal.component }
+
+    var now: ContinuousClock.Instant { session?.clock() ?? .now }
+
     // MARK: Update
+
+    public mutating func start() -> [Effect<Event>] {
+        var effects = appearEffects()
+        if syncService != nil, sync.start(now: now) { effects += [syncEffect()] }
+        return effects
+    }
 
     public mutating func update(_ input: Input<Event>) -> [Effect<Event>] {
         switch input {
         case .resized(let newSize):
             size = newSize
-            if !fits { announcement = Self.tooSmallMessage(size) }
+            if !fits { say(Self.tooSmallMessage(size)) }
             return []
         case .event(.header(let info)):
             header = info
             if lockScreen != nil { header.lock = .locked }
             return []
-        case .event(.synced(let state)):
-            header.sync = state
+        case .event(.synced(let result)):
+            sync.finished(result, now: now)
+            header.sync = result.state
+            if result.state == .offline { say(tr("sync.app.offline")) }
+            if result.state == .unauthorized { say(tr("sync.app.unauthorized")) }
             return []
+        case .event(.dataChanged(let kinds, let pending)):
+            if let pending { sync.outbox(pending, now: now, canSync: syncService != nil) }
+            guard !kinds.isEmpty, lockScreen == nil else { return [] }
+            return deliver(.changed(kinds), to: section)
         case .event(.unlocked(let result)):
             finishUnlock(result)
             return []
         case .event(.screen(let target, let payload)):
-            var screen = screens[target] ?? makeScreen(target)
-            let result = screen.receive(payload, settings: settings)
-            screens[target] = screen
-            return apply(result, from: target)
+            return deliver(.event(payload), to: target)
         case .key(let key):
             return handle(key)
         }
@@ -162,20 +191,30 @@ public struct AppShell: Application {
             handleOverlay(overlay, key)
             return []
         }
-        if focus == .content && screen.capturesText && fits {
-            let result = sendToScreen(key)
+        // An open dialog owns every key until it closes.
+        if dialog != nil { return handleDialogKey(key) }
+        let typing = focus == .content && screen.capturesText && fits
+        if typing {
+            let result = sendToScreen(.key(key))
             if result.handled { return apply(result, from: section) }
         }
         switch key {
         case .character("?"), .function(1):
             overlay = .help(scroll: 0)
-            announcement = tr("help.opened", ["screen": section.title])
+            say(tr("help.opened", ["screen": section.title]))
             return []
         case .character("q"), .character("Q"):
             let question = quitQuestion
-            overlay = .quit(.confirm(title: tr("quit.title"), message: question))
-            announcement = question
+            dialog = OpenDialog(owner: nil, modal: Modal(Dialog.confirm(title: tr("quit.title"), message: question, safeAnswer: .yes),
+                                                         tag: QuitQuestion()))
+            say(question)
             return []
+        case Self.messagesKey:
+            overlay = .messages(scroll: 0)
+            say(tr("messages.opened"))
+            return []
+        case Self.syncKey:
+            return syncNow()
         default:
             break
         }
@@ -184,104 +223,201 @@ public struct AppShell: Application {
             return go(to: target, focus: .content)
         }
         if focus == .content {
-            let result = sendToScreen(key)
-            if result.handled { return apply(result, from: section) }
+            if !typing {
+                let result = sendToScreen(.key(key))
+                if result.handled { return apply(result, from: section) }
+            }
             switch key {
             case .escape, .tab, .backTab:
                 focus = .navigation
-                announcement = tr("nav.focused", ["section": section.label])
+                say(tr("nav.focused", ["section": section.label]))
             case .character("/"):
-                announcement = tr("search.unavailable")
+                say(tr("search.unavailable"))
             default:
                 break
             }
             return []
         }
+        // The side list goes up and down, the tab bar left and right; both take either.
+        let enters = key == .enter || key == .tab || key == .backTab || (isWide && key.motion == .right)
+        if enters {
+            focus = .content
+            say(arrivalAnnouncement())
+            return []
+        }
         switch key.motion {
         case .up, .left:
             return go(to: AppSection(rawValue: section.rawValue - 1) ?? .settings, focus: .navigation)
-        case .down:
+        case .down, .right:
             return go(to: AppSection(rawValue: section.rawValue + 1) ?? .home, focus: .navigation)
         case .first:
             return go(to: .home, focus: .navigation)
         case .last:
             return go(to: .settings, focus: .navigation)
         default:
-            if key == .enter || key == .tab || key == .backTab || key.motion == .right {
-                focus = .content
-                announcement = arrivalAnnouncement()
-            }
+            return []
         }
-        return []
+    }
+
+    private mutating func handleDialogKey(_ key: Key) -> [Effect<Event>] {
+        guard var open = dialog else { return [] }
+        var component = open.modal.component
+        let result = component.update(.key(key))
+        open.modal.component = component
+        if !result.handled, key == .character("?") || key == .function(1) {
+            overlay = .help(scroll: 0)
+            say(tr("help.opened", ["screen": section.title]))
+            return []
+        }
+        guard let value = result.closed else {
+            dialog = open
+            return apply(result, from: open.owner)
+        }
+        dialog = nil
+        let answer = Answer(tag: open.modal.tag, value: value)
+        var effects = apply(result, from: open.owner)
+        guard let owner = open.owner else {
+            answerQuit(value)
+            return effects
+        }
+        effects += deliver(.event(answer), to: owner)
+        return effects
+    }
+
+    private mutating func answerQuit(_ value: any Sendable) {
+        if case .accepted? = value as? Dialog.Outcome {
+            exitCode = 0
+        } else {
+            say(tr("quit.cancelled"))
+        }
     }
 
     private mutating func handleOverlay(_ overlay: Overlay, _ key: Key) {
-        switch overlay {
-        case .help(let scroll):
-            switch key {
-            case .escape, .character("?"), .character("q"), .function(1), .enter:
-                self.overlay = nil
-                announcement = arrivalAnnouncement()
-            default:
-                switch key.motion {
-                case .up: self.overlay = .help(scroll: max(0, scroll - 1))
-                case .down: self.overlay = .help(scroll: scroll + 1)
-                case .pageDown: self.overlay = .help(scroll: scroll + 10)
-                case .pageUp: self.overlay = .help(scroll: max(0, scroll - 10))
-                default: break
-                }
-            }
-        case .quit(var dialog):
-            switch dialog.handle(key) {
-            case .accepted:
-                self.overlay = nil
-                exitCode = 0
-            case .cancelled:
-                self.overlay = nil
-                announcement = tr("quit.cancelled")
-            case .pending:
-                self.overlay = .quit(dialog)
+        let closes: Bool = switch key {
+        case .escape, .character("?"), .character("q"), .function(1), .enter: true
+        case Self.messagesKey: true
+        default: false
+        }
+        if closes {
+            self.overlay = nil
+            say(dialog == nil ? arrivalAnnouncement() : tr("help.closed"))
+            return
+        }
+        func scrolled(_ scroll: Int) -> Int {
+            switch key.motion {
+            case .up: max(0, scroll - 1)
+            case .down: scroll + 1
+            case .pageDown: scroll + 10
+            case .pageUp: max(0, scroll - 10)
+            default: scroll
             }
         }
+        switch overlay {
+        case .help(let scroll): self.overlay = .help(scroll: scrolled(scroll))
+        case .messages(let scroll): self.overlay = .messages(scroll: scrolled(scroll))
+        }
+    }
+
+    /// `$`: a sync now, said in the header at once.
+    private mutating func syncNow() -> [Effect<Event>] {
+        guard syncService != nil else {
+            say(tr("sync.app.not-connected"))
+            return []
+        }
+        guard sync.start(now: now) else {
+            say(tr("sync.app.already"))
+            return []
+        }
+        say(tr("sync.app.started"))
+        return [syncEffect()]
+    }
+
+    private func syncEffect() -> Effect<Event> {
+        let service = syncService
+        return Effect { .synced(await service?.sync() ?? SyncResult(state: .notConnected, pending: 0)) }
+    }
+
+    /// Starts the scheduled sync when it is due (from `wakeUp`).
+    mutating func startDueSync(now: ContinuousClock.Instant) -> [Effect<Event>] {
+        guard syncService != nil, sync.isDue(now), sync.start(now: now) else { return [] }
+        return [syncEffect()]
     }
 
     /// Shows a section; its screen hears it appear (to load what it shows) and may announce.
     private mutating func go(to target: AppSection, focus newFocus: Focus) -> [Effect<Event>] {
         let changed = target != section
         section = target
-        // Made once and kept, so a screen reads its data when the user arrives, not every frame.
-        if screens[target] == nil { screens[target] = makeScreen(target) }
         focus = newFocus
-        announcement = arrivalAnnouncement()
-        guard changed else { return [] }
-        let arrival = announcement ?? ""
+        guard changed else {
+            say(arrivalAnnouncement())
+            return []
+        }
+        let arrival = arrivalAnnouncement()
+        say(arrival)
+        return appearEffects()
+    }
+
+    /// The current screen appears: it asks for what it shows.
+    private mutating func appearEffects() -> [Effect<Event>] {
+        let arrival = messages.last
         var current = screen
-        let result = current.appear(settings: settings)
+        let result = current.update(.appear)
         screens[section] = current
         let effects = apply(result, from: section)
-        if let extra = result.announcement { announcement = arrival + " " + extra }
+        if let extra = result.announcement, let arrival { replaceLastMessage(arrival + " " + extra) }
         return effects
     }
 
-    private mutating func sendToScreen(_ key: Key) -> ScreenUpdate {
+    private mutating func sendToScreen(_ input: ComponentInput) -> Update {
         var current = screen
-        let result = current.handle(key, settings: settings)
+        let result = current.update(input)
         screens[section] = current
         return result
     }
 
-    private mutating func apply(_ result: ScreenUpdate, from origin: AppSection) -> [Effect<Event>] {
-        if let newSettings = result.settings {
-            settings = newSettings
-            Localizer.shared.setLanguage(newSettings.language)
+    /// Hands an input to a section's screen (made if needed) and applies what it returns.
+    private mutating func deliver(_ input: ComponentInput, to target: AppSection) -> [Effect<Event>] {
+        var screen = screens[target] ?? makeScreen(target)
+        let result = screen.update(input)
+        screens[target] = screen
+        return apply(result, from: target)
+    }
+
+    private mutating func apply(_ result: Update, from origin: AppSection?) -> [Effect<Event>] {
+        var effects: [Effect<Event>] = []
+        for request in result.requests {
+            switch request as? ShellRequest {
+            case .apply(let newSettings)?:
+                settings = newSettings
+                Localizer.shared.setLanguage(newSettings.language)
+            case .syncNow?:
+                effects += syncNow()
+            case nil:
+                break
+            }
         }
-        if let sentence = result.announcement { announcement = sentence }
-        return result.effects.map { effect in
+        if let sentence = result.announcement, !sentence.isEmpty { say(sentence) }
+        if let modal = result.present { dialog = OpenDialog(owner: origin, modal: modal) }
+        guard let origin else { return effects }
+        return effects + result.effects.map { effect in
             Effect<Event> {
                 guard let payload = await effect.operation() else { return nil }
                 return .screen(origin, payload)
             }
         }
+    }
+
+    /// Puts a sentence on the message line and in its history.
+    mutating func say(_ sentence: String) {
+        guard !sentence.isEmpty else { return }
+        if messages.last == sentence { return }
+        messages.append(sentence)
+        if messages.count > Self.messagesKept { messages.removeFirst(messages.count - Self.messagesKept) }
+    }
+
+    private mutating func replaceLastMessage(_ sentence: String) {
+        if !messages.isEmpty { messages.removeLast() }
+        say(sentence)
     }
 
     /// `Réglages, section 8 sur 8.` and what the screen says about itself.
@@ -296,6 +432,16 @@ public struct AppShell: Application {
         tr("shell.too-small", ["needed": Size.minimum.description, "actual": size.description])
     }
 
+    /// From this width the sections are a list on the left; below, a one-line tab bar.
+    public static let sideListWidth = 120
+    var isWide: Bool { size.width >= Self.sideListWidth && !screen.usesWholeWidth }
+
+    static let messagesKept = 100
+    /// Opens the history of the message line.
+    public static let messagesKey = Key.character("!")
+    /// Syncs now (neomutt's key).
+    public static let syncKey = Key.character("$")
+
     /// The key map of the shell itself, shown in every help.
     static var keyMap: KeyMap {
         KeyMap(title: tr("help.global"), bindings: [
@@ -305,6 +451,8 @@ public struct AppShell: Application {
             KeyBinding([.tab, .backTab], tr("help.global.focus")),
             KeyBinding([.escape], tr("help.global.back")),
             KeyBinding([.character("/")], tr("help.global.search")),
+            KeyBinding([syncKey], tr("help.global.sync")),
+            KeyBinding([messagesKey], tr("help.global.messages")),
             KeyBinding([.character("?"), .function(1)], tr("help.global.help")),
             KeyBinding([.control("l")], tr("help.global.redraw")),
             KeyBinding([.character("q")], tr("help.global.quit")),

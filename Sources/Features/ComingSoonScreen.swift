@@ -11,14 +11,14 @@ public struct ComingSoonScreen: FeatureScreen {
 
     public var summary: String? { tr("screen.coming-soon") }
 
-    public func handle(_ key: Key, settings: AppSettings) -> ScreenUpdate { .ignored }
+    public func update(_ input: ComponentInput) -> Update { .ignored }
 
-    public func render(into buffer: inout CellBuffer, area: Rect, context: ScreenContext) -> Point? {
-        let view = context.view
+    public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
+        let view = context
         buffer.put(tr("screen.coming-soon"), at: area.origin, style: view.style(.accent), maxWidth: area.width)
         for (offset, line) in TextLayout.wrap(section.purpose, width: area.width).enumerated() where offset + 2 < area.height {
             buffer.put(line, at: Point(x: area.x, y: area.y + 2 + offset), style: view.style(.normal), maxWidth: area.width)
         }
-        return area.origin
+        return Rendered(cursor: area.origin)
     }
 }

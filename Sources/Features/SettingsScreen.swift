@@ -10,10 +10,13 @@ public struct SettingsScreen: FeatureScreen {
     }
 
     public private(set) var form: Form
+    /// The settings in force (this screen is the only one that changes them).
+    public private(set) var settings: AppSettings
     let store: SettingsStore?
 
     public init(settings: AppSettings, store: SettingsStore?) {
         self.store = store
+        self.settings = settings
         form = Self.makeForm(settings, focus: 0)
     }
 
@@ -73,7 +76,21 @@ public struct SettingsScreen: FeatureScreen {
 
     public var summary: String? { tr("settings.summary") }
 
-    public mutating func handle(_ key: Key, settings: AppSettings) -> ScreenUpdate {
+    public var keyHints: [KeyHint] {
+        [KeyHint("↑↓", tr("settings.hint.move")), KeyHint("←→", tr("settings.hint.change"))]
+    }
+
+    public mutating func update(_ input: ComponentInput) -> Update {
+        switch input {
+        case .key(let key): return handle(key)
+        case .event(let saved as Saved):
+            guard case .failed(let reason) = saved else { return .handled }
+            return .say(tr("settings.save-failed", ["reason": reason]))
+        default: return .ignored
+        }
+    }
+
+    private mutating func handle(_ key: Key) -> Update {
         switch form.handle(key) {
         case .ignored: return .ignored
         case .handled, .submitted: return .handled
@@ -99,13 +116,9 @@ public struct SettingsScreen: FeatureScreen {
                 return .handled
             }
             form = Self.makeForm(changed, focus: form.focus)
-            return ScreenUpdate(effects: save(changed), announcement: announcement, settings: changed)
+            settings = changed
+            return Update(effects: save(changed), announcement: announcement, requests: [ShellRequest.apply(changed)])
         }
-    }
-
-    public mutating func receive(_ event: any Sendable, settings: AppSettings) -> ScreenUpdate {
-        guard case .failed(let reason)? = event as? Saved else { return .handled }
-        return ScreenUpdate(announcement: tr("settings.save-failed", ["reason": reason]))
     }
 
     private func save(_ settings: AppSettings) -> [Effect<any Sendable>] {
@@ -120,14 +133,14 @@ public struct SettingsScreen: FeatureScreen {
         }]
     }
 
-    public func render(into buffer: inout CellBuffer, area: Rect, context: ScreenContext) -> Point? {
+    public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
         var body = area
-        if !context.capabilities.colors {
+        if !context.colors && settings.theme != .monochrome {
             // Say why the theme shows no colours, rather than let the choice seem broken.
-            buffer.put(tr("settings.no-color"), at: Point(x: area.x, y: area.maxY - 1), style: context.view.style(.muted),
+            buffer.put(tr("settings.no-color"), at: Point(x: area.x, y: area.maxY - 1), style: context.style(.muted),
                        maxWidth: area.width)
             body = body.inset(bottom: 1)
         }
-        return form.render(into: &buffer, area: body, context: context.view)
+        return form.render(into: &buffer, area: body, context: context)
     }
 }

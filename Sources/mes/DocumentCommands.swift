@@ -163,26 +163,19 @@ enum DocumentCommands {
     /// Opens the vault (passphrase from the prompt, a file or a descriptor), finds the space and
     /// runs `body` with its library; errors become messages and exit codes.
     static func withLibrary(_ context: MesContext, _ body: (DocumentLibrary) throws -> Void) throws -> ExitCode {
-        let directory = VaultDirectory(context.home)
-        var failure: CommandFailure?
-        let code = try VaultCommands.run(directory) {
-            let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
-            let vault = try Vault.open(in: directory, passphrase: passphrase)
-            defer { vault.close() }
+        try VaultCommands.withVault(context) { vault in
             guard let library = try DocumentLibrary.open(vault, profileID: context.arguments.value("--profile")) else {
-                failure = CommandFailure(.notFound, tr("documents.error.no-profile"))
-                return
+                return CommandFailure(.notFound, tr("documents.error.no-profile"))
             }
             do {
                 try body(library)
             } catch let error as DocumentLibraryError {
-                failure = message(for: error)
+                return message(for: error)
             } catch let error as DocumentOutputError {
-                failure = message(for: error)
+                return message(for: error)
             }
+            return nil
         }
-        if let failure { throw failure }
-        return code
     }
 
     static func message(for error: DocumentLibraryError) -> CommandFailure {

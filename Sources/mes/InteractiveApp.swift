@@ -39,10 +39,14 @@ enum InteractiveApp {
             throw CommandFailure(.failure, error.description)
         }
         let header = vault.map(Self.header(for:)) ?? HeaderInfo()
-        let session = vault.map { SessionControl.forVault($0, firstSync: kiosk ? nil : firstSync(of: $0)) } ?? (kiosk ? .kiosk() : nil)
-        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, session: session),
+        let session = vault.map { SessionControl.forVault($0) } ?? (kiosk ? .kiosk() : nil)
+        let sync = vault.flatMap { kiosk ? nil : syncService(for: $0) }
+        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, session: session,
+                                            sync: sync),
                               backend: terminal)
+        if let vault { runtime.subscribe(changes(of: vault)) }
         let code = runtime.run()
+        runtime.cancelSubscriptions()
         terminal.close()
         return ExitCode(rawValue: code) ?? .failure
     }
@@ -61,26 +65,49 @@ enum InteractiveApp {
         }
     }
 
-    /// What the header says about an open vault: the holder's own space, and how the last sync went.
+    /// What the header says about an open vault: the holder's own space, how the last sync
+    /// went, and how many local changes wait to be sent.
     static func header(for vault: Vault) -> HeaderInfo {
-        let (profile, lastSync) = (try? vault.read { session in
-            (try session.profiles.all().first { $0.relation == .own }, try SyncSettings.lastSync(session))
-        }) ?? (nil, nil)
+        let (profile, lastSync, pending) = (try? vault.read { session in
+            (try session.profiles.all().first { $0.relation == .own }, try SyncSettings.lastSync(session), try session.outbox.count())
+        }) ?? (nil, nil, 0)
         let account = try? Account.stored(in: vault)
         let sync: SyncState = lastSync.map { syncState($0.outcome) } ?? (account == nil ? .notConnected : .failed)
-        return HeaderInfo(profileName: profile?.displayName ?? account?.displayName, sync: sync, lock: .unlocked)
+        return HeaderInfo(profileName: profile?.displayName ?? account?.displayName, sync: sync, pending: pending, lock: .unlocked)
     }
 
     /// The header's word for a sync outcome.
     static func syncState(_ outcome: String) -> SyncState {
-        outcome == SyncReport.Outcome.complete.rawValue ? .upToDate : .failed
+        switch SyncReport.Outcome(rawValue: outcome) {
+        case .complete?: .upToDate
+        case .offline?: .offline
+        case .unauthorized?: .unauthorized
+        case .incomplete?, nil: .failed
+        }
     }
 
-    /// One sync as the app starts, off the UI (local-first: the app is usable meanwhile), for a
-    /// vault logged in to an account; nil otherwise. The demo has synced already.
-    static func firstSync(of vault: Vault) -> (@Sendable () async -> SyncState)? {
-        guard !vault.isEphemeral, (try? Account.stored(in: vault)) != nil else { return nil }
-        return { syncState(await SyncEngine(vault: vault).sync().outcome.rawValue) }
+    /// How the app syncs a vault logged in to an account (nil otherwise): the sync engine, off
+    /// the UI; the app runs it as it starts, a moment after each local change, and on `$`.
+    static func syncService(for vault: Vault) -> SyncService? {
+        guard (try? Account.stored(in: vault)) != nil else { return nil }
+        let engine = SyncEngine(vault: vault)
+        return SyncService {
+            let report = await engine.sync()
+            return SyncResult(state: syncState(report.outcome.rawValue), pending: report.pending, received: report.received)
+        }
+    }
+
+    /// The vault's change notifications, as the shell's events: which kinds of records changed,
+    /// and how many local changes wait in the outbox now.
+    static func changes(of vault: Vault) -> @Sendable (_ post: @escaping @Sendable (AppShell.Event) -> Void) async -> Void {
+        { post in
+            for await change in vault.changes() {
+                let pending = change.outboxChanged ? (try? vault.read { try $0.outbox.count() }) : nil
+                let kinds = Set(change.records.keys.map(\.rawValue))
+                guard !kinds.isEmpty || pending != nil else { continue }
+                post(.dataChanged(kinds: kinds, pending: pending))
+            }
+        }
     }
 
     /// The vault of `--home`, opened with its passphrase, when there is one.

@@ -1,4 +1,4 @@
 /// Every `mes` subcommand, grouped by area (each group lives in its own file).
 enum MesCommands {
-    static let all: [MesCommand] = VaultCommands.all + SyncCommands.all + DocumentCommands.all + SharingCommands.all
+    static let all: [MesCommand] = VaultCommands.all + SyncCommands.all + DocumentCommands.all + SharingCommands.all + AgendaCommands.all
 }

@@ -4,8 +4,7 @@ import Vault
 
 extension SessionControl {
     /// The session of an open vault. An ephemeral one (demo, kiosk) ends when idle rather than lock.
-    static func forVault(_ vault: Vault, firstSync: (@Sendable () async -> SyncState)? = nil,
-                         clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) -> SessionControl {
+    static func forVault(_ vault: Vault, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) -> SessionControl {
         SessionControl(
             endsWhenIdle: vault.isEphemeral,
             lock: { vault.lock() },
@@ -21,8 +20,6 @@ extension SessionControl {
                     return .failed(String(describing: error))
                 }
             },
-            unsentChanges: { try? vault.read { try $0.outbox.count() } },
-            firstSync: firstSync,
             clock: clock)
     }
 }

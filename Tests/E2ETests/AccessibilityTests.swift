@@ -67,9 +67,8 @@ final class AccessibilityTests: XCTestCase {
     func testAsciiFallbackOnAVT100WithoutUTF8() throws {
         let session = try TerminalSession(term: "vt100", environment: ["LANG": "C"])
         defer { session.close() }
-        let screen = try session.waitFor("1 Accueil", "8 Reglages")
-        XCTAssertTrue(screen.contains("> 1 Accueil"), screen)
-        XCTAssertTrue(screen.contains("| Accueil"), screen)
+        let screen = try session.waitFor("[1 Accueil]", "8 Reglages")
+        XCTAssertTrue(screen.contains("mes | Profil"), screen)
         XCTAssertFalse(screen.contains("│") || screen.contains("▸"), screen)
         try session.send("q")
         try session.send("o")

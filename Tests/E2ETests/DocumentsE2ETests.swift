@@ -11,26 +11,9 @@ import XCTest
 /// an out-of-range value flagged, mask a document and see the mark.
 final class DocumentsE2ETests: XCTestCase {
     func testDocumentsInTheTerminal() async throws {
-        let directory = try TemporaryDirectory(prefix: "mes-e2e-documents")
-        defer { directory.remove() }
-        let server = try LocalServer.start(executable: BuiltProducts.path("mes-server"),
-                                           dataDirectory: directory.url.appendingPathComponent("server"), arguments: ["--seed", "demo"])
-        defer { server.stop() }
-        // A vault synced with the demo account (cheap key derivation: this test is about the screen).
-        let home = directory.url.appendingPathComponent("home")
-        let passphrase = directory.url.appendingPathComponent("passphrase")
-        try Data("phrase de test\n".utf8).write(to: passphrase)
-        let (vault, _) = try Vault.create(in: VaultDirectory(home), passphrase: SecureBytes(copying: Array("phrase de test".utf8)),
-                                          keyDerivation: .fixed(.minimumForTests))
-        let otp = server.dataDirectory.appendingPathComponent("otp/helene.martineau.txt")
-        let account = try await Account.login(server: server.url, identifier: "helene.martineau", password: "demo-helene",
-                                              oneTimeCode: { try String(contentsOf: otp, encoding: .utf8) })
-        try account.save(in: vault)
-        let report = await SyncEngine(vault: vault).sync()
-        XCTAssertEqual(report.outcome, .complete)
-        vault.close()
-
-        let terminal = try TerminalSession(arguments: ["--home", home.path, "--passphrase-file", passphrase.path], width: 100, height: 30)
+        let home = try await SyncedHome()
+        defer { home.close() }
+        let terminal = try home.terminal(width: 100, height: 30)
         defer { terminal.close() }
         try terminal.waitFor("1 Accueil", timeout: 10)
 
@@ -47,7 +30,7 @@ final class DocumentsE2ETests: XCTestCase {
 
         // Search a word, as you type.
         try terminal.send("/", "e", "x", "a", "m", "e", "n", "s")
-        try terminal.waitFor("Recherche : examens", "2 document(s)", "[examens]")
+        try terminal.waitFor("Recherche (saisie) : examens", "2 document(s)", "[examens]")
         try terminal.send("Enter")
 
         // Open the lab report: fetched on demand, an out-of-range value flagged in words.

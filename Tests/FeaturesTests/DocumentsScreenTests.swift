@@ -55,22 +55,57 @@ final class DocumentsScreenTests: XCTestCase {
                  format: format, visibility: visibility, origin: .professional)
     }
 
-    func makeRuntime() -> (Runtime<AppShell>, VirtualTerminal) {
+    func makeRuntime(size: Size = Size(width: 100, height: 30)) -> (Runtime<AppShell>, VirtualTerminal) {
         let library = DocumentLibrary(vault: vault, profileID: "helene", catalog: DocumentCatalog(shareDirectory: BuiltProducts.repository))
-        let terminal = VirtualTerminal(size: Size(width: 100, height: 30))
+        let terminal = VirtualTerminal(size: size)
         let shell = AppShell(documents: DocumentsServices(library: library, canPrint: false))
         let runtime = Runtime(app: shell, backend: terminal)
         runtime.send(.resized(terminal.size))
         return (runtime, terminal)
     }
 
-    func type(_ text: String, _ runtime: Runtime<AppShell>) {
-        for character in text { runtime.send(.key(.character(character))) }
+    /// Types text, letting the effects of each key run (reads of the vault, searches).
+    func type(_ text: String, _ runtime: Runtime<AppShell>) async {
+        for character in text { await press(runtime, .character(character)) }
     }
+
+    /// Presses keys, letting the effects of each run before the next.
+    func press(_ runtime: Runtime<AppShell>, _ keys: Key...) async {
+        for key in keys {
+            runtime.send(.key(key))
+            await runtime.settle()
+        }
+    }
+
+    func testTheListAt80x24() async throws {
+        let (runtime, terminal) = makeRuntime(size: .minimum)
+        runtime.send(.key(.character("2")))
+        XCTAssertTrue(terminal.screen.contains("Lecture de vos documents…"), "loading is an effect: the first frame says so")
+        await runtime.settle()
+        assertScreen(terminal.screen, [
+            " mes │ Profil : aucun │ Synchro : non connectée │ Coffre : aucun",
+            "1 Accueil [2 Docs] 3 Profil 4 Agenda 5 Messages 6 Partage 7 Aidants 8 Réglages",
+            "Catégorie : Toutes les catégories (4) · Tri : date décroissant",
+            "Ordonnances et soins (1)",
+            "▸ \(Self.day(10)) Ordonnance — traitement chronique [nouveau]",
+            "Radio, écho, scanner, IRM (1)",
+            "  \(Self.day(20)) Échographie abdominale [nouveau]",
+            "Résultats de biologie (1)",
+            "  \(Self.day(5)) Compte rendu d'examens biologiques [nouveau]",
+            "Comptes rendus (1)",
+            "  \(Self.day(30)) Piège^[[2J^[]0;titre^G [nouveau]",
+            "", "", "", "", "", "", "", "", "", "",
+            "Dr Amélie Garnier (Laboratoire du Parc) · 18 octets · 1 sur 4",
+            " 4 documents affichés sur 4.",
+            " Entrée ouvrir  / chercher  c catégorie  s tri  m masquer  a ajouter  ? aide",
+        ])
+    }
+
+    static func day(_ daysAgo: Double) -> String { LocalFormat.date(Date(timeIntervalSinceNow: -daysAgo * 86_400)) }
 
     func testBrowseFilterSearchReadAndMask() async throws {
         let (runtime, terminal) = makeRuntime()
-        runtime.send(.key(.character("2")))
+        await press(runtime, .character("2"))
         var screen = terminal.screen
         XCTAssertTrue(screen.contains("Résultats de biologie (1)"), screen.text)
         XCTAssertTrue(screen.contains("Radio, écho, scanner, IRM (1)"), "the invisible document is not counted")
@@ -80,45 +115,42 @@ final class DocumentsScreenTests: XCTestCase {
         XCTAssertFalse(screen.text.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 })
 
         // Filter a category through the chooser: "all", then the 12 categories in MES order.
-        runtime.send(.key(.character("c")))
+        await press(runtime, .character("c"))
         XCTAssertTrue(terminal.screen.contains("Choisir une catégorie"))
-        for _ in 0..<4 { runtime.send(.key(.down)) }
-        runtime.send(.key(.enter))
+        for _ in 0..<4 { await press(runtime, .down) }
+        await press(runtime, .enter)
         screen = terminal.screen
         XCTAssertTrue(screen.contains("Catégorie : Résultats de biologie (1)"), screen.text)
         XCTAssertFalse(screen.contains("Échographie"))
 
         // Back to all, then search as you type.
-        runtime.send(.key(.character("c")))
-        runtime.send(.key(.home))
-        runtime.send(.key(.enter))
-        runtime.send(.key(.character("/")))
-        type("metfor", runtime)
+        await press(runtime, .character("c"), .home, .enter, .character("/"))
+        await type("metfor", runtime)
         screen = terminal.screen
-        XCTAssertTrue(screen.contains("Recherche : metfor"), screen.text)
+        XCTAssertTrue(screen.contains("Recherche (saisie) : metfor"), screen.text)
         XCTAssertTrue(screen.contains("Ordonnance — traitement chronique"))
         XCTAssertFalse(screen.contains("Échographie abdominale"))
         XCTAssertTrue(screen.contains("[Metformine]"), "the snippet marks the match with brackets")
-        runtime.send(.key(.escape))
+        // Enter leaves the typing for the results, said on screen; letters are commands again.
+        await press(runtime, .enter)
+        XCTAssertTrue(terminal.screen.contains("Résultats de « metfor » : 1 document(s)"), terminal.screen.text)
+        await press(runtime, .escape)
         XCTAssertTrue(terminal.screen.contains("Échographie abdominale"))
 
         // Open the lab report (the last row: categories come in MES order): a table, the
         // out-of-range value flagged in words.
-        runtime.send(.key(.end))
-        runtime.send(.key(.up))
-        runtime.send(.key(.enter))
-        await runtime.settle()
+        await press(runtime, .end, .up, .enter)
         screen = terminal.screen
         XCTAssertTrue(screen.contains("Hémoglobine glyquée (HbA1c)"), screen.text)
         let flagged = try XCTUnwrap(screen.lines.first { $0.contains("7,4") })
         XCTAssertTrue(flagged.contains("▲ élevé") && flagged.contains("4 – 6"), flagged)
         XCTAssertFalse(try XCTUnwrap(screen.lines.first { $0.contains("4,2") }).contains("élevé"))
-        runtime.send(.key(.escape))
+        await press(runtime, .escape)
         XCTAssertFalse(terminal.screen.lines.first { $0.contains("Compte rendu d'examens") }?.contains("[nouveau]") ?? true,
                        "opened: no longer new")
 
         // Mask the selected document: the mark shows, the change is queued for the server.
-        runtime.send(.key(.character("m")))
+        await press(runtime, .character("m"))
         screen = terminal.screen
         XCTAssertTrue(try XCTUnwrap(screen.lines.first { $0.contains("Compte rendu d'examens") }).contains("masqué"), screen.text)
         XCTAssertTrue(runtime.app.announcement?.contains("Son auteur et votre médecin traitant peuvent toujours le voir.") ?? false)
@@ -126,7 +158,7 @@ final class DocumentsScreenTests: XCTestCase {
         XCTAssertTrue(try vault.read { try $0.documents.find("bio")?.isMaskedFromProfessionals } ?? false)
 
         // A professional's document cannot be deleted.
-        runtime.send(.key(.character("d")))
+        await press(runtime, .character("d"))
         XCTAssertTrue(runtime.app.announcement?.contains("vous pouvez le masquer, pas le supprimer") ?? false)
     }
 
@@ -138,11 +170,12 @@ final class DocumentsScreenTests: XCTestCase {
             }
         }
         let (runtime, terminal) = makeRuntime()
-        runtime.send(.key(.character("2")))
+        await press(runtime, .character("2"))
         XCTAssertTrue(terminal.screen.contains("Radio, écho, scanner, IRM (10001)"), terminal.screen.text)
-        runtime.send(.key(.end))
+        await press(runtime, .end)
         XCTAssertTrue(terminal.screen.contains("Document synthétique"), "the last rows are drawn")
-        runtime.send(.key(.character("s")))
-        XCTAssertTrue(terminal.screen.contains("Tri : titre ↑"))
+        XCTAssertTrue(terminal.screen.lines[27].hasSuffix("10\u{202F}004 sur 10\u{202F}004"), "the rank among the documents shown: \(terminal.screen.lines[27])")
+        await press(runtime, .character("s"))
+        XCTAssertTrue(terminal.screen.contains("Tri : titre croissant"))
     }
 }

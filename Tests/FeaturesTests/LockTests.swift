@@ -46,11 +46,11 @@ final class LockTests: XCTestCase {
     }
 
     private func start(_ settings: AppSettings = AppSettings(lockAfter: .seconds(60)), vault: Vault? = nil,
-                       firstSync: (@Sendable () async -> SyncState)? = nil) -> (Runtime<AppShell>, VirtualTerminal) {
-        let session = SessionControl.forVault(vault ?? self.vault, firstSync: firstSync, clock: clock.read)
+                       sync: SyncService? = nil) -> (Runtime<AppShell>, VirtualTerminal) {
+        let session = SessionControl.forVault(vault ?? self.vault, clock: clock.read)
         let header = HeaderInfo(profileName: "Hélène Martineau", sync: .upToDate, lock: .unlocked)
         let terminal = VirtualTerminal(size: .minimum, capabilities: TerminalCapabilities(utf8: true, colors: true))
-        let runtime = Runtime(app: AppShell(settings: settings, header: header, session: session), backend: terminal)
+        let runtime = Runtime(app: AppShell(settings: settings, header: header, session: session, sync: sync), backend: terminal)
         runtime.send(.resized(.minimum))
         return (runtime, terminal)
     }
@@ -114,7 +114,7 @@ final class LockTests: XCTestCase {
         XCTAssertTrue(terminal.screen.contains("▸Thème"), "the focus is where it was:\n\(terminal.screen.text)")
         XCTAssertTrue(terminal.screen.contains("Hélène Martineau"))
         XCTAssertTrue(terminal.screen.lines[0].contains("Coffre : ouvert"), terminal.screen.lines[0])
-        XCTAssertTrue(terminal.screen.lines[23].contains("Coffre déverrouillé."), terminal.screen.lines[23])
+        XCTAssertTrue(terminal.screen.lines[22].contains("Coffre déverrouillé."), terminal.screen.lines[22])
         XCTAssertEqual(try vault.read { try $0.outbox.count() }, 0, "the vault reads again")
     }
 
@@ -175,15 +175,19 @@ final class LockTests: XCTestCase {
         XCTAssertFalse(terminal.screen.contains("envoyée"))
         runtime.send(.key(.character("n")))
 
+        // The program tells the shell of each change of the outbox (the vault's change notifications).
         try vault.write { try $0.profiles.save(Profile(id: "p1", relation: .own, givenName: "Hélène", familyName: "Martineau")) }
+        runtime.deliver(.dataChanged(kinds: ["profile"], pending: try vault.read { try $0.outbox.count() }))
+        XCTAssertTrue(terminal.screen.lines[0].contains("Synchro : 1 en attente"), terminal.screen.lines[0])
         runtime.send(.key(.character("q")))
         XCTAssertTrue(terminal.screen.contains("1 modification n’est pas encore envoyée."), terminal.screen.text)
         runtime.send(.key(.character("n")))
 
         try vault.write { try $0.profiles.save(Profile(id: "p2", relation: .child, givenName: "Léo", familyName: "Martineau")) }
+        runtime.deliver(.dataChanged(kinds: ["profile"], pending: try vault.read { try $0.outbox.count() }))
         runtime.send(.key(.character("q")))
         XCTAssertTrue(terminal.screen.contains("2 modifications ne sont pas encore"), terminal.screen.text)
-        XCTAssertTrue(terminal.screen.lines[23].contains("2 modifications ne sont pas encore envoyées."))
+        XCTAssertTrue(terminal.screen.lines[22].contains("2 modifications ne sont pas encore envoyées."))
         runtime.send(.key(.character("o")))
         XCTAssertEqual(runtime.app.exitCode, 0)
     }
@@ -204,7 +208,7 @@ final class LockTests: XCTestCase {
         XCTAssertNil(runtime.app.exitCode, "the warning lasts at least 20 seconds")
         runtime.send(.key(.character("x")))
         XCTAssertFalse(terminal.screen.contains("Session inactive"))
-        XCTAssertTrue(terminal.screen.lines[23].contains("La session continue."))
+        XCTAssertTrue(terminal.screen.lines[22].contains("La session continue."))
         XCTAssertEqual(runtime.app.section, .home, "the key only extended the session")
 
         wait(runtime, .seconds(60))
@@ -215,7 +219,7 @@ final class LockTests: XCTestCase {
     }
 
     func testTheFirstSyncShowsInTheHeader() async {
-        let (runtime, terminal) = start(firstSync: { .failed })
+        let (runtime, terminal) = start(sync: SyncService { SyncResult(state: .failed, pending: 0) })
         runtime.start()
         runtime.render()
         XCTAssertTrue(terminal.screen.lines[0].contains("Synchro : en cours"), terminal.screen.lines[0])
@@ -233,7 +237,7 @@ final class LockTests: XCTestCase {
         XCTAssertTrue(terminal.screen.contains("après 5 minutes"), terminal.screen.text)
         runtime.send(.key(.right))
         XCTAssertEqual(runtime.app.settings.lockAfter, .seconds(900))
-        XCTAssertTrue(terminal.screen.lines[23].contains("après 15 minutes"))
+        XCTAssertTrue(terminal.screen.lines[22].contains("après 15 minutes"))
         runtime.send(.key(.right))
         XCTAssertNil(runtime.app.settings.lockAfter)
         XCTAssertNil(runtime.app.wakeUpTime, "never locks")

@@ -22,21 +22,44 @@ final class ShellTests: XCTestCase {
         for key in keys { runtime.send(.key(key)) }
     }
 
-    func testTheSkeletonShowsHeaderSectionsAndStatusAt80x24() async {
+    func testAt80x24TheSectionsAreATabBarAndTheContentHasTheWholeWidth() async {
         let (_, terminal) = start()
-        let screen = terminal.screen
-        XCTAssertTrue(screen.lines[0].contains("Profil : aucun"))
-        XCTAssertTrue(screen.lines[0].contains("Synchro : non connectée"))
-        XCTAssertTrue(screen.lines[0].contains("Coffre : aucun"))
-        let expected = ["1 Accueil", "2 Documents", "3 Profil médical", "4 Agenda", "5 Messagerie",
-                        "6 Partage et confidentialité", "7 Aidants et profils", "8 Réglages"]
-        for (index, label) in expected.enumerated() {
-            XCTAssertTrue(screen.lines[2 + index].contains(label), screen.text)
-        }
-        XCTAssertTrue(screen.lines[23].contains("Accueil, section 1 sur 8."))
-        XCTAssertTrue(screen.lines[23].hasSuffix("? aide  q quitter"))
-        XCTAssertTrue(screen.contains("Bientôt disponible."))
-        XCTAssertEqual(screen.style(at: Point(x: 1, y: 0)), Theme(.standard).style(.header))
+        assertScreen(terminal.screen, [
+            " mes │ Profil : aucun │ Synchro : non connectée │ Coffre : aucun",
+            "[1 Accueil] 2 Docs 3 Profil 4 Agenda 5 Messages 6 Partage 7 Aidants 8 Réglages",
+            "Bientôt disponible.",
+            "",
+            "L’accueil résumera votre espace : derniers documents reçus, prochains",
+            "rendez-vous, messages non lus et rappels de prévention.",
+            "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "",
+            " Accueil, section 1 sur 8. Bientôt disponible.",
+            " 1-8 sections  ! messages  q quitter  ? aide",
+        ])
+        XCTAssertEqual(terminal.screen.style(at: Point(x: 1, y: 0)), Theme(.standard).style(.header))
+        XCTAssertEqual(terminal.screen.style(at: Point(x: 1, y: 1)), Theme(.standard).style(.selection),
+                       "the current tab is styled as well as bracketed")
+    }
+
+    func testFrom120ColumnsTheSectionsAreAListOnTheLeft() async {
+        let (_, terminal) = start(size: Size(width: 120, height: 24))
+        assertScreen(terminal.screen, [
+            " mes │ Profil : aucun │ Synchro : non connectée │ Coffre : aucun",
+            "                                │ Accueil",
+            " ▸ 1 Accueil                    │ ─────────────────────────────────────────────────────────────────────────────────────",
+            "   2 Documents                  │ Bientôt disponible.",
+            "   3 Profil médical             │",
+            "   4 Agenda                     │ L’accueil résumera votre espace : derniers documents reçus, prochains rendez-vous,",
+            "   5 Messagerie                 │ messages non lus et rappels de prévention.",
+            "   6 Partage et confidentialité │",
+            "   7 Aidants et profils         │",
+            "   8 Réglages                   │",
+            "                                │", "                                │", "                                │",
+            "                                │", "                                │", "                                │",
+            "                                │", "                                │", "                                │",
+            "                                │", "                                │", "                                │",
+            " Accueil, section 1 sur 8. Bientôt disponible.",
+            " 1-8 sections  ! messages  q quitter  ? aide",
+        ])
     }
 
     func testDigitsJumpToSectionsAndArrowsMoveInTheNavigation() async {
@@ -50,7 +73,10 @@ final class ShellTests: XCTestCase {
         XCTAssertEqual(runtime.app.section, .caregivers)
         press(runtime, .character("k"), .up, .up)
         XCTAssertEqual(runtime.app.section, .agenda)
-        XCTAssertTrue(terminal.screen.contains("▸ 4 Agenda"), "the current section has a symbol, not only a colour")
+        XCTAssertTrue(terminal.screen.lines[1].contains("[4 Agenda]"), "the current section has brackets, not only a colour")
+        press(runtime, .right, .left)
+        XCTAssertEqual(runtime.app.section, .agenda, "the tab bar also goes left and right")
+        XCTAssertEqual(terminal.screen.cursor, nil)
         press(runtime, .enter)
         XCTAssertEqual(runtime.app.focus, .content)
     }
@@ -99,11 +125,11 @@ final class ShellTests: XCTestCase {
         press(runtime, .character("8"), .right)
         XCTAssertEqual(runtime.app.settings.language, .english)
         XCTAssertEqual(Localizer.shared.language, .english)
-        XCTAssertTrue(terminal.screen.contains("8 Settings"))
+        XCTAssertTrue(terminal.screen.contains("[8 Settings]"))
         XCTAssertTrue(terminal.screen.lines[0].contains("Profile: none"))
-        XCTAssertTrue(terminal.screen.lines[23].contains("Language: English."))
+        XCTAssertTrue(terminal.screen.lines[22].contains("Language: English."))
         press(runtime, .left)
-        XCTAssertTrue(terminal.screen.contains("8 Réglages"))
+        XCTAssertTrue(terminal.screen.contains("[8 Réglages]"))
     }
 
     func testThemeSwitchesLiveAndMonochromeUsesNoColour() async {
@@ -133,7 +159,7 @@ final class ShellTests: XCTestCase {
         XCTAssertNotNil(cursor)
         XCTAssertTrue(settings.lines[cursor!.y].contains("Langue"), settings.text)
         XCTAssertEqual(settings.announcement, "Réglages, section 8 sur 8. Quatre réglages, appliqués tout de suite.")
-        XCTAssertTrue(settings.lines[23].contains("Réglages, section 8 sur 8."))
+        XCTAssertTrue(settings.lines[22].contains("Réglages, section 8 sur 8."))
         press(runtime, .down)
         XCTAssertTrue(terminal.screen.lines[terminal.screen.cursor!.y].contains("Contraste") ||
                       terminal.screen.lines[terminal.screen.cursor!.y].contains("Par défaut"))

@@ -158,7 +158,7 @@ final class GateWorld {
         "Patient": ("Patient", "helene"), "Document": ("DocumentReference", "doc-echo"),
         "MaskedDocument": ("DocumentReference", "doc-cardio-psy"), "InvisibleDocument": ("DocumentReference", "doc-attente"),
         "Binary": ("Binary", "doc-echo-content"), "Condition": ("Condition", "cond-hta"), "Immunization": ("Immunization", "vac-dtp"),
-        "Appointment": ("Appointment", "appt-cardio-next"), "Message": ("Communication", "msg-bio"),
+        "Appointment": ("Appointment", "appt-kine-own"), "Message": ("Communication", "msg-bio"),
         "Reimbursement": ("ExplanationOfBenefit", "eob-0"), "Consent": ("Consent", "delegation-julien"), "Practitioner": ("Practitioner", "garnier"),
     ]
     private var counter = 0

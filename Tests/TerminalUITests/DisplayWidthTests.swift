@@ -1,4 +1,5 @@
 import TerminalUI
+import TestSupport
 import XCTest
 
 /// Widths per grapheme cluster, and the ncurses reconciliation that keeps columns in place.
@@ -71,10 +72,33 @@ final class DisplayWidthTests: XCTestCase {
         XCTAssertEqual(TextLayout.truncate("Partage et confidentialité", to: 10), "Partage e…")
         XCTAssertEqual(TextLayout.truncate("医生医生", to: 5), "医生…")
         XCTAssertEqual(TextLayout.wrap("Compte rendu d’hospitalisation du service", width: 16),
-                       ["Compte rendu", "d’hospitalisatio", "n du service"])
+                       ["Compte rendu ", "d’hospitalisatio", "n du service"], "the break's space stays at the end of its line")
         XCTAssertEqual(TextLayout.pad("é", to: 3), "é  ")
         XCTAssertEqual(TextLayout.wrap("医生", width: 1), ["医", "生"], "never stuck on a character wider than the line")
         XCTAssertEqual(TextLayout.wrap("", width: 10), [""])
+        XCTAssertEqual(TextLayout.truncate("Compte rendu ", to: 12), "Compte rendu", "a break's blank is never worth an ellipsis")
+        XCTAssertEqual(TextLayout.wrap("la copie exportée n’est pas chiffrée", width: 24),
+                       ["la copie exportée n’est ", "pas chiffrée"])
+    }
+
+    /// Wrapping never loses a character: for random strings (accents, combining marks, wide
+    /// characters, emoji, runs of spaces, newlines) and widths, the lines joined give the text
+    /// back without its newlines, and each line fits its width once its break blanks are set aside.
+    func testWrappingIsLossless() {
+        var generator = SeededGenerator(seed: 11)
+        let pieces = ["a", "é", "e\u{301}", "mot", "Compte", "医", "生", "👍🏽", "🇫🇷", " ", "  ", "\n", "—", "x", "chiffrée", "’"]
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let width = Int.random(in: 1...30, using: &generator)
+            let lines = TextLayout.wrap(text, width: width)
+            XCTAssertEqual(lines.joined(), text.filter { !$0.isNewline }, "width \(width): \(text.debugDescription)")
+            for line in lines {
+                var visible = line
+                while visible.last == " " { visible.removeLast() }
+                XCTAssertTrue(DisplayWidth.of(visible) <= max(width, 2) || visible.count == 1,
+                              "\(line.debugDescription) is wider than \(width)")
+            }
+        }
     }
 
     /// libc measures one code point at a time: where it disagrees, the cell is drawn with what it

@@ -24,7 +24,7 @@ final class FormAndDialogTests: XCTestCase {
     func testEveryFieldTypeIsDrawnInEveryVariant() {
         for variant in Variant.all {
             let screen = draw(variant) { buffer, area, context in
-                appointmentForm().render(into: &buffer, area: area, context: context)
+                appointmentForm().render(into: &buffer, area: area, context: context).cursor
             }
             for label in ["Objet", "Notes", "Date", "Heure", "Poids", "Type", "Rappel"] {
                 XCTAssertTrue(screen.contains(label), "\(variant): \(label)\n\(screen.text)")
@@ -55,7 +55,7 @@ final class FormAndDialogTests: XCTestCase {
         XCTAssertEqual(form["weight"]?.error, "Nombre invalide : par exemple 72,5.")
         XCTAssertEqual(form.focus, 0, "the first wrong field gets the focus")
         let variant = Variant(size: .minimum, theme: .standard, screenReader: false)
-        let screen = draw(variant) { buffer, area, context in form.render(into: &buffer, area: area, context: context) }
+        let screen = draw(variant) { buffer, area, context in form.render(into: &buffer, area: area, context: context).cursor }
         XCTAssertTrue(screen.contains("⚠ Champ obligatoire."))
         let errorPoint = screen.find("⚠ Date invalide")!
         XCTAssertEqual(screen.style(at: errorPoint), Theme(.standard).style(.error))
@@ -88,7 +88,7 @@ final class FormAndDialogTests: XCTestCase {
     func testAnEmptyFormOrATinyAreaDrawsNothingAndDoesNotFail() {
         var buffer = CellBuffer(size: Size(width: 5, height: 1))
         let context = ViewContext(size: buffer.size, theme: Theme(.standard))
-        XCTAssertEqual(Form([]).render(into: &buffer, area: buffer.bounds, context: context), Point(x: 0, y: 0))
+        XCTAssertEqual(Form([]).render(into: &buffer, area: buffer.bounds, context: context).cursor, Point(x: 0, y: 0))
         _ = appointmentForm().render(into: &buffer, area: buffer.bounds, context: context)
         var empty = Form([])
         XCTAssertEqual(empty.handle(.tab), .ignored)
@@ -103,9 +103,12 @@ final class FormAndDialogTests: XCTestCase {
     func testConfirmErrorAndPromptDialogs() {
         var confirm = Dialog.confirm(title: "Supprimer", message: "Supprimer ce document ?")
         XCTAssertEqual(confirm.handle(.character("x")), .pending)
+        XCTAssertEqual(confirm.handle(.enter), .cancelled, "a question starts on the safe answer")
         XCTAssertEqual(confirm.handle(.character("o")), .accepted(nil))
         XCTAssertEqual(confirm.handle(.tab), .pending)
-        XCTAssertEqual(confirm.handle(.enter), .cancelled)
+        XCTAssertEqual(confirm.handle(.enter), .accepted(nil), "Tab moves to Oui")
+        var harmless = Dialog.confirm(title: "Quitter", message: "Quitter mes ?", safeAnswer: .yes)
+        XCTAssertEqual(harmless.handle(.enter), .accepted(nil))
         var error = Dialog.error(title: "Erreur", message: "Le serveur ne répond pas.")
         XCTAssertEqual(error.handle(.escape), .accepted(nil))
         var prompt = Dialog.prompt(title: "Rechercher", message: "Texte à chercher :")
@@ -113,7 +116,7 @@ final class FormAndDialogTests: XCTestCase {
         XCTAssertEqual(prompt.handle(.enter), .accepted("qn1"))
         for variant in Variant.all {
             for dialog in [confirm, error, prompt] {
-                let screen = draw(variant) { buffer, area, context in dialog.render(into: &buffer, area: area, context: context) }
+                let screen = draw(variant) { buffer, area, context in dialog.render(into: &buffer, area: area, context: context).cursor }
                 XCTAssertTrue(screen.contains(dialog.message), "\(variant)")
                 XCTAssertTrue(screen.contains("OK") || screen.contains("Oui"))
                 assertCommonRules(screen, variant)

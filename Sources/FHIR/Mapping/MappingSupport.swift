@@ -179,6 +179,13 @@ extension ExtensionURL {
     public static let reminderOffset = "urn:mes:extension:reminder-offset"
     /// On `Appointment`/`Task`: an RFC 5545 RRULE.
     public static let recurrenceRule = "urn:mes:extension:recurrence-rule"
+    /// On `Appointment`/`Task`: who wrote it when not the patient (a `valueCoding` of `urn:mes:agenda-source`:
+    /// `professional` or `booking-service`, the name as display); set by the server.
+    public static let agendaSource = "urn:mes:extension:agenda-source"
+    /// On `Appointment`/`Task`: a whole-day event (`valueBoolean`).
+    public static let allDay = "urn:mes:extension:all-day"
+    /// On `Appointment`/`Task`: the prevention step it plans or records (a rule id of the prevention calendar).
+    public static let preventionStep = "urn:mes:extension:prevention-step"
     /// On `Appointment`/`Task`: where it takes place.
     public static let location = "urn:mes:extension:location"
     /// On `Communication`: attachments (references to documents).

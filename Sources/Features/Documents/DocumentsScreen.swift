@@ -4,451 +4,209 @@ import HealthRecord
 import L10n
 import TerminalUI
 
-/// Section 2, Documents: the dossier médical grouped by the categories MES shows, with counts;
-/// filters (category, unread, masked), sorting, search as you type, a reader for each document
-/// (text, lab report table, metadata), masking, deletion, import, export and printing.
-///
-/// The list holds only light summaries read from the vault's columns and draws only the rows
-/// that fit, so 10,000 documents stay instant. Everything from outside is drawn through
-/// `CellBuffer.put`, which sanitises it.
+/// Section 2, Documents: the list (`DocumentsList`: browsing, typing a search, search results)
+/// or the reader of one document (`DocumentReader`), and the actions on documents — masking,
+/// "mask all", deletion, import, export, printing — each confirmed in a dialog where it matters
+/// and run as an effect. Everything from outside is drawn through `CellBuffer.put`, which
+/// sanitises it.
 public struct DocumentsScreen: FeatureScreen {
-    /// One line of the list: a category heading or a document (an index into `listing.rows`).
-    enum Item: Hashable, Sendable {
-        case group(Document.Category, Int)
-        case document(Int)
-    }
-
-    /// What is open over the list.
-    enum Mode: Hashable, Sendable {
-        case list
-        /// Typing a search.
-        case searching
-        /// Choosing a category (the highlighted line of the chooser: 0 is "all").
-        case choosingCategory(Int)
-        case dialog(Dialog, DocumentsAction)
-    }
-
     let services: DocumentsServices
-    private(set) var all: [DocumentSummary] = []
-    private(set) var listing = DocumentListing([], filter: DocumentFilter(), sort: DocumentSort())
-    private(set) var items: [Item] = []
-    private(set) var filter = DocumentFilter()
-    private(set) var sort = DocumentSort()
-    private(set) var search = TextField()
-    /// The selected document's passage that matches the search (words between `[` and `]`).
-    private(set) var snippet: (id: String, text: String)?
-    private(set) var selection = 0
-    private(set) var mode = Mode.list
-    private(set) var viewer: DocumentViewer?
-    /// A failure to read the vault, shown in place of the list.
-    private(set) var failure: String?
+    private(set) var list: DocumentsList
+    private(set) var reader: DocumentReader?
+    /// Numbers the loads of the list, so a late answer to an older one is dropped.
+    private var loadGeneration = 0
+    /// The document to select when the load in flight arrives.
+    private var selectAfterLoad: String?
 
     public init(services: DocumentsServices) {
         self.services = services
-        reload()
+        list = DocumentsList(services: services)
     }
 
     // MARK: FeatureScreen
 
-    public var capturesText: Bool {
-        if let viewer { return viewer.capturesText }
-        switch mode {
-        case .searching: return true
-        case .dialog(let dialog, _): return dialog.kind == .prompt
-        default: return false
-        }
-    }
+    public var capturesText: Bool { reader == nil && list.capturesText }
+    public var usesWholeWidth: Bool { reader != nil }
+    public var summary: String? { list.summary }
+    public var keyMap: KeyMap { reader?.keyMap ?? list.keyMap }
+    public var keyHints: [KeyHint] { reader?.keyHints ?? list.keyHints }
 
-    public var summary: String? {
-        tr("documents.screen.summary", ["count": String(listing.rows.count), "total": String(listing.total)])
-    }
-
-    public var keyMap: KeyMap {
-        if let viewer { return viewer.keyMap }
-        return KeyMap(title: tr("section.documents"), bindings: [
-            KeyBinding([.up, .down, .character("k"), .character("j")], tr("documents.help.move")),
-            KeyBinding([.enter], tr("documents.help.open")),
-            KeyBinding([.character("/")], tr("documents.help.search")),
-            KeyBinding([.character("c")], tr("documents.help.category")),
-            KeyBinding([.character("s"), .character("o")], tr("documents.help.sort")),
-            KeyBinding([.character("u"), .character("x")], tr("documents.help.filters")),
-            KeyBinding([.character("m")], tr("documents.help.mask")),
-            KeyBinding([.character("M")], tr("documents.help.mask-all")),
-            KeyBinding([.character("a")], tr("documents.help.add")),
-            KeyBinding([.character("d")], tr("documents.help.delete")),
-            KeyBinding([.character("e"), .character("p")], tr("documents.help.export")),
-            KeyBinding([.character("r")], tr("documents.help.refresh")),
-        ])
-    }
-
-    public mutating func handle(_ key: Key, settings: AppSettings) -> ScreenUpdate {
-        if var open = viewer {
-            let outcome = open.handle(key)
-            viewer = open
-            switch outcome {
-            case .handled(let update): return update
-            case .close:
-                viewer = nil
-                reload()
-                return ScreenUpdate(announcement: tr("documents.viewer.closed"))
-            case .action(let action): return perform(action)
+    public mutating func update(_ input: ComponentInput) -> Update {
+        switch input {
+        case .appear:
+            return Update(effects: [load()])
+        case .changed(let kinds):
+            // Only what this screen shows: documents (and their contents, masks…).
+            guard kinds.isEmpty || kinds.contains(Self.dataKind) else { return .ignored }
+            return Update(effects: [load()])
+        case .event(let answer as Answer):
+            guard let action = answer.tag as? DocumentsAction else { return .ignored }
+            return answered(action, answer.value)
+        case .event(let event as DocumentsEvent):
+            return receive(event)
+        case .key:
+            if var open = reader {
+                let result = open.update(input)
+                reader = open
+                if result.closed != nil {
+                    // Back to the list, read again (the document is read now, maybe masked).
+                    reader = nil
+                    return Update(effects: [load()], announcement: tr("documents.viewer.closed"))
+                }
+                return follow(result)
             }
-        }
-        switch mode {
-        case .searching: return handleSearchKey(key)
-        case .choosingCategory(let line): return handleChooserKey(key, line: line)
-        case .dialog(var dialog, let action):
-            switch dialog.handle(key) {
-            case .pending:
-                mode = .dialog(dialog, action)
-                return .handled
-            case .cancelled:
-                mode = .list
-                return ScreenUpdate(announcement: tr("documents.cancelled"))
-            case .accepted(let text):
-                mode = .list
-                return confirm(action, text: text)
-            }
-        case .list:
-            return handleListKey(key)
+            var current = list
+            let result = current.update(input)
+            list = current
+            return follow(result)
+        case .event:
+            return .ignored
         }
     }
 
-    public mutating func receive(_ event: any Sendable, settings: AppSettings) -> ScreenUpdate {
-        guard let event = event as? DocumentsEvent else { return .ignored }
+    /// The kind of record this screen shows, as the shell names changed data.
+    public static let dataKind = RecordKind.document.rawValue
+
+    private mutating func load(selecting id: String? = nil) -> Effect<any Sendable> {
+        loadGeneration += 1
+        if let id { selectAfterLoad = id }
+        return DocumentsEffects.load(services.library, generation: loadGeneration)
+    }
+
+    private mutating func receive(_ event: DocumentsEvent) -> Update {
         switch event {
-        case .contentFetched(let id, let result):
-            guard var open = viewer, open.documentID == id else { return .handled }
-            let announcement = open.receive(result, services: services)
-            viewer = open
-            return ScreenUpdate(announcement: announcement)
-        case .finished(let message):
-            return ScreenUpdate(announcement: message)
+        case .loaded(let generation, let result):
+            guard generation == loadGeneration else { return .handled }
+            let select = selectAfterLoad
+            selectAfterLoad = nil
+            var update = list.take(result, select: select)
+            if var open = reader, case .success(let summaries) = result {
+                if open.refresh(summaries) {
+                    reader = open
+                } else {
+                    reader = nil
+                    update.announcement = tr("documents.error.gone")
+                }
+            }
+            return update
+        case .opened, .history:
+            guard var open = reader else { return .handled }
+            let result = open.update(.event(event))
+            reader = open
+            return result
+        case .searched, .snippet:
+            var current = list
+            let result = current.update(.event(event))
+            list = current
+            return result
+        case .maskAllPreview(let on, let changes):
+            return .open(maskAllDialog(on: on, changes: changes), tag: DocumentsAction.setMaskAll(on),
+                         saying: maskAllMessage(on: on, changes: changes))
+        case .done(let said, let select):
+            return Update(effects: [load(selecting: select)], announcement: said)
+        case .failed(let message):
+            return .say(message)
         }
     }
 
-    // MARK: List keys
-
-    private mutating func handleListKey(_ key: Key) -> ScreenUpdate {
-        if let motion = key.motion, motion != .left, motion != .right {
-            move(motion)
-            return ScreenUpdate(announcement: selectedSummary.map(Self.announce))
-        }
-        switch key {
-        case .enter, .right, .character("l"):
-            return open()
-        case .character("/"):
-            mode = .searching
-            return ScreenUpdate(announcement: tr("documents.search.started"))
-        case .character("c"):
-            let current = filter.category.flatMap { Document.Category.allCases.firstIndex(of: $0) }.map { $0 + 1 } ?? 0
-            mode = .choosingCategory(current)
-            return ScreenUpdate(announcement: tr("documents.category.choose"))
-        case .character("s"):
-            let keys = DocumentSort.Key.allCases
-            sort = DocumentSort(key: keys[(keys.firstIndex(of: sort.key)! + 1) % keys.count])
-            applyFilter()
-            return ScreenUpdate(announcement: tr("documents.sort.changed", ["sort": Self.sortName(sort)]))
-        case .character("o"):
-            sort.ascending.toggle()
-            applyFilter()
-            return ScreenUpdate(announcement: tr("documents.sort.changed", ["sort": Self.sortName(sort)]))
-        case .character("u"):
-            filter.unreadOnly.toggle()
-            applyFilter()
-            return ScreenUpdate(announcement: countAnnouncement())
-        case .character("x"):
-            filter.maskedOnly.toggle()
-            applyFilter()
-            return ScreenUpdate(announcement: countAnnouncement())
-        case .character("r"):
-            reload()
-            return ScreenUpdate(announcement: countAnnouncement())
-        case .character("a"):
-            mode = .dialog(.prompt(title: tr("documents.add.title"), message: tr("documents.add.prompt")), .add)
-            return ScreenUpdate(announcement: tr("documents.add.prompt"))
-        case .character("M"):
-            return perform(.toggleMaskAll)
-        case .character("m"), .character("d"), .character("e"), .character("p"), .character("H"):
-            guard let summary = selectedSummary else { return ScreenUpdate(announcement: tr("documents.none-selected")) }
-            let action: DocumentsAction = switch key {
-            case .character("m"): .toggleMask(summary.id)
-            case .character("d"): .delete(summary.id)
-            case .character("e"): .export(summary.id)
-            case .character("H"): .history(summary.id)
-            default: .print(summary.id)
+    /// Carries out what the list or the reader asked for.
+    private mutating func follow(_ result: Update) -> Update {
+        var update = result
+        update.requests = []
+        for request in result.requests {
+            let next: Update
+            switch request {
+            case let opening as DocumentsList.Opening:
+                reader = DocumentReader(summary: opening.summary)
+                next = Update(effects: [DocumentsEffects.open(opening.summary.id, services)],
+                              announcement: tr("documents.viewer.opened", ["title": opening.summary.title]))
+            case is DocumentsList.Reload:
+                next = Update(effects: [load()], announcement: tr("documents.refreshed"))
+            case let action as DocumentsAction:
+                next = perform(action)
+            default:
+                next = Update(requests: [request])
             }
-            return perform(action)
-        case .escape where !filter.isEmpty:
-            filter = DocumentFilter()
-            search = TextField()
-            applyFilter()
-            return ScreenUpdate(announcement: tr("documents.filters.cleared"))
+            update.effects += next.effects
+            update.requests += next.requests
+            update.announcement = next.announcement ?? update.announcement
+            update.present = next.present ?? update.present
+        }
+        return update
+    }
+
+    /// An action asked from the list or the reader: done at once, or asked first in a dialog.
+    private func perform(_ action: DocumentsAction) -> Update {
+        let library = services.library
+        switch action {
+        case .toggleMask(let id):
+            return .run(DocumentsEffects.toggleMask(id, library))
+        case .maskAll:
+            // First count what would change, then ask with the figure.
+            return .run(DocumentsEffects.maskAllPreview(library))
+        case .delete(let id):
+            guard let summary = summary(id) else { return .say(tr("documents.error.gone")) }
+            guard summary.isDeletable else { return .say(tr("documents.error.not-deletable")) }
+            let message = tr("documents.delete.confirm", ["title": summary.title])
+            return .open(Dialog.confirm(title: tr("documents.delete.title"), message: message), tag: action, saying: message)
+        case .export(let id):
+            guard !services.kiosk else { return .say(tr("documents.export.kiosk")) }
+            let dialog = Dialog.prompt(title: tr("documents.export.title"), message: tr("documents.export.warning"),
+                                       placeholder: tr("documents.export.placeholder"))
+            return .open(dialog, tag: DocumentsAction.export(id), saying: tr("documents.export.warning"))
+        case .print(let id):
+            guard services.canPrint else { return .say(tr("documents.print.unavailable")) }
+            return .run(DocumentsEffects.print(id, library), saying: tr("documents.print.started"))
+        case .history(let id):
+            return .run(DocumentsEffects.history(id, library))
+        case .add:
+            return .open(Dialog.prompt(title: tr("documents.add.title"), message: tr("documents.add.prompt")), tag: action,
+                         saying: tr("documents.add.prompt"))
+        case .chooseCategory:
+            return .open(list.categoryChooser(), tag: action, saying: tr("documents.category.choose"))
+        case .setMaskAll:
+            return .ignored
+        }
+    }
+
+    /// A dialog this screen opened has closed.
+    private mutating func answered(_ action: DocumentsAction, _ value: any Sendable) -> Update {
+        if case .chooseCategory = action {
+            guard case .chosen(let line)? = value as? Chooser.Outcome else { return .say(tr("documents.cancelled")) }
+            return list.choose(category: line)
+        }
+        guard case .accepted(let text)? = value as? Dialog.Outcome else { return .say(tr("documents.cancelled")) }
+        let typed = text?.trimmingCharacters(in: .whitespaces) ?? ""
+        switch action {
+        case .delete(let id):
+            return .run(DocumentsEffects.delete(id, services.library))
+        case .export(let id):
+            guard !typed.isEmpty else { return .say(tr("documents.cancelled")) }
+            return .run(DocumentsEffects.export(id, to: typed, services))
+        case .add:
+            guard !typed.isEmpty else { return .say(tr("documents.cancelled")) }
+            return .run(DocumentsEffects.add(typed, category: list.categoryForNewDocument, services.library))
+        case .setMaskAll(let on):
+            return .run(DocumentsEffects.setMaskAll(on, services.library))
         default:
             return .ignored
         }
     }
 
-    private mutating func handleSearchKey(_ key: Key) -> ScreenUpdate {
-        switch key {
-        case .enter, .tab:
-            mode = .list
-            return ScreenUpdate(announcement: countAnnouncement())
-        case .escape:
-            mode = .list
-            search = TextField()
-            runSearch()
-            return ScreenUpdate(announcement: tr("documents.search.cleared"))
-        case .up, .down, .pageUp, .pageDown:
-            if let motion = key.arrowMotion { move(motion) }
-            return .handled
-        default:
-            guard search.handle(key) else { return .handled }
-            runSearch()
-            return ScreenUpdate(announcement: countAnnouncement())
-        }
+    private func summary(_ id: String) -> DocumentSummary? {
+        if let reader, reader.documentID == id { return reader.summary }
+        return list.all.first { $0.id == id }
     }
 
-    private mutating func handleChooserKey(_ key: Key, line: Int) -> ScreenUpdate {
-        let count = Document.Category.allCases.count + 1
-        switch key {
-        case .escape:
-            mode = .list
-            return ScreenUpdate(announcement: tr("documents.cancelled"))
-        case .enter, .character(" "):
-            filter.category = line == 0 ? nil : Document.Category.allCases[line - 1]
-            mode = .list
-            applyFilter()
-            let name = filter.category.map(DocumentWording.category) ?? tr("documents.category.all")
-            return ScreenUpdate(announcement: name + ". " + countAnnouncement())
-        default:
-            guard let motion = key.motion else { return .handled }
-            let next: Int = switch motion {
-            case .up: max(0, line - 1)
-            case .down: min(count - 1, line + 1)
-            case .first: 0
-            case .last: count - 1
-            default: line
-            }
-            mode = .choosingCategory(next)
-            return ScreenUpdate(announcement: chooserLabel(next))
-        }
+    /// "Mask all" says what it will change, and its title says which way it goes.
+    private func maskAllDialog(on: Bool, changes: Int) -> Dialog {
+        Dialog.confirm(title: tr(on ? "documents.mask-all.title" : "documents.mask-all.title-off"),
+                       message: maskAllMessage(on: on, changes: changes))
     }
 
-    // MARK: Actions
-
-    private mutating func open() -> ScreenUpdate {
-        guard let summary = selectedSummary else { return .ignored }
-        var opened = DocumentViewer(summary: summary, services: services)
-        try? services.library.markRead(summary.id)
-        let effects = opened.start(services: services)
-        viewer = opened
-        return ScreenUpdate(effects: effects, announcement: tr("documents.viewer.opened", ["title": summary.title]))
-    }
-
-    /// Runs an action asked from the list or the viewer (some ask to confirm first).
-    mutating func perform(_ action: DocumentsAction) -> ScreenUpdate {
-        let library = services.library
-        switch action {
-        case .toggleMask(let id):
-            guard let summary = try? library.summary(id) else { return notFound() }
-            do {
-                let document = try library.setMasked(id, !summary.isMasked)
-                refreshKeepingSelection()
-                viewer?.refresh(services: services)
-                return ScreenUpdate(announcement: document.isMaskedFromProfessionals
-                                    ? tr("documents.mask.done", ["title": document.title]) + " " + tr("documents.mask.explanation")
-                                    : tr("documents.unmask.done", ["title": document.title]))
-            } catch {
-                return failed(error)
-            }
-        case .toggleMaskAll:
-            let on = !((try? library.masksAll()) ?? false)
-            let message = on ? tr("documents.mask-all.confirm-on") : tr("documents.mask-all.confirm-off")
-            mode = .dialog(.confirm(title: tr("documents.mask-all.title"), message: message), .setMaskAll(on))
-            return ScreenUpdate(announcement: message)
-        case .delete(let id):
-            guard let summary = try? library.summary(id) else { return notFound() }
-            guard summary.isDeletable else { return ScreenUpdate(announcement: tr("documents.error.not-deletable")) }
-            mode = .dialog(.confirm(title: tr("documents.delete.title"), message: tr("documents.delete.confirm", ["title": summary.title])), action)
-            return ScreenUpdate(announcement: tr("documents.delete.confirm", ["title": summary.title]))
-        case .export(let id):
-            guard !services.kiosk else { return ScreenUpdate(announcement: tr("documents.export.kiosk")) }
-            mode = .dialog(.prompt(title: tr("documents.export.title"), message: tr("documents.export.warning")), .export(id))
-            return ScreenUpdate(announcement: tr("documents.export.warning"))
-        case .print(let id):
-            guard services.canPrint else { return ScreenUpdate(announcement: tr("documents.print.unavailable")) }
-            return ScreenUpdate(effects: [DocumentsEffects.print(id, library: library)], announcement: tr("documents.print.started"))
-        case .history(let id):
-            guard let summary = try? library.summary(id) else { return notFound() }
-            var opened = viewer?.documentID == id ? viewer! : DocumentViewer(summary: summary, services: services)
-            opened.showHistory(services: services)
-            viewer = opened
-            return ScreenUpdate(announcement: tr("documents.history.opened", ["title": summary.title]))
-        case .add, .setMaskAll:
-            return confirm(action, text: nil)
-        }
-    }
-
-    /// An action the user confirmed (with the text typed in its prompt).
-    private mutating func confirm(_ action: DocumentsAction, text: String?) -> ScreenUpdate {
-        let library = services.library
-        do {
-            switch action {
-            case .delete(let id):
-                let title = try library.summary(id).title
-                try library.delete(id)
-                viewer = nil
-                refreshKeepingSelection()
-                return ScreenUpdate(announcement: tr("documents.delete.done", ["title": title]))
-            case .export(let id):
-                guard let path = text?.trimmingCharacters(in: .whitespaces), !path.isEmpty else { return .handled }
-                try library.export(id, to: (path as NSString).expandingTildeInPath, kiosk: services.kiosk)
-                return ScreenUpdate(announcement: tr("documents.export.done", ["path": path]))
-            case .add:
-                guard let path = text?.trimmingCharacters(in: .whitespaces), !path.isEmpty else { return .handled }
-                let document = try library.importFile(atPath: (path as NSString).expandingTildeInPath, category: filter.category ?? .other)
-                reload()
-                select(id: document.id)
-                return ScreenUpdate(announcement: tr("documents.add.done", ["title": document.title, "id": document.id]))
-            case .setMaskAll(let on):
-                let changed = try library.setMasksAll(on)
-                refreshKeepingSelection()
-                return ScreenUpdate(announcement: on ? tr("documents.mask-all.on", ["count": String(changed)]) : tr("documents.mask-all.off"))
-            default:
-                return perform(action)
-            }
-        } catch {
-            return failed(error)
-        }
-    }
-
-    private func notFound() -> ScreenUpdate {
-        ScreenUpdate(announcement: tr("documents.error.gone"))
-    }
-
-    private func failed(_ error: any Error) -> ScreenUpdate {
-        ScreenUpdate(announcement: DocumentsEffects.message(for: error))
-    }
-
-    // MARK: State
-
-    /// Reads the summaries from the vault again (after a change or a sync).
-    mutating func reload() {
-        do {
-            all = try services.library.summaries()
-            failure = nil
-        } catch {
-            all = []
-            failure = DocumentsEffects.message(for: error)
-        }
-        if !search.text.isEmpty { runSearch() } else { applyFilter() }
-    }
-
-    private mutating func refreshKeepingSelection() {
-        let id = selectedSummary?.id
-        reload()
-        if let id { select(id: id) }
-    }
-
-    /// Full-text search in the vault, as the user types.
-    private mutating func runSearch() {
-        let text = search.text
-        if text.trimmingCharacters(in: .whitespaces).isEmpty {
-            filter.searchResults = nil
-        } else {
-            filter.searchResults = (try? services.library.matchingIDs(text)) ?? []
-        }
-        applyFilter()
-    }
-
-    /// Rebuilds the rows and their grouping after the filter or the sort changed.
-    private mutating func applyFilter() {
-        listing = DocumentListing(all, filter: filter, sort: sort)
-        var byCategory: [Document.Category: [Int]] = [:]
-        for (index, row) in listing.rows.enumerated() { byCategory[row.category, default: []].append(index) }
-        items = []
-        items.reserveCapacity(listing.rows.count + byCategory.count)
-        for category in Document.Category.allCases {
-            guard let indices = byCategory[category] else { continue }
-            items.append(.group(category, indices.count))
-            items += indices.map(Item.document)
-        }
-        selection = min(selection, max(0, items.count - 1))
-        if selectedSummary == nil {
-            selection = nextDocument(from: selection, step: 1) ?? nextDocument(from: selection, step: -1) ?? 0
-        }
-        updateSnippet()
-    }
-
-    /// Finds the selected document's matching passage (one small query, for one document).
-    private mutating func updateSnippet() {
-        guard filter.searchResults != nil, let summary = selectedSummary else {
-            snippet = nil
-            return
-        }
-        snippet = (try? services.library.snippet(search.text, of: summary.id)).flatMap { $0 }.map { (summary.id, $0) }
-    }
-
-    var selectedSummary: DocumentSummary? {
-        guard items.indices.contains(selection), case .document(let index) = items[selection] else { return nil }
-        return listing.rows[index]
-    }
-
-    private mutating func select(id: String) {
-        if let position = items.firstIndex(where: { if case .document(let index) = $0 { listing.rows[index].id == id } else { false } }) {
-            selection = position
-        }
-    }
-
-    private func nextDocument(from start: Int, step: Int) -> Int? {
-        var index = start
-        while items.indices.contains(index) {
-            if case .document = items[index] { return index }
-            index += step
-        }
-        return nil
-    }
-
-    /// Moves the selection, jumping over category headings.
-    private mutating func move(_ motion: Motion) {
-        let page = 10
-        let target: Int? = switch motion {
-        case .up: nextDocument(from: selection - 1, step: -1)
-        case .down: nextDocument(from: selection + 1, step: 1)
-        case .pageUp: nextDocument(from: max(0, selection - page), step: -1) ?? nextDocument(from: 0, step: 1)
-        case .pageDown: nextDocument(from: min(items.count - 1, selection + page), step: 1) ?? nextDocument(from: items.count - 1, step: -1)
-        case .first: nextDocument(from: 0, step: 1)
-        case .last: nextDocument(from: items.count - 1, step: -1)
-        case .left, .right: nil
-        }
-        if let target { selection = target }
-        updateSnippet()
-    }
-
-    // MARK: Words
-
-    static func announce(_ summary: DocumentSummary) -> String {
-        ([summary.title, DocumentWording.author(summary), LocalFormat.date(summary.date)] + DocumentWording.marks(summary))
-            .joined(separator: ", ")
-    }
-
-    static func sortName(_ sort: DocumentSort) -> String {
-        let key = switch sort.key {
-        case .date: tr("documents.sort.date")
-        case .title: tr("documents.sort.title")
-        case .author: tr("documents.sort.author")
-        }
-        return key + " " + (sort.ascending ? "↑" : "↓")
-    }
-
-    func countAnnouncement() -> String {
-        tr("documents.count", ["count": String(listing.rows.count)])
-    }
-
-    func chooserLabel(_ line: Int) -> String {
-        guard line > 0 else { return tr("documents.category.all") + " (\(listing.counts.values.reduce(0, +)))" }
-        let category = Document.Category.allCases[line - 1]
-        return "\(DocumentWording.category(category)) (\(listing.counts[category] ?? 0))"
+    private func maskAllMessage(on: Bool, changes: Int) -> String {
+        let preview = on ? trPlural("documents.mask-all.preview-on", count: changes)
+            : trPlural("documents.mask-all.preview-off", count: changes)
+        return tr(on ? "documents.mask-all.confirm-on" : "documents.mask-all.confirm-off") + " " + preview
     }
 }

@@ -23,48 +23,156 @@ public struct DocumentsServices: Sendable {
     }
 }
 
-/// What the user asked the screen to do with a document.
+/// What the user asked the screen to do with a document; also the tag of the dialog that asks
+/// to confirm it.
 enum DocumentsAction: Hashable, Sendable {
     case toggleMask(String)
-    case toggleMaskAll
+    case maskAll
     case setMaskAll(Bool)
     case delete(String)
     case export(String)
     case print(String)
     case history(String)
     case add
+    case chooseCategory
 }
 
-/// Results of the screen's effects.
+/// Results of the screen's effects: every read and write of the vault, the files and the
+/// network happens in an effect and comes back as one of these.
 enum DocumentsEvent: Sendable {
-    case contentFetched(String, Result<[UInt8], DocumentsFetchError>)
-    /// A background action ended with a sentence for the status line.
-    case finished(String)
+    /// The summaries, read for the load numbered `generation` (older loads are dropped).
+    case loaded(generation: Int, Result<[DocumentSummary], DocumentsFailure>)
+    /// The documents the full-text search of `text` found.
+    case searched(generation: Int, text: String, ids: Set<String>)
+    /// The selected document's passage that matches the search.
+    case snippet(id: String, text: String?)
+    /// An opened document's note and content (or why there is none).
+    case opened(id: String, note: String?, body: DocumentReader.Body)
+    case history(id: String, lines: [String])
+    /// What "mask all" would change, before asking.
+    case maskAllPreview(on: Bool, changes: Int)
+    /// A write went through: say it, read the list again, select `select`.
+    case done(String, select: String?)
+    /// A write or a read failed, said plainly.
+    case failed(String)
 }
 
-struct DocumentsFetchError: Error, Sendable, Equatable {
+struct DocumentsFailure: Error, Sendable, Equatable {
     let message: String
 }
 
 /// The work the screen hands to the runtime, off the UI thread.
 enum DocumentsEffects {
-    static func fetch(_ document: Document, with fetch: @escaping @Sendable (Document) async throws -> [UInt8]) -> Effect<any Sendable> {
+    static func load(_ library: DocumentLibrary, generation: Int) -> Effect<any Sendable> {
         Effect {
             do {
-                return DocumentsEvent.contentFetched(document.id, .success(try await fetch(document)))
+                return DocumentsEvent.loaded(generation: generation, .success(try library.summaries()))
             } catch {
-                return DocumentsEvent.contentFetched(document.id, .failure(DocumentsFetchError(message: message(for: error))))
+                return DocumentsEvent.loaded(generation: generation, .failure(DocumentsFailure(message: message(for: error))))
             }
         }
     }
 
-    static func print(_ id: String, library: DocumentLibrary) -> Effect<any Sendable> {
+    static func search(_ text: String, _ library: DocumentLibrary, generation: Int) -> Effect<any Sendable> {
+        Effect { DocumentsEvent.searched(generation: generation, text: text, ids: (try? library.matchingIDs(text)) ?? []) }
+    }
+
+    static func snippet(_ text: String, of id: String, _ library: DocumentLibrary) -> Effect<any Sendable> {
+        Effect { DocumentsEvent.snippet(id: id, text: (try? library.snippet(text, of: id)).flatMap { $0 }) }
+    }
+
+    /// Marks the document read, reads its note and content, fetching the content from the
+    /// server (verified, then kept in the vault) when it is not there yet.
+    static func open(_ id: String, _ services: DocumentsServices) -> Effect<any Sendable> {
+        Effect {
+            let library = services.library
+            try? library.markRead(id)
+            let note = try? library.document(id).note
+            do {
+                if let reading = try library.reading(of: id) { return DocumentsEvent.opened(id: id, note: note, body: .reading(reading)) }
+                guard let fetch = services.fetchContent else { return DocumentsEvent.opened(id: id, note: note, body: .notFetched) }
+                let bytes = try await fetch(try library.document(id))
+                try library.storeContent(bytes, of: id)
+                let body: DocumentReader.Body = try library.reading(of: id).map { .reading($0) } ?? .notFetched
+                return DocumentsEvent.opened(id: id, note: note, body: body)
+            } catch {
+                return DocumentsEvent.opened(id: id, note: note, body: .failed(message(for: error)))
+            }
+        }
+    }
+
+    static func history(_ id: String, _ library: DocumentLibrary) -> Effect<any Sendable> {
+        Effect { DocumentsEvent.history(id: id, lines: ((try? library.history(of: id)) ?? []).map(DocumentWording.historyLine)) }
+    }
+
+    static func toggleMask(_ id: String, _ library: DocumentLibrary) -> Effect<any Sendable> {
+        write {
+            let document = try library.setMasked(id, !(try library.summary(id).isMasked))
+            let said = document.isMaskedFromProfessionals
+                ? tr("documents.mask.done", ["title": document.title]) + " " + tr("documents.mask.explanation")
+                : tr("documents.unmask.done", ["title": document.title])
+            return (said, id)
+        }
+    }
+
+    /// How many documents "mask all" would mask now (on), or that it would leave masked (off).
+    static func maskAllPreview(_ library: DocumentLibrary) -> Effect<any Sendable> {
         Effect {
             do {
-                let said = try library.print(id, labReportText: DocumentWording.labReportText)
-                return DocumentsEvent.finished(tr("documents.print.done", ["message": said]))
+                let on = !(try library.masksAll())
+                let summaries = try library.summaries()
+                let changes = on ? summaries.filter { !$0.isMasked }.count : summaries.filter(\.isMasked).count
+                return DocumentsEvent.maskAllPreview(on: on, changes: changes)
             } catch {
-                return DocumentsEvent.finished(message(for: error))
+                return DocumentsEvent.failed(message(for: error))
+            }
+        }
+    }
+
+    static func setMaskAll(_ on: Bool, _ library: DocumentLibrary) -> Effect<any Sendable> {
+        write {
+            let changed = try library.setMasksAll(on)
+            return (on ? tr("documents.mask-all.on", ["count": String(changed)]) : tr("documents.mask-all.off"), nil)
+        }
+    }
+
+    static func delete(_ id: String, _ library: DocumentLibrary) -> Effect<any Sendable> {
+        write {
+            let title = try library.summary(id).title
+            try library.delete(id)
+            return (tr("documents.delete.done", ["title": title]), nil)
+        }
+    }
+
+    static func export(_ id: String, to path: String, _ services: DocumentsServices) -> Effect<any Sendable> {
+        write {
+            try services.library.export(id, to: (path as NSString).expandingTildeInPath, kiosk: services.kiosk)
+            return (tr("documents.export.done", ["path": path]), id)
+        }
+    }
+
+    static func add(_ path: String, category: Document.Category, _ library: DocumentLibrary) -> Effect<any Sendable> {
+        write {
+            let document = try library.importFile(atPath: (path as NSString).expandingTildeInPath, category: category)
+            return (tr("documents.add.done", ["title": document.title, "id": document.id]), document.id)
+        }
+    }
+
+    static func print(_ id: String, _ library: DocumentLibrary) -> Effect<any Sendable> {
+        write {
+            let said = try library.print(id, labReportText: DocumentWording.labReportText)
+            return (tr("documents.print.done", ["message": said]), id)
+        }
+    }
+
+    /// A write: `.done` with its sentence and the document to select, or `.failed`.
+    private static func write(_ body: @escaping @Sendable () throws -> (String, String?)) -> Effect<any Sendable> {
+        Effect {
+            do {
+                let (said, select) = try body()
+                return DocumentsEvent.done(said, select: select)
+            } catch {
+                return DocumentsEvent.failed(message(for: error))
             }
         }
     }

@@ -17,36 +17,36 @@ extension AppShell {
     /// True while the end-of-session warning shows.
     public var isWarningOfIdleEnd: Bool { idle.warningSince != nil }
 
-    /// Runs the first sync, if the session has one; the header says "en cours" meanwhile.
-    public mutating func start() -> [Effect<Event>] {
-        guard let firstSync = session?.firstSync else { return [] }
-        header.sync = .syncing
-        return [Effect { .synced(await firstSync()) }]
+    /// The next time the shell must act without a key: the end of the idle delay or of the
+    /// warning, or a scheduled sync (none while locked: the lock screen waits).
+    public var wakeUpTime: ContinuousClock.Instant? {
+        guard lockScreen == nil, exitCode == nil else { return nil }
+        return [idleDeadline, syncService == nil ? nil : sync.due].compactMap { $0 }.min()
     }
 
-    /// The end of the idle delay, or of the warning; nil while locked (the lock screen waits).
-    public var wakeUpTime: ContinuousClock.Instant? {
-        guard let session, lockScreen == nil, exitCode == nil else { return nil }
+    private var idleDeadline: ContinuousClock.Instant? {
+        guard let session else { return nil }
         if let since = idle.warningSince { return since + IdleWatch.warning }
         // A kiosk always ends an idle session, whatever the setting says.
         guard let delay = settings.lockAfter ?? (session.endsWhenIdle ? AppSettings.defaultLockAfter : nil) else { return nil }
         return idle.lastActivity + delay
     }
 
-    /// Locks the vault, or warns that the session will end, or ends it.
+    /// Starts a sync that is due; locks the vault, or warns that the session will end, or ends it.
     public mutating func wakeUp(now: ContinuousClock.Instant) -> [Effect<Event>] {
-        guard let session, let due = wakeUpTime, now >= due else { return [] }
+        let effects = lockScreen == nil ? startDueSync(now: now) : []
+        guard let session, let due = idleDeadline, now >= due, lockScreen == nil else { return effects }
         if !session.endsWhenIdle {
             lockNow()
         } else if idle.warningSince == nil {
             idle.warningSince = now
-            announcement = Self.idleWarningMessage
+            say(Self.idleWarningMessage)
         } else {
             // Kiosk hook: the kiosk issue turns this into "wipe and welcome the next visitor".
             endedWhenIdle = true
             exitCode = 0
         }
-        return []
+        return effects
     }
 
     /// Keys the session takes first: those typed on the lock screen, any key during the idle
@@ -59,10 +59,10 @@ extension AppShell {
             return []
         }
         if var screen = lockScreen {
-            let passphrase = screen.handle(key)
+            let result = screen.update(.key(key))
             lockScreen = screen
-            announcement = screen.announcement
-            guard let passphrase else { return [] }
+            say(screen.announcement)
+            guard case .submit(let passphrase)? = result.requests.first as? LockScreen.Request else { return [] }
             let unlock = session.unlock
             return [Effect {
                 defer { passphrase.wipe() }
@@ -72,7 +72,7 @@ extension AppShell {
         idle.lastActivity = session.clock()
         if idle.warningSince != nil {
             idle.warningSince = nil
-            announcement = tr("lock.idle.extended")
+            say(tr("lock.idle.extended"))
             return []
         }
         if key == Self.lockKey && !session.endsWhenIdle {
@@ -88,7 +88,9 @@ extension AppShell {
         let screen = LockScreen()
         lockScreen = screen
         header.lock = .locked
-        announcement = screen.announcement
+        dialog = nil
+        overlay = nil
+        say(screen.announcement)
     }
 
     /// Back where the user was on the right passphrase; the lock screen says what went wrong otherwise.
@@ -98,19 +100,19 @@ extension AppShell {
             lockScreen = nil
             header.lock = .unlocked
             idle.lastActivity = session?.clock() ?? .now
-            announcement = tr("lock.unlocked") + " " + arrivalAnnouncement()
+            say(tr("lock.unlocked") + " " + arrivalAnnouncement())
             return
         }
-        screen.finish(result)
+        _ = screen.update(.event(result))
         lockScreen = screen
-        announcement = screen.announcement
+        say(screen.announcement)
     }
 
     /// The quit question, saying first how many changes are not sent yet.
     var quitQuestion: String {
         let question = tr("quit.question")
-        guard let unsent = session?.unsentChanges(), unsent > 0 else { return question }
-        return trPlural("lock.quit.unsent", count: unsent) + " " + question
+        guard sync.pending > 0 else { return question }
+        return trPlural("lock.quit.unsent", count: sync.pending) + " " + question
     }
 
     static let lockKey = Key.control("x")

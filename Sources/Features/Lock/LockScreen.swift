@@ -4,7 +4,13 @@ import TerminalUI
 
 /// What the shell shows while the vault is locked: nothing of the user's data, a masked field
 /// for the passphrase, and whether the last try was wrong.
-public struct LockScreen: Sendable {
+public struct LockScreen: Component {
+    /// What the lock screen asks of the shell.
+    public enum Request: Sendable {
+        /// Check this passphrase (slow: the shell runs it as an effect, then sends the result).
+        case submit(SecureBytes)
+    }
+
     public enum Status: Sendable, Equatable {
         case asking
         /// A passphrase is being checked (Argon2id takes a moment).
@@ -19,8 +25,26 @@ public struct LockScreen: Sendable {
 
     public init() {}
 
+    public var keyMap: KeyMap { KeyMap(title: tr("lock.title"), bindings: []) }
+    public var capturesText: Bool { true }
+    public var keyHints: [KeyHint] { [KeyHint(.enter, tr("lock.hint.unlock")), KeyHint(AppShell.quitWhileLockedKey, tr("lock.hint.quit"))] }
+
+    /// A key types into the field (Enter submits); `.event(UnlockResult)` is the check's result.
+    public mutating func update(_ input: ComponentInput) -> Update {
+        switch input {
+        case .key(let key):
+            guard let passphrase = handle(key) else { return .handled }
+            return Update(requests: [Request.submit(passphrase)])
+        case .event(let result as SessionControl.UnlockResult):
+            finish(result)
+            return .say(announcement)
+        default:
+            return .ignored
+        }
+    }
+
     /// Handles a key; returns the passphrase to check when the user presses Enter.
-    public mutating func handle(_ key: Key) -> SecureBytes? {
+    mutating func handle(_ key: Key) -> SecureBytes? {
         guard status != .checking else { return nil }
         if key == .enter {
             guard let passphrase = field.take() else {
@@ -40,7 +64,7 @@ public struct LockScreen: Sendable {
     }
 
     /// Takes in the result of a check (only a failure keeps the screen).
-    public mutating func finish(_ result: SessionControl.UnlockResult) {
+    mutating func finish(_ result: SessionControl.UnlockResult) {
         switch result {
         case .unlocked: status = .asking
         case .wrongPassphrase: status = .wrong
@@ -60,7 +84,7 @@ public struct LockScreen: Sendable {
     }
 
     /// Draws the title, the explanation, the field and the outcome; returns the cursor (in the field).
-    public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Point {
+    public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
         let body = context.screenReader ? area : area.inset(left: 2, right: 2)
         var y = body.y + (context.screenReader ? 0 : 1)
         buffer.put(tr("lock.title"), at: Point(x: body.x, y: y), style: context.style(.title), maxWidth: body.width)
@@ -82,7 +106,7 @@ public struct LockScreen: Sendable {
                 y += 1
             }
         }
-        return cursor
+        return Rendered(cursor: cursor, announcement: announcement)
     }
 
     /// The line under the field: a word, never a colour alone.

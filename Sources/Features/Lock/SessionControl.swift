@@ -1,7 +1,7 @@
 import Crypto
 
-/// What the shell may ask of the session behind it: lock and unlock the vault, count what is not
-/// sent yet, run a first sync. Closures, so the screens never hold the vault: the program builds
+/// What the shell may ask of the session behind it: lock and unlock the vault. (What waits to be
+/// sent comes with the vault's change notifications; syncing is `SyncService`.) Closures, so the screens never hold the vault: the program builds
 /// one from its open vault (`SessionControl.forVault` in `mes`), or `kiosk` for a kiosk without one.
 public struct SessionControl: Sendable {
     /// How an unlock attempt went.
@@ -19,27 +19,20 @@ public struct SessionControl: Sendable {
     public var lock: @Sendable () -> Void
     /// Tries a passphrase; slow on purpose (Argon2id), so the shell calls it from an effect.
     public var unlock: @Sendable (SecureBytes) -> UnlockResult
-    /// How many local changes wait to be sent (nil: unknown).
-    public var unsentChanges: @Sendable () -> Int?
-    /// Syncs once as the app starts and says how it went (nil: no account, or a kiosk).
-    public var firstSync: (@Sendable () async -> SyncState)?
     /// The time, injectable so tests can pass minutes in an instant.
     public var clock: @Sendable () -> ContinuousClock.Instant
 
     public init(endsWhenIdle: Bool, lock: @escaping @Sendable () -> Void,
                 unlock: @escaping @Sendable (SecureBytes) -> UnlockResult,
-                unsentChanges: @escaping @Sendable () -> Int?, firstSync: (@Sendable () async -> SyncState)? = nil,
                 clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.endsWhenIdle = endsWhenIdle
         self.lock = lock
         self.unlock = unlock
-        self.unsentChanges = unsentChanges
-        self.firstSync = firstSync
         self.clock = clock
     }
 
     /// A kiosk session with no vault open yet: nothing to lock, and idle ends the session.
     public static func kiosk(clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) -> SessionControl {
-        SessionControl(endsWhenIdle: true, lock: {}, unlock: { _ in .wrongPassphrase }, unsentChanges: { nil }, clock: clock)
+        SessionControl(endsWhenIdle: true, lock: {}, unlock: { _ in .wrongPassphrase }, clock: clock)
     }
 }

@@ -10,7 +10,7 @@ extension ShellView {
         buffer.fill(rows[0], style: context.style(.header))
         buffer.put(" mes" + separator + tr("header.lock", ["state": LockState.locked.word]), at: rows[0].origin,
                    style: context.style(.header), maxWidth: rows[0].width)
-        let cursor = lockScreen.render(into: &buffer, area: rows[1], context: context)
+        let cursor = lockScreen.render(into: &buffer, area: rows[1], context: context).cursor
         let status = context.style(.status)
         buffer.fill(rows[2], style: status)
         buffer.put(" " + lockScreen.announcement, at: rows[2].origin, style: status, maxWidth: rows[2].width)

@@ -300,6 +300,7 @@ struct Scope {
         }
         try WriteRules.requireDeletable(stored, db: db)
         try WriteRules.requireAuthorship(stored, access: access)
+        try AgendaRules.checkChange(stored, access: access)
         if let ifMatch, ifMatch != stored.version { throw APIError.stale("\(stored.reference) is at version \(stored.version), not \(ifMatch)") }
         _ = try ResourceRepository.markDeleted(db, stored, now: now)
         try Audit.trace(db, access: access, action: .delete, interaction: "delete", entities: [stored.reference], now: now)

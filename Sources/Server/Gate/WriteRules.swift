@@ -80,6 +80,8 @@ struct WriteRules {
             try prepareDocument(&resource, existing: existing)
         case "Communication":
             try prepareMessage(&resource, existing: existing)
+        case "Appointment", "Task":
+            try AgendaRules.prepare(&resource, access: access, existing: existing, db: db)
         case "Consent":
             if Self.isManagedConsent(resource) { throw Self.managedConsent }
             if let existing, Self.isManagedConsent(try existing.resource()) { throw Self.managedConsent }

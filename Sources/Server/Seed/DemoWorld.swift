@@ -59,6 +59,7 @@ struct DemoWorld {
         try writeMeasures(into: &writer)
         try writeVaccinations(into: &writer)
         try writeAgenda(into: &writer)
+        try writeAgendaItems(into: &writer)
         try writeDocuments(into: &writer)
         try writeMessages(into: &writer)
         try writeReimbursements(into: &writer)
@@ -450,8 +451,6 @@ struct DemoWorld {
             resource["billablePeriod"] = ["start": .string(date(Double(-350 + month * 29)))]
             resource["created"] = .string(day(Double(-345 + month * 29)))
             resource["insurer"] = ["display": "Assurance Maladie (CPAM du Rhône)"]
-            // Required by R4 (1..*): the coverage the claim was made under.
-            resource["insurance"] = [["focal": true, "coverage": ["display": "Assurance Maladie — régime général"]]]
             resource["provider"] = ["display": .string(month % 3 == 0 ? Self.gp.display : "Pharmacie des Tilleuls")]
             resource["outcome"] = "complete"
             // R4 requires the coverage the claim went through (the holder's Assurance Maladie).

@@ -26,13 +26,19 @@ public struct ViewContext: Sendable {
     public var symbols: Symbols
     /// Linear layout, no decorative boxes, the cursor on the focused item, no animation.
     public var screenReader: Bool
+    /// Whether what is drawn has the keyboard focus (a selection is drawn as focused or not).
+    public var focused: Bool
 
-    public init(size: Size, theme: Theme, symbols: Symbols = .unicode, screenReader: Bool = false) {
+    public init(size: Size, theme: Theme, symbols: Symbols = .unicode, screenReader: Bool = false, focused: Bool = true) {
         self.size = size
         self.theme = theme
         self.symbols = symbols
         self.screenReader = screenReader
+        self.focused = focused
     }
+
+    /// Colours are shown (a theme with colours, on a terminal that has them, `NO_COLOR` unset).
+    public var colors: Bool { theme.usesColor }
 
     public func style(_ role: Role) -> Style { theme.style(role) }
 }

@@ -37,6 +37,9 @@ public final class EventQueue<Event: Sendable>: Sendable {
         _ = write(pipeDescriptors.write, &byte, 1)
     }
 
+    /// True when no event waits.
+    public var isEmpty: Bool { events.withLock { $0.isEmpty } }
+
     /// Takes every waiting event, in the order they were posted.
     public func drain() -> [Event] {
         var buffer = [UInt8](repeating: 0, count: 64)

@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 /// What a backend reads from the terminal.
 public enum TerminalInput: Hashable, Sendable {
     case key(Key)
@@ -29,6 +31,9 @@ public final class Runtime<App: Application> {
     public let backend: any TerminalBackend
     private let queue = EventQueue<App.Event>()
     private var tasks: [Task<Void, Never>] = []
+    /// Effects started and not ended yet.
+    private let outstanding = Outstanding()
+    private var subscriptions: [Task<Void, Never>] = []
     /// Step-by-step drivers (tests) keep the effects' tasks to await them in `settle`; `run` does not.
     private var tracksEffects = true
     /// The sleeping task that wakes `run` at the app's `wakeUpTime`, and that time.
@@ -97,6 +102,43 @@ public final class Runtime<App: Application> {
         })
     }
 
+    /// Feeds the app the events a long-lived source posts (the vault's change notifications):
+    /// `source` runs off the UI thread until it returns, and each event it posts wakes the UI.
+    public func subscribe(_ source: @escaping @Sendable (_ post: @escaping @Sendable (App.Event) -> Void) async -> Void) {
+        let queue = self.queue
+        subscriptions.append(Task.detached { await source { queue.post($0) } })
+    }
+
+    /// Ends the subscriptions (the program calls it before closing what they listen to).
+    public func cancelSubscriptions() {
+        for task in subscriptions { task.cancel() }
+        subscriptions.removeAll()
+    }
+
+    /// Waits, blocking, until every effect started so far has ended and its event is handled
+    /// (with the effects those start in turn), then draws: for benchmarks and tests that cannot await.
+    public func runUntilIdle(timeout: Duration = .seconds(30)) {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let events = queue.drain()
+            for event in events { dispatch(.event(event)) }
+            if events.isEmpty {
+                if outstanding.count == 0 && queue.isEmpty { break }
+                var descriptor = pollfd(fd: queue.wakeDescriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(&descriptor, 1, 5)
+            }
+        }
+        tasks.removeAll()
+        render()
+    }
+
+    /// Hands the app an event as if an effect or a subscription had posted it, and draws (for
+    /// tests that drive the runtime step by step).
+    public func deliver(_ event: App.Event) {
+        dispatch(.event(event))
+        render()
+    }
+
     /// Handles one input and draws the result (for tests that drive the runtime step by step).
     public func send(_ input: TerminalInput) {
         _ = apply(input)
@@ -142,10 +184,22 @@ public final class Runtime<App: Application> {
     private func launch(_ effects: [Effect<App.Event>]) {
         for effect in effects {
             let queue = self.queue
+            let outstanding = self.outstanding
+            outstanding.add(1)
             let task = Task.detached {
-                if let event = await effect.operation() { queue.post(event) }
+                let event = await effect.operation()
+                // Posted before the count drops, so a waiter never sees neither.
+                if let event { queue.post(event) }
+                outstanding.add(-1)
             }
             if tracksEffects { tasks.append(task) }
         }
     }
+}
+
+/// A counter shared with the effects' tasks.
+final class Outstanding: Sendable {
+    private let value = Mutex(0)
+    func add(_ amount: Int) { value.withLock { $0 += amount } }
+    var count: Int { value.withLock { $0 } }
 }

@@ -26,6 +26,36 @@ public struct ScreenSnapshot: Sendable {
 
     public func contains(_ text: String) -> Bool { lines.contains { $0.contains(text) } }
 
+    /// Compares the whole screen with `expected`, one string a row (trailing blanks ignored,
+    /// missing rows blank), as ratatui's `assert_buffer_lines`: nil when they match, else the
+    /// screen and the expectation side by side, each differing row marked, to print in a test.
+    public func difference(from expected: [String]) -> String? {
+        let actual = lines
+        let count = max(actual.count, expected.count)
+        func trimmed(_ line: String) -> String {
+            var line = line
+            while line.last == " " { line.removeLast() }
+            return line
+        }
+        func numbered(_ mark: String, _ row: Int, _ text: String) -> String {
+            mark + (row < 10 ? "  " : " ") + String(row) + " │" + text
+        }
+        var report: [String] = []
+        var differs = false
+        for row in 0..<count {
+            let shown = row < actual.count ? actual[row] : ""
+            let wanted = row < expected.count ? trimmed(expected[row]) : ""
+            if shown == wanted {
+                report.append(numbered(" ", row, shown))
+            } else {
+                differs = true
+                report.append(numbered("-", row, wanted))
+                report.append(numbered("+", row, shown))
+            }
+        }
+        return differs ? "the screen differs (- expected, + shown):\n" + report.joined(separator: "\n") : nil
+    }
+
     /// Where `text` first appears (column counted in cells), if it does.
     public func find(_ text: String) -> Point? {
         for row in 0..<buffer.size.height {

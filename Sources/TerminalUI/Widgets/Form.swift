@@ -6,7 +6,7 @@ import L10n
 /// Keys: Tab/Shift-Tab (and ↑/↓ outside a multi-line field) move between fields; in a choice,
 /// ←/→ (or h/l, Space) change the value; Space toggles a checkbox; Enter in a one-line field
 /// goes to the next one, and on the last field submits.
-public struct Form: Hashable, Sendable {
+public struct Form: Component, Hashable {
     public var fields: [FormField]
     public var focus: Int
 
@@ -22,6 +22,25 @@ public struct Form: Hashable, Sendable {
         case changed(String)
         /// Enter on the last field, and every field is valid.
         case submitted
+    }
+
+    public var keyMap: KeyMap {
+        KeyMap(title: tr("ui.form.title"), bindings: [
+            KeyBinding([.tab, .backTab, .up, .down], tr("ui.form.help.move")),
+            KeyBinding([.left, .right, .character(" ")], tr("ui.form.help.change")),
+            KeyBinding([.enter], tr("ui.form.help.submit")),
+        ])
+    }
+
+    /// A form's key: `.changed` and `.submitted` outcomes close nothing by themselves; a form
+    /// opened as a dialog closes with `.submitted` (its fields are read from the answer).
+    public mutating func update(_ input: ComponentInput) -> Update {
+        guard case .key(let key) = input else { return .ignored }
+        switch handle(key) {
+        case .ignored: return key == .escape ? Update(closed: Outcome.ignored) : .ignored
+        case .handled, .changed: return .handled
+        case .submitted: return Update(closed: Outcome.submitted)
+        }
     }
 
     public subscript(id: String) -> FormField? {
@@ -86,10 +105,11 @@ public struct Form: Hashable, Sendable {
         return (labelsAbove || value > 1 ? 1 : 0) + value + (field.error == nil ? 0 : 1)
     }
 
-    /// Draws the fields that fit, scrolled to keep the focused one visible. Returns the cursor.
+    /// Draws the fields that fit, scrolled to keep the focused one visible. The cursor: on the
+    /// focused field.
     @discardableResult
-    public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Point {
-        guard !fields.isEmpty, !area.isEmpty else { return area.origin }
+    public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
+        guard !fields.isEmpty, !area.isEmpty else { return Rendered(cursor: area.origin) }
         // Labels in a column beside their values when they fit in half the width, else above
         // them. In screen-reader mode each value follows its own label on the same line.
         let longestLabel = (fields.map { DisplayWidth.of($0.label) }.max() ?? 0) + 3
@@ -129,7 +149,7 @@ public struct Form: Hashable, Sendable {
             }
             y += rows
         }
-        return cursor
+        return Rendered(cursor: cursor)
     }
 }
 

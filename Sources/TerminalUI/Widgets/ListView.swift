@@ -75,12 +75,63 @@ public struct ListState: Hashable, Sendable {
     }
 }
 
+/// One row of a list: its text (cut with an ellipsis when it does not fit), marks kept whole
+/// right after it (`[nouveau]`), and whether it is a heading the selection skips.
+public struct ListRow: Hashable, Sendable {
+    public var text: String
+    public var marks: String
+    public var role: Role
+    public var isHeading: Bool
+    /// Columns of `text` to emphasise (search matches), underlined and bold, never colour alone.
+    public var emphasis: [Range<Int>]
+
+    public init(_ text: String, marks: String = "", role: Role = .normal, isHeading: Bool = false, emphasis: [Range<Int>] = []) {
+        self.text = text
+        self.marks = marks
+        self.role = role
+        self.isHeading = isHeading
+        self.emphasis = emphasis
+    }
+
+    public static func heading(_ text: String) -> ListRow { ListRow(text, role: .title, isHeading: true) }
+}
+
+extension ListState {
+    /// Moves the selection to the next row `selectable` accepts in the direction of `motion`
+    /// (headings are skipped); stays put when there is none.
+    public mutating func move(_ motion: Motion, visibleRows: Int, selectable: (Int) -> Bool) {
+        move(motion, visibleRows: visibleRows)
+        guard count > 0, !selectable(selected) else { return }
+        let forward = switch motion {
+        case .down, .right, .pageDown, .first: true
+        default: false
+        }
+        func find(_ forward: Bool) -> Int? {
+            var row = selected
+            while row >= 0 && row < count {
+                if selectable(row) { return row }
+                row += forward ? 1 : -1
+            }
+            return nil
+        }
+        if let row = find(forward) ?? find(!forward) { jump(to: row, visibleRows: visibleRows) }
+    }
+}
+
 /// A virtualised list of one-line rows.
 public enum ListView {
     /// Draws the visible rows, the selected one marked by a pointer as well as by its style.
     /// `row` is called only for the rows on screen. Returns the cursor (on the selected row).
     @discardableResult
     public static func render(_ state: ListState, row: (Int) -> String, into buffer: inout CellBuffer, area: Rect,
+                              context: ViewContext, focused: Bool) -> Point {
+        render(state, rows: { ListRow(row($0)) }, into: &buffer, area: area, context: context, focused: focused)
+    }
+
+    /// Draws rows with roles, marks and headings. A cut row ends with the ellipsis; marks stay
+    /// whole right after the text; `↑`/`↓` in the last column say there is more above or below.
+    @discardableResult
+    public static func render(_ state: ListState, rows: (Int) -> ListRow, into buffer: inout CellBuffer, area: Rect,
                               context: ViewContext, focused: Bool) -> Point {
         guard !area.isEmpty else { return area.origin }
         if state.count == 0 {
@@ -89,17 +140,29 @@ public enum ListView {
         }
         let first = state.firstVisible(area.height)
         var cursor = area.origin
+        // One column on the right for the scroll marks.
+        let textWidth = area.width - 2 - (context.screenReader ? 0 : 1)
         for line in 0..<min(area.height, state.count - first) {
             let index = first + line
             let y = area.y + line
-            let isSelected = index == state.selected
-            let style = context.style(isSelected ? (focused ? .focus : .selection) : .normal)
+            let item = rows(index)
+            let isSelected = index == state.selected && !item.isHeading
+            let style = context.style(isSelected ? (focused ? .focus : .selection) : item.role)
             if isSelected {
                 buffer.fill(Rect(x: area.x, y: y, width: area.width, height: 1), style: style)
                 cursor = Point(x: area.x, y: y)
             }
-            buffer.put(isSelected ? context.symbols.pointer : " ", at: Point(x: area.x, y: y), style: style)
-            buffer.put(row(index), at: Point(x: area.x + 2, y: y), style: style, maxWidth: area.width - 2)
+            let x = item.isHeading ? area.x : area.x + 2
+            let room = item.isHeading ? textWidth + 2 : textWidth
+            let marks = item.marks.isEmpty ? "" : " " + item.marks
+            let text = TextLayout.truncate(item.text, to: max(1, room - DisplayWidth.of(marks)), ellipsis: context.symbols.ellipsis)
+            if !item.isHeading { buffer.put(isSelected ? context.symbols.pointer : " ", at: Point(x: area.x, y: y), style: style) }
+            let written = buffer.put(text + marks, at: Point(x: x, y: y), style: style, maxWidth: room)
+            _ = written
+            for columns in item.emphasis where columns.lowerBound < DisplayWidth.of(text) {
+                let upper = min(columns.upperBound, DisplayWidth.of(text))
+                buffer.addAttributes([.underline, .bold], in: Rect(x: x + columns.lowerBound, y: y, width: upper - columns.lowerBound, height: 1))
+            }
         }
         if !context.screenReader { drawScrollMarks(state, first: first, area: area, into: &buffer, context: context) }
         return cursor

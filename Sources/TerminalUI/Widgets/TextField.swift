@@ -1,6 +1,11 @@
+import L10n
+
 /// A one-line text entry: typing, Backspace, Delete, ←/→, Home/End. Letters and digits are
 /// typed, not taken as commands, while it has the focus.
-public struct TextField: Hashable, Sendable {
+///
+/// Edits by grapheme cluster (what the user sees as one character): Backspace after "é" erases
+/// "é" whether it was typed as one code point or as "e" and a combining accent.
+public struct TextField: Component, Hashable {
     public var text: String {
         didSet { cursor = min(cursor, text.count) }
     }
@@ -22,8 +27,11 @@ public struct TextField: Hashable, Sendable {
         switch key {
         case .character(let character):
             if let maximumLength, text.count >= maximumLength { return true }
-            text.insert(character, at: text.index(text.startIndex, offsetBy: cursor))
-            cursor += 1
+            let index = text.index(text.startIndex, offsetBy: cursor)
+            // A combining mark joins the character before it: count again rather than add one.
+            let before = String(text[..<index]) + String(character)
+            text = before + String(text[index...])
+            cursor = before.count
         case .backspace:
             guard cursor > 0 else { return true }
             text.remove(at: text.index(text.startIndex, offsetBy: cursor - 1))
@@ -42,6 +50,18 @@ public struct TextField: Hashable, Sendable {
             return false
         }
         return true
+    }
+
+    public var keyMap: KeyMap { KeyMap(title: tr("ui.field.title"), bindings: []) }
+    public var capturesText: Bool { true }
+
+    public mutating func update(_ input: ComponentInput) -> Update {
+        guard case .key(let key) = input else { return .ignored }
+        return handle(key) ? .handled : .ignored
+    }
+
+    public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
+        Rendered(cursor: render(into: &buffer, area: area, context: context, focused: context.focused))
     }
 
     /// Draws the field on `area`'s first row, scrolled so the insertion point shows.

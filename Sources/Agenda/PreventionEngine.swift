@@ -1,0 +1,154 @@
+import Foundation
+import HealthRecord
+
+/// Where one step of the calendar stands for one person on one day.
+public struct PreventionItem: Sendable, Equatable {
+    public enum Status: String, Sendable, CaseIterable, Comparable {
+        case overdue, due, planned, upcoming, done, dismissed
+
+        public static func < (lhs: Status, rhs: Status) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
+    }
+
+    public var rule: PreventionRule
+    public var status: Status
+    /// Due, overdue: since when; upcoming: when it opens; planned: the appointment's day;
+    /// done: when it was done; dismissed: the window's start.
+    public var date: CalendarDate
+    /// For a repeated step done: when the next one falls due.
+    public var next: CalendarDate?
+    /// The agenda item that planned, marked or dismissed it.
+    public var agendaItemID: String?
+}
+
+/// The person the calendar is applied to, and what shows steps done: the carnet de
+/// vaccination and the agenda items marking steps (done, planned, dismissed).
+public struct PreventionSubject: Sendable {
+    public var birthDate: CalendarDate
+    public var gender: Profile.AdministrativeGender
+    public var vaccinations: [Vaccination]
+    public var marks: [AgendaEvent]
+
+    public init(birthDate: CalendarDate, gender: Profile.AdministrativeGender, vaccinations: [Vaccination] = [], marks: [AgendaEvent] = []) {
+        self.birthDate = birthDate
+        self.gender = gender
+        self.vaccinations = vaccinations
+        self.marks = marks
+    }
+}
+
+/// The prevention engine: which steps of the calendar are due, overdue, upcoming (within a
+/// year), planned, done (within two years, or still in their window) or dismissed.
+/// Steps long past whose catch-up ended are left out; so are those more than a year away.
+public enum PreventionEngine {
+    public static let upcomingDays = 365
+    public static let doneShownDays = 730
+    /// The system of the code a vaccination recorded from a recommendation carries (the step's id).
+    public static let stepCodeSystem = "urn:mes:prevention-step"
+
+    public static func items(_ calendar: PreventionCalendar, for subject: PreventionSubject, on today: CalendarDate) -> [PreventionItem] {
+        let birth = subject.birthDate
+        let rules = calendar.rules.filter { applies($0.sex, to: subject.gender) }
+            .sorted { ($0.from.after(birth), $0.id) < ($1.from.after(birth), $1.id) }
+        let folded = subject.vaccinations.map { vaccination in
+            (vaccination, PreventionCalendar.fold(vaccination.vaccine + " " + (vaccination.code?.code ?? "")))
+        }
+        var used: Set<String> = []
+        // A vaccination recorded for a step counts for that step first.
+        var exact: [String: CalendarDate] = [:]
+        for vaccination in subject.vaccinations where vaccination.code?.system == stepCodeSystem {
+            if let step = vaccination.code?.code, exact[step].map({ vaccination.date > $0 }) ?? true {
+                exact[step] = vaccination.date
+                used.insert(vaccination.id)
+            }
+        }
+        var items: [PreventionItem] = []
+        for rule in rules {
+            let start = rule.from.after(birth)
+            let end = rule.to.map { $0.after(birth) }
+            let tolerance = rule.from.unit == .years && rule.from.value >= 18 ? 365 : 15
+            let marks = subject.marks.filter { $0.preventionStep == rule.id }
+            func matches(_ text: String) -> Bool { rule.satisfiedBy.contains { text.contains($0) } }
+            var evidence: [CalendarDate] = marks.filter { $0.status == .done }.map { CalendarDate($0.start) }
+            if let day = exact[rule.id] { evidence.append(day) }
+            let planned = marks.filter { $0.status == .planned && CalendarDate($0.start) >= today }.min { $0.start < $1.start }
+            let dismissed = marks.first { $0.status == .cancelled }
+
+            if let every = rule.every {
+                // A repeated step: done while the last one is less than `every` old.
+                for (vaccination, text) in folded where matches(text) && vaccination.date >= start.adding(days: -tolerance) {
+                    evidence.append(vaccination.date)
+                }
+                let last = evidence.filter { $0 <= today }.max()
+                if today < start {
+                    if start.days(until: today) >= -upcomingDays {
+                        items.append(item(rule, planned, dismissed, .upcoming, start))
+                    }
+                    continue
+                }
+                if let end, today >= end {
+                    if let last, last.days(until: today) <= doneShownDays { items.append(PreventionItem(rule: rule, status: .done, date: last)) }
+                    continue
+                }
+                if let last, every.after(last) > today {
+                    items.append(PreventionItem(rule: rule, status: .done, date: last, next: every.after(last),
+                                                agendaItemID: marks.first { $0.status == .done }?.id))
+                    continue
+                }
+                var occurrence = start
+                var times = 1
+                while every.after(start, times: times) <= today, times < 1000 {
+                    occurrence = every.after(start, times: times)
+                    times += 1
+                }
+                let dueSince = max(occurrence, last.map { every.after($0) } ?? occurrence)
+                let dismissedNow = dismissed.flatMap { CalendarDate($0.start) >= occurrence ? $0 : nil }
+                items.append(item(rule, planned, dismissedNow, .due, dueSince))
+                continue
+            }
+
+            let catchUpEnd = rule.catchUp.map { $0.after(birth) } ?? end
+            if evidence.isEmpty {
+                let lower = start.adding(days: -tolerance)
+                if let found = folded.first(where: { vaccination, text in
+                    !used.contains(vaccination.id) && matches(text) && vaccination.date >= lower && catchUpEnd.map { vaccination.date < $0 } ?? true
+                }) {
+                    used.insert(found.0.id)
+                    evidence.append(found.0.date)
+                }
+            }
+            if let done = evidence.max() {
+                let windowOpen = end.map { today < $0 } ?? true
+                if windowOpen || done.days(until: today) <= doneShownDays {
+                    items.append(PreventionItem(rule: rule, status: .done, date: done, agendaItemID: marks.first { $0.status == .done }?.id))
+                }
+                continue
+            }
+            if today < start {
+                if today.days(until: start) <= upcomingDays { items.append(item(rule, planned, dismissed, .upcoming, start)) }
+            } else if end.map({ today < $0 }) ?? true {
+                items.append(item(rule, planned, dismissed, .due, start))
+            } else if let catchUpEnd, today < catchUpEnd {
+                items.append(item(rule, planned, dismissed, .overdue, end ?? start))
+            }
+        }
+        return items.sorted { ($0.status, $0.date, $0.rule.id) < ($1.status, $1.date, $1.rule.id) }
+    }
+
+    /// A step not done: planned when an appointment plans it, dismissed when the user said so.
+    private static func item(_ rule: PreventionRule, _ planned: AgendaEvent?, _ dismissed: AgendaEvent?,
+                             _ status: PreventionItem.Status, _ date: CalendarDate) -> PreventionItem {
+        if let planned { return PreventionItem(rule: rule, status: .planned, date: CalendarDate(planned.start), agendaItemID: planned.id) }
+        if let dismissed { return PreventionItem(rule: rule, status: .dismissed, date: date, agendaItemID: dismissed.id) }
+        return PreventionItem(rule: rule, status: status, date: date)
+    }
+
+    static func applies(_ sex: PreventionRule.Sex, to gender: Profile.AdministrativeGender) -> Bool {
+        switch sex {
+        case .all: true
+        case .female: gender != .male
+        case .male: gender != .female
+        }
+    }
+}

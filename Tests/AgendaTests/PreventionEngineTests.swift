@@ -1,0 +1,216 @@
+import XCTest
+@testable import Agenda
+import HealthRecord
+import L10n
+
+/// The prevention engine on fixed people on 15 June 2026, each with the exact list expected.
+final class PreventionEngineTests: XCTestCase {
+    static let today = CalendarDate(year: 2026, month: 6, day: 15)!
+    static let calendar: PreventionCalendar = {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Resources/prevention/\(PreventionCalendar.fileName)")
+        return try! PreventionCalendar(tsv: String(contentsOf: url, encoding: .utf8))
+    }()
+
+    typealias Expected = (String, PreventionItem.Status, String)
+
+    func check(born: String, _ gender: Profile.AdministrativeGender, vaccinations: [(String, String)] = [], marks: [AgendaEvent] = [],
+               on day: CalendarDate = today, _ expected: [Expected], file: StaticString = #filePath, line: UInt = #line) {
+        let shots = vaccinations.enumerated().map { index, shot in
+            Vaccination(id: "v\(index)", profileID: "p", vaccine: shot.0, date: CalendarDate(iso: shot.1)!)
+        }
+        let subject = PreventionSubject(birthDate: CalendarDate(iso: born)!, gender: gender, vaccinations: shots, marks: marks)
+        let items = PreventionEngine.items(Self.calendar, for: subject, on: day)
+        let got = items.map { "\($0.rule.id) \($0.status) \($0.date.iso)" }
+        XCTAssertEqual(got, expected.map { "\($0.0) \($0.1) \($0.2)" }, file: file, line: line)
+    }
+
+    func testTheCalendarFileLoads() {
+        XCTAssertEqual(Self.calendar.rules.count, 55)
+        XCTAssertEqual(Self.calendar.rules.filter { $0.kind == .childExam }.count, 20)
+    }
+
+    func testNewborn() {
+        check(born: "2026-06-10", .male, [
+            ("exam-01", .due, "2026-06-10"), ("exam-02", .upcoming, "2026-06-17"), ("exam-03", .upcoming, "2026-07-10"),
+            ("exam-04", .upcoming, "2026-08-10"), ("hexa-1", .upcoming, "2026-08-10"), ("pneumo-1", .upcoming, "2026-08-10"),
+            ("exam-05", .upcoming, "2026-09-10"), ("menb-1", .upcoming, "2026-09-10"), ("exam-06", .upcoming, "2026-10-10"),
+            ("hexa-2", .upcoming, "2026-10-10"), ("pneumo-2", .upcoming, "2026-10-10"), ("exam-07", .upcoming, "2026-11-10"),
+            ("menb-2", .upcoming, "2026-11-10"), ("menacwy-1", .upcoming, "2026-12-10"), ("exam-08", .upcoming, "2027-02-10"),
+            ("exam-09", .upcoming, "2027-05-10"), ("hexa-3", .upcoming, "2027-05-10"), ("pneumo-3", .upcoming, "2027-05-10"),
+            ("exam-10", .upcoming, "2027-06-10"), ("menacwy-2", .upcoming, "2027-06-10"), ("menb-3", .upcoming, "2027-06-10"),
+            ("ror-1", .upcoming, "2027-06-10"),
+        ])
+    }
+
+    func testNewbornFirstExamMarkedDone() {
+        let mark = AgendaEvent(id: "m", profileID: "p", category: .task, title: "", start: CalendarDate(iso: "2026-06-12")!.at(hour: 9, minute: 0),
+                               status: .done, preventionStep: "exam-01")
+        check(born: "2026-06-10", .male, marks: [mark], on: CalendarDate(iso: "2026-06-15")!, [
+            ("exam-02", .upcoming, "2026-06-17"), ("exam-03", .upcoming, "2026-07-10"), ("exam-04", .upcoming, "2026-08-10"),
+            ("hexa-1", .upcoming, "2026-08-10"), ("pneumo-1", .upcoming, "2026-08-10"), ("exam-05", .upcoming, "2026-09-10"),
+            ("menb-1", .upcoming, "2026-09-10"), ("exam-06", .upcoming, "2026-10-10"), ("hexa-2", .upcoming, "2026-10-10"),
+            ("pneumo-2", .upcoming, "2026-10-10"), ("exam-07", .upcoming, "2026-11-10"), ("menb-2", .upcoming, "2026-11-10"),
+            ("menacwy-1", .upcoming, "2026-12-10"), ("exam-08", .upcoming, "2027-02-10"), ("exam-09", .upcoming, "2027-05-10"),
+            ("hexa-3", .upcoming, "2027-05-10"), ("pneumo-3", .upcoming, "2027-05-10"), ("exam-10", .upcoming, "2027-06-10"),
+            ("menacwy-2", .upcoming, "2027-06-10"), ("menb-3", .upcoming, "2027-06-10"), ("ror-1", .upcoming, "2027-06-10"),
+            ("exam-01", .done, "2026-06-12"),
+        ])
+    }
+
+    func testSixYearOld() {
+        check(born: "2020-03-01", .female, [
+            ("dtcap-6", .due, "2026-03-01"), ("exam-17", .due, "2026-03-01"), ("mt-dents", .due, "2026-03-01"),
+        ])
+        check(born: "2020-03-01", .female, vaccinations: [("Tetravac (DTCaP)", "2026-04-02")], [
+            ("exam-17", .due, "2026-03-01"), ("mt-dents", .due, "2026-03-01"), ("dtcap-6", .done, "2026-04-02"),
+        ])
+    }
+
+    func testTwelveYearOldGirl() {
+        check(born: "2014-02-20", .female, [
+            ("dtcap-11", .due, "2025-02-20"), ("exam-19", .due, "2025-02-20"), ("hpv", .due, "2025-02-20"),
+            ("menacwy-ado", .due, "2025-02-20"), ("mt-dents", .due, "2026-02-20"),
+        ])
+        check(born: "2014-02-20", .female, vaccinations: [("Gardasil 9", "2025-09-01"), ("Nimenrix", "2025-09-01")], [
+            ("dtcap-11", .due, "2025-02-20"), ("exam-19", .due, "2025-02-20"), ("mt-dents", .due, "2026-02-20"),
+            ("hpv", .done, "2025-09-01"), ("menacwy-ado", .done, "2025-09-01"),
+        ])
+    }
+
+    func testTwentySixYearOld() {
+        check(born: "2000-05-01", .male, [("hpv", .overdue, "2015-05-01"), ("dtp-25", .overdue, "2026-05-01")])
+        check(born: "2000-05-01", .male, vaccinations: [("Repevax", "2025-11-20")], [
+            ("hpv", .overdue, "2015-05-01"), ("dtp-25", .done, "2025-11-20"),
+        ])
+    }
+
+    func testFiftyTwoYearOldWoman() {
+        check(born: "1974-01-10", .female, [
+            ("dtp-45", .overdue, "2020-01-10"), ("depistage-col-hpv", .due, "2024-01-10"),
+            ("depistage-colorectal", .due, "2026-01-10"), ("depistage-sein", .due, "2026-01-10"),
+        ])
+        let mammography = AgendaEvent(id: "m", profileID: "p", category: .task, title: "", start: CalendarDate(iso: "2025-03-03")!.start(),
+                                      status: .done, preventionStep: "depistage-sein")
+        check(born: "1974-01-10", .female, vaccinations: [("Revaxis (dTP)", "2024-10-01")], marks: [mammography], [
+            ("depistage-col-hpv", .due, "2024-01-10"), ("depistage-colorectal", .due, "2026-01-10"),
+            ("dtp-45", .done, "2024-10-01"), ("depistage-sein", .done, "2025-03-03"),
+        ])
+    }
+
+    func testSixtySevenYearOldMan() {
+        check(born: "1959-04-02", .male, [
+            ("dtp-65", .overdue, "2025-04-02"), ("pneumo-65", .due, "2024-04-02"), ("zona", .due, "2024-04-02"),
+            ("depistage-colorectal", .due, "2025-04-02"), ("covid", .due, "2026-04-02"), ("grippe", .due, "2026-04-02"),
+        ])
+        check(born: "1959-04-02", .male, vaccinations: [("Grippe saisonnière (Vaxigrip)", "2025-10-15"), ("Prevenar 20", "2024-11-01"),
+                                                        ("dTP (Revaxis)", "2025-06-01")], [
+            ("zona", .due, "2024-04-02"), ("depistage-colorectal", .due, "2025-04-02"), ("covid", .due, "2026-04-02"),
+            ("pneumo-65", .done, "2024-11-01"), ("dtp-65", .done, "2025-06-01"), ("grippe", .done, "2025-10-15"),
+        ])
+    }
+
+    func testSeventySixYearOldWoman() {
+        check(born: "1950-01-05", .female, [
+            ("pneumo-65", .due, "2015-01-05"), ("zona", .due, "2015-01-05"), ("dtp-75", .due, "2025-01-05"),
+            ("vrs", .due, "2025-01-05"), ("covid", .due, "2026-01-05"), ("grippe", .due, "2026-01-05"),
+        ])
+        check(born: "1950-01-05", .female, vaccinations: [("Shingrix (zona)", "2025-02-01"), ("Abrysvo (VRS)", "2025-10-01")], [
+            ("pneumo-65", .due, "2015-01-05"), ("dtp-75", .due, "2025-01-05"), ("covid", .due, "2026-01-05"),
+            ("grippe", .due, "2026-01-05"), ("zona", .done, "2025-02-01"), ("vrs", .done, "2025-10-01"),
+        ])
+    }
+
+    /// The windows' edges: the day before an age, the birthday itself, the day the window closes.
+    func testAgeBoundaries() {
+        func status(_ step: String, born: String, on day: String, _ gender: Profile.AdministrativeGender = .female) -> PreventionItem.Status? {
+            let subject = PreventionSubject(birthDate: CalendarDate(iso: born)!, gender: gender)
+            return PreventionEngine.items(Self.calendar, for: subject, on: CalendarDate(iso: day)!).first { $0.rule.id == step }?.status
+        }
+        let table: [(String, String, String, PreventionItem.Status?)] = [
+            ("dtp-45", "1981-06-15", "2026-06-14", .upcoming),
+            ("dtp-45", "1981-06-15", "2026-06-15", .due),
+            ("dtp-45", "1980-06-15", "2026-06-15", .overdue),
+            ("dtp-45", "1961-06-15", "2026-06-15", nil),
+            ("depistage-sein", "1976-06-16", "2026-06-15", .upcoming),
+            ("depistage-sein", "1976-06-15", "2026-06-15", .due),
+            ("depistage-sein", "1951-06-15", "2026-06-15", nil),
+            ("depistage-col-cytologie", "2001-06-15", "2026-06-15", .due),
+            ("depistage-col-cytologie", "1996-06-15", "2026-06-15", nil),
+            ("depistage-col-hpv", "1996-06-15", "2026-06-15", .due),
+            ("depistage-col-hpv", "1960-06-15", "2026-06-15", nil),
+            ("mt-dents", "2023-06-15", "2026-06-14", .upcoming),
+            ("mt-dents", "2023-06-15", "2026-06-15", .due),
+            ("mt-dents", "2001-06-15", "2026-06-15", nil),
+            ("bilan-45", "1981-06-15", "2026-06-15", .due),
+            ("bilan-45", "1975-06-15", "2026-06-15", nil),
+            ("exam-01", "2026-06-08", "2026-06-15", .due),
+            ("exam-01", "2026-06-07", "2026-06-15", .overdue),
+            ("zona", "1961-06-15", "2026-06-15", .due),
+            ("vrs", "1951-06-16", "2026-06-15", .upcoming),
+        ]
+        for (step, born, day, expected) in table {
+            XCTAssertEqual(status(step, born: born, on: day), expected, "\(step) born \(born) on \(day)")
+        }
+        XCTAssertNil(status("depistage-sein", born: "1976-06-15", on: "2026-06-15", .male))
+    }
+
+    func testReasonsSayWhyWithTheSource() {
+        Localizer.shared.setLanguage(.french)
+        let dtp = Self.calendar.rule("dtp-45")!
+        XCTAssertEqual(AgendaWording.reason(dtp), "recommandé à 45 ans — Calendrier des vaccinations 2025 (28/04/2025)")
+        XCTAssertEqual(AgendaWording.reason(Self.calendar.rule("depistage-sein")!),
+                       "recommandé tous les 2 ans, de 50 ans à 74 ans — Dépistage organisé des cancers du sein et colorectal (arrêté du 29 septembre 2006) (29/09/2006)")
+        XCTAssertTrue(AgendaWording.reason(Self.calendar.rule("exam-11")!).hasPrefix("recommandé entre 16 mois et 18 mois"))
+    }
+
+    func testPlannedAndDismissedSteps() {
+        let plan = AgendaEvent(id: "a", profileID: "p", category: .appointment, title: "", start: CalendarDate(iso: "2026-07-01")!.at(hour: 10, minute: 0),
+                               preventionStep: "zona")
+        let dismiss = AgendaEvent(id: "d", profileID: "p", category: .task, title: "", start: CalendarDate(iso: "2026-06-01")!.start(),
+                                  status: .cancelled, preventionStep: "covid")
+        check(born: "1959-04-02", .male, marks: [plan, dismiss], [
+            ("dtp-65", .overdue, "2025-04-02"), ("pneumo-65", .due, "2024-04-02"),
+            ("depistage-colorectal", .due, "2025-04-02"), ("grippe", .due, "2026-04-02"), ("zona", .planned, "2026-07-01"),
+            ("covid", .dismissed, "2026-04-02"),
+        ])
+    }
+}
+
+/// The rule file's validation: a bad rule is refused with its line.
+final class PreventionCalendarTests: XCTestCase {
+    let good = "dtp-45\tvaccination\tall\t45y\t46y\t-\t65y\tdtp\tCalendrier 2025\t2025-04-28\tRappel\tBooster"
+
+    func refusal(_ line: String) -> PreventionCalendarError? {
+        do {
+            _ = try PreventionCalendar(tsv: "# comment\n\n" + good + "\n" + line + "\n")
+            return nil
+        } catch {
+            return error as? PreventionCalendarError
+        }
+    }
+
+    func testAGoodFileLoads() throws {
+        XCTAssertEqual(try PreventionCalendar(tsv: good).rules.map(\.id), ["dtp-45"])
+    }
+
+    func testBadRulesAreRefusedWithTheirLine() {
+        let bad: [(String, String)] = [
+            ("x\tvaccination\tall\t45y", "expected 12"),
+            (good.replacingOccurrences(of: "dtp-45", with: "dtp 45"), "invalid id"),
+            (good, "duplicate id"),
+            (good.replacingOccurrences(of: "dtp-45", with: "b").replacingOccurrences(of: "vaccination", with: "vaccine"), "unknown kind"),
+            (good.replacingOccurrences(of: "dtp-45", with: "b").replacingOccurrences(of: "\tall\t", with: "\tboth\t"), "unknown sex"),
+            (good.replacingOccurrences(of: "dtp-45", with: "b").replacingOccurrences(of: "45y", with: "45x"), "invalid from age"),
+            (good.replacingOccurrences(of: "dtp-45", with: "b").replacingOccurrences(of: "46y", with: "44y"), "must come after"),
+            (good.replacingOccurrences(of: "dtp-45", with: "b").replacingOccurrences(of: "2025-04-28", with: "28/04/2025"), "source date"),
+            (good.replacingOccurrences(of: "dtp-45", with: "b").replacingOccurrences(of: "\tdtp\t", with: "\t-\t"), "words that show it done"),
+            (good.replacingOccurrences(of: "dtp-45", with: "b").replacingOccurrences(of: "65y", with: "40y"), "catch-up"),
+        ]
+        for (line, reason) in bad {
+            let error = refusal(line)
+            XCTAssertEqual(error?.line, 4, line)
+            XCTAssertTrue(error?.reason.contains(reason) ?? false, "\(error?.reason ?? "accepted") — expected \(reason)")
+        }
+    }
+}
