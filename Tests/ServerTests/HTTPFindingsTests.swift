@@ -102,6 +102,19 @@ final class HTTPFindingsTests: XCTestCase {
         XCTAssertTrue(search.contains(server.url + "/Condition"), search)
     }
 
+    /// An oversize body gets its 413 every time (answered before the body was read, the client
+    /// often saw a reset connection instead).
+    func testAnOversizeBodyAlwaysGetsIts413() async throws {
+        let server = try ServerProcess(arguments: ["--seed", "demo", "--max-body-bytes", "65536"])
+        let holder = try await server.holder()
+        let body = Array(#"{"resourceType":"Observation","note":[{"text":""#.utf8) + Array(repeating: UInt8(ascii: "x"), count: 300_000) + Array(#""}]}"#.utf8)
+        for attempt in 0..<12 {
+            let answer = try await server.request("POST", "/Observation", body: body, token: holder)
+            XCTAssertEqual(answer.status, 413, "attempt \(attempt)")
+        }
+        try await server.expectGet("/metadata", token: nil, status: 200)
+    }
+
     func testTheProfessionalCommandHasItsHelp() throws {
         let help = try runProgram(BuiltProducts.path("mes-server"), ["pro", "--help", "--lang", "en"])
         XCTAssertTrue(help.contains("pro redeem CODE"), help)

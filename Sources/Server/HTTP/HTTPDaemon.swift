@@ -120,9 +120,10 @@ public final class HTTPDaemon: @unchecked Sendable {
             context.pointee = Unmanaged.passRetained(state).toOpaque()
             let length = state.headers["content-length"].flatMap(Int.init) ?? 0
             deadlines.due(connection, in: deadlines.stepSeconds + Double(min(length, configuration.maximumBodyBytes)) / Double(1 << 20))
-            if let length = state.headers["content-length"].flatMap(Int.init), length > configuration.maximumBodyBytes {
-                return send(Self.tooLarge(configuration.maximumBodyBytes), on: connection)
-            }
+            // Too large: the body is read and dropped (within its deadline), then 413 — answering
+            // before it is read would make the kernel reset the connection, and the client
+            // would never see the answer.
+            if length > configuration.maximumBodyBytes { state.tooLarge = true }
             return 1
         }
         let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
