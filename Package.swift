@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Documents", dependencies: ["Vault", "FHIR", "HealthRecord", "L10n", "Crypto"]),
         // Partage et confidentialité: access codes, sessions, blocks, emergency choices, masking,
         // the activity history and the export, shared by the screens and the command line.
-        .target(name: "Sharing", dependencies: ["Sync", "Vault", "FHIR", "HealthRecord", "Documents"]),
+        .target(name: "Sharing", dependencies: ["Sync", "Vault", "FHIR", "HealthRecord", "Documents", "L10n"]),
 
         // iCalendar (RFC 5545) in and out through libical.
         .target(name: "ICalendar", dependencies: ["CICal", "HealthRecord"]),
@@ -83,6 +83,8 @@ let package = Package(
         .testTarget(name: "FHIRTests", dependencies: ["FHIR", "HealthRecord"]),
         .testTarget(name: "ServerTests", dependencies: ["FHIR", "HealthRecord", "Server", "LocalServer", "TestSupport", "SQLite", "Crypto"]),
         .testTarget(name: "HealthRecordTests", dependencies: ["HealthRecord"]),
+        // Reads Sources/ and Package.swift: the import rules of Docs/architecture.md.
+        .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n", "SQLite",
                                                            "LocalServer", "TestSupport", "mes", "mes-server"]),
         .testTarget(name: "SharingTests", dependencies: ["Sharing", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "LocalServer",

@@ -51,6 +51,19 @@ public enum AgendaWording {
         event.allDay ? tr("agenda.all-day") : LocalFormat.time(event.start)
     }
 
+    /// What falls due today and tomorrow, for the status line at start and the Accueil screen:
+    /// "Aujourd'hui : Relever la tension (09:00). Demain : Passer à la pharmacie (09:00)."
+    public static func dueSoon(_ events: [AgendaEvent], today: CalendarDate) -> String? {
+        var parts: [String] = []
+        for (day, key) in [(today, "agenda.due.today"), (today.adding(days: 1), "agenda.due.tomorrow")] {
+            let items = events.filter { CalendarDate($0.start) == day }
+            guard !items.isEmpty else { continue }
+            let list = items.map { headline($0) + " (" + time($0) + ")" }.joined(separator: ", ")
+            parts.append(tr(key, ["items": list]))
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " ")
+    }
+
     // MARK: Prevention
 
     public static func preventionStatus(_ status: PreventionItem.Status) -> String {

@@ -211,12 +211,18 @@ public struct DocumentLibrary: Sendable {
 
     // MARK: Output
 
-    /// Writes a copy of the document's content to `path` (the caller warned that it is not
-    /// encrypted). Refused in kiosk mode.
+    /// Writes a copy of what the user reads to `path` (the caller warned that it is not
+    /// encrypted): a structured lab report as its table in text, never the wire's JSON; any other
+    /// document as its original file. Refused in kiosk mode.
     public func export(_ id: String, to path: String, kiosk: Bool) throws {
         guard !kiosk else { throw DocumentOutputError.refusedInKiosk }
+        let document = try document(id)
         guard let content = try content(of: id) else { throw DocumentLibraryError.contentMissing }
-        try DocumentOutput.export(content.bytes, to: path, kiosk: kiosk)
+        let bytes: [UInt8] = switch reader.reading(format: document.format, bytes: content.bytes) {
+        case .labReport(let report): Array((DocumentWording.labReportText(report) + "\n").utf8)
+        default: content.bytes
+        }
+        try DocumentOutput.export(bytes, to: path, kiosk: kiosk)
     }
 
     /// Prints the document through CUPS: the readable text for text documents and lab

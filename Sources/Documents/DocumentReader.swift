@@ -53,9 +53,18 @@ public struct DocumentReader: Sendable {
     public func searchableText(format: String, bytes: [UInt8]) -> String? {
         switch reading(format: format, bytes: bytes) {
         case .text(let text): text
-        case .labReport(let report): ([report.title] + report.results.map(\.analyte)).joined(separator: "\n")
+        case .labReport(let report): Self.searchableText(report)
         case .metadataOnly: nil
         }
+    }
+
+    /// A lab report for the index: its title, then one line per result with its value, unit and
+    /// flag in words, so "cholestérol" or "élevé" finds it and the snippet reads like the table.
+    static func searchableText(_ report: LabReport) -> String {
+        let (_, rows) = DocumentWording.labReportRows(report)
+        return ([report.title] + rows.map { row in
+            "\(row[0]) : \(row[1]) \(row[2]) \(row[4])".trimmingCharacters(in: .whitespaces)
+        }).joined(separator: "\n")
     }
 
     /// The text of a PDF, by `pdftotext` reading the PDF from a pipe and writing to another

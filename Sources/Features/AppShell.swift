@@ -104,17 +104,20 @@ public struct AppShell: Application {
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
     let syncService: SyncService?
+    /// The agenda of the open space (nil: no vault open).
+    private let agenda: AgendaServices?
 
     /// `store` keeps the settings (nil: not saved, as in a kiosk, a demo or a test). `screens`
     /// replaces the built-in screen of a section. `sync` is how to sync (nil: no account).
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
                 section: AppSection = .home, screens: [AppSection: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
-                session: SessionControl? = nil, sync: SyncService? = nil) {
+                agenda: AgendaServices? = nil, session: SessionControl? = nil, sync: SyncService? = nil) {
         self.settings = settings
         self.header = header
         self.store = store
         self.section = section
         self.documents = documents
+        self.agenda = agenda
         self.screens = screens
         self.session = session
         syncService = sync
@@ -122,6 +125,8 @@ public struct AppShell: Application {
         idle = IdleWatch(lastActivity: session?.clock() ?? .now)
         Localizer.shared.setLanguage(settings.language)
         say(arrivalAnnouncement())
+        // What falls due today or tomorrow, said when the app starts.
+        if let due = agenda?.dueAtStart { say(due) }
     }
 
     /// The screen of a section: plug new sections' screens in here.
@@ -129,6 +134,7 @@ public struct AppShell: Application {
         switch section {
         case .settings: SettingsScreen(settings: settings, store: store)
         case .documents: documents.map { DocumentsScreen(services: $0) } ?? ComingSoonScreen(section: section)
+        case .agenda: agenda.map { AgendaScreen(services: $0) } ?? ComingSoonScreen(section: section)
         default: ComingSoonScreen(section: section)
         }
     }

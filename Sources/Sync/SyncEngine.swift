@@ -20,8 +20,31 @@ public final class SyncEngine: Sendable {
         public var requestTimeout: TimeInterval = 30
         /// Passes over the outbox per sync (a merge queues the merged record again).
         public var pushPasses = 4
+        /// Document contents fetched by each sync (newest documents first), so a document reads
+        /// offline and its text is searchable without opening it first; the rest come with the
+        /// next syncs, or on demand. Unlimited when the user keeps every document offline.
+        public var contentBudget = ContentBudget()
+        /// The text the search index keeps for a content (format, bytes), called as it arrives;
+        /// the program passes Documents' reader (lab reports' values, PDF text, RTF). Without
+        /// one, only plain text is indexed.
+        public var extractText: (@Sendable (_ format: String, _ bytes: [UInt8]) -> String?)?
 
         public init() {}
+    }
+
+    /// How much content one sync fetches.
+    public struct ContentBudget: Sendable, Equatable {
+        public var documents: Int
+        public var bytes: Int
+
+        /// 200 documents or 16 MiB per sync, whichever comes first.
+        public init(documents: Int = 200, bytes: Int = 16 << 20) {
+            self.documents = documents
+            self.bytes = bytes
+        }
+
+        public static let unlimited = ContentBudget(documents: .max, bytes: .max)
+        public static let none = ContentBudget(documents: 0, bytes: 0)
     }
 
     public let vault: Vault
@@ -93,7 +116,8 @@ public enum SyncSettings {
     static let lastSyncKey = "sync.last"
     static let spacesKey = "sync.spaces"
 
-    /// Keep every document's content in the vault (fetched during sync), or fetch on demand.
+    /// Keep every document's content in the vault (fetched during sync), or only the newest up to
+    /// `Options.contentBudget` per sync and the others on demand.
     public static func keepsDocumentsOffline(_ session: VaultSession) throws -> Bool {
         try session.settings.value(keepOfflineKey, as: Bool.self) ?? false
     }
@@ -163,9 +187,9 @@ final class SyncRun {
                 try await push(space)
                 try await pull(space)
             }
-            if try vault.read({ try SyncSettings.keepsDocumentsOffline($0) }) {
-                for space in spaces { try await fetchMissingContents(space) }
-            }
+            let keepsAll = try vault.read { try SyncSettings.keepsDocumentsOffline($0) }
+            var budget = keepsAll ? .unlimited : options.contentBudget
+            for space in spaces { try await fetchMissingContents(space, budget: &budget, reportFailures: keepsAll) }
         } catch let error as SyncError {
             report.stopReason = error
         } catch VaultError.damaged {

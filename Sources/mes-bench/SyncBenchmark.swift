@@ -57,7 +57,10 @@ enum SyncBenchmark {
             try String(contentsOf: root.appendingPathComponent("server/otp/\(identifier).txt"), encoding: .utf8)
         })
         try account.save(in: vault)
-        let engine = SyncEngine(vault: vault)
+        // Metadata only: contents (fetched by default within a budget per sync) are measured last.
+        var options = SyncEngine.Options()
+        options.contentBudget = .none
+        let engine = SyncEngine(vault: vault, options: options)
 
         let initial = await engine.sync()
         let profiles = try vault.read { try $0.profiles.count() }
@@ -73,6 +76,12 @@ enum SyncBenchmark {
               + "\(bytes(quiet.bytesSent)) sent, \(bytes(quiet.bytesReceived)) received [\(quiet.outcome.rawValue)] "
               + "budget \(format(quietBudget)) and \(requestBudget) requests: "
               + "\(quiet.duration < quietBudget && quiet.requests <= requestBudget ? "OK" : "OVER")")
+
+        let contents = await SyncEngine(vault: vault).sync()
+        let fetched = try vault.read { try $0.documents.idsWithContent(profile: "helene").count }
+        print("sync with the default content budget (\(SyncEngine.ContentBudget().documents) documents or "
+              + "\(bytes(SyncEngine.ContentBudget().bytes))): \(format(contents.duration)), \(contents.requests) requests, "
+              + "\(bytes(contents.bytesReceived)) received, \(fetched) contents of the holder stored [\(contents.outcome.rawValue)]")
     }
 
     static func format(_ duration: Duration) -> String {

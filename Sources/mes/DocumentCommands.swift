@@ -3,6 +3,7 @@ import Documents
 import Foundation
 import HealthRecord
 import L10n
+import Sync
 import TerminalUI
 import Vault
 
@@ -10,7 +11,7 @@ import Vault
 /// the command line. Everything from outside (titles, names, contents) is sanitised before it
 /// reaches the terminal; `--json` output is JSON-escaped instead.
 enum DocumentCommands {
-    static let all: [MesCommand] = [list, show, add, mask, unmask, export, delete, history]
+    static let all: [MesCommand] = [list, search, show, add, mask, unmask, export, delete, history]
 
     static let profileOption = OptionSpec("--profile", value: "ID", help: "documents.option.profile")
 
@@ -20,7 +21,7 @@ enum DocumentCommands {
         profileOption,
     ])) { context in
         let category = try parseCategory(context.arguments.value("--category"))
-        return try withLibrary(context) { library in
+        return try await withLibrary(context) { library in
             let listing = try library.listing(filter: DocumentFilter(category: category))
             if context.arguments.has("--json") {
                 Console.output(try json(listing.rows))
@@ -40,7 +41,7 @@ enum DocumentCommands {
 
     static let show = MesCommand(spec: CommandSpec(["documents", "show"], summary: "documents.show.summary",
                                                    options: [profileOption], arguments: ["ID"])) { context in
-        try withLibrary(context) { library in
+        try await withLibrary(context) { library in
             let id = context.arguments.positionals[0]
             let summary = try library.summary(id)
             let document = try library.document(id)
@@ -52,7 +53,7 @@ enum DocumentCommands {
             Console.output(summary.isMasked ? tr("documents.show.masked") : tr("documents.show.not-masked"))
             if let note = document.note { Console.output(tr("documents.show.note", ["note": safe(note)])) }
             Console.output("")
-            switch try library.reading(of: id) {
+            switch try await readingFetchedIfNeeded(id, library: library) {
             case .text(let text):
                 for line in TerminalUI.Sanitizer.lines(text) { Console.output(line) }
             case .labReport(let report):
@@ -64,6 +65,42 @@ enum DocumentCommands {
             }
             try library.markRead(id)
         }
+    }
+
+    static let search = MesCommand(spec: CommandSpec(["documents", "search"], summary: "documents.search.summary", options: [
+        OptionSpec("--json", help: "documents.option.json"),
+        profileOption,
+    ], arguments: ["TEXT"])) { context in
+        try await withLibrary(context) { library in
+            let hits = try library.search(context.arguments.positionals[0])
+            let rows = try hits.map { (try library.summary($0.recordID), $0.snippet) }
+            if context.arguments.has("--json") {
+                let objects = rows.map { ["id": $0.0.id, "title": $0.0.title, "snippet": $0.1] }
+                Console.output(String(decoding: try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes]),
+                                      as: UTF8.self))
+                return
+            }
+            if rows.isEmpty { Console.output(tr("documents.search.none")) }
+            for (summary, snippet) in rows {
+                Console.output("\(LocalFormat.date(summary.date))  \(safe(summary.title))  \(safe(summary.id))")
+                Console.output("    \(safe(snippet))")
+            }
+        }
+    }
+
+    /// The document's reading; when its content is not in the vault yet and an account is
+    /// logged in, fetched now (verified, stored encrypted and indexed, as a sync would).
+    static func readingFetchedIfNeeded(_ id: String, library: DocumentLibrary) async throws -> DocumentReading? {
+        if let reading = try library.reading(of: id) { return reading }
+        guard (try? Account.stored(in: library.vault)) != nil else { return nil }
+        Console.error(tr("documents.show.fetching"))
+        do {
+            _ = try await SyncEngine.forApp(library.vault).fetchContent(of: id)
+        } catch let error as SyncError {
+            Console.error(SyncCommands.failure(error).message ?? "")
+            return nil
+        }
+        return try library.reading(of: id)
     }
 
     static let add = MesCommand(spec: CommandSpec(["documents", "add"], summary: "documents.add.summary", options: [
@@ -83,7 +120,7 @@ enum DocumentCommands {
             }
             date = instant
         }
-        return try withLibrary(context) { library in
+        return try await withLibrary(context) { library in
             let document = try library.importFile(atPath: context.arguments.positionals[0], title: context.arguments.value("--title"),
                                                   category: category, date: date, note: context.arguments.value("--note"))
             Console.output(tr("documents.add.done", ["title": safe(document.title), "id": document.id]))
@@ -92,7 +129,7 @@ enum DocumentCommands {
 
     static let mask = MesCommand(spec: CommandSpec(["documents", "mask"], summary: "documents.mask.summary",
                                                    options: [profileOption], arguments: ["ID"])) { context in
-        try withLibrary(context) { library in
+        try await withLibrary(context) { library in
             let document = try library.setMasked(context.arguments.positionals[0], true)
             Console.output(tr("documents.mask.done", ["title": safe(document.title)]))
             Console.output(tr("documents.mask.explanation"))
@@ -101,7 +138,7 @@ enum DocumentCommands {
 
     static let unmask = MesCommand(spec: CommandSpec(["documents", "unmask"], summary: "documents.unmask.summary",
                                                      options: [profileOption], arguments: ["ID"])) { context in
-        try withLibrary(context) { library in
+        try await withLibrary(context) { library in
             let document = try library.setMasked(context.arguments.positionals[0], false)
             Console.output(tr("documents.unmask.done", ["title": safe(document.title)]))
         }
@@ -109,7 +146,7 @@ enum DocumentCommands {
 
     static let export = MesCommand(spec: CommandSpec(["documents", "export"], summary: "documents.export.summary",
                                                      options: [profileOption], arguments: ["ID", "FILE"])) { context in
-        try withLibrary(context) { library in
+        try await withLibrary(context) { library in
             Console.error(tr("documents.export.warning"))
             let path = context.arguments.positionals[1]
             try library.export(context.arguments.positionals[0], to: path, kiosk: false)
@@ -120,7 +157,7 @@ enum DocumentCommands {
     static let delete = MesCommand(spec: CommandSpec(["documents", "delete"], summary: "documents.delete.summary",
                                                      options: [OptionSpec("--yes", help: "documents.option.yes"), profileOption],
                                                      arguments: ["ID"])) { context in
-        try withLibrary(context) { library in
+        try await withLibrary(context) { library in
             let id = context.arguments.positionals[0]
             let summary = try library.summary(id)
             guard summary.isDeletable else { throw DocumentLibraryError.notDeletable }
@@ -140,7 +177,7 @@ enum DocumentCommands {
 
     static let history = MesCommand(spec: CommandSpec(["documents", "history"], summary: "documents.history.summary",
                                                       options: [profileOption], arguments: ["ID"])) { context in
-        try withLibrary(context) { library in
+        try await withLibrary(context) { library in
             for entry in try library.history(of: context.arguments.positionals[0]) {
                 Console.output(safe(DocumentWording.historyLine(entry)))
             }
@@ -162,20 +199,20 @@ enum DocumentCommands {
 
     /// Opens the vault (passphrase from the prompt, a file or a descriptor), finds the space and
     /// runs `body` with its library; errors become messages and exit codes.
-    static func withLibrary(_ context: MesContext, _ body: (DocumentLibrary) throws -> Void) throws -> ExitCode {
-        try VaultCommands.withVault(context) { vault in
+    static func withLibrary(_ context: MesContext, _ body: (DocumentLibrary) async throws -> Void) async throws -> ExitCode {
+        try await VaultCommands.withVault(context, waiting: { vault in
             guard let library = try DocumentLibrary.open(vault, profileID: context.arguments.value("--profile")) else {
                 return CommandFailure(.notFound, tr("documents.error.no-profile"))
             }
             do {
-                try body(library)
+                try await body(library)
             } catch let error as DocumentLibraryError {
                 return message(for: error)
             } catch let error as DocumentOutputError {
                 return message(for: error)
             }
             return nil
-        }
+        })
     }
 
     static func message(for error: DocumentLibraryError) -> CommandFailure {

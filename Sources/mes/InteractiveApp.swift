@@ -1,3 +1,4 @@
+import Agenda
 import CLI
 import Documents
 import Features
@@ -17,6 +18,9 @@ enum InteractiveApp {
         // memory, and the user's own settings.json is neither read nor written.
         let ephemeral = kiosk || context.arguments.has("--demo")
         let store = ephemeral ? SettingsStore.inMemory() : SettingsStore(directory: context.home)
+        // Set before anything touches networking (the demo's login is the first).
+        let scratch = ephemeral ? try FoundationScratch.redirect() : nil
+        defer { scratch.map { try? FileManager.default.removeItem(at: $0) } }
         var settings = store.load() ?? AppSettings(language: Localizer.shared.language)
         if context.arguments.value("--lang") != nil {
             settings.language = Localizer.shared.language
@@ -32,6 +36,7 @@ enum InteractiveApp {
         let vault = try demo?.vault ?? (kiosk ? nil : openVaultIfPresent(context))
         defer { vault?.close() }
         let documents = try vault.flatMap(documentsServices(kiosk: kiosk))
+        let agenda = try vault.flatMap(agendaServices(kiosk: kiosk))
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal(environment: context.environment, raw: kiosk)
@@ -41,8 +46,8 @@ enum InteractiveApp {
         let header = vault.map(Self.header(for:)) ?? HeaderInfo()
         let session = vault.map { SessionControl.forVault($0) } ?? (kiosk ? .kiosk() : nil)
         let sync = vault.flatMap { kiosk ? nil : syncService(for: $0) }
-        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, session: session,
-                                            sync: sync),
+        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, agenda: agenda,
+                                            session: session, sync: sync),
                               backend: terminal)
         if let vault { runtime.subscribe(changes(of: vault)) }
         let code = runtime.run()
@@ -58,10 +63,19 @@ enum InteractiveApp {
             guard let library = try DocumentLibrary.open(vault) else { return nil }
             var fetch: (@Sendable (Document) async throws -> [UInt8])?
             if try Account.stored(in: vault) != nil {
-                let engine = SyncEngine(vault: vault)
+                let engine = SyncEngine.forApp(vault)
                 fetch = { document in try await engine.fetchContent(of: document.id).bytes }
             }
             return DocumentsServices(library: library, kiosk: kiosk, fetchContent: fetch)
+        }
+    }
+
+    /// The Agenda section's services for the vault's own space (nil before the first sync).
+    static func agendaServices(kiosk: Bool) -> (Vault) throws -> AgendaServices? {
+        { vault in
+            let calendar = (try? PreventionCalendar.load()) ?? PreventionCalendar(rules: [])
+            guard let book = try AgendaBook.open(vault, calendar: calendar) else { return nil }
+            return AgendaServices(book: book, kiosk: kiosk)
         }
     }
 
@@ -90,7 +104,7 @@ enum InteractiveApp {
     /// the UI; the app runs it as it starts, a moment after each local change, and on `$`.
     static func syncService(for vault: Vault) -> SyncService? {
         guard (try? Account.stored(in: vault)) != nil else { return nil }
-        let engine = SyncEngine(vault: vault)
+        let engine = SyncEngine.forApp(vault)
         return SyncService {
             let report = await engine.sync()
             return SyncResult(state: syncState(report.outcome.rawValue), pending: report.pending, received: report.received)

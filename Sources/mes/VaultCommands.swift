@@ -100,14 +100,44 @@ enum VaultCommands {
         do {
             try body()
             return .success
-        } catch let error as VaultError {
-            throw CommandFailure(exitCode(for: error), error.message(directory: directory))
-        } catch let error as SecretInputError {
-            switch error {
-            case .noTerminal: throw CommandFailure(.usage, tr("vault.error.no-terminal"))
-            case .empty: throw CommandFailure(.failure, tr("vault.error.empty-passphrase"))
-            case .unreadable(let path): throw CommandFailure(.failure, tr("vault.error.unreadable", ["path": path]))
-            }
+        } catch {
+            throw failure(error, directory: directory)
+        }
+    }
+
+    /// `run` for a body that waits (on the network).
+    static func run(_ directory: VaultDirectory, _ body: () async throws -> Void) async throws -> ExitCode {
+        do {
+            try await body()
+            return .success
+        } catch {
+            throw failure(error, directory: directory)
+        }
+    }
+
+    /// Opens the vault of `--home` (passphrase from the prompt, a file or a descriptor) for a
+    /// body that waits (on the network); the failure it returns is thrown once the vault is closed.
+    static func withVault(_ context: MesContext, waiting body: (Vault) async throws -> CommandFailure?) async throws -> ExitCode {
+        let directory = VaultDirectory(context.home)
+        var failure: CommandFailure?
+        let code = try await run(directory) {
+            let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
+            let vault = try Vault.open(in: directory, passphrase: passphrase)
+            defer { vault.close() }
+            failure = try await body(vault)
+        }
+        if let failure { throw failure }
+        return code
+    }
+
+    /// A vault or passphrase error as the message and exit code the user gets; others unchanged.
+    static func failure(_ error: any Error, directory: VaultDirectory) -> any Error {
+        switch error {
+        case let error as VaultError: CommandFailure(exitCode(for: error), error.message(directory: directory))
+        case SecretInputError.noTerminal: CommandFailure(.usage, tr("vault.error.no-terminal"))
+        case SecretInputError.empty: CommandFailure(.failure, tr("vault.error.empty-passphrase"))
+        case SecretInputError.unreadable(let path): CommandFailure(.failure, tr("vault.error.unreadable", ["path": path]))
+        default: error
         }
     }
 

@@ -75,15 +75,26 @@ final class DemoServer: Sendable {
         try await transport.send(BackendRequest(path: path, headers: ["Authorization": "Bearer \(token)"])).status
     }
 
-    /// A fresh vault logged in as the holder and synced with the server (contents on demand).
-    func syncedHolder() async throws -> (vault: Vault, directory: TemporaryDirectory, engine: SyncEngine) {
+    /// A fresh vault logged in as the holder, not synced yet.
+    func loggedInHolder() async throws -> (vault: Vault, directory: TemporaryDirectory) {
         let (vault, directory) = try makeDocumentsVault()
         let otpFile = server.dataDirectory.appendingPathComponent("otp/helene.martineau.txt")
         let account = try await Account.login(server: server.url, identifier: "helene.martineau", password: "demo-helene", oneTimeCode: {
             try String(contentsOf: otpFile, encoding: .utf8)
         })
         try account.save(in: vault)
-        let engine = SyncEngine(vault: vault)
+        return (vault, directory)
+    }
+
+    /// A fresh vault logged in as the holder and synced with the server; by default no content
+    /// is fetched (each test fetches what it reads).
+    func syncedHolder(contents: SyncEngine.ContentBudget = .none) async throws -> (vault: Vault, directory: TemporaryDirectory, engine: SyncEngine) {
+        let (vault, directory) = try await loggedInHolder()
+        var options = SyncEngine.Options()
+        options.contentBudget = contents
+        let reader = DocumentReader()
+        options.extractText = { reader.searchableText(format: $0, bytes: $1) }
+        let engine = SyncEngine(vault: vault, options: options)
         let report = await engine.sync()
         XCTAssertEqual(report.outcome, .complete)
         return (vault, directory, engine)

@@ -44,10 +44,15 @@ final class SyncedHome {
 
     /// What the server holds now, as a fresh client syncing the same account sees it.
     func serverCopy() async throws -> [Document] {
+        try await serverCopy { session in try session.documents.all() }
+    }
+
+    /// Any part of what the server holds now, read from a fresh client's synced vault.
+    func serverCopy<Value: Sendable>(_ read: (VaultSession) throws -> Value) async throws -> Value {
         let copy = directory.url.appendingPathComponent("copy-\(UUID().uuidString.prefix(6))")
         let vault = try await Self.syncedVault(server: server, in: copy)
         defer { vault.close() }
-        return try vault.read { session in try session.documents.all() }
+        return try vault.read(read)
     }
 
     private static func syncedVault(server: LocalServer, in home: URL) async throws -> Vault {

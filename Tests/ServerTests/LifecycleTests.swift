@@ -120,11 +120,24 @@ final class LifecycleTests: XCTestCase {
         } catch {}
         try await server.expect(200, "DELETE", "/_test/faults", token: nil)
 
+        // A body cut in half: the client either reports the lost connection or gets less than the
+        // whole (never a complete answer); the server stays up.
+        let whole = try await server.get("/metadata", token: nil).body
         try await server.expect(200, "POST", "/_test/faults", json: ["fault": "truncate", "count": 1], token: nil)
+        let truncated: Result<ServerProcess.Answer, URLError>
         do {
-            let truncated = try await server.get("/metadata", token: nil)
-            XCTAssertThrowsError(try JSON(parsing: truncated.body), "a truncated body must not parse")
-        } catch {}
+            truncated = .success(try await server.get("/metadata", token: nil))
+        } catch let error as URLError {
+            truncated = .failure(error)
+        }
+        switch truncated {
+        case .success(let answer):
+            XCTAssertLessThan(answer.body.count, whole.count, "the body was cut")
+            XCTAssertThrowsError(try JSON(parsing: answer.body), "a truncated body must not parse")
+        case .failure(let error):
+            XCTAssertNotEqual(error.code, .cannotConnectToHost, "the server answered, then cut the body")
+            XCTAssertNotEqual(error.code, .timedOut)
+        }
 
         try await server.expect(200, "POST", "/_test/faults", json: ["fault": "stall", "count": 1, "stallSeconds": 1], token: nil)
         let started = Date()

@@ -62,8 +62,12 @@ final class RepositoryTests: XCTestCase {
         try vault.write { session in
             try session.documents.save(sampleDocument("big"))
             try session.documents.saveContent(DocumentContent(documentID: "big", bytes: bytes, extractedText: "Hémoglobine glyquée"))
-            XCTAssertThrowsError(try session.documents.saveContent(DocumentContent(documentID: "big", bytes: bytes + [0])))
-            XCTAssertThrowsError(try session.documents.saveContent(DocumentContent(documentID: "nope", bytes: [1])))
+            XCTAssertThrowsError(try session.documents.saveContent(DocumentContent(documentID: "big", bytes: bytes + [0]))) {
+                XCTAssertEqual($0 as? DocumentContentError, .tooLarge(DocumentContent.maximumSize + 1))
+            }
+            XCTAssertThrowsError(try session.documents.saveContent(DocumentContent(documentID: "nope", bytes: [1]))) {
+                XCTAssertEqual($0 as? DocumentContentError, .unknownDocument)
+            }
         }
         XCTAssertTrue(try vault.read { try $0.documents.content(of: "big")?.bytes == bytes })
         XCTAssertEqual(try vault.read { try $0.documents.idsWithContent(profile: "p1") }, ["big"])
@@ -104,7 +108,7 @@ final class RepositoryTests: XCTestCase {
         XCTAssertThrowsError(try vault.write { session in
             try session.profiles.save(sampleProfile())
             throw Abort()
-        })
+        }) { XCTAssertTrue($0 is Abort, "the body's own error comes out: \($0)") }
         try vault.read { session in
             XCTAssertEqual(try session.profiles.count(), 0)
             XCTAssertEqual(try session.outbox.count(), 0, "a rolled-back edit leaves no outbox entry")
@@ -158,7 +162,10 @@ final class RepositoryTests: XCTestCase {
     }
 
     func testReadSessionsCannotWrite() throws {
-        XCTAssertThrowsError(try vault.read { try $0.profiles.save(sampleProfile()) })
+        XCTAssertThrowsError(try vault.read { try $0.profiles.save(sampleProfile()) }) {
+            XCTAssertEqual(($0 as? SQLiteError)?.code, 8, "SQLITE_READONLY, not any failure: \($0)")
+        }
+        XCTAssertEqual(try vault.read { try $0.profiles.count() }, 0)
     }
 
     func testChangeNotificationsArriveAfterCommitOnly() async throws {
@@ -167,7 +174,7 @@ final class RepositoryTests: XCTestCase {
         XCTAssertThrowsError(try vault.write { session in
             try session.documents.save(sampleDocument("lost"))
             throw Abort()
-        })
+        }) { XCTAssertTrue($0 is Abort, "\($0)") }
         try vault.write { session in
             try session.profiles.save(sampleProfile())
             try session.documents.save(sampleDocument("d1"))

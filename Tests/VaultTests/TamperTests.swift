@@ -77,6 +77,15 @@ final class TamperTests: XCTestCase {
         try fill(vault)
         let expected = try snapshot(vault)
         vault.close()  // checkpoint: everything is in the database file, no WAL
+        // The pages the snapshot reads in full: the tables of documents, contents and messages.
+        let reopened = try Vault.open(in: VaultDirectory(pristine), passphrase: secret(passphrase))
+        let readPages = Set(try reopened.read { session in
+            try session.database.query("SELECT pageno FROM dbstat WHERE name IN ('document', 'document_content', 'message')") {
+                Int($0.int64(0))
+            }
+        })
+        reopened.close()
+        XCTAssertFalse(readPages.isEmpty)
         let pageCount = try Data(contentsOf: pristine.appendingPathComponent("vault.db")).count / PageFormat.pageSize
         XCTAssertGreaterThan(pageCount, 20)
 
@@ -86,6 +95,8 @@ final class TamperTests: XCTestCase {
         for page in stride(from: 2, to: pageCount, by: max(1, pageCount / 10)) {
             targets.append((page, Int.random(in: 0..<PageFormat.pageSize)))
         }
+        for page in readPages.sorted().prefix(3) { targets.append((page, Int.random(in: 0..<PageFormat.pageSize))) }
+        var reportedByReading = 0, detectedAtOpen = 0
         for target in targets {
             let copy = try copyVault(from: pristine)
             defer { try? FileManager.default.removeItem(at: copy) }
@@ -94,14 +105,23 @@ final class TamperTests: XCTestCase {
             do {
                 opened = try Vault.open(in: VaultDirectory(copy), passphrase: secret(passphrase))
             } catch VaultError.damaged {
+                detectedAtOpen += 1
                 continue  // detected when opening (page 1, the schema)
             }
-            _ = assertReadsBackExactlyOrReportsDamage(opened, expected)
+            // A page the snapshot does not read (the outbox, the search index…) reads back exactly;
+            // one it reads must be reported. `verify` below finds the page either way.
+            let reported = assertReadsBackExactlyOrReportsDamage(opened, expected)
+            if readPages.contains(target.page) {
+                XCTAssertTrue(reported, "page \(target.page) is read: its damage must be reported")
+                if reported { reportedByReading += 1 }
+            }
             let report = try opened.verify()
             XCTAssertEqual(report.damagedPages, [target.page], "page \(target.page) offset \(target.offset)")
             XCTAssertFalse(report.isIntact)
             opened.close()
         }
+        XCTAssertGreaterThanOrEqual(detectedAtOpen, 1, "page 1's encrypted part is checked when opening")
+        XCTAssertGreaterThanOrEqual(reportedByReading, 3, "damage reported by reading")
     }
 
     /// A reader fetching a page from the WAL of a vault in use finds the tampering.
@@ -114,14 +134,26 @@ final class TamperTests: XCTestCase {
         let wal = url.appendingPathComponent("vault.db-wal")
         let frames = (try Data(contentsOf: wal).count - PageFormat.walHeaderLength) / PageFormat.walFrameLength
         XCTAssertGreaterThan(frames, 10)
-        // The last frame holds the latest version of its page: readers must read it.
-        let frameStart = PageFormat.walHeaderLength + (frames - 1) * PageFormat.walFrameLength
+        // The latest frame of a page the snapshot reads (a table of documents, contents or
+        // messages): readers must read that version, so its damage must be reported.
+        let readPages = Set(try writer.read { session in
+            try session.database.query("SELECT pageno FROM dbstat WHERE name IN ('document', 'document_content', 'message')") {
+                Int($0.int64(0))
+            }
+        })
+        let walBytes = [UInt8](try Data(contentsOf: wal))
+        let framePages = (0..<frames).map { frame -> Int in
+            let start = PageFormat.walHeaderLength + frame * PageFormat.walFrameLength
+            return walBytes[start..<start + 4].reduce(0) { $0 << 8 | Int($1) }
+        }
+        let target = try XCTUnwrap((0..<frames).last { readPages.contains(framePages[$0]) }) + 1
+        let frameStart = PageFormat.walHeaderLength + (target - 1) * PageFormat.walFrameLength
         try flipByte(in: wal, at: frameStart + PageFormat.walFrameHeaderLength + 100)
 
         let reader = try Vault.open(in: VaultDirectory(url), passphrase: secret(passphrase))
-        _ = assertReadsBackExactlyOrReportsDamage(reader, expected)
+        XCTAssertTrue(assertReadsBackExactlyOrReportsDamage(reader, expected), "the latest version of a page is read: its damage is reported")
         let report = try reader.verify()
-        XCTAssertEqual(report.damagedFrames, [frames])
+        XCTAssertEqual(report.damagedFrames, [target])
         XCTAssertFalse(report.isIntact)
         XCTAssertFalse(report.structureProblems.isEmpty, "integrity_check must hit the damaged page")
         reader.close()

@@ -61,7 +61,7 @@ extension RecordStore where Record == Document {
         return try session.database.queryFirst("""
             SELECT snippet(search_index, -1, '[', ']', '…', 10) FROM search_index
             WHERE search_index MATCH ? AND rowid = (SELECT rowid FROM search_entry WHERE kind = ? AND record_id = ?)
-            """, [query, RecordKind.document.rawValue, id]) { $0.string(0) }
+            """, [query, RecordKind.document.rawValue, id]) { SearchIndex.oneLine($0.string(0)) }
     }
 
     /// Ids of the documents of a profile that `viewer` may not see (only labelled ones are looked at).

@@ -60,8 +60,14 @@ public struct RecordStore<Record: StoredRecord> {
         values += table.columns.map { $0.value(record) }
         values += [Date().timeIntervalSince1970, Array(body)]
         try database.run(table.upsertSQL, values)
-        if let searchText = table.searchText {
-            try SearchIndex(session: session).update(kind: Record.kind, id: record.id, profile: record.profileID, text: searchText(record))
+        if var text = table.searchText?(record) {
+            // A document's entry keeps the text of its content when its metadata changes.
+            if Record.kind == .document {
+                let extracted = try database.queryFirst("SELECT extracted_text FROM document_content WHERE document_id = ?",
+                                                        [record.id]) { $0.optionalString(0) }
+                text.appendBody(extracted ?? nil)
+            }
+            try SearchIndex(session: session).update(kind: Record.kind, id: record.id, profile: record.profileID, text: text)
         }
         if origin == .local {
             try session.outbox.append(profile: record.profileID, kind: Record.kind, recordID: record.id,
@@ -102,7 +108,7 @@ extension RecordStore where Record == Document {
             ON CONFLICT(document_id) DO UPDATE SET bytes = excluded.bytes, extracted_text = excluded.extracted_text
             """, content.documentID, content.bytes, content.extractedText)
         if var text = Document.table.searchText?(document) {
-            text.body = [text.body, content.extractedText ?? ""].filter { !$0.isEmpty }.joined(separator: "\n")
+            text.appendBody(content.extractedText)
             try SearchIndex(session: session).update(kind: .document, id: document.id, profile: document.profileID, text: text)
         }
         session.noteChange { $0.record(.document, id: document.id, profile: document.profileID) }

@@ -51,6 +51,12 @@ struct SearchText: Sendable {
     var authors: String = ""
     var types: String = ""
     var body: String = ""
+
+    /// Adds a document content's text after the record's own.
+    mutating func appendBody(_ extra: String?) {
+        guard let extra, !extra.isEmpty else { return }
+        body = body.isEmpty ? extra : body + "\n" + extra
+    }
 }
 
 private func text(_ value: String) -> SQLValue { .text(value) }

@@ -34,6 +34,12 @@ struct SearchIndex {
         try database.run("DELETE FROM search_index WHERE rowid = ?", rowid)
     }
 
+    /// A snippet on one line: line breaks, tabs and runs of spaces of the indexed text become one
+    /// space (a snippet is a passage to glance at, never drawn as `^J`).
+    static func oneLine(_ snippet: String) -> String {
+        snippet.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
     /// Turns what a user typed into an FTS5 query: every word must appear (as a prefix), and
     /// nothing typed is read as FTS5 syntax.
     static func query(from text: String) -> String? {
@@ -64,7 +70,7 @@ extension VaultSession {
         sql += " ORDER BY rank LIMIT \(max(1, limit))"
         return try database.query(sql, values) { row in
             guard let kind = RecordKind(rawValue: row.string(0)) else { return nil }
-            return SearchHit(kind: kind, recordID: row.string(1), profileID: row.string(2), snippet: row.string(3))
+            return SearchHit(kind: kind, recordID: row.string(1), profileID: row.string(2), snippet: SearchIndex.oneLine(row.string(3)))
         }.compactMap { $0 }
     }
 }
