@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import LocalServer
 
 /// `mes-bench server [DOCUMENTS]`: a release `mes-server` with `synthetic:DOCUMENTS` (10,000 by
@@ -37,7 +34,10 @@ enum ServerBenchmark {
                                            timeout: .seconds(600))
         defer { server.stop() }
         let base = server.url.absoluteString.hasSuffix("/") ? String(server.url.absoluteString.dropLast()) : server.url.absoluteString
-        let token = try login(base: base, data: root.appendingPathComponent("server"))
+        let token = try login(base: base, data: root.appendingPathComponent("server"), secrets: root)
+        // The token reaches curl and wrk through private files (a header file, a wrk script).
+        try privateWrite(Data("Authorization: Bearer \(token)\n".utf8), to: root.appendingPathComponent("authorization.header"))
+        try privateWrite(Data("wrk.headers[\"Authorization\"] = \"Bearer \(token)\"\n".utf8), to: root.appendingPathComponent("authorization.lua"))
         let cases = [("read by id", "/DocumentReference/syn-42"),
                      ("search, 50 entries", "/DocumentReference?patient=helene&_count=50"),
                      ("category search, 50 entries", "/DocumentReference?patient=helene&category=biologie&_count=50")]
@@ -48,13 +48,13 @@ enum ServerBenchmark {
         defer { nginx?.stop() }
         if nginx == nil { print("nginx is not installed: `make bench BENCH=server` installs it; no comparison this time") }
         for (index, (name, path)) in cases.enumerated() {
-            let body = try fetch(base + path, token: token)
+            let body = try fetch(base + path, secrets: root)
             try Data(body).write(to: www.appendingPathComponent("case\(index).json"))
-            var figures = try measure(wrk: wrk, url: base + path, token: token)
+            var figures = try measure(wrk: wrk, url: base + path, script: root.appendingPathComponent("authorization.lua"))
             figures.bytes = body.count
             var reference: Figures?
             if let nginx {
-                reference = try measure(wrk: wrk, url: "http://127.0.0.1:\(nginx.port)/case\(index).json", token: nil)
+                reference = try measure(wrk: wrk, url: "http://127.0.0.1:\(nginx.port)/case\(index).json", script: nil)
                 reference?.bytes = body.count
             }
             results.append((name, figures, reference))
@@ -92,45 +92,39 @@ enum ServerBenchmark {
     }
 
     /// The holder's token: password, then the one-time code the demo server wrote.
-    static func login(base: String, data: URL) throws -> String {
-        let first = try post(base + "/auth/login", ["identifier": "helene.martineau", "password": "demo-helene"])
+    static func login(base: String, data: URL, secrets: URL) throws -> String {
+        let first = try post(base + "/auth/login", ["identifier": "helene.martineau", "password": "demo-helene"], secrets: secrets)
         guard let challenge = first["challenge"] as? String else { throw BenchmarkError(description: "login refused") }
         let code = try String(contentsOf: data.appendingPathComponent("otp/helene.martineau.txt"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let second = try post(base + "/auth/otp", ["challenge": challenge, "code": code])
+        let second = try post(base + "/auth/otp", ["challenge": challenge, "code": code], secrets: secrets)
         guard let token = second["access_token"] as? String else { throw BenchmarkError(description: "one-time code refused") }
         return token
     }
 
-    static func post(_ url: String, _ body: [String: String]) throws -> [String: Any] {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = "POST"
-        request.httpBody = try JSONSerialization.data(withJSONObject: body)
-        let data = try send(request)
-        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    /// HTTP through curl (the benchmark's requests are few; wrk makes the load). Secrets go
+    /// through files of the benchmark's private directory, never on a command line.
+    static func post(_ url: String, _ body: [String: String], secrets: URL) throws -> [String: Any] {
+        let file = secrets.appendingPathComponent("body.json")
+        try privateWrite(try JSONSerialization.data(withJSONObject: body), to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let output = try runProgram("/usr/bin/curl", ["-s", "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@" + file.path, url])
+        return (try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]) ?? [:]
     }
 
-    static func fetch(_ url: String, token: String) throws -> [UInt8] {
-        var request = URLRequest(url: URL(string: url)!)
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        return Array(try send(request))
+    static func fetch(_ url: String, secrets: URL) throws -> [UInt8] {
+        Array(try runProgram("/usr/bin/curl", ["-s", "-H", "@" + secrets.appendingPathComponent("authorization.header").path, url]).utf8)
     }
 
-    static func send(_ request: URLRequest) throws -> Data {
-        let semaphore = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result: Result<Data, any Error> = .failure(BenchmarkError(description: "no answer"))
-        URLSession.shared.dataTask(with: request) { data, _, error in
-            result = data.map { .success($0) } ?? .failure(error ?? BenchmarkError(description: "no answer"))
-            semaphore.signal()
-        }.resume()
-        semaphore.wait()
-        return try result.get()
+    static func privateWrite(_ data: Data, to file: URL) throws {
+        FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        try data.write(to: file)
     }
 
     /// `wrk --latency`: requests per second and the 50th and 99th percentiles.
-    static func measure(wrk: String, url: String, token: String?) throws -> Figures {
+    static func measure(wrk: String, url: String, script: URL?) throws -> Figures {
         var arguments = ["-t2", "-c16", "-d8s", "--latency"]
-        if let token { arguments += ["-H", "Authorization: Bearer \(token)"] }
+        if let script { arguments += ["-s", script.path] }
         let output = try runProgram(wrk, arguments + [url])
         func value(after label: String) -> String? {
             output.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(label) }?
