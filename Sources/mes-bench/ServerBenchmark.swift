@@ -117,7 +117,7 @@ enum ServerBenchmark {
     }
 
     static func privateWrite(_ data: Data, to file: URL) throws {
-        FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
         try data.write(to: file)
     }
 
