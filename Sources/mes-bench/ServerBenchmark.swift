@@ -72,6 +72,18 @@ enum ServerBenchmark {
             }
             print(line)
         }
+        // The same searches with the search cache off: every request runs its SQL.
+        let uncachedRoot = root.appendingPathComponent("uncached")
+        let uncached = try LocalServer.start(dataDirectory: uncachedRoot, arguments: ["--seed", "synthetic:\(documents)", "--search-cache", "0",
+                                                                                  "--max-connections-per-address", "256"], timeout: .seconds(600))
+        defer { uncached.stop() }
+        let uncachedBase = uncached.url.absoluteString.hasSuffix("/") ? String(uncached.url.absoluteString.dropLast()) : uncached.url.absoluteString
+        let uncachedToken = try login(base: uncachedBase, data: uncachedRoot, secrets: root)
+        try privateWrite(Data("wrk.headers[\"Authorization\"] = \"Bearer \(uncachedToken)\"\n".utf8), to: root.appendingPathComponent("uncached.lua"))
+        for (name, path) in cases.dropFirst() {
+            let figures = try measure(wrk: wrk, url: uncachedBase + path, script: root.appendingPathComponent("uncached.lua"))
+            print("\(name), search cache off (--search-cache 0): mes-server \(format(figures))")
+        }
         print("load after: \(load())")
     }
 
