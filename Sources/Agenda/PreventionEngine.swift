@@ -51,8 +51,9 @@ public enum PreventionEngine {
         let birth = subject.birthDate
         let rules = calendar.rules.filter { applies($0.sex, to: subject.gender) }
             .sorted { ($0.from.after(birth), $0.id) < ($1.from.after(birth), $1.id) }
+        // Matching compares bytes of folded text: thousands of Unicode substring searches would cost milliseconds.
         let folded = subject.vaccinations.map { vaccination in
-            (vaccination, PreventionCalendar.fold(vaccination.vaccine + " " + (vaccination.code?.code ?? "")))
+            (vaccination, Array(PreventionCalendar.fold(vaccination.vaccine + " " + (vaccination.code?.code ?? "")).utf8))
         }
         var used: Set<String> = []
         // A vaccination recorded for a step counts for that step first.
@@ -69,7 +70,8 @@ public enum PreventionEngine {
             let end = rule.to.map { $0.after(birth) }
             let tolerance = rule.from.unit == .years && rule.from.value >= 18 ? 365 : 15
             let marks = subject.marks.filter { $0.preventionStep == rule.id }
-            func matches(_ text: String) -> Bool { rule.satisfiedBy.contains { text.contains($0) } }
+            let words = rule.satisfiedBy.map { Array($0.utf8) }
+            func matches(_ text: [UInt8]) -> Bool { words.contains { Self.contains(text, $0) } }
             var evidence: [CalendarDate] = marks.filter { $0.status == .done }.map { CalendarDate($0.start) }
             if let day = exact[rule.id] { evidence.append(day) }
             let planned = marks.filter { $0.status == .planned && CalendarDate($0.start) >= today }.min { $0.start < $1.start }
@@ -142,6 +144,23 @@ public enum PreventionEngine {
         if let planned { return PreventionItem(rule: rule, status: .planned, date: CalendarDate(planned.start), agendaItemID: planned.id) }
         if let dismissed { return PreventionItem(rule: rule, status: .dismissed, date: date, agendaItemID: dismissed.id) }
         return PreventionItem(rule: rule, status: status, date: date)
+    }
+
+    /// Whether `word` occurs in `text` (bytes).
+    static func contains(_ text: [UInt8], _ word: [UInt8]) -> Bool {
+        guard !word.isEmpty, word.count <= text.count else { return word.isEmpty }
+        let first = word[0]
+        var index = 0
+        let last = text.count - word.count
+        while index <= last {
+            if text[index] == first {
+                var offset = 1
+                while offset < word.count && text[index + offset] == word[offset] { offset += 1 }
+                if offset == word.count { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     static func applies(_ sex: PreventionRule.Sex, to gender: Profile.AdministrativeGender) -> Bool {

@@ -219,7 +219,7 @@ public struct DocumentLibrary: Sendable {
         let document = try document(id)
         guard let content = try content(of: id) else { throw DocumentLibraryError.contentMissing }
         let bytes: [UInt8] = switch reader.reading(format: document.format, bytes: content.bytes) {
-        case .labReport(let report): Array((DocumentWording.labReportText(report) + "\n").utf8)
+        case .labReport(let report): Array(DocumentWording.labReportExport(report, of: DocumentSummary(document, categorizer: catalog.categorizer)).utf8)
         default: content.bytes
         }
         try DocumentOutput.export(bytes, to: path, kiosk: kiosk)

@@ -59,11 +59,12 @@ public struct DocumentReader: Sendable {
     }
 
     /// A lab report for the index: its title, then one line per result with its value, unit and
-    /// flag in words, so "cholestérol" or "élevé" finds it and the snippet reads like the table.
+    /// flag in words, so "cholestérol" or "élevé" finds it and the snippet reads like the table
+    /// (each result ends with " ;", which keeps results apart once a snippet is on one line).
     static func searchableText(_ report: LabReport) -> String {
         let (_, rows) = DocumentWording.labReportRows(report)
         return ([report.title] + rows.map { row in
-            "\(row[0]) : \(row[1]) \(row[2]) \(row[4])".trimmingCharacters(in: .whitespaces)
+            "\(row[0]) : \(row[1]) \(row[2]) \(row[4])".trimmingCharacters(in: .whitespaces) + " ;"
         }).joined(separator: "\n")
     }
 

@@ -122,6 +122,12 @@ public enum DocumentWording {
         return digits
     }
 
+    /// A lab report as the exported file holds it: who and when, then the table.
+    public static func labReportExport(_ report: LabReport, of summary: DocumentSummary) -> String {
+        [summary.title, tr("documents.show.author", ["author": author(summary)]), tr("documents.show.date", ["date": LocalFormat.date(summary.date)]),
+         "", labReportText(report), ""].joined(separator: "\n")
+    }
+
     /// The table as plain text lines (for the command line and printing), columns aligned by
     /// character count. Untrusted cells: the caller sanitises for a terminal.
     public static func labReportText(_ report: LabReport) -> String {

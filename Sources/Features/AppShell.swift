@@ -103,16 +103,21 @@ public struct AppShell: Application {
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
+    /// Partage et confidentialité of the open space (nil: no vault open).
+    private let sharing: SharingServices?
     let syncService: SyncService?
     /// The agenda of the open space (nil: no vault open).
     private let agenda: AgendaServices?
+    /// Agenda items falling due while the app runs, said on the status line when they do.
+    var agendaDue: [(at: ContinuousClock.Instant, sentence: String)] = []
 
     /// `store` keeps the settings (nil: not saved, as in a kiosk, a demo or a test). `screens`
     /// replaces the built-in screen of a section. `sync` is how to sync (nil: no account).
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
                 section: AppSection = .home, screens: [AppSection: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
-                agenda: AgendaServices? = nil, session: SessionControl? = nil, sync: SyncService? = nil) {
+                agenda: AgendaServices? = nil, session: SessionControl? = nil, sync: SyncService? = nil, sharing: SharingServices? = nil) {
         self.settings = settings
+        self.sharing = sharing
         self.header = header
         self.store = store
         self.section = section
@@ -127,6 +132,7 @@ public struct AppShell: Application {
         say(arrivalAnnouncement())
         // What falls due today or tomorrow, said when the app starts.
         if let due = agenda?.dueAtStart { say(due) }
+        agendaDue = Self.schedule(agenda?.dueLater ?? [])
     }
 
     /// The screen of a section: plug new sections' screens in here.
@@ -135,6 +141,7 @@ public struct AppShell: Application {
         case .settings: SettingsScreen(settings: settings, store: store)
         case .documents: documents.map { DocumentsScreen(services: $0) } ?? ComingSoonScreen(section: section)
         case .agenda: agenda.map { AgendaScreen(services: $0) } ?? ComingSoonScreen(section: section)
+        case .sharing: sharing.map { SharingScreen(services: $0) } ?? ComingSoonScreen(section: section)
         default: ComingSoonScreen(section: section)
         }
     }

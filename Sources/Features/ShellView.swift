@@ -19,7 +19,7 @@ struct ShellView {
 
     func render() -> Frame {
         let context = self.context
-        var buffer = CellBuffer(size: size, style: context.style(.normal))
+        var buffer = CellBuffer(size: size, style: context.style(.normal), asciiOnly: !capabilities.utf8)
         if let lockScreen = shell.lockScreen { return renderLocked(lockScreen, &buffer, context) }
         guard shell.fits else { return renderTooSmall(&buffer, context) }
         let wide = shell.isWide && !context.screenReader

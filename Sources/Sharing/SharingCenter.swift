@@ -98,6 +98,11 @@ public struct SharingCenter: Sendable {
             .sorted { $0.creationDate > $1.creationDate }
     }
 
+    /// How many documents of the space the holder sees.
+    public func documentCount() throws -> Int {
+        try vault.read { try $0.documents.all(profile: profileID) }.filter { $0.isVisible(to: .patient) }.count
+    }
+
     /// The policy last read from the server (defaults before that).
     public func cachedPolicy() throws -> API.AccessPolicy {
         try vault.read { try $0.settings.value(Self.policySetting, as: API.AccessPolicy.self) } ?? API.AccessPolicy()
@@ -107,7 +112,16 @@ public struct SharingCenter: Sendable {
 
     /// Entries of the activity history matching `filter`, newest first.
     public func history(_ filter: HistoryFilter = HistoryFilter()) throws -> [AuditEntry] {
-        try vault.read { try $0.auditEntries.all(profile: profileID, orderedBy: "at", descending: true) }.filter(filter.matches)
+        try vault.read { session in
+            var titles: [String: String] = [:]
+            return try session.auditEntries.all(profile: profileID, orderedBy: "at", descending: true).filter(filter.matches).map { entry in
+                guard entry.targetTitle == nil, entry.targetKind == .document, let id = entry.targetID else { return entry }
+                var named = entry
+                if titles[id] == nil { titles[id] = try session.documents.find(id).flatMap { $0.isVisible(to: .patient) ? $0.title : nil } ?? "" }
+                named.targetTitle = titles[id].flatMap { $0.isEmpty ? nil : $0 }
+                return named
+            }
+        }
     }
 
     /// Until when the user has seen the history (entries after it are "new").
@@ -142,14 +156,16 @@ public struct SharingCenter: Sendable {
         let code: API.AccessCode
         do { code = try await operations.createCode(patient: profileID, durationMinutes: duration.minutes, rubriques: rubriques) }
         catch { throw SharingError(error) }
+        note(.create, .accessGrant, SharingWording.sections(Set(rubriques)))
         await refresh()
         return code
     }
 
     /// "Mettre fin": ends a session, or withdraws an unused code, at once.
     public func end(_ grantID: String) async throws(SharingError) {
-        guard (try? grants().contains { $0.id == grantID }) == true else { throw .notFound(grantID) }
+        guard let grant = try? grants().first(where: { $0.id == grantID }) else { throw .notFound(grantID) }
         try await revoke(grantID)
+        note(.accessRevoked, .accessGrant, grant.professional?.name)
     }
 
     /// Blocks a professional by RPPS number (looked up in the directory) or server id.
@@ -159,6 +175,7 @@ public struct SharingCenter: Sendable {
         if (try? block(of: entry.id)) != nil { throw .alreadyBlocked }
         do { try await operations().block(patient: profileID, practitionerID: entry.id) } catch let error as SyncError { throw SharingError(error) }
         catch let error as SharingError { throw error } catch { throw .refused("\(error)") }
+        note(.create, .block, entry.practitioner.name)
         await refresh()
         return entry
     }
@@ -169,6 +186,7 @@ public struct SharingCenter: Sendable {
         if block == nil, let entry = try? await resolve(professional) { block = try? self.block(of: entry.id) }
         guard let block else { throw .notFound(professional) }
         try await revoke(block.id)
+        if case .professional(let who) = block.target { note(.delete, .block, who.name) }
     }
 
     /// The professional an RPPS number (through the directory) or a server id names.
@@ -203,6 +221,9 @@ public struct SharingCenter: Sendable {
         do { saved = try await operations().setPolicy(policy, patient: profileID) } catch let error as SyncError { throw SharingError(error) }
         catch let error as SharingError { throw error } catch { throw .refused("\(error)") }
         remember(saved)
+        // A server that does not know a choice leaves it as it was: say so, not "saved".
+        guard saved == policy else { throw .refused("not-supported") }
+        note(.update, .serviceConsent, nil)
         await refresh()
         return saved
     }
@@ -232,6 +253,16 @@ public struct SharingCenter: Sendable {
         } catch {
             throw .refused("\(error)")
         }
+    }
+
+    // MARK: My own actions
+
+    /// Keeps a line of the holder's own actions in the vault (the server records only what
+    /// others do): the "Mes actions" side of the history. Never sent.
+    private func note(_ action: AuditEntry.Action, _ kind: RecordKind, _ title: String?) {
+        let entry = AuditEntry(id: "own-\(UUID().uuidString.lowercased())", profileID: profileID, date: Date(), actorName: "",
+                               actorRole: .holder, action: action, targetKind: kind, targetTitle: title)
+        try? vault.write { try $0.auditEntries.save(entry, origin: .remote) }
     }
 
     // MARK: Helpers

@@ -94,7 +94,10 @@ public enum SharingWording {
     static func kind(_ kind: RecordKind) -> String? {
         switch kind {
         case .document: tr("sharing.kind.document")
-        case .accessGrant, .block, .delegation, .serviceConsent, .wishes: tr("sharing.kind.consent")
+        case .accessGrant: tr("sharing.kind.access-code")
+        case .block: tr("sharing.kind.block")
+        case .serviceConsent: tr("sharing.kind.choices")
+        case .delegation, .wishes: tr("sharing.kind.consent")
         case .message, .thread: tr("sharing.kind.message")
         case .agendaEvent: tr("sharing.kind.agenda")
         case .measurement: tr("sharing.kind.measurement")
@@ -103,10 +106,16 @@ public enum SharingWording {
         }
     }
 
-    /// One line of the activity history: when, who, what, how.
-    public static func historyLine(_ entry: AuditEntry) -> String {
+    /// What an entry of the history did: the action, on what.
+    public static func what(_ entry: AuditEntry) -> String {
         var what = action(entry.action)
         if let kind = entry.targetKind.flatMap(kind) { what += " · " + kind }
+        return what
+    }
+
+    /// One line of the activity history: when, who, what, how.
+    public static func historyLine(_ entry: AuditEntry) -> String {
+        var what = what(entry)
         if let title = entry.targetTitle { what += " « \(title) »" }
         var line = "\(LocalFormat.dateTime(entry.date))  \(entry.actorName.isEmpty ? role(entry.actorRole) : entry.actorName) (\(role(entry.actorRole)))  \(what)"
         if let via = entry.via { line += "  [\(self.via(via))]" }

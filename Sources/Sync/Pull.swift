@@ -126,15 +126,7 @@ struct PendingRecords {
 enum ThreadSummary {
     static func refresh(_ threadID: String, in session: VaultSession) throws {
         guard var thread = try session.threads.find(threadID) else { return }
-        let messages = try session.messages.inThread(threadID)
-        var participants = thread.participants
-        for message in messages where !participants.contains(where: { $0.address == message.sender.address }) {
-            participants.append(message.sender)
-        }
-        let last = messages.map(\.sent).max() ?? thread.lastActivity
-        guard participants != thread.participants || last != thread.lastActivity else { return }
-        thread.participants = participants
-        thread.lastActivity = max(last, thread.lastActivity)
+        guard thread.summarize(messages: try session.messages.inThread(threadID)) else { return }
         try session.threads.save(thread, origin: .remote)
     }
 }

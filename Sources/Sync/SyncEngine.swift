@@ -1,3 +1,4 @@
+import Documents
 import FHIR
 import Foundation
 import HealthRecord
@@ -24,12 +25,17 @@ public final class SyncEngine: Sendable {
         /// offline and its text is searchable without opening it first; the rest come with the
         /// next syncs, or on demand. Unlimited when the user keeps every document offline.
         public var contentBudget = ContentBudget()
-        /// The text the search index keeps for a content (format, bytes), called as it arrives;
-        /// the program passes Documents' reader (lab reports' values, PDF text, RTF). Without
-        /// one, only plain text is indexed.
-        public var extractText: (@Sendable (_ format: String, _ bytes: [UInt8]) -> String?)?
+        /// The text the search index keeps for a content (format, bytes), called as it arrives:
+        /// by default what Documents' reader shows (lab reports' values, PDF text, RTF as text),
+        /// so every engine indexes alike; nil indexes plain text only.
+        public var extractText: (@Sendable (_ format: String, _ bytes: [UInt8]) -> String?)? = Options.documentsReader()
 
         public init() {}
+
+        static func documentsReader() -> @Sendable (_ format: String, _ bytes: [UInt8]) -> String? {
+            let reader = DocumentReader()
+            return { format, bytes in reader.searchableText(format: format, bytes: bytes) }
+        }
     }
 
     /// How much content one sync fetches.

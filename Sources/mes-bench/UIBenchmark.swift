@@ -1,4 +1,5 @@
 import CursesShim
+import Features
 import Foundation
 import TerminalUI
 
@@ -60,7 +61,50 @@ enum UIBenchmark {
         print(String(format: "ui.frame  median %.3f ms, p95 %.3f ms, max %.3f ms (budget 2 ms: %@)",
                      median, p95, timings.last ?? 0, p95 < 2 ? "within" : "OVER"))
         _ = checksum
+        measureShellFrame()
         try measureScrollBytes(context: context)
+    }
+
+    /// A screen as sections write them: a 10,000-row grouped list with marks, in the shell.
+    struct ListScreen: FeatureScreen {
+        var list = ListState(count: UIBenchmark.rowCount)
+        var keyMap: KeyMap { KeyMap(title: "bench", bindings: []) }
+        var keyHints: [KeyHint] { [KeyHint(.enter, "ouvrir"), KeyHint("/", "chercher"), KeyHint("m", "masquer")] }
+
+        mutating func update(_ input: ComponentInput) -> Update {
+            guard case .key(let key) = input, let motion = key.motion else { return .ignored }
+            list.move(motion, visibleRows: 50, selectable: { $0 % 25 != 0 })
+            return .handled
+        }
+
+        func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
+            Rendered(cursor: ListView.render(list, rows: { row in
+                row % 25 == 0 ? .heading("Catégorie \(row / 25) (24)")
+                    : ListRow("\(UIBenchmark.cell(row, 0)) \(UIBenchmark.cell(row, 2))", marks: row % 3 == 0 ? "[nouveau]" : "")
+            }, into: &buffer, area: area, context: context, focused: context.focused))
+        }
+    }
+
+    /// The whole shell's frame (header, tab bar or side list, the list screen, message line and
+    /// key bar) at 200x60, as the runtime draws it after each key.
+    @MainActor
+    static func measureShellFrame() {
+        var shell = AppShell(screens: [.messages: ListScreen()])
+        _ = shell.update(.resized(size))
+        _ = shell.update(.key(.character("5")))
+        let capabilities = TerminalCapabilities(utf8: true, colors: true)
+        var timings: [Double] = []
+        for index in 0..<frames {
+            _ = shell.update(.key(index % 40 == 0 ? .end : (index % 40 == 1 ? .home : .pageDown)))
+            let start = DispatchTime.now().uptimeNanoseconds
+            let frame = shell.view(size: size, capabilities: capabilities)
+            timings.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+            _ = frame.cursor
+        }
+        timings.sort()
+        let p95 = timings[timings.count * 95 / 100]
+        print(String(format: "ui.shell  whole shell, 10 000-row grouped list at %@: median %.3f ms, p95 %.3f ms (budget 2 ms: %@)",
+                     size.description, timings[timings.count / 2], p95, p95 < 2 ? "within" : "OVER"))
     }
 
     /// Runs the ncurses backend on a pseudo-terminal and counts the bytes one page down writes.

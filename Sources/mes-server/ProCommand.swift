@@ -52,6 +52,8 @@ enum ProCommand {
         }
         let answer: ProClient.Answer
         switch arguments.command.last {
+        case _ where ProMessageCommand.handles(arguments):
+            answer = try await ProMessageCommand.send(arguments, client: client, token: token)
         case "redeem":
             answer = try await client.send("POST", API.Path.redeem, body: ["code": .string(arguments.positionals[0])], token: token)
         case "emergency":

@@ -8,7 +8,7 @@ let program = Program(
     summaryKey: "server.summary",
     parser: ArgumentParser(
         globalOptions: Program.standardOptions,
-        commands: ProCommand.specs,
+        commands: ProCommand.specs + ProMessageCommand.specs,
         defaultOptions: ServeCommand.options),
     epilogueKeys: ["server.help.epilogue"])
 

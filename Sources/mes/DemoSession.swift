@@ -53,7 +53,7 @@ final class DemoSession: Sendable {
             let vault = try Vault.ephemeral()
             try account.save(in: vault)
             report(tr("demo.syncing"))
-            _ = await SyncEngine.forApp(vault).sync()
+            _ = await SyncEngine(vault: vault).sync()
             return DemoSession(server: server, vault: vault, account: account)
         } catch {
             server.stop()

@@ -95,7 +95,7 @@ enum DocumentCommands {
         guard (try? Account.stored(in: library.vault)) != nil else { return nil }
         Console.error(tr("documents.show.fetching"))
         do {
-            _ = try await SyncEngine.forApp(library.vault).fetchContent(of: id)
+            _ = try await SyncEngine(vault: library.vault).fetchContent(of: id)
         } catch let error as SyncError {
             Console.error(SyncCommands.failure(error).message ?? "")
             return nil
@@ -110,16 +110,7 @@ enum DocumentCommands {
         OptionSpec("--note", value: "TEXT", help: "documents.option.note"),
         profileOption,
     ], arguments: ["FILE"])) { context in
-        guard let category = try parseCategory(context.arguments.value("--category")) else {
-            throw UsageError(.missingValue(option: "--category"))
-        }
-        var date = Date()
-        if let text = context.arguments.value("--date") {
-            guard let day = CalendarDate(iso: text), let instant = LocalFormat.instant(DateComponents(year: day.year, month: day.month, day: day.day)) else {
-                throw UsageError(.invalidValue(option: "--date", value: text))
-            }
-            date = instant
-        }
+        let (category, date) = try categoryAndDate(context)
         return try await withLibrary(context) { library in
             let document = try library.importFile(atPath: context.arguments.positionals[0], title: context.arguments.value("--title"),
                                                   category: category, date: date, note: context.arguments.value("--note"))
@@ -188,6 +179,21 @@ enum DocumentCommands {
 
     /// Text from outside, made safe for a terminal.
     static func safe(_ text: String) -> String { TerminalUI.Sanitizer.sanitize(text) }
+
+    /// `--category` (required) and `--date` (today when absent) of a command that files a document.
+    static func categoryAndDate(_ context: MesContext) throws(UsageError) -> (Document.Category, Date) {
+        guard let category = try parseCategory(context.arguments.value("--category")) else {
+            throw UsageError(.missingValue(option: "--category"))
+        }
+        var date = Date()
+        if let text = context.arguments.value("--date") {
+            guard let day = CalendarDate(iso: text), let instant = LocalFormat.instant(DateComponents(year: day.year, month: day.month, day: day.day)) else {
+                throw UsageError(.invalidValue(option: "--date", value: text))
+            }
+            date = instant
+        }
+        return (category, date)
+    }
 
     static func parseCategory(_ value: String?) throws(UsageError) -> Document.Category? {
         guard let value else { return nil }

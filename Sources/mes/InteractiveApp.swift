@@ -2,6 +2,7 @@ import Agenda
 import CLI
 import Documents
 import Features
+import Sharing
 import Foundation
 import HealthRecord
 import L10n
@@ -37,6 +38,7 @@ enum InteractiveApp {
         defer { vault?.close() }
         let documents = try vault.flatMap(documentsServices(kiosk: kiosk))
         let agenda = try vault.flatMap(agendaServices(kiosk: kiosk))
+        let sharing = try vault.flatMap { try SharingCenter.open($0) }.map { SharingServices(center: $0, kiosk: kiosk) }
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal(environment: context.environment, raw: kiosk)
@@ -47,7 +49,7 @@ enum InteractiveApp {
         let session = vault.map { SessionControl.forVault($0) } ?? (kiosk ? .kiosk() : nil)
         let sync = vault.flatMap { kiosk ? nil : syncService(for: $0) }
         let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, agenda: agenda,
-                                            session: session, sync: sync),
+                                            session: session, sync: sync, sharing: sharing),
                               backend: terminal)
         if let vault { runtime.subscribe(changes(of: vault)) }
         let code = runtime.run()
@@ -63,7 +65,7 @@ enum InteractiveApp {
             guard let library = try DocumentLibrary.open(vault) else { return nil }
             var fetch: (@Sendable (Document) async throws -> [UInt8])?
             if try Account.stored(in: vault) != nil {
-                let engine = SyncEngine.forApp(vault)
+                let engine = SyncEngine(vault: vault)
                 fetch = { document in try await engine.fetchContent(of: document.id).bytes }
             }
             return DocumentsServices(library: library, kiosk: kiosk, fetchContent: fetch)
@@ -104,7 +106,7 @@ enum InteractiveApp {
     /// the UI; the app runs it as it starts, a moment after each local change, and on `$`.
     static func syncService(for vault: Vault) -> SyncService? {
         guard (try? Account.stored(in: vault)) != nil else { return nil }
-        let engine = SyncEngine.forApp(vault)
+        let engine = SyncEngine(vault: vault)
         return SyncService {
             let report = await engine.sync()
             return SyncResult(state: syncState(report.outcome.rawValue), pending: report.pending, received: report.received)

@@ -149,7 +149,7 @@ enum SharingCommands {
             }
             for (key, on) in [("sharing.emergency.samu", !policy.opposeSamu), ("sharing.emergency.bris-de-glace", !policy.opposeEmergency),
                               ("sharing.emergency.masked", policy.maskedVisibleInEmergency)] {
-                Console.output(tr(key) + " : " + tr(on ? "sharing.state.on" : "sharing.state.off"))
+                Console.output(tr("sharing.screen.choice", ["label": tr(key), "state": tr(on ? "sharing.state.on" : "sharing.state.off")]))
             }
         }
     }
@@ -185,9 +185,11 @@ enum SharingCommands {
         OptionSpec("--kind", value: "read|create|update|delete|access-granted|emergency-access", help: "sharing.option.kind"),
         OptionSpec("--from", value: "YYYY-MM-DD", help: "sharing.option.from"),
         OptionSpec("--to", value: "YYYY-MM-DD", help: "sharing.option.to"),
+        OptionSpec("--mine", help: "sharing.option.mine"),
         jsonOption, profileOption,
     ])) { context in
         var filter = HistoryFilter(actor: context.arguments.value("--actor"))
+        if context.arguments.has("--mine") { filter.roles = [.holder] }
         if let role = context.arguments.value("--role") {
             guard let parsed = AuditEntry.ActorRole(rawValue: role) else { throw UsageError(.invalidValue(option: "--role", value: role)) }
             filter.roles = [parsed]

@@ -76,7 +76,7 @@ enum SyncCommands {
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
         let printer = ProgressPrinter()
-        let report = await SyncEngine.forApp(vault, options: options).sync { printer.show($0) }
+        let report = await SyncEngine(vault: vault, options: options).sync { printer.show($0) }
         printer.finish()
         if report.stopReason == .vaultDamaged { throw CommandFailure(.damaged, tr("vault.error.damaged")) }
         Console.output(tr("sync.summary", ["sent": String(report.sent), "received": String(report.received),

@@ -24,23 +24,25 @@ final class ImportRuleTests: XCTestCase {
         "ICalendar": ["CICal", "HealthRecord"],
         // The client's core.
         "Vault": ["HealthRecord", "SQLite", "CSQLite", "Crypto", "L10n"],
-        "Sync": ["Vault", "FHIR", "HealthRecord", "Crypto", "FoundationNetworking"],
+        // Sync indexes contents as Documents' reader shows them.
+        "Sync": ["Vault", "FHIR", "HealthRecord", "Crypto", "Documents", "FoundationNetworking"],
         // Use cases shared by the screens and the command line.
         "Documents": ["Vault", "FHIR", "HealthRecord", "L10n", "Crypto"],
         "Sharing": ["Sync", "Vault", "FHIR", "HealthRecord", "L10n", "Documents"],
         "Agenda": ["Vault", "HealthRecord", "ICalendar", "L10n", "Crypto"],
+        "Messaging": ["Documents", "Vault", "HealthRecord", "L10n"],
         // The terminal front: the toolkit knows nothing of health; the screens know the domain and
         // the use cases, never the vault, the wire or the sync engine (the program hands them closures).
         "TerminalUI": ["CNcursesw", "CursesShim", "CQREncode", "L10n"],
-        "Features": ["TerminalUI", "L10n", "HealthRecord", "Crypto", "Documents", "Sharing", "Agenda"],
+        "Features": ["TerminalUI", "L10n", "HealthRecord", "Crypto", "Documents", "Sharing", "Agenda", "Messaging"],
         // The reference backend.
         "Server": ["FHIR", "HealthRecord", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim"],
         // Programs: they wire the modules together.
         "mes": ["CLI", "L10n", "SystemShim", "Crypto", "HealthRecord", "FHIR", "Vault", "Sync", "LocalServer",
-                "Documents", "Sharing", "Agenda", "ICalendar", "TerminalUI", "Features"],
+                "Documents", "Sharing", "Agenda", "Messaging", "ICalendar", "TerminalUI", "Features"],
         "mes-server": ["CLI", "L10n", "Server", "FHIR", "HealthRecord", "FoundationNetworking"],
         "mes-bench": ["Crypto", "SQLite", "L10n", "HealthRecord", "FHIR", "Vault", "Sync", "LocalServer", "Documents", "Agenda",
-                      "TerminalUI", "CursesShim", "Features"],
+                      "Messaging", "TerminalUI", "CursesShim", "Features"],
         "vault-crash-writer": ["Vault", "HealthRecord", "Crypto"],
     ]
 

@@ -23,7 +23,7 @@ final class DocumentContentsTests: XCTestCase {
         let cholesterol = try library.search("cholesterol")
         XCTAssertEqual(Set(cholesterol.map(\.recordID)), ["doc-bio-recent", "doc-bio-old"], "a lab report's analytes are indexed")
         let snippet = try XCTUnwrap(cholesterol.first { $0.recordID == "doc-bio-recent" }?.snippet)
-        XCTAssertTrue(snippet.contains("[Cholestérol] LDL : 1,45"), snippet)
+        XCTAssertTrue(snippet.contains("▲ élevé ; [Cholestérol] LDL : 1,45 g/L ▲ élevé ;"), "results stay apart on one line: \(snippet)")
         XCTAssertTrue(try library.search("élevé").contains { $0.recordID == "doc-bio-recent" }, "flags in words are indexed")
         for hit in metformine + cholesterol {
             XCTAssertFalse(hit.snippet.contains { $0.isNewline }, "a snippet is one line: \(hit.snippet)")
@@ -75,6 +75,7 @@ final class DocumentContentsTests: XCTestCase {
         let export = try mes("documents", "export", "doc-bio-recent", exported.path)
         XCTAssertEqual(export.status, 0, export.standardError)
         let text = try String(contentsOf: exported, encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("Compte rendu d'examens biologiques\nAuteur : Dr Amélie Garnier"), "who wrote it comes first: \(text)")
         XCTAssertTrue(text.contains("Cholestérol LDL"), text)
         XCTAssertTrue(text.contains("1,45"), text)
         XCTAssertFalse(text.contains("resourceType"), "never the wire's JSON: \(text)")

@@ -92,8 +92,6 @@ final class DemoServer: Sendable {
         let (vault, directory) = try await loggedInHolder()
         var options = SyncEngine.Options()
         options.contentBudget = contents
-        let reader = DocumentReader()
-        options.extractText = { reader.searchableText(format: $0, bytes: $1) }
         let engine = SyncEngine(vault: vault, options: options)
         let report = await engine.sync()
         XCTAssertEqual(report.outcome, .complete)

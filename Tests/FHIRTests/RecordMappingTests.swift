@@ -38,7 +38,7 @@ final class RecordMappingTests: XCTestCase {
         _ = try roundTrip(AgendaEvent(id: "e2", profileID: p, category: .reminder, title: "Prendre la tension", start: when,
                                       recurrenceRule: "FREQ=WEEKLY", status: .done))
         _ = try roundTrip(Message(id: "m2", profileID: p, threadID: "m1", sender: Participant(name: "Hélène", address: "Patient/helene", role: .patient),
-                                  sent: when, body: "Merci docteur", attachmentIDs: ["doc-1"], inResponseTo: "m1"))
+                                  sent: when, body: "Merci docteur", attachmentIDs: ["doc-1"], inResponseTo: "m1", isRead: true))
         _ = try roundTrip(HealthMeasurement(id: "o1", profileID: p, type: .glycaemia, effective: when, value: 1.08, note: "à jeun"))
         _ = try roundTrip(Document(id: "d1", profileID: p, title: "Ordonnance", typeCode: DocumentType.prescriptionOfHealthProducts,
                                    classCode: .prescription, author: DocumentAuthor(name: "Dr Paul Lefèvre", organization: "Cabinet", rpps: "10003456781"),

@@ -31,7 +31,9 @@ final class FormAndDialogTests: XCTestCase {
             }
             XCTAssertTrue(screen.contains("JJ/MM/AAAA"), "the date field shows its format")
             XCTAssertTrue(screen.contains("kg"))
-            XCTAssertTrue(screen.contains("(•) Consultation"))
+            // A choice says which option is chosen by a symbol beside its style, and in words
+            // for a screen reader.
+            XCTAssertTrue(screen.contains(variant.screenReader ? "Consultation (choix 1 sur" : "(•) Consultation"), screen.text)
             XCTAssertTrue(screen.contains("[ ] désactivé"))
             XCTAssertEqual(screen.cursor, screen.find("JJ/MM").map { _ in screen.cursor } ?? nil)
             assertCommonRules(screen, variant)
@@ -121,6 +123,29 @@ final class FormAndDialogTests: XCTestCase {
                 XCTAssertTrue(screen.contains("OK") || screen.contains("Oui"))
                 assertCommonRules(screen, variant)
             }
+        }
+    }
+
+    /// Issue 11: "aéb" then Backspace twice leaves "a" with the cursor after it, whether "é" came
+    /// as one code point or as "e" and a combining accent; the same in every text field.
+    func testBackspaceErasesWholeCharactersAndKeepsTheCursorInPlace() {
+        for typed in [["a", "é", "b"], ["a", "e", "\u{301}", "b"]] as [[Character]] {
+            var field = TextField()
+            for character in typed { XCTAssertTrue(field.handle(.character(character))) }
+            XCTAssertEqual(field.text, "aéb")
+            XCTAssertEqual(field.cursor, 3)
+            _ = field.handle(.backspace)
+            XCTAssertEqual(field.text, "aé")
+            XCTAssertEqual(field.cursor, 2)
+            _ = field.handle(.backspace)
+            XCTAssertEqual(field.text, "a")
+            XCTAssertEqual(field.cursor, 1)
+            var area = TextArea()
+            for character in typed { _ = area.handle(.character(character)) }
+            _ = area.handle(.backspace)
+            _ = area.handle(.backspace)
+            XCTAssertEqual(area.text, "a")
+            XCTAssertEqual(area.column, 1)
         }
     }
 }

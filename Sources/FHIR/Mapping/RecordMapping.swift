@@ -126,6 +126,12 @@ public enum RecordMapping {
         case (var message as Message, let old as Message):
             message.isRead = old.isRead
             return message as! Record
+        case (var thread as MessageThread, let old as MessageThread):
+            thread.isArchived = old.isArchived
+            thread.lastPreview = old.lastPreview
+            thread.lastSender = old.lastSender
+            thread.lastFromPatientSide = old.lastFromPatientSide
+            return thread as! Record
         case (var profile as Profile, let old as Profile):
             profile.relation = old.relation
             return profile as! Record

@@ -15,6 +15,8 @@ public struct AgendaServices: Sendable {
     public var kiosk: Bool
     /// What falls due today or tomorrow when the app starts (read once, said on the status line).
     public var dueAtStart: String?
+    /// The moments, later today or tomorrow, when an item or its alarm falls due, with what to say.
+    public var dueLater: [(at: Date, sentence: String)] = []
 
     public init(book: AgendaBook, now: @escaping @Sendable () -> Date = { Date() },
                 exportDirectory: URL = AgendaServices.homeDirectory(), kiosk: Bool = false) {
@@ -22,7 +24,14 @@ public struct AgendaServices: Sendable {
         self.now = now
         self.exportDirectory = exportDirectory
         self.kiosk = kiosk
-        dueAtStart = (try? book.dueSoon(now: now())).flatMap { AgendaWording.dueSoon($0, today: CalendarDate(now())) }
+        let soon = (try? book.dueSoon(now: now())) ?? []
+        dueAtStart = AgendaWording.dueSoon(soon, today: CalendarDate(now()))
+        let moment = now()
+        for event in soon {
+            for at in Set([event.start] + event.reminderDates) where at > moment && !event.allDay {
+                dueLater.append((at, tr("agenda.due.now", ["title": AgendaWording.headline(event), "time": LocalFormat.time(event.start)])))
+            }
+        }
     }
 
     public var today: CalendarDate { CalendarDate(now()) }

@@ -17,6 +17,10 @@ public struct DocumentsScreen: FeatureScreen {
     private var loadGeneration = 0
     /// The document to select when the load in flight arrives.
     private var selectAfterLoad: String?
+    /// A load is in flight; changes heard meanwhile ask for one more after it (a sync that
+    /// writes page after page makes a few loads, not one per page).
+    private var loading = false
+    private var loadAgain = false
 
     public init(services: DocumentsServices) {
         self.services = services
@@ -38,6 +42,10 @@ public struct DocumentsScreen: FeatureScreen {
         case .changed(let kinds):
             // Only what this screen shows: documents (and their contents, masks…).
             guard kinds.isEmpty || kinds.contains(Self.dataKind) else { return .ignored }
+            guard !loading else {
+                loadAgain = true
+                return .handled
+            }
             return Update(effects: [load()])
         case .event(let answer as Answer):
             guard let action = answer.tag as? DocumentsAction else { return .ignored }
@@ -69,6 +77,7 @@ public struct DocumentsScreen: FeatureScreen {
 
     private mutating func load(selecting id: String? = nil) -> Effect<any Sendable> {
         loadGeneration += 1
+        loading = true
         if let id { selectAfterLoad = id }
         return DocumentsEffects.load(services.library, generation: loadGeneration)
     }
@@ -77,6 +86,7 @@ public struct DocumentsScreen: FeatureScreen {
         switch event {
         case .loaded(let generation, let result):
             guard generation == loadGeneration else { return .handled }
+            loading = false
             let select = selectAfterLoad
             selectAfterLoad = nil
             var update = list.take(result, select: select)
@@ -87,6 +97,10 @@ public struct DocumentsScreen: FeatureScreen {
                     reader = nil
                     update.announcement = tr("documents.error.gone")
                 }
+            }
+            if loadAgain {
+                loadAgain = false
+                update.effects.append(load())
             }
             return update
         case .opened, .history:

@@ -21,7 +21,7 @@ extension AppShell {
     /// warning, or a scheduled sync (none while locked: the lock screen waits).
     public var wakeUpTime: ContinuousClock.Instant? {
         guard lockScreen == nil, exitCode == nil else { return nil }
-        return [idleDeadline, syncService == nil ? nil : sync.due].compactMap { $0 }.min()
+        return [idleDeadline, syncService == nil ? nil : sync.due, agendaDue.first?.at].compactMap { $0 }.min()
     }
 
     private var idleDeadline: ContinuousClock.Instant? {
@@ -35,6 +35,7 @@ extension AppShell {
     /// Starts a sync that is due; locks the vault, or warns that the session will end, or ends it.
     public mutating func wakeUp(now: ContinuousClock.Instant) -> [Effect<Event>] {
         let effects = lockScreen == nil ? startDueSync(now: now) : []
+        if lockScreen == nil { sayDueAgenda(now: now) }
         guard let session, let due = idleDeadline, now >= due, lockScreen == nil else { return effects }
         if !session.endsWhenIdle {
             lockNow()

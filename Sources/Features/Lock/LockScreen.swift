@@ -98,7 +98,7 @@ public struct LockScreen: Component {
         let labelWidth = DisplayWidth.of(label)
         buffer.put(label, at: Point(x: body.x, y: y), style: context.style(.normal), maxWidth: body.width)
         let fieldArea = Rect(x: body.x + labelWidth, y: y, width: max(1, min(40, body.width - labelWidth)), height: 1)
-        let cursor = field.render(into: &buffer, area: fieldArea, context: context)
+        let cursor = field.render(into: &buffer, area: fieldArea, context: context, focused: true)
         y += 2
         for (sentence, role) in [outcome, (tr("lock.keys"), .muted)] {
             for line in TextLayout.wrap(sentence, width: body.width) where y < body.maxY {

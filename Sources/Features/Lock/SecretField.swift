@@ -5,7 +5,7 @@ import TerminalUI
 /// memory (`SecureBytes`); the field draws one mask symbol per character and never the text.
 ///
 /// The storage is a reference: copies of a field share it. The shell keeps exactly one.
-public struct SecretField: Sendable {
+public struct SecretField: TextEditing {
     /// Longest passphrase accepted, in UTF-8 bytes.
     public static let capacity = 1024
 
@@ -89,7 +89,7 @@ public struct SecretField: Sendable {
     }
 
     /// Draws the mask (one symbol a character, scrolled to its end); returns the cursor.
-    public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Point {
+    public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext, focused: Bool) -> Point {
         let style = context.style(.input)
         buffer.fill(area, style: style)
         let mask = context.symbols == .ascii ? "*" : "•"

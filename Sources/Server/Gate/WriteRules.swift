@@ -238,13 +238,14 @@ struct WriteRules {
                 throw APIError.unprocessable("the thread no longer exists", detail: "unknown-thread")
             }
             let rootResource = try root.resource()
-            guard ResourceReference(rootResource["sender"]?["reference"]?.stringValue ?? "")?.type == "Practitioner" else {
+            guard try MessagingRules.threadStartedByProfessionalSide(db, rootResource) else {
                 throw APIError.forbidden("only a professional starts a conversation", detail: "thread-not-started-by-professional")
             }
             if rootResource["status"]?.stringValue == "stopped", access.role != .professional {
                 throw APIError.conflict("the professional closed this conversation", detail: "thread-closed")
             }
-        } else if access.role != .professional, existing == nil {
+            if access.role != .professional, existing == nil { try MessagingRules.checkReplyAllowed(parentResource) }
+        } else if access.role != .professional, existing == nil, try !MessagingRules.isPharmacyStart(db, resource) {
             throw APIError.forbidden("only a professional starts a conversation; reply with inResponseTo", detail: "patient-cannot-start-thread")
         }
         var extensions = resource["extension"]?.elements.filter { $0["url"]?.stringValue != ExtensionURL.thread } ?? []
@@ -259,6 +260,7 @@ struct WriteRules {
         case .aidant, .service:
             resource["sender"] = ["identifier": ["system": .string(CodeSystem.mesAccount), "value": .string(access.caller.login)],
                                   "display": .string(access.caller.displayName)]
+            if access.role == .aidant { try MessagingRules.signForAidant(db, &resource, patient: access.patient) }
         }
         if resource["sent"] == nil { resource["sent"] = .string(FHIRDateTime.instant(now)) }
     }

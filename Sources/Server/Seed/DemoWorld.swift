@@ -38,7 +38,7 @@ struct DemoWorld {
             DemoAccount(role: "child", identifier: "lucas.martineau", password: "(espace géré par Hélène Martineau)", displayName: "Lucas Martineau", resource: Self.childID),
             DemoAccount(role: "aidant", identifier: Self.aidantLogin, password: "demo-julien", displayName: "Julien Martineau", resource: nil),
             DemoAccount(role: "holder", identifier: "bruno.caradec", password: "demo-bruno", displayName: "Bruno Caradec", resource: Self.otherHolderID),
-        ] + Self.professionals.map {
+        ] + (Self.professionals + Self.pharmacists).map {
             DemoAccount(role: "professional", identifier: $0.rpps, password: $0.password, displayName: $0.display, resource: $0.id)
         }
     }
@@ -62,6 +62,7 @@ struct DemoWorld {
         try writeAgendaItems(into: &writer)
         try writeDocuments(into: &writer)
         try writeMessages(into: &writer)
+        try writePharmacies(into: &writer)
         try writeReimbursements(into: &writer)
         try writeChild(into: &writer)
     }
@@ -384,52 +385,6 @@ struct DemoWorld {
             let seed = DocumentSeed(id: id, title: "Compte rendu d'examens biologiques", typeSystem: loinc, typeCode: "11502-2", classCode: "10",
                                     category: .laboratory, author: Self.biologist, daysAgo: daysAgo, text: "", contentType: LabReport.contentType)
             try writer.saveDocument(document(seed, patient: Self.holderID), content: report.bundle.resource.serialized())
-        }
-    }
-
-    // MARK: - Messages
-
-    static func message(id: String, patient: String, thread: String, inResponseTo: String?, sender: JSON, text: String, at: String,
-                        topic: String? = nil) -> Resource {
-        var resource = Resource(type: "Communication", id: id)
-        resource["extension"] = [["url": .string(ExtensionURL.thread), "valueString": .string(thread)]]
-        resource["status"] = "completed"
-        resource["category"] = [Concept.codeable(CodeSystem.mesCommunicationKind, "message")]
-        resource["subject"] = ["reference": .string("Patient/\(patient)")]
-        if let topic { resource["topic"] = ["text": .string(topic)] }
-        if let inResponseTo { resource["inResponseTo"] = [["reference": .string("Communication/\(inResponseTo)")]] }
-        resource["sent"] = .string(at)
-        resource["sender"] = sender
-        resource["payload"] = [["contentString": .string(text)]]
-        return resource
-    }
-
-    private func writeMessages(into writer: inout SeedWriter) throws {
-        let patientSender: JSON = ["reference": .string("Patient/\(Self.holderID)"), "display": "Hélène Martineau"]
-        func pro(_ professional: Professional) -> JSON { ["reference": .string(professional.reference), "display": .string(professional.display)] }
-        let threads: [(String, String, [(JSON, String, Double)])] = [
-            ("msg-gp", "Résultats de votre bilan", [
-                (pro(Self.gp), "Bonjour Madame Martineau, votre HbA1c est à 7,4 %. Nous en reparlerons ; pensez à votre marche quotidienne.", -48),
-                (patientSender, "Merci docteur, je marche 30 minutes par jour depuis un mois.", -47),
-                (pro(Self.gp), "Très bien, continuez ainsi. Je vous revois dans trois mois.", -46),
-            ]),
-            ("msg-cardio", "Préparation de votre consultation", [
-                (pro(Self.cardiologist), "Bonjour, merci d'apporter vos relevés de tension des deux dernières semaines.", -10),
-                (patientSender, "C'est noté, je les ai dans mon espace santé.", -9),
-            ]),
-            ("msg-bio", "Prélèvement à jeun", [
-                (pro(Self.biologist), "Pour votre prochain bilan, venez à jeun depuis 12 heures, sans rendez-vous avant 10 h.", -5),
-            ]),
-        ]
-        for (thread, topic, messages) in threads {
-            var previous: String?
-            for (index, message) in messages.enumerated() {
-                let id = index == 0 ? thread : "\(thread)-\(index)"
-                try writer.save(Self.message(id: id, patient: Self.holderID, thread: thread, inResponseTo: previous, sender: message.0,
-                                             text: message.1, at: day(message.2, hour: 9 + index), topic: index == 0 ? topic : nil),
-                                patient: Self.holderID)
-                previous = id
-            }
         }
     }
 

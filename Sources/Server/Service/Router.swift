@@ -61,6 +61,8 @@ final class Router: HTTPHandler {
             return try AuthEndpoints(router: self).handle(request, segments: segments)
         case (_, _) where segments.first == "_test":
             return try TestEndpoints(router: self).handle(request, segments: segments)
+        case (_, _) where MessagingEndpoints.handles(segments):
+            return try MessagingEndpoints(router: self).handle(request, segments: segments)
         case ("POST", 0):
             return try TransactionEndpoint(router: self).handle(request, caller: authenticate(request))
         case ("POST", 1) where segments[0] == "$redeem-access-code":

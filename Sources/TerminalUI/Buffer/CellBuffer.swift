@@ -25,9 +25,14 @@ public struct CellBuffer: Hashable, Sendable {
     public private(set) var size: Size
     public private(set) var cells: [Cell]
 
-    public init(size: Size, style: Style = .plain) {
+    /// For a terminal that shows only ASCII: every text put is turned into ASCII first
+    /// (`AsciiFallback`), so nothing reaches the terminal as a "?".
+    public var asciiOnly: Bool
+
+    public init(size: Size, style: Style = .plain, asciiOnly: Bool = false) {
         self.size = Size(width: max(0, size.width), height: max(0, size.height))
         self.cells = Array(repeating: Cell(" ", style: style), count: self.size.width * self.size.height)
+        self.asciiOnly = asciiOnly
     }
 
     public var bounds: Rect { Rect(size: size) }
@@ -75,6 +80,10 @@ public struct CellBuffer: Hashable, Sendable {
         guard limit > 0 else { return 0 }
         var x = point.x
         let end = point.x + limit
+        var text = text
+        if asciiOnly && !Sanitizer.isPrintableASCII(text) {
+            text = AsciiFallback.ascii(Sanitizer.sanitize(text, policy: policy))
+        }
         if Sanitizer.isPrintableASCII(text) {
             for byte in text.utf8 {
                 if x >= end { break }

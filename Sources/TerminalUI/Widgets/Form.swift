@@ -296,6 +296,13 @@ public enum FieldKind: Hashable, Sendable {
             // Every option is shown, the chosen one marked by a symbol as well as by its style;
             // when they do not fit, only the chosen one, with its rank.
             let all = options.map { DisplayWidth.of($0) + 6 }.reduce(0, +)
+            if context.screenReader, options.indices.contains(selected) {
+                // Words, not "(•)": the value, then its rank.
+                let text = tr("ui.form.choice", ["value": options[selected], "index": String(selected + 1),
+                                                  "count": String(options.count)])
+                buffer.put(text, at: area.origin, style: context.style(focused ? .focus : .selection), maxWidth: area.width)
+                return area.origin
+            }
             if all > area.width, options.indices.contains(selected) {
                 let text = "\(context.symbols.arrowLeft) \(options[selected]) \(context.symbols.arrowRight)  \(selected + 1)/\(options.count)"
                 buffer.put(text, at: area.origin, style: context.style(focused ? .focus : .selection), maxWidth: area.width)

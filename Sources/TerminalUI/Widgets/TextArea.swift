@@ -1,5 +1,8 @@
+import L10n
+
 /// A multi-line text entry: Enter starts a new line, arrows move, Backspace joins lines.
-public struct TextArea: Hashable, Sendable {
+/// Edits by grapheme cluster, as `TextField`.
+public struct TextArea: TextEditing, Hashable {
     public private(set) var lines: [String]
     public private(set) var row = 0
     public private(set) var column = 0

@@ -5,7 +5,7 @@ import L10n
 ///
 /// Edits by grapheme cluster (what the user sees as one character): Backspace after "é" erases
 /// "é" whether it was typed as one code point or as "e" and a combining accent.
-public struct TextField: Component, Hashable {
+public struct TextField: TextEditing, Hashable {
     public var text: String {
         didSet { cursor = min(cursor, text.count) }
     }
@@ -34,8 +34,11 @@ public struct TextField: Component, Hashable {
             cursor = before.count
         case .backspace:
             guard cursor > 0 else { return true }
-            text.remove(at: text.index(text.startIndex, offsetBy: cursor - 1))
+            // The cursor moves first: removing clamps it to the new length, and a decrement
+            // after that put it one character too far left (issue 11: "aéb", ⌫ ⌫ left "é").
+            let index = text.index(text.startIndex, offsetBy: cursor - 1)
             cursor -= 1
+            text.remove(at: index)
         case .delete:
             guard cursor < text.count else { return true }
             text.remove(at: text.index(text.startIndex, offsetBy: cursor))
@@ -50,18 +53,6 @@ public struct TextField: Component, Hashable {
             return false
         }
         return true
-    }
-
-    public var keyMap: KeyMap { KeyMap(title: tr("ui.field.title"), bindings: []) }
-    public var capturesText: Bool { true }
-
-    public mutating func update(_ input: ComponentInput) -> Update {
-        guard case .key(let key) = input else { return .ignored }
-        return handle(key) ? .handled : .ignored
-    }
-
-    public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
-        Rendered(cursor: render(into: &buffer, area: area, context: context, focused: context.focused))
     }
 
     /// Draws the field on `area`'s first row, scrolled so the insertion point shows.

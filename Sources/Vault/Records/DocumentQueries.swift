@@ -59,7 +59,7 @@ extension RecordStore where Record == Document {
     public func snippet(_ text: String, of id: String) throws -> String? {
         guard let query = SearchIndex.query(from: text) else { return nil }
         return try session.database.queryFirst("""
-            SELECT snippet(search_index, -1, '[', ']', '…', 10) FROM search_index
+            SELECT snippet(search_index, -1, '[', ']', '…', 16) FROM search_index
             WHERE search_index MATCH ? AND rowid = (SELECT rowid FROM search_entry WHERE kind = ? AND record_id = ?)
             """, [query, RecordKind.document.rawValue, id]) { SearchIndex.oneLine($0.string(0)) }
     }

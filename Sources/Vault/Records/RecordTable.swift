@@ -146,8 +146,18 @@ extension AgendaEvent: StoredRecord {
 }
 
 extension MessageThread: StoredRecord {
-    public static let table = RecordTable<MessageThread>("thread", columns: [RecordColumn("last_activity_at") { time($0.lastActivity) }],
-                                                         searchText: {
+    public static let table = RecordTable<MessageThread>("thread", columns: [
+        RecordColumn("last_activity_at") { time($0.lastActivity) },
+        // What the inbox shows (schema version 3): see `RecordStore.summaries`.
+        RecordColumn("subject") { text($0.subject) },
+        RecordColumn("correspondent") { text($0.correspondent?.name ?? "") },
+        RecordColumn("profession") { optionalText($0.correspondent?.profession) },
+        RecordColumn("is_closed") { .integer($0.isClosed ? 1 : 0) },
+        RecordColumn("is_archived") { .integer($0.isArchived ? 1 : 0) },
+        RecordColumn("last_preview") { text($0.lastPreview) },
+        RecordColumn("last_sender") { text($0.lastSender) },
+        RecordColumn("last_from_patient") { .integer($0.lastFromPatientSide ? 1 : 0) },
+    ], searchText: {
         SearchText(title: $0.subject, authors: $0.participants.map(\.name).joined(separator: " "))
     })
 }

@@ -54,7 +54,7 @@ extension VaultSession {
     public func search(_ text: String, profile: String? = nil, kinds: Set<RecordKind>? = nil, limit: Int = 50) throws -> [SearchHit] {
         guard let query = SearchIndex.query(from: text) else { return [] }
         var sql = """
-            SELECT e.kind, e.record_id, e.profile_id, snippet(search_index, -1, '[', ']', '…', 10)
+            SELECT e.kind, e.record_id, e.profile_id, snippet(search_index, -1, '[', ']', '…', 16)
             FROM search_index JOIN search_entry e ON e.rowid = search_index.rowid
             WHERE search_index MATCH ?
             """

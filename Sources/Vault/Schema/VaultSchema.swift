@@ -9,6 +9,7 @@ public enum VaultSchema {
     public static let migrations: [Migration] = [
         Migration(version: 1, sql: version1),
         Migration(version: 2, sql: version2),
+        Migration(version: 3, sql: version3),
     ]
 
     /// Record tables: `id`, `profile_id`, indexed columns, `updated_at` (Unix seconds), `body`.
@@ -132,5 +133,27 @@ public enum VaultSchema {
             size = coalesce(json_extract(CAST(body AS TEXT), '$.size'), 0),
             origin = coalesce(json_extract(CAST(body AS TEXT), '$.origin'), ''),
             visibility = coalesce((SELECT group_concat(value, ' ') FROM json_each(CAST(body AS TEXT), '$.visibility')), '');
+        """
+
+    /// Messagerie: what the inbox shows, in columns, so 5,000 threads list without decoding a
+    /// body or reading a message. Rows written before are filled from their bodies once (the
+    /// last message's preview comes with the next change of the thread).
+    static let version3 = """
+        ALTER TABLE thread ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+        ALTER TABLE thread ADD COLUMN correspondent TEXT NOT NULL DEFAULT '';
+        ALTER TABLE thread ADD COLUMN profession TEXT;
+        ALTER TABLE thread ADD COLUMN is_closed INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE thread ADD COLUMN is_archived INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE thread ADD COLUMN last_preview TEXT NOT NULL DEFAULT '';
+        ALTER TABLE thread ADD COLUMN last_sender TEXT NOT NULL DEFAULT '';
+        ALTER TABLE thread ADD COLUMN last_from_patient INTEGER NOT NULL DEFAULT 0;
+        UPDATE thread SET
+            subject = coalesce(json_extract(CAST(body AS TEXT), '$.subject'), ''),
+            correspondent = coalesce((SELECT json_extract(value, '$.name') FROM json_each(CAST(body AS TEXT), '$.participants')
+                                      WHERE json_extract(value, '$.role') != 'patient' LIMIT 1), ''),
+            profession = (SELECT json_extract(value, '$.profession') FROM json_each(CAST(body AS TEXT), '$.participants')
+                          WHERE json_extract(value, '$.role') != 'patient' LIMIT 1),
+            is_closed = coalesce(json_extract(CAST(body AS TEXT), '$.isClosed'), 0);
+        UPDATE message SET is_read = 1 WHERE json_extract(CAST(body AS TEXT), '$.sender.role') = 'patient';
         """
 }

@@ -1,0 +1,82 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// Partage et confidentialité in the real `mes`, in tmux at 80x24, against a real `mes-server`:
+/// a code shown as 8 digits and a QR code, used by a professional (`mes-server pro`), the
+/// session ended, SAMU access refused, and the professional's read in the history.
+final class SharingE2ETests: XCTestCase {
+    func professional(_ home: SyncedHome, _ arguments: String...) throws -> Int32 {
+        let password = home.directory.url.appendingPathComponent("pro-password")
+        try Data("demo-bernard".utf8).write(to: password)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltProducts.path("mes-server"))
+        process.arguments = ["pro", "--url", home.server.url.absoluteString, "--rpps", "10003456782", "--password-file", password.path] + arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func testACodeIsUsedEndedAndSeenInTheHistory() async throws {
+        let home = try await SyncedHome()
+        defer { home.close() }
+        let mes = try home.terminal()
+        defer { mes.close() }
+        try mes.waitFor("Synchro : à jour", timeout: 20)
+        try mes.send("6")
+        try mes.waitFor("[Accès]", "n code")
+        try mes.send("n")
+        try mes.waitFor("Donner accès à un professionnel", "[x]")
+        try mes.send("Enter")
+        let shown = try mes.waitFor("Code d’accès pour un professionnel", "Expire dans", "▀", timeout: 15)
+        let line = try XCTUnwrap(shown.split(separator: "\n").first { $0.hasPrefix("Code d’accès\u{a0}: ") })
+        let code = line.filter(\.isNumber)
+        XCTAssertEqual(code.count, 8, String(line))
+        XCTAssertTrue(shown.contains(" _ "), "the code drawn large:\n\(shown)")
+
+        XCTAssertEqual(try professional(home, "redeem", code), 0)
+        XCTAssertEqual(try professional(home, "get", "DocumentReference/doc-echo"), 0)
+        try mes.waitFor("Utilisé par Dr Sophie Bernard", timeout: 40)
+        try mes.send("Escape")
+        try mes.waitFor("▸ Dr Sophie Bernard — jusqu’au")
+
+        try mes.send("BTab")
+        try mes.waitFor("[Historique]", "Dr Sophie Bernard — a consulté", "[nouveau]")
+
+        try mes.send("Tab")
+        try mes.waitFor("[Accès]")
+        try mes.send("f")
+        try mes.waitFor("Mettre fin maintenant à l’accès de Dr Sophie Bernard", "[▸Non (n)]")
+        try mes.send("o")
+        try mes.waitFor("C’est terminé", timeout: 15)
+        XCTAssertEqual(try professional(home, "get", "DocumentReference/doc-echo"), 1, "refused once ended")
+
+        try mes.send("Tab", "Tab")
+        try mes.waitFor("[Urgence]", "▸ Accès du SAMU en cas d’urgence\u{a0}: autorisé")
+        try mes.send("Enter")
+        try mes.waitFor("Refuser l’accès du SAMU")
+        try mes.send("o")
+        try mes.waitFor("Accès du SAMU en cas d’urgence\u{a0}: refusé", "enregistré sur le serveur", timeout: 15)
+        XCTAssertEqual(try professional(home, "emergency", "helene", "--reason", "malaise", "--samu"), 1, "the SAMU is refused now")
+    }
+
+    func testInEnglishAndForAScreenReader() async throws {
+        let home = try await SyncedHome()
+        defer { home.close() }
+        let mes = try home.terminal(arguments: ["--lang", "en", "--screen-reader"])
+        defer { mes.close() }
+        try mes.waitFor("Sync: up to date", timeout: 20)
+        try mes.send("6")
+        try mes.waitFor("Access tab")
+        try mes.send("n", "Enter")
+        let shown = try mes.waitFor("Access code for a professional", "Code: ", timeout: 15)
+        let spoken = try XCTUnwrap(shown.split(separator: "\n").first { $0.hasPrefix("Code: ") })
+        XCTAssertEqual(spoken.split(separator: " ").dropFirst().count, 8, "the code said digit by digit: \(spoken)")
+        XCTAssertFalse(shown.contains("┌"), "no frame in screen-reader mode")
+        let cursor = try mes.cursor()
+        XCTAssertEqual(cursor.y, shown.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("Code: ") },
+                       "the cursor is on the code")
+    }
+}

@@ -1,0 +1,104 @@
+import Crypto
+import FHIR
+import Foundation
+import HealthRecord
+@testable import Messaging
+import TestSupport
+import Vault
+import XCTest
+
+/// The messagerie's logic on a local vault: mapping, states, drafts, inbox queries.
+final class MessengerTests: XCTestCase {
+    let doctor = Participant(name: "Dr Sophie Bernard", address: "Practitioner/bernard", role: .professional, profession: "Cardiologie")
+    let patient = Participant(name: "Hélène Martineau", address: "Patient/helene", role: .patient)
+
+    func testAMessageTravelsAsACommunicationWithItsFilesAndMarks() throws {
+        let file = MessageFile(title: "fiche.txt", contentType: "text/plain", data: Data("bonjour".utf8))
+        let message = Message(id: "m1", profileID: "helene", threadID: "m1", sender: doctor, sent: Date(timeIntervalSince1970: 1_700_000_000),
+                              body: "Texte", attachmentIDs: ["doc-1"], files: [file], allowsReply: false, writtenFor: "Hélène MARTINEAU",
+                              recipient: Participant(name: "Pharmacie", address: "Organization/p", role: .establishment), topic: "Sujet")
+        let resource = try RecordMapping.encode(message, onto: nil)
+        XCTAssertEqual(resource["payload"]?[2]?["contentAttachment"]?["data"]?.stringValue, Data("bonjour".utf8).base64EncodedString())
+        let records = try RecordMapping.decode(resource)
+        XCTAssertEqual(records.first as? Message, message)
+        let thread = try XCTUnwrap(records.last as? MessageThread)
+        XCTAssertEqual(thread.subject, "Sujet")
+        XCTAssertEqual(thread.participants.map(\.address), ["Practitioner/bernard", "Organization/p"])
+    }
+
+    func testStatesFollowTheOutbox() {
+        XCTAssertEqual(Messenger.state(lastError: nil), .pending)
+        XCTAssertEqual(Messenger.state(lastError: "offline"), .pending)
+        XCTAssertEqual(Messenger.state(lastError: "http-409:thread-closed"), .refused(reason: "thread-closed"))
+        XCTAssertEqual(Messenger.state(lastError: "protocol"), .refused(reason: "protocol"))
+    }
+
+    func testTheReplyRulesOfAThread() {
+        let now = Date()
+        var thread = MessageThread(id: "t", profileID: "helene", subject: "S", participants: [doctor, patient], lastActivity: now)
+        let fromDoctor = Message(id: "a", profileID: "helene", threadID: "t", sender: doctor, sent: now, body: "x")
+        XCTAssertNil(thread.replyRefusal(messages: [fromDoctor]))
+        XCTAssertEqual(thread.replyRefusal(messages: []), .notStartedByProfessional)
+        var noReply = fromDoctor
+        noReply.allowsReply = false
+        XCTAssertEqual(thread.replyRefusal(messages: [noReply]), .noReply)
+        thread.isClosed = true
+        XCTAssertEqual(thread.replyRefusal(messages: [fromDoctor]), .closed)
+        let pharmacy = MessageThread(id: "p", profileID: "helene", subject: "Ordonnance",
+                                     participants: [patient, Participant(name: "Pharmacie", address: "Organization/x", role: .establishment,
+                                                                         profession: Participant.pharmacyProfession)], lastActivity: now)
+        XCTAssertNil(pharmacy.replyRefusal(messages: []), "the patient may write to a pharmacy first")
+    }
+
+    func testInboxDraftsSearchAndDeletion() throws {
+        let (vault, directory) = try makeVault()
+        defer { vault.close(); directory.remove() }
+        let now = Date()
+        try vault.write { session in
+            try session.profiles.save(Profile(id: "helene", relation: .own, givenName: "Hélène", familyName: "Martineau",
+                                              ins: PatientIdentifier(system: "urn:oid:1.2.250.1.213.1.4.10", value: "266049900000011")), origin: .remote)
+            for index in 0..<3 {
+                let id = "t\(index)"
+                try session.threads.save(MessageThread(id: id, profileID: "helene", subject: "Sujet \(index)", participants: [doctor],
+                                                       lastActivity: now.addingTimeInterval(Double(index))), origin: .remote)
+                try session.messages.save(Message(id: id, profileID: "helene", threadID: id, sender: doctor, sent: now.addingTimeInterval(Double(index)),
+                                                  body: index == 1 ? "Prenez la métformine le soir" : "Bonjour \u{1B}[31m"), origin: .remote)
+            }
+        }
+        let messenger = Messenger(vault: vault, profileID: "helene")
+        XCTAssertEqual(try messenger.ownAddress(), "266049900000011@patient.mssante.fr")
+        XCTAssertEqual(try messenger.inbox().map(\.id), ["t2", "t1", "t0"])
+        XCTAssertEqual(try messenger.inbox().first?.unread, 1)
+        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "METFORMINE")).map(\.id), ["t1"])
+        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "sujet 2")).map(\.id), ["t2"])
+
+        try messenger.saveDraft(MessageDraft(threadID: "t1", body: "Brouillon"))
+        XCTAssertEqual(try messenger.drafts().keys.sorted(), ["t1"])
+        try messenger.saveDraft(MessageDraft(threadID: "t1", body: "  "))
+        XCTAssertTrue(try messenger.drafts().isEmpty, "an empty draft is dropped")
+
+        try messenger.setArchived("t0", true)
+        XCTAssertEqual(try messenger.inbox().map(\.id), ["t2", "t1"])
+        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(archived: true)).map(\.id), ["t0"])
+
+        try messenger.delete("t2")
+        XCTAssertThrowsError(try messenger.thread("t2"))
+        let pending = try vault.read { try $0.outbox.pending(limit: 100) }
+        XCTAssertEqual(pending.map(\.recordID), ["t2"], "the deletion of the message is sent")
+        XCTAssertEqual(pending.first?.operation, .delete)
+    }
+
+    func testAFileIsCheckedLikeADocument() {
+        XCTAssertThrowsError(try Messenger.file(named: "virus.exe", content: Array("MZ".utf8)))
+        XCTAssertThrowsError(try Messenger.file(named: "gros.txt", content: [UInt8](repeating: 0x41, count: 5 * 1024 * 1024 + 1)))
+        XCTAssertEqual(try Messenger.file(named: "../../a.txt", content: Array("ok".utf8)).title, "a.txt")
+    }
+
+    private func makeVault() throws -> (Vault, TemporaryDirectory) {
+        let directory = try TemporaryDirectory(prefix: "mes-messenger")
+        let vault = try Vault.create(in: VaultDirectory(directory.url), passphrase: .init(copying: Array("phrase de test".utf8)),
+                                     keyDerivation: .fixed(.minimumForTests)).vault
+        return (vault, directory)
+    }
+}
+
