@@ -103,6 +103,8 @@ public struct AppShell: Application {
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
+    /// The messagerie of the open space (nil: no vault open or not synced yet).
+    private let messaging: MessagesServices?
     /// Partage et confidentialité of the open space (nil: no vault open).
     private let sharing: SharingServices?
     let syncService: SyncService?
@@ -115,9 +117,11 @@ public struct AppShell: Application {
     /// replaces the built-in screen of a section. `sync` is how to sync (nil: no account).
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
                 section: AppSection = .home, screens: [AppSection: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
-                agenda: AgendaServices? = nil, session: SessionControl? = nil, sync: SyncService? = nil, sharing: SharingServices? = nil) {
+                agenda: AgendaServices? = nil, session: SessionControl? = nil, sync: SyncService? = nil, sharing: SharingServices? = nil,
+                messages: MessagesServices? = nil) {
         self.settings = settings
         self.sharing = sharing
+        messaging = messages
         self.header = header
         self.store = store
         self.section = section
@@ -141,6 +145,7 @@ public struct AppShell: Application {
         case .settings: SettingsScreen(settings: settings, store: store)
         case .documents: documents.map { DocumentsScreen(services: $0) } ?? ComingSoonScreen(section: section)
         case .agenda: agenda.map { AgendaScreen(services: $0) } ?? ComingSoonScreen(section: section)
+        case .messages: messaging.map { MessagesScreen(services: $0) } ?? ComingSoonScreen(section: section)
         case .sharing: sharing.map { SharingScreen(services: $0) } ?? ComingSoonScreen(section: section)
         default: ComingSoonScreen(section: section)
         }

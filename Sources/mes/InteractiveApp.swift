@@ -2,6 +2,7 @@ import Agenda
 import CLI
 import Documents
 import Features
+import Messaging
 import Sharing
 import Foundation
 import HealthRecord
@@ -38,6 +39,7 @@ enum InteractiveApp {
         defer { vault?.close() }
         let documents = try vault.flatMap(documentsServices(kiosk: kiosk))
         let agenda = try vault.flatMap(agendaServices(kiosk: kiosk))
+        let messages = try vault.flatMap(messagesServices(kiosk: kiosk))
         let sharing = try vault.flatMap { try SharingCenter.open($0) }.map { SharingServices(center: $0, kiosk: kiosk) }
         let terminal: CursesTerminal
         do {
@@ -49,7 +51,7 @@ enum InteractiveApp {
         let session = vault.map { SessionControl.forVault($0) } ?? (kiosk ? .kiosk() : nil)
         let sync = vault.flatMap { kiosk ? nil : syncService(for: $0) }
         let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, agenda: agenda,
-                                            session: session, sync: sync, sharing: sharing),
+                                            session: session, sync: sync, sharing: sharing, messages: messages),
                               backend: terminal)
         if let vault { runtime.subscribe(changes(of: vault)) }
         let code = runtime.run()
@@ -78,6 +80,25 @@ enum InteractiveApp {
             let calendar = (try? PreventionCalendar.load()) ?? PreventionCalendar(rules: [])
             guard let book = try AgendaBook.open(vault, calendar: calendar) else { return nil }
             return AgendaServices(book: book, kiosk: kiosk)
+        }
+    }
+
+    /// The Messagerie's services for the vault's own space (nil before the first sync): its
+    /// documents for the picker, and the pharmacy directory when an account is logged in.
+    static func messagesServices(kiosk: Bool) -> (Vault) throws -> MessagesServices? {
+        { vault in
+            guard let messenger = try Messenger.open(vault) else { return nil }
+            var pharmacies: (@Sendable (String) async throws -> [PharmacyEntry])?
+            let account = try Account.stored(in: vault)
+            if account != nil {
+                let engine = SyncEngine(vault: vault)
+                let profileID = messenger.profileID
+                pharmacies = { search in try await engine.pharmacies(for: profileID, search: search) }
+            }
+            let own = try messenger.profile()
+            let author = own?.relation == .delegated ? account?.displayName : nil
+            return MessagesServices(messenger: messenger, library: try DocumentLibrary.open(vault, profileID: messenger.profileID), kiosk: kiosk,
+                                    author: author, pharmacies: pharmacies)
         }
     }
 

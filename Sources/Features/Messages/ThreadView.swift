@@ -31,7 +31,7 @@ struct ThreadView: Component {
         let top = viewer.top
         self.conversation = conversation
         viewer = TextViewer(text: Self.text(conversation, profileID: profileID, documentTitles: documentTitles))
-        _ = viewer.handle(.first, visibleRows: 14)
+        _ = viewer.handle(.home, visibleRows: 14)
         for _ in 0..<top { _ = viewer.handle(.down, visibleRows: 1) }
     }
 
@@ -132,7 +132,7 @@ struct ThreadView: Component {
         shown.layout(width: bodyArea.width)
         let cursor = shown.render(into: &buffer, area: bodyArea, context: context)
         for (offset, line) in footerLines.enumerated() {
-            buffer.put(line, at: Point(x: area.x, y: bodyArea.maxY + offset), style: context.style(.emphasis), maxWidth: area.width)
+            buffer.put(line, at: Point(x: area.x, y: bodyArea.maxY + offset), style: context.style(.warning), maxWidth: area.width)
         }
         return Rendered(cursor: cursor)
     }

@@ -1,5 +1,4 @@
 import Crypto
-import FHIR
 import Foundation
 import LocalServer
 import Sync
@@ -12,35 +11,15 @@ import XCTest
 /// run (and the professional reads it on the server); save an attachment and find it in
 /// Documents; the screen-reader mode and English.
 final class MessagesE2ETests: XCTestCase {
-    private func syncedHome(_ directory: TemporaryDirectory, server: LocalServer) async throws -> (URL, URL) {
-        let home = directory.url.appendingPathComponent("home")
-        let passphrase = directory.url.appendingPathComponent("passphrase")
-        try Data("phrase de test\n".utf8).write(to: passphrase)
-        let (vault, _) = try Vault.create(in: VaultDirectory(home), passphrase: SecureBytes(copying: Array("phrase de test".utf8)),
-                                          keyDerivation: .fixed(.minimumForTests))
-        let otp = server.dataDirectory.appendingPathComponent("otp/helene.martineau.txt")
-        let account = try await Account.login(server: server.url, identifier: "helene.martineau", password: "demo-helene",
-                                              oneTimeCode: { try String(contentsOf: otp, encoding: .utf8) })
-        try account.save(in: vault)
-        let report = await SyncEngine(vault: vault).sync()
-        XCTAssertEqual(report.outcome, .complete)
-        vault.close()
-        return (home, passphrase)
-    }
-
     func testReplyInTheAppReachesTheServerAndAnAttachmentLandsInDocuments() async throws {
-        let directory = try TemporaryDirectory(prefix: "mes-e2e-messages")
-        defer { directory.remove() }
-        let server = try LocalServer.start(executable: BuiltProducts.path("mes-server"),
-                                           dataDirectory: directory.url.appendingPathComponent("server"), arguments: ["--seed", "demo"])
-        defer { server.stop() }
-        let (home, passphrase) = try await syncedHome(directory, server: server)
-
-        let terminal = try TerminalSession(arguments: ["--home", home.path, "--passphrase-file", passphrase.path], width: 80, height: 24)
+        let synced = try await SyncedHome()
+        defer { synced.close() }
+        let server = synced.server
+        let terminal = try synced.terminal()
         defer { terminal.close() }
         try terminal.waitFor("1 Accueil", timeout: 15)
         try terminal.send("5")
-        var screen = try terminal.waitFor("266049900000011@patient.mssante.fr", "Dr Amélie Garnier", timeout: 10)
+        var screen = try terminal.waitFor("266049900000011@patient.mssante.fr", "Dr Amélie Garnier", "Dr Nadia Haddad", timeout: 10)
         XCTAssertTrue(screen.contains("[1 non lu]"), screen)
         XCTAssertTrue(screen.contains("terminée"), "the closed thread says so in words: \(screen)")
 
@@ -55,13 +34,14 @@ final class MessagesE2ETests: XCTestCase {
         try terminal.send("C-d")
         // Written to the vault and the outbox at once, then sent by the app's own sync.
         screen = try terminal.waitFor("Bonjour, je viendrai mardi.", timeout: 10)
-        screen = try terminal.waitFor("envoyé", timeout: 20)
-        XCTAssertFalse(screen.contains("en attente d'envoi"), screen)
+        screen = try terminal.waitFor("vous · envoyé", timeout: 20)
+        XCTAssertFalse(screen.contains("vous · en attente d'envoi"), screen)
 
         // The professional reads it on the server, while the app still runs.
         let token = try await professionalToken(server)
         let thread = try await get(server, "/Communication/msg-bio/$thread", token: token)
-        let bodies = thread["entry"]?.elements.compactMap { $0["resource"]?["payload"]?[0]?["contentString"]?.stringValue } ?? []
+        let entries = (thread["entry"] as? [[String: Any]]) ?? []
+        let bodies = entries.compactMap { (($0["resource"] as? [String: Any])?["payload"] as? [[String: Any]])?.first?["contentString"] as? String }
         XCTAssertTrue(bodies.contains("Bonjour, je viendrai mardi.\nCordialement"), "\(bodies)")
 
         // A closed thread offers no reply: it says why.
@@ -82,7 +62,11 @@ final class MessagesE2ETests: XCTestCase {
         try terminal.waitFor("ajouté à vos documents", timeout: 10)
         try terminal.send("Escape")
         try terminal.send("2")
+        try terminal.waitFor("Résultats de biologie", timeout: 10)
+        try terminal.send("/")
+        try terminal.send("-l", "automesure")
         try terminal.waitFor("Fiche d'automesure tensionnelle", timeout: 10)
+        try terminal.send("Enter")
 
         try terminal.send("q")
         try terminal.waitFor("Quitter")
@@ -91,20 +75,21 @@ final class MessagesE2ETests: XCTestCase {
     }
 
     func testTheInboxInEnglishAndWithAScreenReader() async throws {
-        let directory = try TemporaryDirectory(prefix: "mes-e2e-messages-sr")
-        defer { directory.remove() }
-        let server = try LocalServer.start(executable: BuiltProducts.path("mes-server"),
-                                           dataDirectory: directory.url.appendingPathComponent("server"), arguments: ["--seed", "demo"])
-        defer { server.stop() }
-        let (home, passphrase) = try await syncedHome(directory, server: server)
-        let terminal = try TerminalSession(arguments: ["--home", home.path, "--passphrase-file", passphrase.path, "--lang", "en", "--screen-reader"],
-                                           width: 80, height: 24)
+        let synced = try await SyncedHome()
+        defer { synced.close() }
+        let terminal = try synced.terminal(arguments: ["--lang", "en", "--screen-reader"])
         defer { terminal.close() }
         try terminal.waitFor("Home", timeout: 15)
         try terminal.send("5")
-        try terminal.waitFor("Your health messaging address", "1 unread", timeout: 10)
+        try terminal.waitFor("Your health messaging address", "1 unread", "Dr Nadia Haddad", timeout: 10)
         try terminal.send("Down", "Down")
-        let screen = try terminal.waitFor("closed")
+        // The selection reaches the closed thread (polled: keys arrive asynchronously).
+        var screen = ""
+        for _ in 0..<50 {
+            screen = try terminal.screen()
+            if screen.split(separator: "\n").contains(where: { $0.contains("▸") && $0.contains("Dr Marc Renaud") }) { break }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
         let cursor = try terminal.cursor()
         let line = screen.split(separator: "\n", omittingEmptySubsequences: false)[cursor.y]
         XCTAssertTrue(line.contains("Dr Marc Renaud"), "the cursor is on the selected thread: \(line)")
@@ -116,13 +101,14 @@ final class MessagesE2ETests: XCTestCase {
 
     private func professionalToken(_ server: LocalServer) async throws -> String {
         let transport = URLSessionTransport(baseURL: server.url)
-        let response = try await transport.send(BackendRequest(method: "POST", path: API.Path.login, headers: ["Content-Type": "application/json"],
+        let response = try await transport.send(BackendRequest(method: "POST", path: "/auth/login", headers: ["Content-Type": "application/json"],
                                                                body: Data(#"{"rpps":"10003456783","password":"demo-garnier"}"#.utf8)))
-        return try XCTUnwrap(try JSON(parsing: response.body)["access_token"]?.stringValue)
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        return try XCTUnwrap(object?["access_token"] as? String)
     }
 
-    private func get(_ server: LocalServer, _ path: String, token: String) async throws -> JSON {
+    private func get(_ server: LocalServer, _ path: String, token: String) async throws -> [String: Any] {
         let response = try await URLSessionTransport(baseURL: server.url).send(BackendRequest(path: path, headers: ["Authorization": "Bearer \(token)"]))
-        return try JSON(parsing: response.body)
+        return (try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
     }
 }

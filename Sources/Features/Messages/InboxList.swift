@@ -248,8 +248,8 @@ struct InboxList: Component {
         var marks: [String] = []
         if row.unread > 0 { marks.append(trPlural("messages.mark.unread", count: row.unread, ["count": String(row.unread)])) }
         if row.isClosed { marks.append(tr("messages.mark.closed")) }
-        let text = "\(LocalFormat.date(row.lastActivity))  \(MessagingWording.correspondent(row)) · \(row.subject)"
-        return ListRow(text, marks: marks.isEmpty ? "" : "[" + marks.joined(separator: ", ") + "]", role: row.unread > 0 ? .emphasis : .normal)
+        let text = "\(LocalFormat.date(row.lastActivity))  \(row.subject) — \(row.correspondent)"
+        return ListRow(text, marks: marks.isEmpty ? "" : "[" + marks.joined(separator: ", ") + "]", role: row.unread > 0 ? .accent : .normal)
     }
 
     static func announce(_ row: ThreadSummaryRow) -> String {
