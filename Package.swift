@@ -1,7 +1,23 @@
 // swift-tools-version:6.0
 // mes — a terminal companion for Mon espace santé. No SwiftPM package dependencies:
 // only the toolchain and Debian's C libraries (see Docs/ and DESIGN.md section 3).
+import Foundation
 import PackageDescription
+
+/// The `-I` flags pkg-config gives for `package` (pango's own flags carry `-pthread`, which
+/// SwiftPM refuses in a system library target: the PDF shim takes the include paths only).
+func pkgConfigIncludes(_ package: String) -> [String] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/pkg-config")
+    process.arguments = ["--cflags-only-I", package]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    guard (try? process.run()) != nil else { return [] }
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: output, as: UTF8.self).split(whereSeparator: \.isWhitespace).map(String.init).filter { $0.hasPrefix("-I") }
+}
 
 /// A Debian C library reached through pkg-config (nil where its pkg-config flags carry `-D`
 /// definitions SwiftPM refuses; the module map's `link` and the shim's own defines do instead).
@@ -29,6 +45,9 @@ let package = Package(
         .target(name: "SystemShim"),
         .target(name: "CursesShim", dependencies: ["CNcursesw"]),
         .target(name: "MicroHTTPDShim", dependencies: ["CMicroHTTPD"], linkerSettings: [.linkedLibrary("microhttpd")]),
+        // The synthèse's PDF: cairo with pango (libcairo2-dev, libpango1.0-dev), behind a header of plain C types.
+        .target(name: "PDFShim", cSettings: [.unsafeFlags(pkgConfigIncludes("pangocairo"))],
+                linkerSettings: ["pangocairo-1.0", "pango-1.0", "gobject-2.0", "glib-2.0", "cairo"].map { .linkedLibrary($0) }),
 
         // Shared low level.
         .target(name: "Crypto", dependencies: ["CSodium"]),
@@ -49,6 +68,9 @@ let package = Package(
         // The dossier médical's use cases (list, read, import, mask, delete, export, print) over
         // the vault, shared by the screens and the command line.
         .target(name: "Documents", dependencies: ["Vault", "FHIR", "HealthRecord", "L10n", "Crypto"]),
+        // The profil médical and the mesures de santé (rubriques, measures, charts' data, growth
+        // curves, the synthèse), shared by the screens and the command line.
+        .target(name: "MedicalProfile", dependencies: ["Vault", "HealthRecord", "L10n", "Documents", "FHIR", "PDFShim"]),
         // The messagerie de santé's use cases (inbox, threads, replies, drafts, attachments).
         .target(name: "Messaging", dependencies: ["Documents", "Vault", "HealthRecord", "L10n"]),
         // Partage et confidentialité: access codes, sessions, blocks, emergency choices, masking,
@@ -63,14 +85,14 @@ let package = Package(
 
         // The terminal front: a toolkit that knows nothing of health, and the app's screens.
         .target(name: "TerminalUI", dependencies: ["CNcursesw", "CursesShim", "CQREncode", "L10n"]),
-        .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "Agenda", "Messaging", "Sharing", "HealthRecord", "Crypto"]),
+        .target(name: "Features", dependencies: ["TerminalUI", "L10n", "Documents", "Agenda", "Messaging", "Sharing", "MedicalProfile", "HealthRecord", "Crypto"]),
 
         // Programs.
         .executableTarget(name: "mes", dependencies: ["CLI", "L10n", "SystemShim", "Vault", "Crypto", "Sync", "FHIR", "HealthRecord", "LocalServer",
-                                                      "TerminalUI", "Features", "Documents", "Sharing", "Agenda", "Messaging"]),
+                                                      "TerminalUI", "Features", "Documents", "Sharing", "Agenda", "Messaging", "MedicalProfile"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
         .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "TerminalUI", "CursesShim", "L10n",
-                                                            "Features", "Documents", "Agenda", "Messaging", "Sync", "FHIR", "LocalServer"]),
+                                                            "Features", "Documents", "Agenda", "Messaging", "Sync", "FHIR", "LocalServer", "MedicalProfile"]),
         // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
         .executableTarget(name: "vault-crash-writer", dependencies: ["Vault", "HealthRecord", "Crypto"]),
 
@@ -78,13 +100,14 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(name: "SyncTests", dependencies: ["Sync", "FHIR", "HealthRecord", "Vault", "Crypto", "LocalServer", "TestSupport",
+        .testTarget(name: "SyncTests", dependencies: ["Sync", "FHIR", "HealthRecord", "Vault", "Crypto", "LocalServer", "TestSupport", "MedicalProfile",
                                                      "mes", "mes-server"]),
         .testTarget(name: "L10nTests", dependencies: ["L10n"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "TestSupport"]),
         .testTarget(name: "FHIRTests", dependencies: ["FHIR", "HealthRecord"]),
         .testTarget(name: "ServerTests", dependencies: ["FHIR", "HealthRecord", "Server", "LocalServer", "TestSupport", "SQLite", "Crypto"]),
         .testTarget(name: "HealthRecordTests", dependencies: ["HealthRecord"]),
+        .testTarget(name: "MedicalProfileTests", dependencies: ["MedicalProfile", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n", "TestSupport"]),
         // Reads Sources/ and Package.swift: the import rules of Docs/architecture.md.
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n", "SQLite",

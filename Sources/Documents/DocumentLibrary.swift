@@ -136,18 +136,19 @@ public struct DocumentLibrary: Sendable {
     /// Imports a file as one of the user's documents, after checking it (accepted format, real
     /// content type, at most 5 MB). Shown at once; sent with the next sync.
     public func importFile(named fileName: String, content: [UInt8], title: String? = nil, category: Document.Category,
-                           date: Date = Date(), note: String? = nil) throws -> Document {
+                           date: Date = Date(), note: String? = nil, type: CodedConcept? = nil) throws -> Document {
         let format: DocumentFileFormat
         do { format = try DocumentImport.check(fileName: fileName, content: content) } catch { throw DocumentLibraryError.importRefused(error) }
         let cleanTitle = title?.trimmingCharacters(in: .whitespacesAndNewlines)
         let profile = try vault.read { try $0.profiles.find(profileID) }
         let author = DocumentAuthor(name: profile.map { "\($0.givenName) \($0.familyName)" } ?? "")
         let masked = try masksAll()
-        let document = DocumentImport.makeDocument(
+        var document = DocumentImport.makeDocument(
             id: UUID().uuidString.lowercased(), profileID: profileID,
             title: cleanTitle?.isEmpty == false ? cleanTitle! : DocumentImport.suggestedTitle(fileName: fileName),
             category: category, format: format, size: content.count, sha256: Hex.encode(SHA256.hash(content)),
             date: date, note: note?.isEmpty == true ? nil : note, author: author, maskAll: masked)
+        if let type { document.typeCode = type }
         let text = reader.searchableText(format: format.mimeType, bytes: content)
         try vault.write { session in
             try session.documents.save(document)

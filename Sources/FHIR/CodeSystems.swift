@@ -81,7 +81,7 @@ extension Section {
     public static func of(resourceType: String) -> Section? {
         switch resourceType {
         case "DocumentReference", "Binary", "List": .documents
-        case "Condition", "MedicationStatement", "AllergyIntolerance", "FamilyMemberHistory", "Observation": .medicalProfile
+        case "Condition", "MedicationStatement", "AllergyIntolerance", "FamilyMemberHistory", "Observation", "Encounter": .medicalProfile
         case "Immunization": .vaccinations
         case "Appointment", "Task": .agenda
         case "Communication": .messages

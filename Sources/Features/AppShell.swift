@@ -103,6 +103,8 @@ public struct AppShell: Application {
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
+    /// The profil médical of the open space (nil: no vault open, the section says so).
+    private let profile: ProfileServices?
     /// The messagerie of the open space (nil: no vault open or not synced yet).
     private let messaging: MessagesServices?
     /// Partage et confidentialité of the open space (nil: no vault open).
@@ -118,7 +120,8 @@ public struct AppShell: Application {
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
                 section: AppSection = .home, screens: [AppSection: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
                 agenda: AgendaServices? = nil, session: SessionControl? = nil, sync: SyncService? = nil, sharing: SharingServices? = nil,
-                messages: MessagesServices? = nil) {
+                messages: MessagesServices? = nil, profile: ProfileServices? = nil) {
+        self.profile = profile
         self.settings = settings
         self.sharing = sharing
         messaging = messages
@@ -144,6 +147,7 @@ public struct AppShell: Application {
         switch section {
         case .settings: SettingsScreen(settings: settings, store: store)
         case .documents: documents.map { DocumentsScreen(services: $0) } ?? ComingSoonScreen(section: section)
+        case .medicalProfile: profile.map { ProfileScreen(services: $0) } ?? ComingSoonScreen(section: section)
         case .agenda: agenda.map { AgendaScreen(services: $0) } ?? ComingSoonScreen(section: section)
         case .messages: messaging.map { MessagesScreen(services: $0) } ?? ComingSoonScreen(section: section)
         case .sharing: sharing.map { SharingScreen(services: $0) } ?? ComingSoonScreen(section: section)

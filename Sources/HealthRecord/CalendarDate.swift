@@ -1,7 +1,7 @@
 import Foundation
 
 /// A day without a time or time zone (a birth date, a vaccination date), written `YYYY-MM-DD`.
-public struct CalendarDate: Codable, Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var year: Int
     public var month: Int
     public var day: Int
@@ -59,12 +59,23 @@ public struct CalendarDate: Codable, Sendable, Hashable, Comparable, CustomStrin
         }
     }
 
+}
+
+extension CalendarDate: ISOTextCodable {}
+
+/// A value that is coded as its ISO text (`2019-03-12`, `2019-03`).
+public protocol ISOTextCodable: Codable {
+    init?(iso text: String)
+    var iso: String { get }
+}
+
+extension ISOTextCodable {
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let date = CalendarDate(iso: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a YYYY-MM-DD date"))
+        guard let value = Self(iso: text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO date: \(text)"))
         }
-        self = date
+        self = value
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -178,6 +178,8 @@ public enum DocumentType {
     public static let vaccinationHistory = CodedConcept(system: CodeSystem.loinc, code: "11369-6", display: "Historique des vaccinations")
     public static let vaccinationNote = CodedConcept(system: CodeSystem.loinc, code: "87273-9", display: "Note de vaccination")
     public static let advanceDirectives = CodedConcept(system: CodeSystem.treA05, code: "EXPPAT_3", display: "Directives anticipées")
+    /// The synthèse of the profil médical the holder saves (TRE_A05, valid since 2021-09-24).
+    public static let profileSynthesis = CodedConcept(system: CodeSystem.treA05, code: "DOCPAT08", display: "Profil médical Mon espace santé")
     public static let wishesAndRights = CodedConcept(system: CodeSystem.treA05, code: "EXPPAT_1", display: "Volontés et droits")
 
     /// A document the patient deposited: `DOCPAT01`…`DOCPAT09`.

@@ -31,6 +31,10 @@ public struct Profile: ProfileRecord, Hashable {
     public var phone: String?
     public var email: String?
     public var address: String?
+    /// The *sage-femme référente* and the *pharmacien correspondant* (with the médecin
+    /// traitant, the *professionnels de santé* rubrique).
+    public var referentMidwife: Practitioner?
+    public var correspondingPharmacist: Practitioner?
 
     public var profileID: String { id }
 
@@ -117,18 +121,26 @@ public struct EmergencyContact: ProfileRecord, Hashable {
         case legalGuardian = "GUARD"
         /// Aidant.
         case caregiver = "CAREGIVER"
+        /// A person the holder helps (*proche aidé*; not a TRE_R260 role: mes's own code).
+        case helpedPerson = "HELPED"
     }
 
     public var id: String
     public var profileID: String
     public var name: String
     public var roles: [Role]
+    /// MES's relation: `MOTHER`, `FATHER`, `CHILD`, `SPOUSE`, `TUTEUR`, `OTHER` (or text from elsewhere).
     public var relationship: String?
     public var phone: String?
     public var email: String?
+    public var mobile: String?
+    public var address: String?
+
+    /// The relations MES offers for the entourage.
+    public static let relations = ["MOTHER", "FATHER", "CHILD", "SPOUSE", "TUTEUR", "OTHER"]
 
     public init(id: String, profileID: String, name: String, roles: [Role], relationship: String? = nil,
-                phone: String? = nil, email: String? = nil) {
+                phone: String? = nil, email: String? = nil, mobile: String? = nil, address: String? = nil) {
         self.id = id
         self.profileID = profileID
         self.name = name
@@ -136,6 +148,8 @@ public struct EmergencyContact: ProfileRecord, Hashable {
         self.relationship = relationship
         self.phone = phone
         self.email = email
+        self.mobile = mobile
+        self.address = address
     }
 }
 

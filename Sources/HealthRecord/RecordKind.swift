@@ -20,6 +20,10 @@ public enum RecordKind: String, Codable, Sendable, CaseIterable, Hashable {
     case serviceConsent = "service-consent"
     case block
     case auditEntry = "audit-entry"
+    case hospitalization
+    case disability
+    case bloodGroup = "blood-group"
+    case lifestyle
 }
 
 /// A record that belongs to one profile (one person's space) of the vault.

@@ -179,8 +179,9 @@ public enum MeasureUnit: String, Sendable, CaseIterable {
     case celsius = "Cel"
     case kilogramPerSquareMetre = "kg/m2"
     case percent = "%"
-    case steps = "{steps}/d"
+    case steps = "1/(24.h)"
     case none = "1"
+    case milligramPerDecilitre = "mg/dL"
 
     /// The symbol shown after a number.
     public var symbol: String {
@@ -197,13 +198,14 @@ public enum MeasureUnit: String, Sendable, CaseIterable {
         case .percent: "%"
         case .steps: tr("unit.steps-per-day")
         case .none: ""
+        case .milligramPerDecilitre: "mg/dL"
         }
     }
 
     /// How many decimals a value in this unit is shown with.
     public var fractionDigits: Int {
         switch self {
-        case .kilogram, .celsius, .kilogramPerSquareMetre: 1
+        case .kilogram, .celsius, .kilogramPerSquareMetre, .percent: 1
         case .gramPerLitre, .metre: 2
         case .millimolePerLitre: 1
         default: 0

@@ -27,6 +27,10 @@ enum AnyRecord {
         case .serviceConsent: ServiceConsent.self
         case .block: Block.self
         case .auditEntry: AuditEntry.self
+        case .hospitalization: Hospitalization.self
+        case .disability: Disability.self
+        case .bloodGroup: BloodGroup.self
+        case .lifestyle: Lifestyle.self
         }
     }
 

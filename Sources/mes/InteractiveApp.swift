@@ -5,6 +5,7 @@ import Features
 import Messaging
 import Sharing
 import Foundation
+import MedicalProfile
 import HealthRecord
 import L10n
 import Sync
@@ -41,6 +42,9 @@ enum InteractiveApp {
         let agenda = try vault.flatMap(agendaServices(kiosk: kiosk))
         let messages = try vault.flatMap(messagesServices(kiosk: kiosk))
         let sharing = try vault.flatMap { try SharingCenter.open($0) }.map { SharingServices(center: $0, kiosk: kiosk) }
+        let profile = try vault.flatMap { vault in
+            try ProfileBook.open(vault).map { ProfileServices(book: $0, library: documents?.library) }
+        }
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal(environment: context.environment, raw: kiosk)
@@ -51,7 +55,7 @@ enum InteractiveApp {
         let session = vault.map { SessionControl.forVault($0) } ?? (kiosk ? .kiosk() : nil)
         let sync = vault.flatMap { kiosk ? nil : syncService(for: $0) }
         let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, agenda: agenda,
-                                            session: session, sync: sync, sharing: sharing, messages: messages),
+                                            session: session, sync: sync, sharing: sharing, messages: messages, profile: profile),
                               backend: terminal)
         if let vault { runtime.subscribe(changes(of: vault)) }
         let code = runtime.run()

@@ -11,7 +11,7 @@ final class ImportRuleTests: XCTestCase {
     static let allowed: [String: Set<String>] = [
         // Debian's C libraries and the shims.
         "CSodium": [], "CSQLite": [], "CNcursesw": [], "CMicroHTTPD": [], "CQREncode": [], "CICal": [],
-        "SystemShim": [], "CursesShim": ["CNcursesw"], "MicroHTTPDShim": ["CMicroHTTPD"],
+        "SystemShim": [], "CursesShim": ["CNcursesw"], "MicroHTTPDShim": ["CMicroHTTPD"], "PDFShim": [],
         // Shared low level.
         "Crypto": ["CSodium"],
         "SQLite": ["CSQLite"],
@@ -30,19 +30,20 @@ final class ImportRuleTests: XCTestCase {
         "Documents": ["Vault", "FHIR", "HealthRecord", "L10n", "Crypto"],
         "Sharing": ["Sync", "Vault", "FHIR", "HealthRecord", "L10n", "Documents"],
         "Agenda": ["Vault", "HealthRecord", "ICalendar", "L10n", "Crypto"],
+        "MedicalProfile": ["Vault", "HealthRecord", "L10n", "Documents", "FHIR", "PDFShim"],
         "Messaging": ["Documents", "Vault", "HealthRecord", "L10n"],
         // The terminal front: the toolkit knows nothing of health; the screens know the domain and
         // the use cases, never the vault, the wire or the sync engine (the program hands them closures).
         "TerminalUI": ["CNcursesw", "CursesShim", "CQREncode", "L10n"],
-        "Features": ["TerminalUI", "L10n", "HealthRecord", "Crypto", "Documents", "Sharing", "Agenda", "Messaging"],
+        "Features": ["TerminalUI", "L10n", "HealthRecord", "Crypto", "Documents", "Sharing", "Agenda", "Messaging", "MedicalProfile"],
         // The reference backend.
         "Server": ["FHIR", "HealthRecord", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim"],
         // Programs: they wire the modules together.
         "mes": ["CLI", "L10n", "SystemShim", "Crypto", "HealthRecord", "FHIR", "Vault", "Sync", "LocalServer",
-                "Documents", "Sharing", "Agenda", "Messaging", "ICalendar", "TerminalUI", "Features"],
+                "Documents", "Sharing", "Agenda", "Messaging", "ICalendar", "TerminalUI", "Features", "MedicalProfile"],
         "mes-server": ["CLI", "L10n", "Server", "FHIR", "HealthRecord", "FoundationNetworking"],
         "mes-bench": ["Crypto", "SQLite", "L10n", "HealthRecord", "FHIR", "Vault", "Sync", "LocalServer", "Documents", "Agenda",
-                      "Messaging", "TerminalUI", "CursesShim", "Features"],
+                      "Messaging", "TerminalUI", "CursesShim", "Features", "MedicalProfile"],
         "vault-crash-writer": ["Vault", "HealthRecord", "Crypto"],
     ]
 

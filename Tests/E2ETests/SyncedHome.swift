@@ -55,7 +55,7 @@ final class SyncedHome {
         return try vault.read(read)
     }
 
-    private static func syncedVault(server: LocalServer, in home: URL) async throws -> Vault {
+    static func syncedVault(server: LocalServer, in home: URL) async throws -> Vault {
         let (vault, _) = try Vault.create(in: VaultDirectory(home), passphrase: SecureBytes(copying: Array(passphraseText.utf8)),
                                           keyDerivation: .fixed(.minimumForTests))
         let otp = server.dataDirectory.appendingPathComponent("otp/helene.martineau.txt")

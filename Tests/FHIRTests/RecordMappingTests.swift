@@ -21,9 +21,9 @@ final class RecordMappingTests: XCTestCase {
         let p = "helene"
         _ = try roundTrip(HealthRecord.Condition(id: "c1", profileID: p, name: "Asthme",
                                                  code: CodedConcept(system: "http://snomed.info/sct", code: "195967001", display: "Asthme"),
-                                                 onset: CalendarDate(year: 2001, month: 2, day: 3), status: .resolved, note: "enfance"))
-        _ = try roundTrip(Treatment(id: "t1", profileID: p, medication: "Ventoline", dosage: "2 bouffées", start: CalendarDate(year: 2020, month: 1, day: 1),
-                                    end: CalendarDate(year: 2020, month: 6, day: 1), prescriber: doctor, status: .completed))
+                                                 onset: PartialDate(year: 2001, month: 2, day: 3), status: .resolved, note: "enfance"))
+        _ = try roundTrip(Treatment(id: "t1", profileID: p, medication: "Ventoline", dosage: "2 bouffées", start: PartialDate(year: 2020, month: 1, day: 1),
+                                    end: PartialDate(year: 2020, month: 6, day: 1), prescriber: doctor, status: .completed))
         _ = try roundTrip(Allergy(id: "a1", profileID: p, substance: "Arachide", category: .food, criticality: .high, reaction: "œdème",
                                   recorded: CalendarDate(year: 2019, month: 5, day: 4)))
         _ = try roundTrip(Vaccination(id: "v1", profileID: p, vaccine: "Grippe", date: CalendarDate(year: 2024, month: 10, day: 15)!,
@@ -103,7 +103,7 @@ final class RecordMappingTests: XCTestCase {
         notification["subject"] = ["reference": "Patient/helene"]
         XCTAssertTrue(try RecordMapping.decode(notification).isEmpty)
         var lab = Resource(type: "Observation", id: "o")
-        lab["code"] = Concept.codeable(CodeSystem.loinc, "4548-4")
+        lab["code"] = Concept.codeable(CodeSystem.loinc, "2823-3")
         lab["subject"] = ["reference": "Patient/helene"]
         XCTAssertTrue(try RecordMapping.decode(lab).isEmpty)
         XCTAssertEqual(RecordMapping.kinds(forResourceType: "Communication"), [.message, .thread])

@@ -162,8 +162,8 @@ final class SharingAndMessagingTests: XCTestCase {
         XCTAssertEqual(event.reminderDates, [now.addingTimeInterval(-86400), now.addingTimeInterval(-3600)])
         XCTAssertTrue(event.overlaps(from: now.addingTimeInterval(600), to: now.addingTimeInterval(700)))
         XCTAssertFalse(event.overlaps(from: now.addingTimeInterval(1801), to: now.addingTimeInterval(4000)))
-        let treatment = Treatment(id: "t", profileID: "p", medication: "Amlodipine", start: CalendarDate(year: 2024, month: 1, day: 1),
-                                  end: CalendarDate(year: 2024, month: 3, day: 31))
+        let treatment = Treatment(id: "t", profileID: "p", medication: "Amlodipine", start: PartialDate(year: 2024, month: 1, day: 1),
+                                  end: PartialDate(year: 2024, month: 3, day: 31))
         XCTAssertTrue(treatment.isOngoing(on: CalendarDate(year: 2024, month: 3, day: 31)!))
         XCTAssertFalse(treatment.isOngoing(on: CalendarDate(year: 2024, month: 4, day: 1)!))
         XCTAssertEqual(CareHistoryEntry(id: "c", profileID: "p", date: CalendarDate(year: 2024, month: 1, day: 1)!,
@@ -197,7 +197,7 @@ final class RecordCodingTests: XCTestCase {
                                author: DocumentAuthor(name: "A"), creationDate: now, serviceStart: now, size: 1, sha256: "00",
                                format: "text/plain", confidentiality: .restricted, visibility: [.maskedFromThirdPersons],
                                note: "n", origin: .patient, isRead: true))
-        try roundTrip(Condition(id: "c", profileID: "p", name: "HTA", onset: day, status: .resolved))
+        try roundTrip(Condition(id: "c", profileID: "p", name: "HTA", onset: PartialDate(day), status: .resolved))
         try roundTrip(Treatment(id: "t", profileID: "p", medication: "M", dosage: "1/j", prescriber: doctor, status: .stopped))
         try roundTrip(Allergy(id: "a", profileID: "p", substance: "Pénicilline", category: .medication, criticality: .high))
         try roundTrip(Vaccination(id: "v", profileID: "p", vaccine: "DTP", date: day, doseNumber: 2, lotNumber: "L1", performer: doctor))
@@ -215,9 +215,14 @@ final class RecordCodingTests: XCTestCase {
         try roundTrip(Block(id: "b", profileID: "p", target: .professional(doctor), created: now))
         try roundTrip(AuditEntry(id: "a", profileID: "p", date: now, actorName: "A", actorRole: .caregiver, action: .accessGranted,
                                  targetKind: .document, targetID: "d", targetTitle: "T"))
+        try roundTrip(Hospitalization(id: "h", profileID: "p", name: "H", start: PartialDate(iso: "2021")!, duration: 3, durationUnit: .day))
+        try roundTrip(Disability(id: "d", profileID: "p", name: "D", types: [.psychic], cdaphRate: .unknown, humanHelp: .notSaid))
+        try roundTrip(BloodGroup(id: "b", profileID: "p", value: .oNegative))
+        try roundTrip(Lifestyle(id: "l", profileID: "p", topic: .food, answer: "A", updated: day))
         XCTAssertEqual(Set([Profile.kind, EmergencyContact.kind, Delegation.kind, Document.kind, Condition.kind, Treatment.kind,
                             Allergy.kind, Vaccination.kind, FamilyHistory.kind, HealthMeasurement.kind, Wishes.kind,
                             CareHistoryEntry.kind, AgendaEvent.kind, MessageThread.kind, Message.kind, AccessGrant.kind,
-                            ServiceConsent.kind, Block.kind, AuditEntry.kind]), Set(RecordKind.allCases))
+                            ServiceConsent.kind, Block.kind, AuditEntry.kind, Hospitalization.kind, Disability.kind, BloodGroup.kind,
+                            Lifestyle.kind]), Set(RecordKind.allCases))
     }
 }

@@ -44,10 +44,10 @@ final class GateTableTests: XCTestCase {
         Binary            search  405    405    405    405         405  405      405     405    405  405       405     401
         Binary            write   200    200    200    404         403  404      404     403    403  403       403     401
         Binary            delete  200    200    200    404         403  404      404     403    403  403       403     401
-        Condition         read    200    200    404    404         404  404      404     404    200  200       404     401
-        Condition         search  200    200    403    403         403  403      403     403    200  200       403     401
-        Condition         write   200    200    404    404         404  404      404     404    200  403       404     401
-        Condition         delete  200    200    404    404         404  404      404     404    200  403       404     401
+        Condition         read    200    200    404    404         404  404      404     404    404  200       404     401
+        Condition         search  200    200    403    403         403  403      403     403    403  200       403     401
+        Condition         write   200    200    404    404         404  404      404     404    404  403       404     401
+        Condition         delete  200    200    404    404         404  404      404     404    404  403       404     401
         Immunization      read    200    200    404    404         200  404      404     404    404  200       404     401
         Immunization      search  200    200    403    403         200  403      403     403    403  200       403     401
         Immunization      write   200    200    404    404         403  404      404     404    404  403       404     401

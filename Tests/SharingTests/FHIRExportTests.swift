@@ -15,7 +15,7 @@ final class FHIRExportTests: XCTestCase {
         "Observation": ["status", "code"], "Consent": ["status", "scope", "category"],
         "ExplanationOfBenefit": ["status", "type", "use", "patient", "created", "insurer", "provider", "insurance"],
         "Appointment": ["status", "participant"], "Task": ["status", "intent"], "Communication": ["status"],
-        "AuditEvent": ["type", "recorded", "agent", "source"],
+        "AuditEvent": ["type", "recorded", "agent", "source"], "Encounter": ["status", "class"],
     ]
 
     func testTheWholeSpaceExportsAsAValidCollectionWithEveryContent() async throws {

@@ -20,7 +20,7 @@ final class ConflictTests: XCTestCase {
             }
             // Offline edits. The same condition: `note` on both sides (conflict), `status` here and `onset` there (merge).
             try edit(a, HealthRecord.Condition.self, "cond-hta") { $0.note = "note de A"; $0.status = .resolved }
-            try edit(b, HealthRecord.Condition.self, "cond-hta") { $0.note = "note de B"; $0.onset = CalendarDate(year: 2014, month: 3, day: 1) }
+            try edit(b, HealthRecord.Condition.self, "cond-hta") { $0.note = "note de B"; $0.onset = PartialDate(year: 2014, month: 3, day: 1) }
             // Different items.
             try edit(a, Treatment.self, "med-amlodipine") { $0.dosage = "2 comprimés le matin" }
             try edit(b, Allergy.self, "allergy-penicilline") { $0.reaction = "urticaire" }
@@ -41,7 +41,7 @@ final class ConflictTests: XCTestCase {
                 let condition = try XCTUnwrap(client.find(HealthRecord.Condition.self, "cond-hta"))
                 XCTAssertEqual(condition.note, "note de \(winner)")
                 XCTAssertEqual(condition.status, .resolved)
-                XCTAssertEqual(condition.onset, CalendarDate(year: 2014, month: 3, day: 1))
+                XCTAssertEqual(condition.onset, PartialDate(year: 2014, month: 3, day: 1))
                 XCTAssertEqual(try client.find(Treatment.self, "med-amlodipine")?.dosage, "2 comprimés le matin")
                 XCTAssertEqual(try client.find(Allergy.self, "allergy-penicilline")?.reaction, "urticaire")
                 let profile = try XCTUnwrap(client.find(Profile.self, Demo.holderSpace))

@@ -141,6 +141,10 @@ enum Snapshot {
         case .serviceConsent: return try all(ServiceConsent.self)
         case .block: return try all(Block.self)
         case .auditEntry: return try all(AuditEntry.self)
+        case .hospitalization: return try all(Hospitalization.self)
+        case .disability: return try all(Disability.self)
+        case .bloodGroup: return try all(BloodGroup.self)
+        case .lifestyle: return try all(Lifestyle.self)
         }
     }
 

@@ -43,7 +43,8 @@ enum ConsentMapping {
                           advanceDirectivesSummary: FHIRValue.extensionValue(resource.json, ExtensionURL.directivesSummary, "valueString")?.stringValue,
                           organDonation: organDonation.flatMap(Wishes.OrganDonation.init(rawValue:)) ?? .notStated,
                           trustedPerson: FHIRValue.extensionValue(resource.json, ExtensionURL.trustedPerson, "valueString")?.stringValue,
-                          updated: try FHIRValue.require(FHIRValue.instant(resource["dateTime"]), "Consent.dateTime"))
+                          updated: try FHIRValue.require(FHIRValue.instant(resource["dateTime"]), "Consent.dateTime"),
+                          organDonationInformedOn: FHIRValue.day(FHIRValue.extensionValue(resource.json, ExtensionURL.organDonationInformed, "valueDate")))
         },
         encodeFresh: { wishes in
             var resource = Resource(type: "Consent", id: wishes.id)
@@ -51,6 +52,7 @@ enum ConsentMapping {
                 (ExtensionURL.organDonation, "valueCode", .string(wishes.organDonation.rawValue)),
                 (ExtensionURL.trustedPerson, "valueString", FHIRValue.string(wishes.trustedPerson)),
                 (ExtensionURL.directivesSummary, "valueString", FHIRValue.string(wishes.advanceDirectivesSummary)),
+                (ExtensionURL.organDonationInformed, "valueDate", FHIRValue.day(wishes.organDonationInformedOn)),
             ])
             resource["status"] = "active"
             resource["scope"] = Concept.codeable(CodeSystem.consentScope, "adr")

@@ -16,7 +16,9 @@ enum ObservationMapping {
     }
 
     private static func measurementType(_ resource: Resource) -> MeasurementType? {
-        Concept.tokens(of: resource["code"]).lazy.filter { $0.system == CodeSystem.loinc }.compactMap { MeasurementType(loinc: $0.code) }.first
+        Concept.tokens(of: resource["code"]).lazy.compactMap { token in
+            MeasurementType(loinc: token.code).flatMap { token.system == $0.codeSystem || token.code == "2339-0" ? $0 : nil }
+        }.first
     }
 
     static func decode(_ resource: Resource) throws(FHIRError) -> HealthMeasurement {
@@ -41,7 +43,7 @@ enum ObservationMapping {
         var resource = Resource(type: "Observation", id: record.id)
         resource["status"] = "final"
         resource["category"] = [Concept.codeable(CodeSystem.observationCategory, "vital-signs")]
-        resource["code"] = Concept.codeable(CodeSystem.loinc, record.type.loinc)
+        resource["code"] = Concept.codeable(record.type.codeSystem, record.type.loinc)
         resource["subject"] = FHIRValue.patient(record.profileID)
         resource["effectiveDateTime"] = FHIRValue.instant(record.effective)
         if record.type == .bloodPressure || record.components.count != 1 || record.components.first?.loinc != record.type.loinc {

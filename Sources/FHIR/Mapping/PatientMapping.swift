@@ -15,7 +15,7 @@ public struct PatientRecord: Equatable, Sendable {
 enum PatientMapping {
     static let codec = ResourceCodec<PatientRecord>(
         resourceType: "Patient",
-        members: ["identifier", "name", "gender", "birthDate", "telecom", "address", "generalPractitioner", "contact"],
+        members: ["identifier", "name", "gender", "birthDate", "telecom", "address", "generalPractitioner", "contact", "extension"],
         decode: decode,
         encodeFresh: encode,
         withoutLocalState: { record in
@@ -32,7 +32,7 @@ enum PatientMapping {
             identifier["value"]?.stringValue.map { PatientIdentifier(system: identifier["system"]?.stringValue ?? "", value: $0) }
         }
         let telecom = resource["telecom"]?.elements ?? []
-        let profile = Profile(
+        var profile = Profile(
             id: id, relation: .own,
             givenName: (name?["given"]?.elements.compactMap(\.stringValue) ?? []).joined(separator: " "),
             familyName: name?["family"]?.stringValue ?? "",
@@ -42,6 +42,9 @@ enum PatientMapping {
             generalPractitioner: FHIRValue.practitioner(resource["generalPractitioner"]?[0]),
             phone: value(of: "phone", in: telecom), email: value(of: "email", in: telecom),
             address: address(resource["address"]?[0]))
+        profile.referentMidwife = FHIRValue.practitioner(FHIRValue.extensionValue(resource.json, ExtensionURL.referentMidwife, "valueReference"))
+        profile.correspondingPharmacist = FHIRValue.practitioner(
+            FHIRValue.extensionValue(resource.json, ExtensionURL.correspondingPharmacist, "valueReference"))
         let contacts = (resource["contact"]?.elements ?? []).enumerated().map { index, contact in
             decodeContact(contact, index: index, profileID: id)
         }
@@ -61,6 +64,10 @@ enum PatientMapping {
         resource["address"] = profile.address.map { [["text": .string($0)]] }
         resource["generalPractitioner"] = FHIRValue.practitioner(profile.generalPractitioner).map { [$0] }
         resource["contact"] = record.contacts.isEmpty ? nil : .array(record.contacts.map(encodeContact))
+        resource["extension"] = FHIRValue.extensions([
+            (ExtensionURL.referentMidwife, "valueReference", FHIRValue.practitioner(profile.referentMidwife)),
+            (ExtensionURL.correspondingPharmacist, "valueReference", FHIRValue.practitioner(profile.correspondingPharmacist)),
+        ])
         return resource
     }
 
@@ -91,7 +98,8 @@ enum PatientMapping {
         var roles: [EmergencyContact.Role] = []
         var relationship: String?
         for concept in json["relationship"]?.elements ?? [] {
-            let codes = Concept.tokens(of: concept).filter { $0.system == CodeSystem.contactRole }.compactMap { EmergencyContact.Role(rawValue: $0.code) }
+            let codes = Concept.tokens(of: concept).filter { $0.system == CodeSystem.contactRole || $0.system == CodeSystem.mesContactRole }
+                .compactMap { EmergencyContact.Role(rawValue: $0.code) }
             if codes.isEmpty {
                 relationship = relationship ?? concept["text"]?.stringValue
             } else {
@@ -102,19 +110,26 @@ enum PatientMapping {
             ?? ((json["name"]?["given"]?.elements.compactMap(\.stringValue) ?? []) + [json["name"]?["family"]?.stringValue].compactMap { $0 })
                 .joined(separator: " ")
         let telecom = json["telecom"]?.elements ?? []
+        let mobile = telecom.first { $0["system"]?.stringValue == "phone" && $0["use"]?.stringValue == "mobile" }?["value"]?.stringValue
+        let phone = telecom.first { $0["system"]?.stringValue == "phone" && $0["use"]?.stringValue != "mobile" }?["value"]?.stringValue
         return EmergencyContact(id: json["id"]?.stringValue ?? "\(profileID)-contact-\(index + 1)", profileID: profileID, name: name,
-                                roles: roles, relationship: relationship, phone: value(of: "phone", in: telecom),
-                                email: value(of: "email", in: telecom))
+                                roles: roles, relationship: relationship, phone: phone,
+                                email: value(of: "email", in: telecom), mobile: mobile, address: address(json["address"]))
     }
 
     static func encodeContact(_ contact: EmergencyContact) -> JSON {
-        var relationships: [JSON] = contact.roles.map { Concept.codeable(CodeSystem.contactRole, $0.rawValue) }
+        var relationships: [JSON] = contact.roles.map {
+            Concept.codeable($0 == .helpedPerson ? CodeSystem.mesContactRole : CodeSystem.contactRole, $0.rawValue)
+        }
         if let relationship = contact.relationship { relationships.append(["text": .string(relationship)]) }
+        var telecoms = telecom(phone: contact.phone, email: contact.email)?.elements ?? []
+        if let mobile = contact.mobile { telecoms.append(["system": "phone", "value": .string(mobile), "use": "mobile"]) }
         return .compact([
             "id": .string(contact.id),
             "relationship": .array(relationships),
             "name": ["text": .string(contact.name)],
-            "telecom": telecom(phone: contact.phone, email: contact.email) ?? .null,
+            "telecom": telecoms.isEmpty ? .null : .array(telecoms),
+            "address": contact.address.map { ["text": .string($0)] } ?? .null,
         ])
     }
 }

@@ -9,12 +9,13 @@ public enum RecordMapping {
     public static func kinds(forResourceType type: String) -> [RecordKind] {
         switch type {
         case "Patient": [.profile]
-        case "Condition": [.condition]
+        case "Condition": [.condition, .disability]
+        case "Encounter": [.hospitalization]
         case "MedicationStatement": [.treatment]
         case "AllergyIntolerance": [.allergy]
         case "Immunization": [.vaccination]
         case "FamilyMemberHistory": [.familyHistory]
-        case "Observation": [.measurement]
+        case "Observation": [.measurement, .bloodGroup, .lifestyle]
         case "DocumentReference": [.document]
         case "ExplanationOfBenefit": [.careHistory]
         case "Appointment", "Task": [.agendaEvent]
@@ -44,12 +45,21 @@ public enum RecordMapping {
         case "Patient":
             let patient = try PatientMapping.decode(resource)
             return [patient.profile] + patient.contacts
-        case "Condition": return [try MedicalProfileMapping.condition.decode(resource)]
+        case "Condition":
+            if ProfileEntriesMapping.isDisability(resource) { return [try ProfileEntriesMapping.disability.decode(resource)] }
+            return [try MedicalProfileMapping.condition.decode(resource)]
+        case "Encounter": return [try ProfileEntriesMapping.hospitalization.decode(resource)]
         case "MedicationStatement": return [try MedicalProfileMapping.treatment.decode(resource)]
         case "AllergyIntolerance": return [try MedicalProfileMapping.allergy.decode(resource)]
         case "Immunization": return [try MedicalProfileMapping.vaccination.decode(resource)]
         case "FamilyMemberHistory": return [try MedicalProfileMapping.familyHistory.decode(resource)]
-        case "Observation": return ObservationMapping.isMeasure(resource) ? [try ObservationMapping.decode(resource)] : []
+        case "Observation":
+            switch ProfileEntriesMapping.kind(ofObservation: resource) {
+            case .measurement: return [try ObservationMapping.decode(resource)]
+            case .bloodGroup: return [try ProfileEntriesMapping.bloodGroup.decode(resource)]
+            case .lifestyle: return [try ProfileEntriesMapping.lifestyle.decode(resource)]
+            case .notKept: return []
+            }
         case "DocumentReference": return [try DocumentMapping.decode(resource)]
         case "ExplanationOfBenefit": return [try ReadOnlyMapping.careHistoryEntry(resource)]
         case "Appointment": return [try AgendaMapping.appointment.decode(resource)]
@@ -93,6 +103,10 @@ public enum RecordMapping {
         case let record as Vaccination: return MedicalProfileMapping.vaccination.encode(record, onto: base)
         case let record as FamilyHistory: return MedicalProfileMapping.familyHistory.encode(record, onto: base)
         case let record as HealthMeasurement: return ObservationMapping.codec.encode(record, onto: base)
+        case let record as Hospitalization: return ProfileEntriesMapping.hospitalization.encode(record, onto: base)
+        case let record as Disability: return ProfileEntriesMapping.disability.encode(record, onto: base)
+        case let record as BloodGroup: return ProfileEntriesMapping.bloodGroup.encode(record, onto: base)
+        case let record as Lifestyle: return ProfileEntriesMapping.lifestyle.encode(record, onto: base)
         case let record as Document: return DocumentMapping.codec.encode(record, onto: base)
         case let record as Message: return CommunicationMapping.message.encode(record, onto: base)
         case let record as Wishes: return ConsentMapping.wishes.encode(record, onto: base)

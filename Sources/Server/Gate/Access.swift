@@ -52,7 +52,7 @@ struct Access: Sendable {
 
     /// Whether this access reads resources of `type` (in a space; shared types always).
     func canRead(type: String) -> Bool {
-        guard let policy = ResourcePolicy.of(type) else { return false }
+        guard let policy = ResourcePolicy.of(type), ProfileRules.mayRead(type: type, access: self) else { return false }
         switch policy.audience {
         case .space, .shared: return true
         case .holderSide: return isHolderSide
@@ -62,7 +62,7 @@ struct Access: Sendable {
 
     /// Whether this access writes resources of `type`.
     func canWrite(type: String) -> Bool {
-        guard let policy = ResourcePolicy.of(type) else { return false }
+        guard let policy = ResourcePolicy.of(type), !(role == .professional && ProfileRules.privateTypes.contains(type)) else { return false }
         switch policy.writers {
         case .server: return false
         case .holderSide: return isHolderSide

@@ -46,6 +46,7 @@ struct WriteRules {
 
     /// A professional changes or deletes only what they wrote.
     static func requireAuthorship(_ existing: StoredResource, access: Access) throws {
+        try ProfileRules.requireChangeable(existing, access: access)
         guard access.role == .professional else { return }
         guard existing.authors.contains(" \(access.caller.practitionerReference ?? "-") ") else {
             throw APIError.forbidden("a professional may change only what they wrote", detail: "not-author")
@@ -80,6 +81,8 @@ struct WriteRules {
             try prepareDocument(&resource, existing: existing)
         case "Communication":
             try prepareMessage(&resource, existing: existing)
+        case "Immunization":
+            ProfileRules.prepareImmunization(&resource, access: access)
         case "Appointment", "Task":
             try AgendaRules.prepare(&resource, access: access, existing: existing, db: db)
         case "Consent":

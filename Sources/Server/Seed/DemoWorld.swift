@@ -65,6 +65,7 @@ struct DemoWorld {
         try writePharmacies(into: &writer)
         try writeReimbursements(into: &writer)
         try writeChild(into: &writer)
+        try writeProfileRubriques(into: &writer)
     }
 
     // MARK: - People
@@ -104,6 +105,7 @@ struct DemoWorld {
              "name": ["family": "Roussel", "given": ["Agnès"]], "telecom": [["system": "phone", "value": "06 00 00 00 03"]]],
         ]
         resource["generalPractitioner"] = [["reference": .string(Self.gp.reference), "display": .string(Self.gp.display)]]
+        resource["extension"] = [Self.pharmacistExtension()]
         return resource
     }
 
@@ -228,11 +230,11 @@ struct DemoWorld {
                                              value: (weight * 10).rounded() / 10, unit: "kg", at: day(offset, hour: 8)), patient: patient)
             try writer.save(Self.observation(id: "obs-bmi-\(month)", patient: patient, loinc: "39156-5", display: "IMC",
                                              value: (weight / (1.65 * 1.65) * 10).rounded() / 10, unit: "kg/m2", at: day(offset, hour: 8)), patient: patient)
-            try writer.save(Self.observation(id: "obs-glyc-\(month)", patient: patient, loinc: "2339-0", display: "Glycémie à jeun",
-                                             value: [1.32, 1.28, 1.41, 1.22, 1.18, 1.25, 1.30, 1.12, 1.09, 1.15, 1.21, 1.08][month], unit: "g/L",
+            try writer.save(Self.observation(id: "obs-glyc-\(month)", patient: patient, loinc: "2345-7", display: "Glycémie à jeun",
+                                             value: [132, 128, 141, 122, 118, 125, 130, 112, 109, 115, 121, 108][month], unit: "mg/dL",
                                              at: day(offset + 2, hour: 7)), patient: patient)
             try writer.save(Self.observation(id: "obs-steps-\(month)", patient: patient, loinc: "41950-7", display: "Nombre de pas par jour",
-                                             value: Double(4200 + month * 310), unit: "/d", at: day(offset + 5, hour: 21)), patient: patient)
+                                             value: Double(4200 + month * 310), unit: "1/(24.h)", at: day(offset + 5, hour: 21)), patient: patient)
         }
         for week in 0..<52 {
             let offset = Double(-364 + week * 7)

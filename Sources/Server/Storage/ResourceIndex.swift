@@ -26,7 +26,7 @@ struct ResourceIndex: Sendable, Equatable {
         "Observation": "subject", "Communication": "subject", "List": "subject",
         "AllergyIntolerance": "patient", "Immunization": "patient", "FamilyMemberHistory": "patient",
         "Consent": "patient", "ExplanationOfBenefit": "patient", "RelatedPerson": "patient",
-        "Task": "for",
+        "Task": "for", "Encounter": "subject",
     ]
 
     static let servedTypes: Set<String> = Set(patientMember.keys).union(["Patient", "Practitioner", "Appointment", "AuditEvent", "Binary"])
@@ -149,6 +149,7 @@ struct ResourceIndex: Sendable, Equatable {
         case "Communication": candidates = [json["sent"]]
         case "AuditEvent": candidates = [json["recorded"]]
         case "Patient": candidates = [json["birthDate"]]
+        case "Encounter": candidates = [json["period"]?["start"]]
         default: candidates = []
         }
         return candidates.lazy.compactMap { $0?.stringValue }.first

@@ -130,6 +130,22 @@ extension HealthMeasurement: StoredRecord {
     ])
 }
 
+extension Hospitalization: StoredRecord {
+    public static let table = RecordTable<Hospitalization>("hospitalization", searchText: { SearchText(title: $0.name, body: $0.note ?? "") })
+}
+
+extension Disability: StoredRecord {
+    public static let table = RecordTable<Disability>("disability", searchText: { SearchText(title: $0.name, body: $0.note ?? "") })
+}
+
+extension BloodGroup: StoredRecord {
+    public static let table = RecordTable<BloodGroup>("blood_group")
+}
+
+extension Lifestyle: StoredRecord {
+    public static let table = RecordTable<Lifestyle>("lifestyle")
+}
+
 extension Wishes: StoredRecord {
     public static let table = RecordTable<Wishes>("wishes")
 }
@@ -196,5 +212,7 @@ enum StoredRecords {
         .agendaEvent: AgendaEvent.table.name, .thread: MessageThread.table.name, .message: Message.table.name,
         .accessGrant: AccessGrant.table.name, .serviceConsent: ServiceConsent.table.name, .block: Block.table.name,
         .auditEntry: AuditEntry.table.name,
+        .hospitalization: Hospitalization.table.name, .disability: Disability.table.name, .bloodGroup: BloodGroup.table.name,
+        .lifestyle: Lifestyle.table.name,
     ]
 }

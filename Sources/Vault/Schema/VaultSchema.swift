@@ -10,6 +10,7 @@ public enum VaultSchema {
         Migration(version: 1, sql: version1),
         Migration(version: 2, sql: version2),
         Migration(version: 3, sql: version3),
+        Migration(version: 4, sql: version4),
     ]
 
     /// Record tables: `id`, `profile_id`, indexed columns, `updated_at` (Unix seconds), `body`.
@@ -156,4 +157,13 @@ public enum VaultSchema {
             is_closed = coalesce(json_extract(CAST(body AS TEXT), '$.isClosed'), 0);
         UPDATE message SET is_read = 1 WHERE json_extract(CAST(body AS TEXT), '$.sender.role') = 'patient';
         """
+
+    /// The profil médical's rubriques beyond the first five: hospitalisations, handicaps, the
+    /// blood group and the habits of life.
+    static let version4 = [
+        recordTable("hospitalization"),
+        recordTable("disability"),
+        recordTable("blood_group"),
+        recordTable("lifestyle"),
+    ].joined(separator: "\n")
 }

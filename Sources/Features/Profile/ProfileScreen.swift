@@ -1,0 +1,364 @@
+import Foundation
+import HealthRecord
+import L10n
+import MedicalProfile
+import TerminalUI
+
+/// Section 3, Profil médical: the rubriques MES keeps, listed with their counts; each rubrique's
+/// entries, added and edited in a form of typed fields (partial dates "2019", "03/2019"),
+/// deleted after a question whose safe answer is No; a professional's entries read-only; the
+/// mesures de santé with a line chart (target band, gaps) or a table (`t`), their unit (`u`), a
+/// child's growth against the WHO curves; and the synthèse saved among the documents (`s`).
+/// Reads and writes are effects; a local edit reaches the server by the shell's scheduled sync.
+public struct ProfileScreen: FeatureScreen {
+    enum Page: Hashable, Sendable {
+        case home
+        case rubrique(ProfileRubrique)
+        case measures
+        case measure(MeasurementType)
+    }
+
+    /// The lines of the home page.
+    enum HomeItem: Hashable, Sendable {
+        case rubrique(ProfileRubrique)
+        case measures
+        case synthesis
+    }
+
+    /// A form open over the page.
+    struct Editor: Sendable {
+        enum Target: Hashable, Sendable {
+            case entry(ProfileRubrique, id: String?)
+            case measure(MeasurementType, id: String?)
+        }
+
+        var form: Form
+        var target: Target
+    }
+
+    private(set) var services: ProfileServices
+    private(set) var page = Page.home
+    private(set) var snapshot = ProfileSnapshot()
+    private(set) var list = ListState(count: 0)
+    private(set) var editor: Editor?
+    private(set) var showTable = false
+    private(set) var units: [MeasurementType: String] = [:]
+    private(set) var generation = 0
+    private(set) var failure: String?
+    /// The row to select once the next load arrives.
+    private var pendingSelection: String?
+
+    static let homeItems: [HomeItem] = ProfileRubrique.allCases.map(HomeItem.rubrique) + [.measures, .synthesis]
+
+    public init(services: ProfileServices) {
+        self.services = services
+    }
+
+    // MARK: FeatureScreen
+
+    public var summary: String? { tr("profile.screen.summary") }
+
+    public var capturesText: Bool { editor?.form.capturesText ?? false }
+
+    public var keyMap: KeyMap {
+        KeyMap(title: tr("section.medical-profile"), bindings: [
+            KeyBinding([.up, .down, .character("k"), .character("j")], tr("profile.help.move")),
+            KeyBinding([.enter], tr("profile.help.open")),
+            KeyBinding([.escape, .left], tr("profile.help.back")),
+            KeyBinding([.character("a")], tr("profile.help.add")),
+            KeyBinding([.character("e")], tr("profile.help.edit")),
+            KeyBinding([.character("d")], tr("profile.help.delete")),
+            KeyBinding([.character("n")], tr("profile.help.not-concerned")),
+            KeyBinding([.character("t")], tr("profile.help.table")),
+            KeyBinding([.character("u")], tr("profile.help.unit")),
+            KeyBinding([.character("s")], tr("profile.help.synthesis")),
+            KeyBinding([.character("p")], tr("profile.help.space")),
+        ])
+    }
+
+    public var keyHints: [KeyHint] {
+        if editor != nil { return [KeyHint(.enter, tr("profile.hint.next")), KeyHint(.escape, tr("profile.hint.cancel"))] }
+        switch page {
+        case .home:
+            var hints = [KeyHint(.enter, tr("profile.hint.open")), KeyHint("s", tr("profile.hint.synthesis"))]
+            if snapshot.spaces.count > 1 { hints.append(KeyHint("p", tr("profile.hint.space"))) }
+            return hints
+        case .rubrique(let rubrique):
+            var hints = [KeyHint("a", tr("profile.hint.add")), KeyHint("e", tr("profile.hint.edit")), KeyHint("d", tr("profile.hint.delete"))]
+            if rubrique == .allergies { hints.append(KeyHint("n", tr("profile.hint.not-concerned"))) }
+            return hints + [KeyHint(.escape, tr("profile.hint.back"))]
+        case .measures: return [KeyHint(.enter, tr("profile.hint.chart")), KeyHint("a", tr("profile.hint.add")), KeyHint(.escape, tr("profile.hint.back"))]
+        case .measure:
+            return [KeyHint("t", showTable ? tr("profile.hint.chart") : tr("profile.hint.table")), KeyHint("a", tr("profile.hint.add")),
+                    KeyHint("u", tr("profile.hint.unit")), KeyHint("d", tr("profile.hint.delete")), KeyHint(.escape, tr("profile.hint.back"))]
+        }
+    }
+
+    public mutating func update(_ input: ComponentInput) -> Update {
+        switch input {
+        case .appear:
+            return load()
+        case .changed:
+            return editor == nil ? load() : .handled
+        case .event(let answer as Answer):
+            guard let question = answer.tag as? ProfileQuestion, case .accepted? = answer.value as? Dialog.Outcome else {
+                return .say(tr("profile.screen.cancelled"))
+            }
+            if case .saveSynthesis = question { return .run(ProfileEffects.saveSynthesis(services), saying: tr("profile.synthesis.working")) }
+            return .run(ProfileEffects.delete(question, services: services))
+        case .event(let event as ProfileEvent):
+            return receive(event)
+        case .event:
+            return .ignored
+        case .key(let key):
+            if editor != nil { return handleEditorKey(key) }
+            return handlePageKey(key)
+        }
+    }
+
+    // MARK: Loading
+
+    private mutating func load() -> Update {
+        generation += 1
+        return .run(ProfileEffects.load(page, generation: generation, services: services))
+    }
+
+    private mutating func receive(_ event: ProfileEvent) -> Update {
+        switch event {
+        case .loaded(let loaded, let snapshot):
+            guard loaded == generation else { return .handled }
+            self.snapshot = snapshot
+            failure = nil
+            list.setCount(rowCount)
+            if let wanted = pendingSelection, let row = rowIndex(of: wanted) { list.jump(to: row, visibleRows: 10) }
+            pendingSelection = nil
+            return .handled
+        case .saved(let said, let select):
+            editor = nil
+            pendingSelection = select
+            var update = load()
+            update.announcement = said
+            return update
+        case .refused(let field, let message):
+            if var open = editor, let field, let index = open.form.fields.firstIndex(where: { $0.id == field || $0.id.hasPrefix(field + ".") }) {
+                open.form.fields[index].error = message
+                open.form.focus = index
+                editor = open
+            }
+            return .say(message)
+        case .failed(let message):
+            failure = message
+            return .say(message)
+        }
+    }
+
+    var rowCount: Int {
+        switch page {
+        case .home: Self.homeItems.count
+        case .rubrique: snapshot.entries.count
+        case .measures: snapshot.overview.count
+        case .measure: snapshot.measures.count
+        }
+    }
+
+    private func rowIndex(of id: String) -> Int? {
+        switch page {
+        case .rubrique: snapshot.entries.firstIndex { $0.id == id }
+        case .measure: snapshot.measures.firstIndex { $0.id == id }.map { snapshot.measures.count - 1 - $0 }
+        default: nil
+        }
+    }
+
+    // MARK: Keys
+
+    private mutating func go(_ target: Page) -> Update {
+        page = target
+        snapshot = ProfileSnapshot(profile: snapshot.profile)
+        list = ListState(count: 0)
+        showTable = false
+        var update = load()
+        update.announcement = pageTitle
+        return update
+    }
+
+    private mutating func handlePageKey(_ key: Key) -> Update {
+        if let motion = key.motion, motion != .left, motion != .right {
+            list.move(motion, visibleRows: 10)
+            return .say(selectedLine)
+        }
+        switch (page, key) {
+        case (.home, .enter), (.home, .right), (.home, .character("l")):
+            switch Self.homeItems[list.selected] {
+            case .rubrique(let rubrique): return go(.rubrique(rubrique))
+            case .measures: return go(.measures)
+            case .synthesis: return askSynthesis()
+            }
+        case (.home, .character("s")):
+            return askSynthesis()
+        case (.home, .character("p")):
+            let spaces = snapshot.spaces
+            guard spaces.count > 1 else { return .say(tr("profile.screen.one-space")) }
+            let index = spaces.firstIndex { $0.id == services.book.profileID } ?? 0
+            let next = spaces[(index + 1) % spaces.count]
+            services = services.switching(to: next.id)
+            var update = go(.home)
+            update.announcement = tr("profile.screen.space", ["name": next.displayName])
+            return update
+        case (.home, _):
+            return .ignored
+        case (_, .escape), (_, .left), (_, .character("h")):
+            switch page {
+            case .measure: return go(.measures)
+            default: return go(.home)
+            }
+        case (.rubrique(let rubrique), .character("a")):
+            return openEntryEditor(rubrique, entry: nil)
+        case (.rubrique(let rubrique), .enter), (.rubrique(let rubrique), .character("e")):
+            guard snapshot.entries.indices.contains(list.selected) else { return .handled }
+            let entry = snapshot.entries[list.selected]
+            guard !entry.isReadOnly else { return .say(tr("profile.error.read-only")) }
+            return openEntryEditor(rubrique, entry: entry)
+        case (.rubrique(let rubrique), .character("d")):
+            guard snapshot.entries.indices.contains(list.selected) else { return .handled }
+            let entry = snapshot.entries[list.selected]
+            guard !entry.isReadOnly else { return .say(tr("profile.error.read-only")) }
+            let title = ProfileWording.title(entry, vaccines: services.book.vaccines)
+            return .open(Dialog.confirm(title: tr("profile.delete.title"), message: tr("profile.screen.delete-question", ["title": title])),
+                         tag: ProfileQuestion.deleteEntry(rubrique, entry.id))
+        case (.rubrique(.allergies), .character("n")):
+            return .run(ProfileEffects.declareNotConcerned(services))
+        case (.measures, .enter), (.measures, .right), (.measures, .character("l")):
+            guard snapshot.overview.indices.contains(list.selected) else { return .handled }
+            return go(.measure(snapshot.overview[list.selected].type))
+        case (.measures, .character("a")):
+            guard snapshot.overview.indices.contains(list.selected) else { return .handled }
+            return openMeasureEditor(snapshot.overview[list.selected].type, measure: nil)
+        case (.measure(let type), .character("a")):
+            return openMeasureEditor(type, measure: nil)
+        case (.measure, .character("t")):
+            showTable.toggle()
+            return .say(showTable ? tr("profile.screen.table-shown") : tr("profile.screen.chart-shown"))
+        case (.measure(let type), .character("u")):
+            let next = MeasureChart(type: type, measures: [], unit: unit(of: type)).nextUnit
+            units[type] = next
+            return .say(tr("profile.screen.unit", ["unit": MeasureUnit(rawValue: next)?.symbol ?? next]))
+        case (.measure(let type), .character("e")), (.measure(let type), .enter):
+            guard let measure = measure(at: list.selected), type != .bmi else { return .handled }
+            return openMeasureEditor(type, measure: measure)
+        case (.measure, .character("d")):
+            guard let measure = measure(at: list.selected) else { return .handled }
+            let question = tr("profile.screen.delete-measure", ["value": ProfileWording.value(of: measure, unit: unit(of: measure.type)),
+                                                                "date": LocalFormat.dateTime(measure.effective)])
+            return .open(Dialog.confirm(title: tr("profile.delete.title"), message: question), tag: ProfileQuestion.deleteMeasure(measure.id))
+        default:
+            return .ignored
+        }
+    }
+
+    private func askSynthesis() -> Update {
+        .open(Dialog.confirm(title: tr("profile.synthesis.dialog-title"), message: tr("profile.synthesis.dialog")), tag: ProfileQuestion.saveSynthesis)
+    }
+
+    func unit(of type: MeasurementType) -> String { units[type] ?? type.unit }
+
+    /// The measure on a line of the table (newest first).
+    func measure(at index: Int) -> HealthMeasurement? {
+        let position = snapshot.measures.count - 1 - index
+        return snapshot.measures.indices.contains(position) ? snapshot.measures[position] : nil
+    }
+
+    // MARK: Editors
+
+    private mutating func openEntryEditor(_ rubrique: ProfileRubrique, entry: ProfileEntry?) -> Update {
+        if rubrique == .wishes, entry == nil, !snapshot.entries.isEmpty { return openEntryEditor(rubrique, entry: snapshot.entries[0]) }
+        let fields = ProfileForms.fields(rubrique, entry: entry, conditions: snapshot.conditions, vaccines: services.book.vaccines)
+        editor = Editor(form: Form(fields), target: .entry(rubrique, id: entry?.id))
+        return .say(tr(entry == nil ? "profile.screen.adding" : "profile.screen.editing", ["rubrique": ProfileWording.rubrique(rubrique)]))
+    }
+
+    private mutating func openMeasureEditor(_ type: MeasurementType, measure: HealthMeasurement?) -> Update {
+        guard type != .bmi else { return .say(ProfileWording.error(.computed)) }
+        editor = Editor(form: Form(ProfileForms.measureFields(type, measure: measure, unit: unit(of: type))), target: .measure(type, id: measure?.id))
+        return .say(tr("profile.screen.adding-measure", ["measure": ProfileWording.measure(type)]))
+    }
+
+    private mutating func handleEditorKey(_ key: Key) -> Update {
+        guard var open = editor else { return .ignored }
+        if key == .escape {
+            editor = nil
+            return .say(tr("profile.screen.cancelled"))
+        }
+        let outcome = open.form.handle(key)
+        editor = open
+        guard outcome == .submitted else { return outcome == .ignored ? .handled : .handled }
+        switch open.target {
+        case .entry(let rubrique, let id):
+            let values = ProfileForms.values(open.form, rubrique: rubrique, conditions: snapshot.conditions, vaccines: services.book.vaccines)
+            return .run(ProfileEffects.saveEntry(rubrique, id: id, values: values, services: services))
+        case .measure(let type, let id):
+            switch ProfileForms.measureValues(open.form, type: type) {
+            case .success(let values):
+                return .run(ProfileEffects.saveMeasure(type, id: id, values: values.values, unit: values.unit, date: values.date, services: services))
+            case .failure(let problem):
+                if let index = open.form.fields.firstIndex(where: { $0.id == problem.field }) {
+                    open.form.fields[index].error = problem.message
+                    open.form.focus = index
+                    editor = open
+                }
+                return .say(problem.message)
+            }
+        }
+    }
+
+    // MARK: Words
+
+    var pageTitle: String {
+        switch page {
+        case .home: tr("section.medical-profile")
+        case .rubrique(let rubrique): ProfileWording.rubrique(rubrique)
+        case .measures: tr("profile.synthesis.measures")
+        case .measure(let type): ProfileWording.measure(type)
+        }
+    }
+
+    /// The selected line, as the status line says it.
+    var selectedLine: String? {
+        guard list.count > 0 else { return nil }
+        return line(list.selected).text
+    }
+
+    /// One line of the current list: its text and its marks.
+    func line(_ index: Int) -> ListRow {
+        switch page {
+        case .home:
+            switch Self.homeItems[index] {
+            case .rubrique(let rubrique):
+                let count = snapshot.counts[rubrique] ?? 0
+                var marks = ""
+                if rubrique == .allergies && snapshot.notConcerned { marks = "[" + tr("profile.screen.not-concerned-mark") + "]" }
+                return ListRow(ProfileWording.rubrique(rubrique) + " (\(count))", marks: marks)
+            case .measures:
+                let count = snapshot.overview.reduce(0) { $0 + $1.count }
+                return ListRow(tr("profile.synthesis.measures") + " (\(count))")
+            case .synthesis:
+                return ListRow(tr("profile.screen.synthesis-line"))
+            }
+        case .rubrique:
+            let entry = snapshot.entries[index]
+            let summary = ProfileWording.summary(entry, vaccines: services.book.vaccines)
+            var marks: [String] = []
+            if let author = entry.author { marks.append(tr("profile.show.written-by", ["author": author])) }
+            if entry.isReadOnly { marks.append(tr("profile.show.read-only")) }
+            let text = [ProfileWording.title(entry, vaccines: services.book.vaccines), summary].filter { !$0.isEmpty }.joined(separator: " — ")
+            return ListRow(text, marks: marks.isEmpty ? "" : "[" + marks.joined(separator: ", ") + "]")
+        case .measures:
+            let item = snapshot.overview[index]
+            let latest = item.latest.map { tr("profile.screen.latest", ["value": ProfileWording.value(of: $0, unit: unit(of: item.type)),
+                                                                        "date": LocalFormat.date($0.effective)]) } ?? tr("profile.screen.no-measure")
+            return ListRow(ProfileWording.measure(item.type) + " (\(item.count)) — " + latest)
+        case .measure:
+            guard let measure = measure(at: index) else { return ListRow("") }
+            return ListRow(LocalFormat.dateTime(measure.effective) + "  " + ProfileWording.value(of: measure, unit: unit(of: measure.type)))
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Documents
+import Foundation
+import HealthRecord
+import L10n
+import MedicalProfile
+import TerminalUI
+
+/// What the Profil médical screen works with: the space's profile and measures in the vault,
+/// its documents (where the synthèse is saved), and the growth reference.
+public struct ProfileServices: Sendable {
+    public var book: ProfileBook
+    public var measures: MeasureBook
+    public var library: DocumentLibrary?
+    public var growth: GrowthReference
+
+    public init(book: ProfileBook, library: DocumentLibrary?, growth: GrowthReference = GrowthReference()) {
+        self.book = book
+        self.measures = MeasureBook(vault: book.vault, profileID: book.profileID)
+        self.library = library
+        self.growth = growth
+    }
+
+    /// The same services for another space of the vault (a child's, someone who delegated).
+    func switching(to profileID: String) -> ProfileServices {
+        let library = library.map { DocumentLibrary(vault: $0.vault, profileID: profileID, viewer: $0.viewer, catalog: $0.catalog) }
+        return ProfileServices(book: ProfileBook(vault: book.vault, profileID: profileID, vaccines: book.vaccines), library: library, growth: growth)
+    }
+}
+
+/// What one load brings back for the page on screen.
+struct ProfileSnapshot: Sendable {
+    var profile: Profile?
+    /// Every space of the vault (the holder's, children's, delegated ones).
+    var spaces: [Profile] = []
+    var counts: [ProfileRubrique: Int] = [:]
+    var entries: [ProfileEntry] = []
+    var conditions: [ProfileEntry] = []
+    var notConcerned = false
+    var overview: [(type: MeasurementType, count: Int, latest: HealthMeasurement?, recent: [Double])] = []
+    var measures: [HealthMeasurement] = []
+    var target: ClosedRange<Double>?
+}
+
+/// Results of the screen's effects.
+enum ProfileEvent: Sendable {
+    case loaded(Int, ProfileSnapshot)
+    /// An edit was saved: what to say, and the row to select.
+    case saved(String, select: String?)
+    /// An edit was refused: the field at fault (nil: none) and why.
+    case refused(field: String?, String)
+    case failed(String)
+}
+
+/// The questions the screen asks (dialog tags).
+enum ProfileQuestion: Sendable {
+    case deleteEntry(ProfileRubrique, String)
+    case deleteMeasure(String)
+    case saveSynthesis
+}
+
+/// The work the screen hands to the runtime, off the UI thread.
+enum ProfileEffects {
+    static func load(_ page: ProfileScreen.Page, generation: Int, services: ProfileServices) -> Effect<any Sendable> {
+        Effect {
+            do {
+                var snapshot = ProfileSnapshot()
+                let book = services.book
+                snapshot.profile = try? book.profile()
+                snapshot.spaces = try book.vault.read { try $0.profiles.all() }
+                switch page {
+                case .home:
+                    for section in try book.allEntries() { snapshot.counts[section.rubrique] = section.entries.count }
+                    snapshot.notConcerned = try book.isNotConcernedByAllergies()
+                    snapshot.overview = try overview(services)
+                case .rubrique(let rubrique):
+                    snapshot.entries = try book.entries(rubrique)
+                    snapshot.conditions = rubrique == .treatments ? try book.entries(.conditions) : []
+                    snapshot.notConcerned = rubrique == .allergies ? try book.isNotConcernedByAllergies() : false
+                case .measures:
+                    snapshot.overview = try overview(services)
+                case .measure(let type):
+                    snapshot.measures = try services.measures.measurements(type)
+                    snapshot.target = try services.measures.target(type)
+                }
+                return ProfileEvent.loaded(generation, snapshot)
+            } catch {
+                return ProfileEvent.failed(message(for: error))
+            }
+        }
+    }
+
+    static func overview(_ services: ProfileServices) throws -> [(type: MeasurementType, count: Int, latest: HealthMeasurement?, recent: [Double])] {
+        let all = try services.measures.measurements()
+        let byType = Dictionary(grouping: all, by: \.type)
+        return MeasurementType.allCases.map { type in
+            let list = byType[type] ?? []
+            return (type, list.count, list.last, list.suffix(12).compactMap(\.value))
+        }
+    }
+
+    static func saveEntry(_ rubrique: ProfileRubrique, id: String?, values: [String: String], services: ProfileServices) -> Effect<any Sendable> {
+        Effect {
+            do {
+                let entry = try id.map { try services.book.edit(rubrique, id: $0, values) } ?? services.book.add(rubrique, values)
+                let title = ProfileWording.title(entry, vaccines: services.book.vaccines)
+                return ProfileEvent.saved(tr(id == nil ? "profile.screen.added" : "profile.screen.changed", ["title": title]), select: entry.id)
+            } catch let error as ProfileBookError {
+                switch error {
+                case .missingField(let key), .invalidValue(let key, _): return ProfileEvent.refused(field: key, ProfileWording.error(error))
+                default: return ProfileEvent.refused(field: nil, ProfileWording.error(error))
+                }
+            } catch {
+                return ProfileEvent.failed(message(for: error))
+            }
+        }
+    }
+
+    static func saveMeasure(_ type: MeasurementType, id: String?, values: [Double], unit: String, date: Date,
+                            services: ProfileServices) -> Effect<any Sendable> {
+        Effect {
+            do {
+                let saved = try id.map { [try services.measures.edit($0, values: values, unit: unit, at: date)] }
+                    ?? services.measures.add(type, values: values, unit: unit, at: date)
+                var said = tr("measures.add.done", ["measure": ProfileWording.measure(type), "value": ProfileWording.value(of: saved[0], unit: unit),
+                                                    "date": LocalFormat.dateTime(saved[0].effective)])
+                if let bmi = saved.dropFirst().first { said += " " + tr("measures.add.bmi", ["value": ProfileWording.value(of: bmi)]) }
+                return ProfileEvent.saved(said, select: saved[0].id)
+            } catch let error as MeasureBookError {
+                return ProfileEvent.refused(field: "value", ProfileWording.error(error))
+            } catch {
+                return ProfileEvent.failed(message(for: error))
+            }
+        }
+    }
+
+    static func delete(_ question: ProfileQuestion, services: ProfileServices) -> Effect<any Sendable> {
+        Effect {
+            do {
+                switch question {
+                case .deleteEntry(let rubrique, let id): try services.book.delete(rubrique, id: id)
+                case .deleteMeasure(let id): try services.measures.delete(id)
+                case .saveSynthesis: break
+                }
+                return ProfileEvent.saved(tr("profile.screen.deleted"), select: nil)
+            } catch let error as ProfileBookError {
+                return ProfileEvent.refused(field: nil, ProfileWording.error(error))
+            } catch {
+                return ProfileEvent.failed(message(for: error))
+            }
+        }
+    }
+
+    static func declareNotConcerned(_ services: ProfileServices) -> Effect<any Sendable> {
+        Effect {
+            do {
+                try services.book.declareNotConcernedByAllergies()
+                return ProfileEvent.saved(tr("profile.not-concerned.done"), select: nil)
+            } catch let error as ProfileBookError {
+                return ProfileEvent.refused(field: nil, ProfileWording.error(error))
+            } catch {
+                return ProfileEvent.failed(message(for: error))
+            }
+        }
+    }
+
+    static func saveSynthesis(_ services: ProfileServices) -> Effect<any Sendable> {
+        Effect {
+            guard let library = services.library else { return ProfileEvent.failed(tr("profile.error.no-profile")) }
+            do {
+                let synthesis = ProfileSynthesis(book: services.book)
+                let now = Date()
+                let document = try synthesis.save(try synthesis.pdf(at: now), fileName: try synthesis.fileName(at: now), library: library, at: now)
+                return ProfileEvent.saved(tr("profile.synthesis.saved", ["title": document.title, "id": document.id]), select: nil)
+            } catch {
+                return ProfileEvent.failed(message(for: error))
+            }
+        }
+    }
+
+    static func message(for error: any Error) -> String {
+        switch error {
+        case let error as ProfileBookError: ProfileWording.error(error)
+        case let error as MeasureBookError: ProfileWording.error(error)
+        default: tr("profile.screen.failed")
+        }
+    }
+}

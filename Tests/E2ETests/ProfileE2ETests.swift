@@ -1,0 +1,82 @@
+import Foundation
+import HealthRecord
+import Vault
+import XCTest
+
+/// Issue 12 in tmux at 80x24 on a home synced from a real `mes-server`: a condition with a
+/// partial date and a weight added in the app reach the server while it runs; the weight shows
+/// in the chart and the table; a child's growth chart names its reference; in screen-reader
+/// mode the chart is a sentence followed by the table.
+final class ProfileE2ETests: XCTestCase {
+    /// The server's records of a kind, as a fresh client syncing the same account sees them.
+    func serverRecords<Record: StoredRecord>(_ type: Record.Type, _ home: SyncedHome) async throws -> [Record] {
+        let copy = home.directory.url.appendingPathComponent("copy-\(UUID().uuidString.prefix(6))")
+        let vault = try await SyncedHome.syncedVault(server: home.server, in: copy)
+        defer { vault.close() }
+        return try vault.read { try $0.records(type).all() }
+    }
+
+    func testAConditionWithAPartialDateAndAWeightReachTheServerAndTheChart() async throws {
+        let home = try await SyncedHome()
+        defer { home.close() }
+        let terminal = try home.terminal()
+        defer { terminal.close() }
+        try terminal.waitFor("[1 Accueil]", "Synchro : à jour", timeout: 20)
+        try terminal.send("3")
+        try terminal.waitFor("▸ Maladies et sujets de santé (3)", "Mesures de santé", "Suivi médical")
+        try terminal.send("Enter")
+        try terminal.waitFor("Hypertension artérielle — ", "[écrit par Dr Paul Lefèvre]")
+        try terminal.send("a")
+        try terminal.waitFor("nouvelle entrée", "2019, 03/2019 ou 12/03/2019")
+        try terminal.send("Asthme", "Tab", "03/2019", "Tab", "Tab", "Tab", "à l'effort", "Enter")
+        try terminal.waitFor("▸ Asthme — 03/2019", "Ajouté : Asthme")
+        try terminal.waitFor("Synchro : à jour", timeout: 20)
+        let conditions = try await serverRecords(HealthRecord.Condition.self, home)
+        let asthma = try XCTUnwrap(conditions.first { $0.name == "Asthme" }, "the server has it while the app runs")
+        XCTAssertEqual(asthma.onset?.iso, "2019-03")
+        XCTAssertEqual(asthma.note, "à l'effort")
+
+        try terminal.send("Escape")
+        try terminal.waitFor("Maladies et sujets de santé (4)")
+        try terminal.send("End", "Up", "Enter")
+        try terminal.waitFor("▸ Poids (12)")
+        try terminal.send("Enter")
+        try terminal.waitFor("• vos mesures (12)", "kg │")
+        try terminal.send("a")
+        try terminal.waitFor("nouvelle entrée", "Heure")
+        try terminal.send("72,5", "Enter", "Enter", "Enter")
+        try terminal.waitFor("Ajouté : Poids 72,5", "IMC calculé", "• vos mesures (13)")
+        try terminal.send("t")
+        let table = try terminal.waitFor("Poids : dernière valeur 72,5", "▸ ")
+        XCTAssertTrue(table.contains("en baisse"), table)
+        try terminal.waitFor("Synchro : à jour", timeout: 20)
+        let weights = try await serverRecords(HealthMeasurement.self, home).filter { $0.type == .weight }
+        XCTAssertTrue(weights.contains { $0.value == 72.5 }, "the weight reached the server")
+
+        // The child's space: a growth chart against the WHO curves.
+        try terminal.send("Escape", "Escape")
+        try terminal.waitFor("▸ Maladies et sujets de santé")
+        try terminal.send("p")
+        try terminal.waitFor("Lucas MARTINEAU")
+        try terminal.send("End", "Up", "Enter")
+        try terminal.waitFor("▸ Poids (")
+        try terminal.send("Down", "Enter")
+        let growth = try terminal.waitFor("Référence : OMS", "+2 DS", "-2 DS")
+        XCTAssertTrue(growth.contains("Taille (1 sur"), growth)
+    }
+
+    func testInScreenReaderModeTheChartIsASentenceThenTheTable() async throws {
+        let home = try await SyncedHome()
+        defer { home.close() }
+        let terminal = try home.terminal(arguments: ["--screen-reader"])
+        defer { terminal.close() }
+        try terminal.waitFor("Synchro : à jour", timeout: 20)
+        try terminal.send("3")
+        try terminal.waitFor("Maladies et sujets de santé (3)")
+        try terminal.send("End", "Up", "Enter")
+        try terminal.waitFor("Poids (12)")
+        try terminal.send("Enter")
+        let screen = try terminal.waitFor("Poids : dernière valeur", "minimum", "maximum", "en baisse de")
+        XCTAssertFalse(screen.contains("│"), "no drawn axes in screen-reader mode:\n\(screen)")
+    }
+}
