@@ -20,12 +20,14 @@ DEBIAN_PACKAGES := pkg-config libncurses-dev ncurses-term libsqlite3-dev libsodi
 BENCH_SERVER_PACKAGES := nginx-light wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup build build-release demo test bench clean
+.PHONY: help setup build build-release demo test bench clean torture fuzz
 
 help:
 	@echo "make demo   start mes on the demo account (installs what is missing, builds)"
 	@echo "make test   run all tests (installs what is missing, builds)"
 	@echo "make bench  run the benchmarks (release build)"
+	@echo "make torture  1,000 SIGKILLs of mes and mes-server, then the checks (long)"
+	@echo "make fuzz TARGET=… SECONDS=…  run one libFuzzer harness (Tests/Fuzz/README.md)"
 
 setup:
 	@missing=""; \
@@ -64,6 +66,30 @@ bench: setup
 	@mkdir -p .build
 	$(SWIFT) build --configuration release 2>&1 | tee .build/build-release.log
 	.build/release/mes-bench $(BENCH)
+
+# A thousand SIGKILLs of mes and mes-server (issue 21; `make test` runs 30 of them). Niced: the
+# machine may be shared. TORTURE_KILLS=N changes the count, MES_TORTURE_SEED=S replays a run.
+TORTURE_KILLS ?= 1000
+torture: build
+	$(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log
+	MES_TORTURE_KILLS=$(TORTURE_KILLS) nice -n 19 $(SWIFT) test --skip-build --disable-swift-testing --filter TortureTests 2>&1 \
+	  | tee .build/torture.log
+
+# libFuzzer harnesses (Tests/Fuzz/README.md): `make fuzz TARGET=fhir-json SECONDS=600`. Targets:
+# fhir-json po sanitizer rtf server-request key-slots. Built apart (.build/fuzz) with the address
+# sanitizer and coverage; libFuzzer's driver comes from the toolchain's compiler-rt.
+TARGET ?= fhir-json
+SECONDS ?= 60
+FUZZER_LIB = $(firstword $(wildcard $(dir $(shell readlink -f $$(command -v $(SWIFT))))../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
+FUZZ_FLAGS = -Xswiftc -sanitize=address -Xswiftc -sanitize-coverage=edge,trace-cmp -Xswiftc -DFUZZING \
+	-Xswiftc -enable-testing -Xlinker $(FUZZER_LIB) -Xlinker -lstdc++
+fuzz: setup
+	@test -n "$(FUZZER_LIB)" || { echo "libclang_rt.fuzzer_no_main not found beside $(SWIFT)"; exit 1; }
+	nice -n 19 $(SWIFT) build --build-path .build/fuzz --product mes-fuzz $(FUZZ_FLAGS)
+	@mkdir -p .build/fuzz/corpus/$(TARGET) .build/fuzz/crashes
+	MES_FUZZ_TARGET=$(TARGET) nice -n 19 .build/fuzz/debug/mes-fuzz .build/fuzz/corpus/$(TARGET) Tests/Fuzz/$(TARGET) \
+	  -max_total_time=$(SECONDS) -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+	  -artifact_prefix=.build/fuzz/crashes/$(TARGET)- 2>&1 | tee .build/fuzz/$(TARGET).log
 
 clean:
 	rm -rf .build

@@ -83,6 +83,9 @@ public struct Program: Sendable {
         } catch let failure as CommandFailure {
             if let message = failure.message { Console.error("\(name): \(message)") }
             exit(failure.code.rawValue)
+        } catch let input as SecretInputError {
+            Console.error("\(name): \(input.failure.message ?? "")")
+            exit(input.failure.code.rawValue)
         } catch let usage as UsageError {
             Console.error("\(name): \(describe(usage))")
             Console.error(usageLine())
@@ -166,12 +169,28 @@ public struct Program: Sendable {
 
 /// Writes to the standard streams. Messages are already localised and, where they include
 /// text from outside, already sanitised by the caller.
+///
+/// A stream that has gone away (a closed pipe: EPIPE once SIGPIPE is ignored, as `mes-server`
+/// does) loses the line and nothing else: Foundation's `FileHandle.write` would stop the process
+/// there (SIGILL), before what follows — such as removing the demo's data — could run.
 public enum Console {
     public static func output(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        write(text + "\n", to: STDOUT_FILENO)
     }
 
     public static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        write(text + "\n", to: STDERR_FILENO)
+    }
+
+    /// Writes all of `text`, retrying when interrupted; gives up silently on any error.
+    public static func write(_ text: String, to descriptor: Int32) {
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return }
+            written += count
+        }
     }
 }

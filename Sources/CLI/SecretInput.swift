@@ -25,26 +25,52 @@ public enum SecretSource: Equatable, Sendable {
 
 public enum SecretInputError: Error, Equatable, Sendable {
     case unreadable(String)
+    /// `--…-fd N` names a descriptor that is not open.
+    case closedDescriptor(Int32)
+    /// No end of line within `SecretInput.maximumLength` bytes (`/dev/zero`, a binary file).
+    case tooLong
     case noTerminal
     case empty
+}
+
+extension SecretInputError {
+    /// The message and exit code a command ends with.
+    public var failure: CommandFailure {
+        switch self {
+        case .noTerminal: CommandFailure(.usage, tr("vault.error.no-terminal"))
+        case .empty: CommandFailure(.failure, tr("vault.error.empty-passphrase"))
+        case .unreadable(let path): CommandFailure(.failure, tr("vault.error.unreadable", ["path": path]))
+        case .closedDescriptor(let descriptor): CommandFailure(.usage, tr("secret.error.closed-descriptor", ["fd": String(descriptor)]))
+        case .tooLong: CommandFailure(.failure, tr("secret.error.too-long", ["limit": String(SecretInput.maximumLength)]))
+        }
+    }
 }
 
 /// Reads secrets into guarded memory, one line at a time.
 public enum SecretInput {
     /// Reads one secret. From a file or descriptor, the first line is taken (without its end of
     /// line). At the prompt, `promptText` is shown and echo is turned off while typing.
+    /// The longest secret read (a passphrase is a line, not a file): reading stops there, so an
+    /// endless source (`/dev/zero`) is refused instead of read forever.
+    public static let maximumLength = 4096
+
     public static func read(from source: SecretSource, promptText: String) throws -> SecureBytes {
         var bytes: [UInt8]
         switch source {
         case .file(let path):
-            guard var data = FileManager.default.contents(atPath: path) else {
+            // Opened and read like a descriptor (only the first line), so a FIFO, `<(…)` or a
+            // piped `/dev/stdin` works as well as a regular file.
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw SecretInputError.unreadable(path) }
+            defer { close(descriptor) }
+            var status = stat()
+            guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) != S_IFDIR else {
                 throw SecretInputError.unreadable(path)
             }
-            bytes = firstLine(Array(data))
-            // Our copy of the whole file (which may hold further lines) goes as soon as it is read.
-            data.withUnsafeMutableBytes { buffer in _ = buffer.initializeMemory(as: UInt8.self, repeating: 0) }
+            bytes = try readLine(from: descriptor)
         case .fileDescriptor(let descriptor):
-            bytes = firstLine(readLine(from: descriptor))
+            guard fcntl(descriptor, F_GETFD) >= 0 else { throw SecretInputError.closedDescriptor(descriptor) }
+            bytes = try readLine(from: descriptor)
         case .prompt:
             bytes = try promptWithoutEcho(promptText)
         }
@@ -53,23 +79,24 @@ public enum SecretInput {
         return try SecureBytes(copying: bytes)
     }
 
-    private static func firstLine(_ bytes: [UInt8]) -> [UInt8] {
-        var line = Array(bytes.prefix { $0 != 0x0a })
-        if line.last == 0x0d { line.removeLast() }
-        return line
-    }
-
     /// Reads up to the first newline without consuming further (so several secrets can be passed
-    /// on one descriptor, line after line).
-    private static func readLine(from descriptor: Int32) -> [UInt8] {
-        // Reserved up front so the buffer is not reallocated (leaving copies behind) while it grows.
+    /// on one descriptor, line after line), at most `maximumLength` bytes; a final `\r` goes.
+    private static func readLine(from descriptor: Int32) throws(SecretInputError) -> [UInt8] {
+        // Reserved up front so the buffer is never reallocated (leaving copies behind).
         var line: [UInt8] = []
-        line.reserveCapacity(1024)
+        line.reserveCapacity(maximumLength + 1)
         var byte: UInt8 = 0
-        while Foundation.read(descriptor, &byte, 1) == 1 {
-            if byte == 0x0a { break }
+        while true {
+            let count = Foundation.read(descriptor, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            if count != 1 || byte == 0x0a { break }
+            guard line.count < maximumLength else {
+                Sodium.wipe(&line)
+                throw .tooLong
+            }
             line.append(byte)
         }
+        if line.last == 0x0d { line.removeLast() }
         return line
     }
 
@@ -90,6 +117,6 @@ public enum SecretInput {
             _ = "\n".withCString { Foundation.write(terminal, $0, 1) }
         }
         _ = promptText.withCString { Foundation.write(terminal, $0, strlen($0)) }
-        return firstLine(readLine(from: terminal))
+        return try readLine(from: terminal)
     }
 }

@@ -61,8 +61,10 @@ public enum DocumentWording {
         switch refusal {
         case .empty: tr("documents.import.empty")
         case .tooLarge(let size): tr("documents.import.too-large", ["size": Self.size(size)])
-        case .unsupportedType(let suffix): tr("documents.import.unsupported", ["extension": suffix.isEmpty ? "—" : suffix])
-        case .contentMismatch(let expected, _): tr("documents.import.mismatch", ["format": expected.rawValue.uppercased()])
+        case .unsupportedType(let suffix) where suffix.isEmpty: tr("documents.import.no-extension")
+        case .unsupportedType(let suffix): tr("documents.import.unsupported", ["extension": suffix])
+        case .contentMismatch(let expected, _):
+            tr("documents.import.mismatch", ["format": expected.extensions[0].uppercased(), "extension": expected.extensions[0]])
         }
     }
 

@@ -100,6 +100,8 @@ public struct AppShell: Application {
     var idle: IdleWatch
     var dialog: OpenDialog?
     private var screens: [AppSection: any FeatureScreen] = [:]
+    /// The screens as the program plugged them in, before they loaded anything.
+    private let pluggedScreens: [AppSection: any FeatureScreen]
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
     private let documents: DocumentsServices?
@@ -131,6 +133,7 @@ public struct AppShell: Application {
         self.documents = documents
         self.agenda = agenda
         self.screens = screens
+        self.pluggedScreens = screens
         self.session = session
         syncService = sync
         self.sync = SyncStatus(last: header.sync, pending: header.pending)
@@ -199,8 +202,11 @@ public struct AppShell: Application {
             return deliver(.changed(kinds), to: section)
         case .event(.unlocked(let result)):
             finishUnlock(result)
-            return []
+            // The screen dropped at the lock loads again what it shows.
+            return lockScreen == nil && screen.holdsVaultData ? appearEffects() : []
         case .event(.screen(let target, let payload)):
+            // What a screen asked for before the lock, arriving after it, is not kept.
+            if lockScreen != nil { return [] }
             return deliver(.event(payload), to: target)
         case .key(let key):
             return handle(key)
@@ -377,6 +383,12 @@ public struct AppShell: Application {
         let arrival = arrivalAnnouncement()
         say(arrival)
         return appearEffects()
+    }
+
+    /// On lock, every screen that may hold vault data lets go of what it loaded (decrypted
+    /// records, document text): it starts afresh, as the program plugged it in (Docs/security.md).
+    mutating func dropLoadedScreens() {
+        for (section, screen) in screens where screen.holdsVaultData { screens[section] = pluggedScreens[section] }
     }
 
     /// The current screen appears: it asks for what it shows.

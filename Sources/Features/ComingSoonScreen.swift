@@ -3,6 +3,8 @@ import TerminalUI
 
 /// The screen of a section whose issue has not landed yet: it says so, and what it will do.
 public struct ComingSoonScreen: FeatureScreen {
+    /// Settings and placeholders hold nothing from the vault: kept across a lock.
+    public var holdsVaultData: Bool { false }
     public let section: AppSection
 
     public init(section: AppSection) { self.section = section }

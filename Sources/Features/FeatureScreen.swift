@@ -17,9 +17,14 @@ public protocol FeatureScreen: Component {
     var summary: String? { get }
     /// True while the screen shows a reader that wants the whole width (no section list).
     var usesWholeWidth: Bool { get }
+    /// True when the screen may hold what it read from the vault (records, document text): when
+    /// the vault locks, such a screen is dropped and made afresh, so nothing decrypted stays in
+    /// its state behind the lock screen (Docs/security.md). True unless a screen says otherwise.
+    var holdsVaultData: Bool { get }
 }
 
 extension FeatureScreen {
+    public var holdsVaultData: Bool { true }
     public var summary: String? { nil }
     public var usesWholeWidth: Bool { false }
 }

@@ -3,6 +3,8 @@ import TerminalUI
 
 /// Réglages: language, theme and screen-reader mode, applied at once and saved.
 public struct SettingsScreen: FeatureScreen {
+    /// Settings and placeholders hold nothing from the vault: kept across a lock.
+    public var holdsVaultData: Bool { false }
     /// What a save reports back.
     public enum Saved: Sendable {
         case done

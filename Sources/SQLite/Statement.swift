@@ -24,6 +24,8 @@ public final class Statement {
         sqlite3_finalize(handle)
     }
 
+    private static let emptyText: StaticString = ""
+
     /// Binds positional parameters (`?`), after clearing earlier bindings and resetting.
     public func bind(_ values: [any SQLBindable]) throws(SQLiteError) {
         sqlite3_reset(handle)
@@ -35,7 +37,13 @@ public final class Statement {
             case .null: status = sqlite3_bind_null(handle, index)
             case .integer(let number): status = sqlite3_bind_int64(handle, index, number)
             case .real(let number): status = sqlite3_bind_double(handle, index, number)
-            case .text(let text): status = sqlite3_bind_text(handle, index, text, -1, transient)
+            case .text(let text):
+                // With its byte count: a NUL inside the text is kept (a C string would end there).
+                var text = text
+                status = text.withUTF8 { buffer in
+                    let bytes = UnsafeRawPointer(buffer.baseAddress ?? Self.emptyText.utf8Start).assumingMemoryBound(to: CChar.self)
+                    return sqlite3_bind_text64(handle, index, bytes, UInt64(buffer.count), transient, UInt8(SQLITE_UTF8))
+                }
             case .blob(let bytes):
                 status = bytes.withUnsafeBytes { buffer in
                     sqlite3_bind_blob64(handle, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64(buffer.count), transient)

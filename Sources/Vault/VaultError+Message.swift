@@ -12,6 +12,8 @@ extension VaultError {
         case .locked: tr("vault.error.locked")
         case .damaged: tr("vault.error.damaged")
         case .insecureDirectory(let path): tr("vault.error.insecure-directory", ["path": path])
+        case .insecureFile(let path): tr("vault.error.insecure-file", ["path": path])
+        case .keysMissing: tr("vault.error.keys-missing", ["path": directory.url.path])
         case .schemaTooNew: tr("vault.error.schema-too-new")
         case .emptyPassphrase: tr("vault.error.empty-passphrase")
         }

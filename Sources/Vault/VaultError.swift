@@ -19,6 +19,11 @@ public enum VaultError: Error, Equatable, Sendable {
     case damaged
     /// The directory is writable by other users, or not owned by this user: refused.
     case insecureDirectory(path: String)
+    /// A file of the vault is a link, is someone else's, or others may read or write it: refused.
+    case insecureFile(path: String)
+    /// `vault.db` is here but `vault.keys` is not: without it the vault cannot be opened, and
+    /// nothing may replace the database.
+    case keysMissing
     /// The vault was written by a newer version of mes.
     case schemaTooNew
     /// A passphrase was empty.

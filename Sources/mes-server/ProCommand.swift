@@ -64,7 +64,8 @@ enum ProCommand {
             let resource = arguments.positionals[0]
             answer = try await client.send("GET", resource.hasPrefix("/") ? resource : "/" + resource, token: token)
         }
-        Console.output(answer.json.map { $0.prettyPrinted().trimmingCharacters(in: .newlines) } ?? String(decoding: answer.body, as: UTF8.self))
+        Console.output(JSONText.escapingControls(
+            answer.json.map { $0.prettyPrinted().trimmingCharacters(in: .newlines) } ?? String(decoding: answer.body, as: UTF8.self)))
         switch answer.status {
         case 200..<300: return .success
         case 401: return .unauthorized

@@ -311,7 +311,7 @@ enum AgendaCommands {
 
     static func serialized(_ objects: [[String: Any]]) throws -> String {
         let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        return JSONText.escapingControls(String(decoding: data, as: UTF8.self))
     }
 }
 

@@ -225,7 +225,7 @@ enum DocumentCommands {
         switch error {
         case .notFound(let id): CommandFailure(.notFound, tr("documents.error.not-found", ["id": safe(id)]))
         case .notDeletable: CommandFailure(.failure, tr("documents.error.not-deletable"))
-        case .importRefused(let refusal): CommandFailure(.failure, DocumentWording.refusal(refusal))
+        case .importRefused(let refusal): CommandFailure(.failure, safe(DocumentWording.refusal(refusal)))
         case .unreadableFile(let path): CommandFailure(.failure, tr("documents.error.unreadable-file", ["path": safe(path)]))
         case .contentMissing: CommandFailure(.failure, tr("documents.show.not-fetched"))
         }
@@ -242,7 +242,7 @@ enum DocumentCommands {
         }
     }
 
-    /// The rows as a JSON array (one object per document).
+    /// The rows as a JSON array (one object per document), terminal controls escaped.
     static func json(_ rows: [DocumentSummary]) throws -> String {
         let formatter = ISO8601DateFormatter()
         let objects: [[String: Any]] = rows.map { row in
@@ -255,6 +255,6 @@ enum DocumentCommands {
             return object
         }
         let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        return JSONText.escapingControls(String(decoding: data, as: UTF8.self))
     }
 }

@@ -34,6 +34,7 @@ enum InteractiveApp {
         // `--demo` brings its own server, account and ephemeral vault, with no question asked.
         let demo = context.arguments.has("--demo") ? try await DemoSession.start(report: Console.error) : nil
         defer { demo?.close() }
+        if let demo { DemoSignals.install { demo.close() } }
         // The vault is unlocked before the terminal switches screens, so the passphrase prompt
         // (or its file or descriptor) works as for every other command.
         let vault = try demo?.vault ?? (kiosk ? nil : openVaultIfPresent(context))

@@ -27,6 +27,9 @@ struct MesContext: Sendable {
     init(arguments: ParsedArguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) {
         self.arguments = arguments
         self.environment = environment
+        // An empty `--home` (an unset shell variable, `--home "$MES_HOME"`) is a mistake, not a
+        // wish for the default place.
+        if let home = arguments.value("--home"), home.isEmpty { throw UsageError(.invalidValue(option: "--home", value: home)) }
         self.home = Self.homeDirectory(option: arguments.value("--home"), environment: environment)
         _ = try passphraseSource()
     }

@@ -342,6 +342,6 @@ enum MessageCommands {
 
     static func json(_ value: Any) throws -> String {
         let data = try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        return JSONText.escapingControls(String(decoding: data, as: UTF8.self))
     }
 }

@@ -349,7 +349,8 @@ enum ProfileCommands {
     }
 
     static func serialize(_ object: Any) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        JSONText.escapingControls(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]),
+                                         as: UTF8.self))
     }
 }
 

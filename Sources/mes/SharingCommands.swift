@@ -276,7 +276,7 @@ enum SharingCommands {
 
     static func json(_ object: Any) throws -> String {
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
+        return JSONText.escapingControls(String(decoding: data, as: UTF8.self))
     }
 
     /// Opens the vault, finds the space and runs `body` with its center; errors become messages

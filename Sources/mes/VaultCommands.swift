@@ -74,6 +74,7 @@ enum VaultCommands {
                 return
             }
             Console.error(tr("vault.error.damaged"))
+            if report.structureUnreadable { Console.error(tr("vault.check.structure-unreadable")) }
             for problem in report.structureProblems.prefix(20) { Console.error(tr("vault.check.structure", ["message": problem])) }
             if !report.damagedPages.isEmpty {
                 Console.error(tr("vault.check.pages", ["pages": report.damagedPages.map(String.init).joined(separator: ", ")]))
@@ -134,9 +135,7 @@ enum VaultCommands {
     static func failure(_ error: any Error, directory: VaultDirectory) -> any Error {
         switch error {
         case let error as VaultError: CommandFailure(exitCode(for: error), error.message(directory: directory))
-        case SecretInputError.noTerminal: CommandFailure(.usage, tr("vault.error.no-terminal"))
-        case SecretInputError.empty: CommandFailure(.failure, tr("vault.error.empty-passphrase"))
-        case SecretInputError.unreadable(let path): CommandFailure(.failure, tr("vault.error.unreadable", ["path": path]))
+        case let error as SecretInputError: error.failure
         default: error
         }
     }
@@ -144,9 +143,9 @@ enum VaultCommands {
     static func exitCode(for error: VaultError) -> ExitCode {
         switch error {
         case .wrongPassphrase, .wrongRecoveryKey, .malformedRecoveryKey, .locked: .locked
-        case .damaged: .damaged
+        case .damaged, .keysMissing: .damaged
         case .notFound: .notFound
-        case .alreadyExists, .insecureDirectory, .schemaTooNew, .emptyPassphrase: .failure
+        case .alreadyExists, .insecureDirectory, .insecureFile, .schemaTooNew, .emptyPassphrase: .failure
         }
     }
 }

@@ -45,6 +45,8 @@ final class ImportRuleTests: XCTestCase {
         "mes-bench": ["Crypto", "SQLite", "L10n", "HealthRecord", "FHIR", "Vault", "Sync", "LocalServer", "Documents", "Agenda",
                       "Messaging", "TerminalUI", "CursesShim", "Features", "MedicalProfile"],
         "vault-crash-writer": ["Vault", "HealthRecord", "Crypto"],
+        // libFuzzer harnesses (`make fuzz`): the parsers of every side, the server's included.
+        "mes-fuzz": ["Documents", "FHIR", "L10n", "Server", "TerminalUI", "Vault"],
     ]
 
     /// The toolchain's own modules any module may use.

@@ -123,7 +123,7 @@ final class DocumentLibraryTests: XCTestCase {
 
     /// `mes documents list` with a title full of escape sequences: shown inert, never obeyed.
     func testTheCommandLineNeutralisesHostileTitles() throws {
-        let hostile = "Bilan\u{1B}[2J\u{1B}]0;pwned\u{07}\u{202E}fdp.exe\u{9B}31m"
+        let hostile = "Bilan\u{1B}[2J\u{1B}]0;pwned\u{07}\u{202E}fdp.exe\u{9B}31m\u{9D}8;;x\u{90}q\u{2066}\u{2028}\u{2029}\u{0}fin"
         try vault.write { try $0.documents.save(professionalDocument("evil", title: hostile), origin: .remote) }
         vault.close()
         let passphrase = directory.url.appendingPathComponent("passphrase")
@@ -142,6 +142,11 @@ final class DocumentLibraryTests: XCTestCase {
         let decoded = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [[String: Any]]
         XCTAssertEqual(decoded?.first?["title"] as? String, hostile, "JSON keeps the text, escaped")
         XCTAssertFalse(json.standardOutput.unicodeScalars.contains { $0.value == 0x1B })
+        // C1, bidi and line separators are escaped too (they were printed raw); the NUL and what
+        // follows it survive the vault.
+        XCTAssertFalse(json.standardOutput.unicodeScalars.contains { (0x80...0x9F).contains($0.value) || [0x202E, 0x2066, 0x2028, 0x2029].contains($0.value) },
+                       json.standardOutput)
+        XCTAssertTrue(json.standardOutput.contains("\\u009b31m") && json.standardOutput.contains("\\u0000fin"), json.standardOutput)
         vault = try Vault.open(in: VaultDirectory(directory.url.appendingPathComponent("vault")),
                                passphrase: SecureBytes(copying: Array("phrase secrète de test".utf8)))
     }

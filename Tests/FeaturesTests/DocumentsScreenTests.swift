@@ -2,6 +2,7 @@ import Crypto
 import Documents
 import FHIR
 @testable import Features
+@testable import mes
 import Foundation
 import HealthRecord
 import L10n
@@ -75,6 +76,25 @@ final class DocumentsScreenTests: XCTestCase {
             runtime.send(.key(key))
             await runtime.settle()
         }
+    }
+
+    /// Ctrl-X: the vault locks and the screen lets go of what it loaded (here an open reader with
+    /// the document's text); after the unlock it loads the list again (issue 21).
+    func testLockingDropsWhatTheScreenLoadedAndUnlockingReloadsIt() async throws {
+        let library = DocumentLibrary(vault: vault, profileID: "helene", catalog: DocumentCatalog(shareDirectory: BuiltProducts.repository))
+        let terminal = VirtualTerminal(size: Size(width: 100, height: 30))
+        let shell = AppShell(documents: DocumentsServices(library: library, canPrint: false), session: SessionControl.forVault(vault))
+        let runtime = Runtime(app: shell, backend: terminal)
+        runtime.send(.resized(terminal.size))
+        await press(runtime, .character("2"), .down, .enter)
+        XCTAssertNotNil(try XCTUnwrap(runtime.app.screen as? DocumentsScreen).reader, "a document is open:\n\(terminal.screen.text)")
+        await press(runtime, .control("x"))
+        XCTAssertTrue(vault.isLocked)
+        XCTAssertNil(try XCTUnwrap(runtime.app.screen as? DocumentsScreen).reader, "the open document is gone")
+        await type("test", runtime)
+        await press(runtime, .enter)
+        XCTAssertFalse(vault.isLocked)
+        XCTAssertTrue(terminal.screen.contains("4 documents affichés sur 4"), terminal.screen.text)
     }
 
     func testTheListAt80x24() async throws {

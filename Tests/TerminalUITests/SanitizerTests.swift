@@ -1,4 +1,4 @@
-import TerminalUI
+@testable import TerminalUI
 import XCTest
 
 /// Hostile text from outside never reaches the terminal as anything but visible characters.
@@ -63,5 +63,22 @@ final class SanitizerTests: XCTestCase {
         buffer.put("x\u{1B}]0;title\u{07}\u{202E}y", at: Point(x: 0, y: 0))
         XCTAssertEqual(buffer.text(row: 0).trimmingCharacters(in: .whitespaces), "x^[]0;title^Gy")
         XCTAssertFalse(buffer.cells.contains { $0.character.unicodeScalars.contains { $0.value < 0x20 || (0x80...0x9F).contains($0.value) } })
+    }
+
+    /// Fillers that draw a blank or nothing, and tag characters, are shown in running text too
+    /// (they reached the terminal invisibly); a flag's tag sequence stays a flag.
+    func testFillersAndTagsAreShownInRunningText() {
+        XCTAssertEqual(Sanitizer.sanitize("pay\u{00AD}pal"), "pay\\u00ADpal")
+        XCTAssertEqual(Sanitizer.sanitize("a\u{3164}b"), "a\\u3164b")
+        XCTAssertEqual(Sanitizer.sanitize("\u{115F}\u{1160}x"), "\\u115F\\u1160x")
+        XCTAssertEqual(Sanitizer.sanitize("x\u{FFA0}y"), "x\\uFFA0y")
+        let hidden = "ok\u{E0049}\u{E0047}\u{E004E}\u{E004F}\u{E0052}\u{E0045}"
+        XCTAssertEqual(Sanitizer.sanitize(hidden), "ok\\uE0049\\uE0047\\uE004E\\uE004F\\uE0052\\uE0045")
+        XCTAssertEqual(Sanitizer.sanitize("\u{E0001}seul"), "\\uE0001seul")
+        let scotland = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}"
+        XCTAssertEqual(Sanitizer.sanitize("Écosse \(scotland)"), "Écosse \(scotland)")
+        for text in [hidden, "a\u{3164}b", "pay\u{00AD}pal", "\u{115F}x"] {
+            XCTAssertFalse(Sanitizer.sanitize(text).unicodeScalars.contains { Sanitizer.isFiller($0.value) || Sanitizer.isTag($0.value) }, text)
+        }
     }
 }

@@ -117,4 +117,35 @@ final class VaultCommandTests: XCTestCase {
             try session.settings.set("une valeur", for: "review.marker")
         }
     }
+
+    /// The command line's side of issue 21: a vault through a linked home, a lost key file, an
+    /// empty `--home`, descriptors that are closed, passphrases from a pipe as `/dev/stdin`.
+    func testVaultCommandsOnLinksLostKeysAndOddSources() throws {
+        let workspace = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let real = workspace.appendingPathComponent("real")
+        try FileManager.default.createDirectory(at: real, withIntermediateDirectories: true)
+        let link = workspace.appendingPathComponent("link")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: real)
+        let home = link.appendingPathComponent("mes").path
+
+        let created = try mes(["vault", "init", "--home", home, "--passphrase-file", "/dev/stdin"], input: "par le tuyau\n")
+        XCTAssertEqual(created.status, 0, created.errors)
+        XCTAssertEqual(try mes(["vault", "check", "--home", home, "--passphrase-fd", "0"], input: "par le tuyau\n").status, 0)
+
+        let closed = try mes(["vault", "check", "--home", home, "--passphrase-fd", "9"])
+        XCTAssertEqual(closed.status, 2, closed.errors)
+        XCTAssertTrue(closed.errors.contains("Descriptor 9 is not open"), closed.errors)
+
+        let empty = try mes(["vault", "check", "--home", "", "--passphrase-fd", "0"], input: "x\n")
+        XCTAssertEqual(empty.status, 2, empty.errors)
+
+        try FileManager.default.removeItem(atPath: home + "/vault.keys")
+        let lost = try mes(["vault", "check", "--home", home, "--passphrase-fd", "0"], input: "par le tuyau\n")
+        XCTAssertEqual(lost.status, 4, lost.errors)
+        XCTAssertTrue(lost.errors.contains("lost its key file (vault.keys)"), lost.errors)
+        let again = try mes(["vault", "init", "--home", home, "--passphrase-fd", "0"], input: "nouvelle\n")
+        XCTAssertEqual(again.status, 4, again.errors)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/vault.db"), "init must never delete vault.db")
+    }
 }

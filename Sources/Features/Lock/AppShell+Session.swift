@@ -86,6 +86,7 @@ extension AppShell {
     /// Locks the vault and hides everything behind the lock screen.
     mutating func lockNow() {
         session?.lock()
+        dropLoadedScreens()
         let screen = LockScreen()
         lockScreen = screen
         header.lock = .locked

@@ -38,8 +38,18 @@ public final class ServerClock: Sendable {
 /// Lines for the server's log (standard error). Never health data, never secrets — except the
 /// demo's one-time codes, which the demo server is meant to show.
 public enum ServerLog {
+    /// A closed standard error (the parent went away) loses the line, never the process: with
+    /// SIGPIPE ignored the write fails with EPIPE, which `FileHandle.write` would turn into a
+    /// crash before the server's shutdown work (removing demo data) could run.
     public static func write(_ line: String) {
-        FileHandle.standardError.write(Data(("mes-server: " + line + "\n").utf8))
+        let bytes = Array(("mes-server: " + line + "\n").utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return }
+            written += count
+        }
     }
 }
 

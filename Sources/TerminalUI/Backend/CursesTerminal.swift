@@ -71,6 +71,13 @@ public final class CursesTerminal: TerminalBackend {
     }
 
     /// Leaves curses mode and gives the terminal back as it was. Safe to call twice.
+    /// Gives the terminal back (cursor, modes, main screen) when the process is about to end on
+    /// a signal, from whichever thread handles it; the process must exit right after.
+    nonisolated public static func restoreAfterSignal() {
+        _ = curs_set(1)
+        _ = endwin()
+    }
+
     public func close() {
         guard !closed else { return }
         closed = true

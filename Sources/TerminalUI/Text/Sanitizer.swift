@@ -8,8 +8,11 @@
 ///   ESC, CSI, OSC and DCS sequences never pass, they are shown inert;
 /// - bidi controls (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069) are removed;
 /// - zero-width and invisible characters are shown as `\u200B`, and a combining mark with
-///   nothing to combine with is shown on a dotted circle; in names (`.name`), every invisible
-///   character is shown, even a joiner inside an emoji sequence.
+///   nothing to combine with is shown on a dotted circle; fillers that draw blank space or
+///   nothing (U+00AD, U+115F, U+1160, U+17B4, U+17B5, U+3164, U+FFA0) and tag characters
+///   (U+E0000–U+E007F) are always shown, except tags inside an emoji flag sequence (🏴 + tags +
+///   U+E007F, as in the flag of Scotland); in names (`.name`), every invisible character is
+///   shown, even a joiner inside an emoji sequence.
 public enum Sanitizer {
     public enum Policy: Sendable {
         /// Running text: keeps joiners and variation selectors inside a grapheme cluster.
@@ -100,12 +103,42 @@ public enum Sanitizer {
         return scalar.properties.generalCategory == .format
     }
 
+    /// Fillers that look like nothing (or like a blank) in running text, where only deception
+    /// needs them.
+    static func isFiller(_ value: UInt32) -> Bool {
+        [0x00AD, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0].contains(value)
+    }
+
+    static func isTag(_ value: UInt32) -> Bool { (0xE0000...0xE007F).contains(value) }
+
+    /// The cluster with its fillers and stray tag characters in `\u` notation, or nil when it
+    /// has none. Tags are kept only as an emoji tag sequence: U+1F3F4, tags U+E0020–U+E007E,
+    /// then the cancel tag U+E007F.
+    private static func showingHiddenScalars(_ character: Character) -> String? {
+        let scalars = character.unicodeScalars
+        guard scalars.contains(where: { isFiller($0.value) || isTag($0.value) }) else { return nil }
+        let values = scalars.map(\.value)
+        let isFlagSequence = values.count >= 3 && values.first == 0x1F3F4 && values.last == 0xE007F
+            && values.dropFirst().dropLast().allSatisfy { (0xE0020...0xE007E).contains($0) }
+        if isFlagSequence { return nil }
+        var shown = ""
+        for scalar in scalars {
+            if isFiller(scalar.value) || isTag(scalar.value) { shown += escaped(scalar) } else { shown.unicodeScalars.append(scalar) }
+        }
+        return shown
+    }
+
     /// Grapheme clusters that would take no column (a lone zero-width space, a mark with no base)
     /// are made visible, so nothing the user cannot see sits in the text.
     private static func showingZeroWidthClusters(_ text: String) -> String {
         var result = ""
         var changed = false
         for character in text {
+            if let shown = showingHiddenScalars(character) {
+                result += shown
+                changed = true
+                continue
+            }
             if DisplayWidth.of(character) > 0 {
                 result.append(character)
                 continue

@@ -27,10 +27,21 @@ struct KeyFile: Codable, Equatable {
         slots.append(slot)
     }
 
+    /// The largest key file mes writes is well under 2 KiB; anything much larger is not one.
+    static let maximumSize = 64 * 1024
+
     static func load(from path: String) throws -> KeyFile {
         guard let data = FileManager.default.contents(atPath: path) else { throw VaultError.notFound }
-        guard let file = try? JSONDecoder().decode(KeyFile.self, from: data), file.format == currentFormat else {
-            throw VaultError.damaged
+        return try decode(Array(data))
+    }
+
+    /// Reads a key file's bytes; anything that is not a well-formed key file with sane slots is
+    /// damage (the file is outside the encryption, so it may have been tampered with).
+    static func decode(_ bytes: [UInt8]) throws(VaultError) -> KeyFile {
+        guard bytes.count <= maximumSize, let file = try? JSONDecoder().decode(KeyFile.self, from: Data(bytes)) else { throw .damaged }
+        let kinds = Set(file.slots.map { $0.kind })
+        guard file.format == currentFormat, kinds.count == file.slots.count, file.slots.allSatisfy({ $0.isWellFormed }) else {
+            throw .damaged
         }
         return file
     }
@@ -63,6 +74,26 @@ struct KeySlot: Codable, Equatable {
 
     static let algorithmName = "argon2id13"
 
+    /// The Argon2id costs mes accepts from a key file. mes writes at most 16 passes over
+    /// 256 MiB (see `KeyDerivation.calibrate`); a file asking for far more (4 billion passes,
+    /// terabytes) was tampered with, and obeying it would hang the program or exhaust memory.
+    static let acceptedIterations: ClosedRange<UInt64> = 1...64
+    static let acceptedMemoryBytes: ClosedRange<Int> = 8 * 1024...(1 << 30)
+    /// Passes times memory: at most four times the dearest cost mes writes.
+    static let acceptedWork: Int = 64 << 30
+
+    /// True when the slot's fields have the shape and bounds mes writes.
+    var isWellFormed: Bool {
+        guard algorithm == Self.algorithmName else { return false }
+        guard Self.acceptedIterations.contains(iterations), Self.acceptedMemoryBytes.contains(memoryBytes) else { return false }
+        let work: Int = Int(iterations) * memoryBytes
+        guard work <= Self.acceptedWork else { return false }
+        let sealedLength: Int = XChaCha20Poly1305.nonceLength + XChaCha20Poly1305.keyLength + XChaCha20Poly1305.tagLength
+        let saltCount: Int = Hex.decode(salt)?.count ?? -1
+        let sealedCount: Int = Hex.decode(wrappedKey)?.count ?? -1
+        return saltCount == Argon2id.saltLength && sealedCount == sealedLength
+    }
+
     /// Wraps `dataKey` under a key derived from `secret`.
     static func wrap(_ dataKey: SecureBytes, kind: Kind, secret: SecureBytes, parameters: Argon2idParameters,
                      vaultID: String) throws -> KeySlot {
@@ -76,10 +107,16 @@ struct KeySlot: Codable, Equatable {
 
     /// The data key, or nil when `secret` is not the one this slot was made with.
     func unwrap(secret: SecureBytes, vaultID: String) throws -> SecureBytes? {
-        guard algorithm == Self.algorithmName, let salt = Hex.decode(salt), let sealed = Hex.decode(wrappedKey) else {
+        guard isWellFormed, let salt = Hex.decode(salt), let sealed = Hex.decode(wrappedKey) else {
             throw VaultError.damaged
         }
-        let wrappingKey = try Argon2id.deriveKey(length: XChaCha20Poly1305.keyLength, from: secret, salt: salt, parameters: parameters)
+        let wrappingKey: SecureBytes
+        do {
+            wrappingKey = try Argon2id.deriveKey(length: XChaCha20Poly1305.keyLength, from: secret, salt: salt, parameters: parameters)
+        } catch {
+            // Parameters libsodium refuses can only come from a damaged or tampered file.
+            throw VaultError.damaged
+        }
         defer { wrappingKey.wipe() }
         do {
             let key = try XChaCha20Poly1305.open(sealed, additionalData: Self.additionalData(kind: kind, vaultID: vaultID), key: wrappingKey)

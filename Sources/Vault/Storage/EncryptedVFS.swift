@@ -19,6 +19,9 @@ enum EncryptedVFS {
     }
 
     private static let registration: Void = {
+        // Before anything initialises SQLite: freed memory (the page cache of a closed
+        // connection) is zeroed. Refused (harmlessly) when SQLite was initialised already.
+        _ = mes_sqlite_zero_freed_memory()
         guard let underlying = sqlite3_vfs_find("unix") else { fatalError("SQLite has no unix VFS") }
         let vfs = UnsafeMutablePointer<sqlite3_vfs>.allocate(capacity: 1)
         vfs.initialize(to: sqlite3_vfs())

@@ -5,6 +5,8 @@ import Foundation
 public struct IntegrityReport: Sendable, Equatable {
     /// What SQLite's `integrity_check` found (empty when the structure is sound).
     public var structureProblems: [String] = []
+    /// The structure could not be walked at all (a page it needed failed authentication).
+    public var structureUnreadable = false
     public var pagesChecked = 0
     public var framesChecked = 0
     /// Page numbers of the database file that failed authentication.
@@ -12,7 +14,7 @@ public struct IntegrityReport: Sendable, Equatable {
     /// Frame numbers (from 1) of the WAL that failed authentication.
     public var damagedFrames: [Int] = []
 
-    public var isIntact: Bool { structureProblems.isEmpty && damagedPages.isEmpty && damagedFrames.isEmpty }
+    public var isIntact: Bool { structureProblems.isEmpty && !structureUnreadable && damagedPages.isEmpty && damagedFrames.isEmpty }
 }
 
 /// Reads the files directly and checks every page's tag (no page cache, no WAL index).
