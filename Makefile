@@ -15,6 +15,9 @@ BIN := .build/$(CONFIGURATION)
 DEBIAN_PACKAGES := pkg-config libncurses-dev ncurses-term libsqlite3-dev libsodium-dev \
 	libmicrohttpd-dev libqrencode-dev libical-dev tmux poppler-utils openssl curl zbar-tools \
 	libcairo2-dev libpango1.0-dev fonts-dejavu-core qpdf
+# What `make bench BENCH=server` needs besides: nginx serves the comparison, wrk loads both
+# (installed by that benchmark's setup only: `make test` does not need them).
+BENCH_SERVER_PACKAGES := nginx-light wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help setup build build-release demo test bench clean torture fuzz
@@ -59,6 +62,7 @@ test: build
 
 # Benchmarks print figures; they run in release mode. `make bench BENCH=vault` runs one.
 bench: setup
+	@if [ "$(BENCH)" = server ]; then $(MAKE) --no-print-directory setup DEBIAN_PACKAGES="$(BENCH_SERVER_PACKAGES)"; fi
 	@mkdir -p .build
 	$(SWIFT) build --configuration release 2>&1 | tee .build/build-release.log
 	.build/release/mes-bench $(BENCH)

@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "L10nTests", dependencies: ["L10n"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "TestSupport"]),
         .testTarget(name: "FHIRTests", dependencies: ["FHIR", "HealthRecord"]),
-        .testTarget(name: "ServerTests", dependencies: ["FHIR", "HealthRecord", "Server", "LocalServer", "TestSupport"]),
+        .testTarget(name: "ServerTests", dependencies: ["FHIR", "HealthRecord", "Server", "LocalServer", "TestSupport", "SQLite", "Crypto"]),
         .testTarget(name: "HealthRecordTests", dependencies: ["HealthRecord"]),
         .testTarget(name: "MedicalProfileTests", dependencies: ["MedicalProfile", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n", "TestSupport"]),
         // Reads Sources/ and Package.swift: the import rules of Docs/architecture.md.

@@ -11,17 +11,85 @@ public struct DocumentReference: Sendable, Equatable {
         public var size: Int?
         /// SHA-256 of the content (32 bytes), carried base64 in an extension.
         public var sha256: [UInt8]?
+        /// SHA-1 of the content (20 bytes): R4's `Attachment.hash`.
+        public var sha1: [UInt8]?
+        public var language: String?
         public var title: String?
         public var creation: String?
+        /// The attachment's other members, kept as they were.
+        var base: JSON = .object(JSONObject())
 
         public init(contentType: String, url: String? = nil, size: Int? = nil, sha256: [UInt8]? = nil,
-                    title: String? = nil, creation: String? = nil) {
+                    title: String? = nil, creation: String? = nil, sha1: [UInt8]? = nil, language: String? = nil) {
             self.contentType = contentType
             self.url = url
             self.size = size
             self.sha256 = sha256
+            self.sha1 = sha1
+            self.language = language
             self.title = title
             self.creation = creation
+        }
+
+        init(_ json: JSON) throws(FHIRError) {
+            guard json.objectValue != nil else { throw .invalid("DocumentReference.content.attachment is required") }
+            guard let contentType = json["contentType"]?.stringValue, !contentType.isEmpty else {
+                throw .invalid("DocumentReference.content.attachment.contentType is required")
+            }
+            var size: Int?
+            if let value = json["size"] {
+                guard let number = value.intValue, number >= 0 else { throw .invalid("attachment.size must be a non-negative integer") }
+                size = number
+            }
+            var sha256: [UInt8]?
+            if let value = json["extension"]?.elements.first(where: { $0["url"]?.stringValue == ExtensionURL.attachmentSHA256 }) {
+                guard let text = value["valueBase64Binary"]?.stringValue, let bytes = Data(base64Encoded: text), bytes.count == 32 else {
+                    throw .invalid("the attachment's SHA-256 must be 32 bytes of base64")
+                }
+                sha256 = Array(bytes)
+            }
+            var sha1: [UInt8]?
+            if let value = json["hash"] {
+                guard let text = value.stringValue, let bytes = Data(base64Encoded: text), bytes.count == 20 else {
+                    throw .invalid("attachment.hash must be the SHA-1 of the content (20 bytes of base64)")
+                }
+                sha1 = Array(bytes)
+            }
+            if let url = json["url"], url.stringValue == nil { throw .invalid("attachment.url must be a string") }
+            self.init(contentType: contentType, url: json["url"]?.stringValue, size: size, sha256: sha256,
+                      title: json["title"]?.stringValue, creation: json["creation"]?.stringValue, sha1: sha1,
+                      language: json["language"]?.stringValue)
+            base = json
+        }
+
+        /// The attachment's JSON: the kept members with the modelled ones over them.
+        public var json: JSON {
+            var json = base
+            json["contentType"] = .string(contentType)
+            json["language"] = language.map { .string($0) }
+            json["url"] = url.map { .string($0) }
+            json["size"] = size.map { .int($0) }
+            json["hash"] = sha1.map { .string(Data($0).base64EncodedString()) }
+            json["title"] = title.map { .string($0) }
+            json["creation"] = creation.map { .string($0) }
+            var extensions = json["extension"]?.elements.filter { $0["url"]?.stringValue != ExtensionURL.attachmentSHA256 } ?? []
+            if let sha256 {
+                extensions.append(["url": .string(ExtensionURL.attachmentSHA256), "valueBase64Binary": .string(Data(sha256).base64EncodedString())])
+            }
+            json["extension"] = extensions.isEmpty ? nil : .array(extensions)
+            return json
+        }
+    }
+
+    /// One `content` element: an attachment and its format (IHE format code, kept as given).
+    public struct Content: Sendable, Equatable {
+        public var attachment: Attachment
+        /// `content.format`, a Coding (e.g. `urn:ihe:iti:xds:2017:mimeTypeSufficient`).
+        public var format: JSON?
+
+        public init(attachment: Attachment, format: JSON? = nil) {
+            self.attachment = attachment
+            self.format = format
         }
     }
 
@@ -56,7 +124,14 @@ public struct DocumentReference: Sendable, Equatable {
     public var confidentiality: String
     /// DMP visibility codes (TRE_A07).
     public var visibility: Set<VisibilityCode>
-    public var attachment: Attachment
+    /// Every `content` (MHD allows several renditions of one document); at least one.
+    public var contents: [Content]
+
+    /// The first content's attachment (the one mes shows and fetches).
+    public var attachment: Attachment {
+        get { contents[0].attachment }
+        set { contents[0].attachment = newValue }
+    }
 
     /// Members of the original JSON kept as they were.
     private var base: Resource
@@ -78,13 +153,13 @@ public struct DocumentReference: Sendable, Equatable {
         self.title = title
         self.confidentiality = confidentiality
         self.visibility = visibility
-        self.attachment = attachment
+        self.contents = [Content(attachment: attachment)]
         self.base = Resource(type: "DocumentReference")
     }
 
-    /// Reads and checks a DocumentReference: `status`, `subject`, and one `content.attachment`
-    /// with a `contentType` are required; sizes must be non-negative integers; a SHA-256 must be
-    /// 32 bytes of base64.
+    /// Reads and checks a DocumentReference: `status`, `subject`, and at least one
+    /// `content.attachment` with a `contentType` are required; sizes must be non-negative
+    /// integers; `attachment.hash` (SHA-1) 20 bytes of base64, a SHA-256 32.
     public init(_ resource: Resource) throws(FHIRError) {
         guard resource.resourceType == "DocumentReference" else {
             throw .invalid("expected a DocumentReference, got \(resource.resourceType)")
@@ -131,28 +206,15 @@ public struct DocumentReference: Sendable, Equatable {
         }
         self.confidentiality = confidentiality
         self.visibility = visibility
-        guard let contents = resource["content"]?.arrayValue, contents.count == 1,
-              let attachment = contents[0]["attachment"], attachment.objectValue != nil else {
-            throw .invalid("DocumentReference.content must hold exactly one attachment")
+        guard let contents = resource["content"]?.arrayValue, !contents.isEmpty else {
+            throw .invalid("DocumentReference.content must hold at least one attachment")
         }
-        guard let contentType = attachment["contentType"]?.stringValue, !contentType.isEmpty else {
-            throw .invalid("DocumentReference.content.attachment.contentType is required")
+        var parsed: [Content] = []
+        for content in contents {
+            guard let attachment = content["attachment"] else { throw .invalid("DocumentReference.content.attachment is required") }
+            parsed.append(Content(attachment: try Attachment(attachment), format: content["format"]))
         }
-        var size: Int?
-        if let value = attachment["size"] {
-            guard let number = value.intValue, number >= 0 else { throw .invalid("attachment.size must be a non-negative integer") }
-            size = number
-        }
-        var sha256: [UInt8]?
-        if let value = attachment["extension"]?.elements.first(where: { $0["url"]?.stringValue == ExtensionURL.attachmentSHA256 }) {
-            guard let text = value["valueBase64Binary"]?.stringValue, let bytes = Data(base64Encoded: text), bytes.count == 32 else {
-                throw .invalid("the attachment's SHA-256 must be 32 bytes of base64")
-            }
-            sha256 = Array(bytes)
-        }
-        if let url = attachment["url"], url.stringValue == nil { throw .invalid("attachment.url must be a string") }
-        self.attachment = Attachment(contentType: contentType, url: attachment["url"]?.stringValue, size: size, sha256: sha256,
-                                     title: attachment["title"]?.stringValue, creation: attachment["creation"]?.stringValue)
+        self.contents = parsed
     }
 
     public var isMaskedFromProfessionals: Bool { visibility.contains(.maskedFromProfessionals) }
@@ -176,17 +238,7 @@ public struct DocumentReference: Sendable, Equatable {
         var labels: [JSON] = [Concept.codeable(CodeSystem.confidentiality, confidentiality)]
         for code in VisibilityCode.allCases where visibility.contains(code) { labels.append(["coding": [code.coding]]) }
         resource["securityLabel"] = .array(labels)
-        var attachmentJSON: JSON = .compact([
-            "contentType": .string(attachment.contentType),
-            "url": .optional(attachment.url),
-            "size": attachment.size.map { .int($0) } ?? .null,
-            "title": .optional(attachment.title),
-            "creation": .optional(attachment.creation),
-        ])
-        if let sha256 = attachment.sha256 {
-            attachmentJSON["extension"] = [["url": .string(ExtensionURL.attachmentSHA256), "valueBase64Binary": .string(Data(sha256).base64EncodedString())]]
-        }
-        resource["content"] = [["attachment": attachmentJSON]]
+        resource["content"] = .array(contents.map { .compact(["attachment": $0.attachment.json, "format": $0.format ?? .null]) })
         if let versionId { resource.versionId = versionId }
         if let lastUpdated { resource.lastUpdated = lastUpdated }
         return resource

@@ -16,12 +16,15 @@ public struct OperationOutcome: Sendable, Equatable {
         public var diagnostics: String
         /// A stable machine code for clients (`stale-version`, `locked-out`, …), in `details`.
         public var detailCode: String?
+        /// Where the problem is (`DocumentReference.content[0].attachment.contentType`).
+        public var expression: [String]
 
-        public init(severity: Severity = .error, code: IssueType, diagnostics: String, detailCode: String? = nil) {
+        public init(severity: Severity = .error, code: IssueType, diagnostics: String, detailCode: String? = nil, expression: [String] = []) {
             self.severity = severity
             self.code = code
             self.diagnostics = diagnostics
             self.detailCode = detailCode
+            self.expression = expression
         }
     }
 
@@ -43,6 +46,7 @@ public struct OperationOutcome: Sendable, Equatable {
                 "code": .string(issue.code.rawValue),
                 "details": issue.detailCode.map { Concept.codeable(Self.detailSystem, $0) } ?? .null,
                 "diagnostics": .string(issue.diagnostics),
+                "expression": .array(issue.expression.map { .string($0) }),
             ])
         })
         return resource
@@ -55,7 +59,8 @@ public struct OperationOutcome: Sendable, Equatable {
             Issue(severity: Severity(rawValue: issue["severity"]?.stringValue ?? "") ?? .error,
                   code: IssueType(rawValue: issue["code"]?.stringValue ?? "") ?? .exception,
                   diagnostics: issue["diagnostics"]?.stringValue ?? "",
-                  detailCode: Concept.tokens(of: issue["details"]).first?.code)
+                  detailCode: Concept.tokens(of: issue["details"]).first?.code,
+                  expression: issue["expression"]?.elements.compactMap(\.stringValue) ?? [])
         } ?? []
     }
 

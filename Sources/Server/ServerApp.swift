@@ -18,7 +18,7 @@ public final class ServerApp: Sendable {
         try Sodium.initialize()
         self.dataDirectory = dataDirectory
         self.settings = settings
-        store = try Store(directory: dataDirectory)
+        store = try Store(directory: dataDirectory, searchCacheEntries: settings.searchCacheEntries)
     }
 
     /// Fills the store (`demo` or `synthetic:N`); idempotent. Returns the accounts written to
@@ -30,11 +30,14 @@ public final class ServerApp: Sendable {
 
     /// Starts listening. Refuses a non-loopback address without TLS.
     public func start(address: ListenAddress, tlsKeyFile: String?, tlsCertificateFile: String?, threads: Int,
-                      maximumBodyBytes: Int, idleTimeoutSeconds: Int) throws -> HTTPDaemon {
+                      maximumBodyBytes: Int, idleTimeoutSeconds: Int, maximumConnections: Int = 4096,
+                      maximumConnectionsPerAddress: Int = 64) throws -> HTTPDaemon {
         var configuration = HTTPDaemon.Configuration(address: address)
         configuration.threads = threads
         configuration.maximumBodyBytes = maximumBodyBytes
         configuration.idleTimeoutSeconds = idleTimeoutSeconds
+        configuration.maximumConnections = maximumConnections
+        configuration.maximumConnectionsPerAddress = maximumConnectionsPerAddress
         if let tlsKeyFile, let tlsCertificateFile {
             guard let key = try? String(contentsOfFile: tlsKeyFile, encoding: .utf8) else { throw ConfigurationError.tlsFileUnreadable(tlsKeyFile) }
             guard let certificate = try? String(contentsOfFile: tlsCertificateFile, encoding: .utf8) else {
@@ -45,8 +48,10 @@ public final class ServerApp: Sendable {
             throw ConfigurationError.tlsRequired(address.description)
         }
         let context = ServerContext(store: store, clock: clock, settings: settings, dataDirectory: dataDirectory)
-        let daemon = HTTPDaemon(configuration: configuration, handler: Router(context: context, scheme: configuration.tls == nil ? "http" : "https"))
+        let router = Router(context: context, scheme: configuration.tls == nil ? "http" : "https")
+        let daemon = HTTPDaemon(configuration: configuration, handler: router)
         try daemon.start()
+        router.setBaseURL(daemon.url)
         return daemon
     }
 

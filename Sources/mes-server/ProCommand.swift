@@ -14,9 +14,12 @@ enum ProCommand {
         OptionSpec("--rpps", value: "N", help: "server.option.rpps"),
         OptionSpec("--password-fd", value: "N", help: "server.option.password-fd"),
         OptionSpec("--password-file", value: "FILE", help: "server.option.password-file"),
+        OptionSpec("--otp-file", value: "FILE", help: "server.option.otp-file"),
     ]
 
     static let specs = [
+        // `mes-server pro --help` explains the professional's side (its subcommands follow).
+        CommandSpec(["pro"], summary: "server.command.pro", options: options),
         CommandSpec(["pro", "redeem"], summary: "server.command.pro-redeem", options: options, arguments: ["CODE"]),
         CommandSpec(["pro", "get"], summary: "server.command.pro-get", options: options, arguments: ["RESOURCE"]),
         CommandSpec(["pro", "emergency"], summary: "server.command.pro-emergency", options: options + [
@@ -26,6 +29,7 @@ enum ProCommand {
     ]
 
     static func run(_ arguments: ParsedArguments) async throws -> ExitCode {
+        guard arguments.command.count > 1 else { throw UsageError(.missingArgument("redeem|get|emergency")) }
         guard let base = arguments.value("--url"), let url = URL(string: base), url.scheme != nil else {
             throw CommandFailure(.usage, tr("server.error.url-required"))
         }
@@ -35,7 +39,15 @@ enum ProCommand {
         let password = secret.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
         let client = ProClient(base: base.hasSuffix("/") ? String(base.dropLast()) : base)
         let login = try await client.send("POST", API.Path.login, body: ["rpps": .string(rpps), "password": .string(password)])
-        guard login.status == 200, let token = login.json?["access_token"]?.stringValue else {
+        guard login.status == 200, let challenge = login.json?["challenge"]?.stringValue else {
+            throw CommandFailure(.unauthorized, tr("server.pro.error.login"))
+        }
+        // The second factor: the one-time code (the demo server writes it to DATA/otp/<rpps>.txt).
+        let codeSource: SecretSource = arguments.value("--otp-file").map { .file($0) } ?? .prompt
+        let code = try SecretInput.read(from: codeSource, promptText: tr("server.prompt.otp"))
+            .withUnsafeBytes { String(decoding: $0, as: UTF8.self) }.trimmingCharacters(in: .whitespacesAndNewlines)
+        let verified = try await client.send("POST", API.Path.verifyCode, body: ["challenge": .string(challenge), "code": .string(code)])
+        guard verified.status == 200, let token = verified.json?["access_token"]?.stringValue else {
             throw CommandFailure(.unauthorized, tr("server.pro.error.login"))
         }
         let answer: ProClient.Answer

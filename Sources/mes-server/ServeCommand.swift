@@ -14,6 +14,9 @@ enum ServeCommand {
         OptionSpec("--threads", value: "N", help: "server.option.threads"),
         OptionSpec("--max-body-bytes", value: "N", help: "server.option.max-body-bytes"),
         OptionSpec("--timeout", value: "SECONDS", help: "server.option.timeout"),
+        OptionSpec("--max-connections", value: "N", help: "server.option.max-connections"),
+        OptionSpec("--search-cache", value: "N", help: "server.option.search-cache"),
+        OptionSpec("--max-connections-per-address", value: "N", help: "server.option.max-connections-per-address"),
         OptionSpec("--token-ttl", value: "SECONDS", help: "server.option.token-ttl"),
         OptionSpec("--enable-test-clock", help: "server.option.enable-test-clock"),
         OptionSpec("--enable-fault-injection", help: "server.option.enable-fault-injection"),
@@ -34,9 +37,12 @@ enum ServeCommand {
         settings.testClockEnabled = arguments.has("--enable-test-clock")
         settings.faultInjectionEnabled = arguments.has("--enable-fault-injection")
         if let ttl = try number(arguments, "--token-ttl", 1...(30 * 86400)) { settings.tokenLifetime = TimeInterval(ttl) }
+        if let entries = try number(arguments, "--search-cache", 0...100_000) { settings.searchCacheEntries = entries }
         let threads = try number(arguments, "--threads", 1...256) ?? max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
         let maximumBody = try number(arguments, "--max-body-bytes", 1024...(1 << 30)) ?? (16 << 20)
         let timeout = try number(arguments, "--timeout", 1...3600) ?? 30
+        let connections = try number(arguments, "--max-connections", 16...100_000) ?? 4096
+        let perAddress = try number(arguments, "--max-connections-per-address", 1...100_000) ?? 64
         var plan: SeedPlan?
         if let seed = arguments.value("--seed") {
             guard let parsed = SeedPlan(seed) else { throw UsageError(.invalidValue(option: "--seed", value: seed)) }
@@ -54,7 +60,8 @@ enum ServeCommand {
         let daemon: HTTPDaemon
         do {
             daemon = try app.start(address: address, tlsKeyFile: key, tlsCertificateFile: certificate, threads: threads,
-                                   maximumBodyBytes: maximumBody, idleTimeoutSeconds: timeout)
+                                   maximumBodyBytes: maximumBody, idleTimeoutSeconds: timeout,
+                                   maximumConnections: connections, maximumConnectionsPerAddress: perAddress)
         } catch ServerApp.ConfigurationError.tlsFileUnreadable(let file) {
             throw CommandFailure(.failure, tr("server.error.tls-unreadable", ["file": file]))
         } catch HTTPDaemon.StartError.tlsUnsupported {

@@ -49,8 +49,12 @@ class AgendaServerCase: XCTestCase, @unchecked Sendable {
     func professionalToken(holder: String) async throws -> String {
         let (status, code) = try await call("POST", API.Path.accessCode(patient: "helene"), ["durationMinutes": 60, "rubriques": ["agenda"]], token: holder)
         XCTAssertEqual(status, 201)
-        let answer = try await login(["rpps": "10003456782", "password": "demo-bernard"])
-        let professional = try XCTUnwrap(answer["access_token"]?.stringValue)
+        // Two factors for professionals too: the password, then the one-time code.
+        let challenge = try await login(["rpps": "10003456782", "password": "demo-bernard"])["challenge"]?.stringValue ?? ""
+        let otp = try String(contentsOf: server.dataDirectory.appendingPathComponent("otp/10003456782.txt"), encoding: .utf8)
+        let answer = try await call("POST", API.Path.verifyCode, ["challenge": .string(challenge), "code": .string(otp.trimmingCharacters(in: .whitespacesAndNewlines))],
+                                    token: "")
+        let professional = try XCTUnwrap(answer.1["access_token"]?.stringValue)
         let (redeemed, _) = try await call("POST", API.Path.redeem, ["code": .string(code["code"]?.stringValue ?? "")], token: professional)
         XCTAssertEqual(redeemed, 200)
         return professional

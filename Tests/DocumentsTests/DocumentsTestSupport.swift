@@ -51,7 +51,12 @@ final class DemoServer: Sendable {
 
     /// A patient's token: identifier, password, then the one-time code the server wrote to its data directory.
     func patientToken(_ identifier: String = "helene.martineau", password: String = "demo-helene") async throws -> String {
-        let (_, login) = try await post(API.Path.login, ["identifier": .string(identifier), "password": .string(password)])
+        try await token(identifier, ["identifier": .string(identifier), "password": .string(password)])
+    }
+
+    /// Password login, then the one-time code (both factors, for patients and professionals alike).
+    private func token(_ identifier: String, _ credentials: JSON) async throws -> String {
+        let (_, login) = try await post(API.Path.login, credentials)
         let challenge = try XCTUnwrap(login["challenge"]?.stringValue)
         let otpFile = server.dataDirectory.appendingPathComponent("otp/\(identifier).txt")
         let code = try String(contentsOf: otpFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -60,10 +65,9 @@ final class DemoServer: Sendable {
         return try XCTUnwrap(answer["access_token"]?.stringValue)
     }
 
-    /// A professional's token (RPPS + password).
+    /// A professional's token (RPPS + password, then the one-time code).
     func professionalToken(rpps: String, password: String) async throws -> String {
-        let (_, answer) = try await post(API.Path.login, ["rpps": .string(rpps), "password": .string(password)])
-        return try XCTUnwrap(answer["access_token"]?.stringValue)
+        try await token(rpps, ["rpps": .string(rpps), "password": .string(password)])
     }
 
     /// The status of a professional's (or anyone's) GET.

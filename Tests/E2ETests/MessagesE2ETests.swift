@@ -103,7 +103,13 @@ final class MessagesE2ETests: XCTestCase {
         let transport = URLSessionTransport(baseURL: server.url)
         let response = try await transport.send(BackendRequest(method: "POST", path: "/auth/login", headers: ["Content-Type": "application/json"],
                                                                body: Data(#"{"rpps":"10003456783","password":"demo-garnier"}"#.utf8)))
-        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        // Two factors for professionals (issue 19): the password, then the one-time code.
+        let challenge = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])?["challenge"] as? String)
+        let code = try String(contentsOf: server.dataDirectory.appendingPathComponent("otp/10003456783.txt"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let verified = try await transport.send(BackendRequest(method: "POST", path: "/auth/otp", headers: ["Content-Type": "application/json"],
+                                                               body: Data(#"{"challenge":"\#(challenge)","code":"\#(code)"}"#.utf8)))
+        let object = try JSONSerialization.jsonObject(with: Data(verified.body)) as? [String: Any]
         return try XCTUnwrap(object?["access_token"] as? String)
     }
 

@@ -11,7 +11,8 @@ final class SharingE2ETests: XCTestCase {
         try Data("demo-bernard".utf8).write(to: password)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuiltProducts.path("mes-server"))
-        process.arguments = ["pro", "--url", home.server.url.absoluteString, "--rpps", "10003456782", "--password-file", password.path] + arguments
+        process.arguments = ["pro", "--url", home.server.url.absoluteString, "--rpps", "10003456782", "--password-file", password.path,
+                              "--otp-file", home.server.dataDirectory.appendingPathComponent("otp/10003456782.txt").path] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -51,7 +52,7 @@ final class SharingE2ETests: XCTestCase {
         try mes.waitFor("Mettre fin maintenant à l’accès de Dr Sophie Bernard", "[▸Non (n)]")
         try mes.send("o")
         try mes.waitFor("C’est terminé", timeout: 15)
-        XCTAssertEqual(try professional(home, "get", "DocumentReference/doc-echo"), 1, "refused once ended")
+        XCTAssertEqual(try professional(home, "get", "DocumentReference/doc-echo"), 8, "refused once ended: what one may not see is not found (404)")
 
         try mes.send("Tab", "Tab")
         try mes.waitFor("[Urgence]", "▸ Accès du SAMU en cas d’urgence\u{a0}: autorisé")

@@ -46,7 +46,11 @@ final class MessagingServer: @unchecked Sendable {
     }
 
     func professional(rpps: String, password: String) async throws -> String {
-        let (_, answer) = try await request("POST", API.Path.login, json: ["rpps": .string(rpps), "password": .string(password)])
+        // Two factors for professionals: the password, then the one-time code (issue 19).
+        let (_, first) = try await request("POST", API.Path.login, json: ["rpps": .string(rpps), "password": .string(password)])
+        let code = try String(contentsOf: directory.url.appendingPathComponent("otp/\(rpps).txt"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let (_, answer) = try await request("POST", API.Path.verifyCode, json: ["challenge": first["challenge"] ?? .null, "code": .string(code)])
         return try XCTUnwrap(answer["access_token"]?.stringValue)
     }
 

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 import TestSupport
 import XCTest
 

@@ -142,7 +142,7 @@ final class AccessEdgeTests: XCTestCase {
                                          attachment: .init(contentType: "text/plain", url: nil, size: nil, sha256: nil))
         document.id = nil
         document.authors = [DocumentReference.Author(reference: "Practitioner/lefevre", display: "Dr Paul Lefèvre")]
-        let created = try await server.request("POST", "/DocumentReference", json: document.resource.json, token: renaud)
+        let created = try await server.publish(document, content: Array("Compte rendu".utf8), token: renaud)
         XCTAssertEqual(created.status, 201)
         let authors = created.json["author"]?.elements.compactMap { $0["reference"]?.stringValue } ?? []
         XCTAssertTrue(authors.contains("Practitioner/renaud"), "\(authors)")

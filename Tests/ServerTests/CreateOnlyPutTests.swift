@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 import XCTest
 
 /// `PUT` with `If-None-Match: *` creates only: the sync client resends a create whose answer it

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -151,7 +152,8 @@ final class LifecycleTests: XCTestCase {
         let (code, _) = try await server.accessCode(holderToken: holder, rubriques: ["documents"])
         let passwordFile = server.dataDirectory.appendingPathComponent("pro-password.txt")
         try "demo-bernard\n".write(to: passwordFile, atomically: true, encoding: .utf8)
-        let base = ["pro", "--url", server.url, "--rpps", "10003456782", "--password-file", passwordFile.path]
+        let base = ["pro", "--url", server.url, "--rpps", "10003456782", "--password-file", passwordFile.path,
+                    "--otp-file", server.dataDirectory.appendingPathComponent("otp/10003456782.txt").path]
         let redeemed = try JSON(parsing: run(BuiltProducts.path("mes-server"), base + ["redeem", code]))
         XCTAssertEqual(redeemed["patient"]?.stringValue, "helene")
         let search = try JSON(parsing: run(BuiltProducts.path("mes-server"), base + ["get", "DocumentReference?patient=helene&_count=3"]))

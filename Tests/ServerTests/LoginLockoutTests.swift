@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 import XCTest
 
 /// The one-time login code is a second factor: someone who knows the password cannot try codes

@@ -1,5 +1,6 @@
 import FHIR
 import Foundation
+import HealthRecord
 import LocalServer
 import TestSupport
 #if canImport(FoundationNetworking)
@@ -87,20 +88,24 @@ final class ServerProcess: Sendable {
 
     /// Logs a patient or aidant in: password, then the one-time code read from DATA/otp.
     func loginPatient(_ identifier: String, password: String) async throws -> String {
-        let first = try await request("POST", "/auth/login", json: ["identifier": .string(identifier), "password": .string(password)])
+        try await login(["identifier": .string(identifier), "password": .string(password)], name: identifier)
+    }
+
+    /// Logs a professional in: RPPS and password, then the one-time code (the second factor).
+    func loginProfessional(_ rpps: String, password: String) async throws -> String {
+        try await login(["rpps": .string(rpps), "password": .string(password)], name: rpps)
+    }
+
+    /// Password, then the one-time code the demo server wrote to `DATA/otp/<name>.txt`.
+    private func login(_ credentials: JSON, name: String) async throws -> String {
+        let first = try await request("POST", "/auth/login", json: credentials)
         XCTAssertEqual(first.status, 200, String(decoding: first.body, as: UTF8.self))
         let challenge = try XCTUnwrap(first.json["challenge"]?.stringValue)
-        let code = try String(contentsOf: dataDirectory.appendingPathComponent("otp/\(identifier).txt"), encoding: .utf8)
+        let code = try String(contentsOf: dataDirectory.appendingPathComponent("otp/\(name).txt"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let second = try await request("POST", "/auth/otp", json: ["challenge": .string(challenge), "code": .string(code)])
         XCTAssertEqual(second.status, 200, String(decoding: second.body, as: UTF8.self))
         return try XCTUnwrap(second.json["access_token"]?.stringValue)
-    }
-
-    func loginProfessional(_ rpps: String, password: String) async throws -> String {
-        let answer = try await request("POST", "/auth/login", json: ["rpps": .string(rpps), "password": .string(password)])
-        XCTAssertEqual(answer.status, 200, String(decoding: answer.body, as: UTF8.self))
-        return try XCTUnwrap(answer.json["access_token"]?.stringValue)
     }
 
     /// Demo logins.
@@ -122,6 +127,24 @@ final class ServerProcess: Sendable {
 
     func redeem(_ code: String, token: String) async throws -> Answer {
         try await request("POST", "/$redeem-access-code", json: ["code": .string(code)], token: token)
+    }
+
+    /// Publishes a document with its content (MHD ITI-65: one transaction); answers with the
+    /// stored DocumentReference (201) or the refusal.
+    func publish(_ document: DocumentReference, content: [UInt8], token: String) async throws -> Answer {
+        var document = document
+        document.id = nil
+        document.attachment.url = "urn:uuid:content"
+        let binary = Binary(contentType: document.attachment.contentType, data: content)
+        let bundle = FHIRBundle(kind: .transaction, entries: [
+            .init(fullUrl: "urn:uuid:document", resource: document.resource, method: "POST", url: "DocumentReference"),
+            .init(fullUrl: "urn:uuid:content", resource: binary.resource, method: "POST", url: "Binary"),
+        ])
+        let answer = try await request("POST", "/", json: bundle.resource.json, token: token)
+        guard answer.status == 200, let location = answer.json["entry"]?[0]?["response"]?["location"]?.stringValue else { return answer }
+        var read = try await get("/" + location.split(separator: "/").prefix(2).joined(separator: "/"), token: token)
+        read.status = 201
+        return read
     }
 
     func advanceClock(seconds: Double) async throws {

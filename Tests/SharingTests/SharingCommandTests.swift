@@ -37,7 +37,7 @@ final class SharingCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("Dr Amélie Garnier, Biologie médicale, RPPS 10003456783"), text)
 
         XCTAssertEqual(try mes("access", "end", try XCTUnwrap(session["id"] as? String)).status, 0)
-        XCTAssertEqual(try world.professional(SharingWorld.garnier, "get", "DocumentReference/doc-bio-recent").status, 1)
+        XCTAssertEqual(try world.professional(SharingWorld.garnier, "get", "DocumentReference/doc-bio-recent").status, 8 /* not found: what one may not see is not found (issue 19) */)
         XCTAssertEqual(try mes("access", "end", "no-such-session").status, 8)
 
         let history = try XCTUnwrap(try json(try mes("history", "--actor", "garnier", "--json").output) as? [[String: Any]])

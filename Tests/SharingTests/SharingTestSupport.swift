@@ -54,7 +54,8 @@ final class SharingWorld: @unchecked Sendable {
         let passwordFile = directory.url.appendingPathComponent("password-\(who.0)")
         try Data(who.1.utf8).write(to: passwordFile)
         return try runProgram(BuiltProducts.path("mes-server"),
-                              ["pro", "--url", server.url.absoluteString, "--rpps", who.0, "--password-file", passwordFile.path] + arguments)
+                              ["pro", "--url", server.url.absoluteString, "--rpps", who.0, "--password-file", passwordFile.path,
+                               "--otp-file", server.dataDirectory.appendingPathComponent("otp/\(who.0).txt").path] + arguments)
     }
 
     /// Moves the server's clock forward.

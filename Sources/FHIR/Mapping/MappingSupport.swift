@@ -135,7 +135,8 @@ enum FHIRValue {
     }
 
     static func practitioner(_ practitioner: Practitioner?) -> JSON? {
-        guard let practitioner else { return nil }
+        // FHIR has no empty objects: a prescriber known by nothing is no element at all.
+        guard let practitioner, !practitioner.name.isEmpty || practitioner.rpps != nil else { return nil }
         var extensions: [JSON] = []
         if let specialty = practitioner.specialty {
             extensions.append(["url": .string(ExtensionURL.practitionerSpecialty), "valueString": .string(specialty)])

@@ -109,7 +109,7 @@ enum MedicalProfileMapping {
                         performer: FHIRValue.practitioner(resource["performer"]?[0]?["actor"]), doseType: FHIRValue.extensionValue(resource.json, ExtensionURL.administrationType, "valueCoding")?["code"]?.stringValue
                             .flatMap(Vaccination.DoseType.init(rawValue:)),
                         isWrittenByProfessional: ProfileEntriesMapping.isWrittenByProfessional(resource),
-                        recorder: FHIRValue.practitioner(resource["recorder"]))
+                        recorder: FHIRValue.practitioner(ProfileEntriesMapping.recorder(resource)))
         },
         encodeFresh: { record in
             var resource = Resource(type: "Immunization", id: record.id)

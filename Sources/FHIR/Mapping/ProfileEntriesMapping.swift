@@ -5,7 +5,7 @@ import HealthRecord
 /// (`Encounter`), handicaps (`Condition` of mes's category `disability`), the blood group
 /// (`Observation` LOINC 882-1) and the *habitudes de vie* (`Observation` of category
 /// `social-history`), and what they share with the others (partial dates, who wrote a vaccination).
-enum ProfileEntriesMapping {
+public enum ProfileEntriesMapping {
     static let actCode = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
     static let roleCode = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
     static let conditionCategory = "urn:mes:condition-category"
@@ -13,10 +13,22 @@ enum ProfileEntriesMapping {
     static let lifestyleSystem = "urn:mes:lifestyle"
     static let bloodGroupLOINC = "882-1"
 
+    /// Who wrote an entry: its `recorder`, or on an Immunization the recorder extension.
+    public static func recorder(_ resource: Resource) -> JSON? {
+        resource["recorder"] ?? FHIRValue.extensionValue(resource.json, ExtensionURL.recorder, "valueReference")
+    }
+
+    /// Names `reference` as the writer of a vaccination (the recorder extension, replaced if present).
+    public static func setImmunizationRecorder(_ resource: inout Resource, _ reference: JSON) {
+        var extensions = (resource["extension"]?.elements ?? []).filter { $0["url"]?.stringValue != ExtensionURL.recorder }
+        extensions.append(.object(JSONObject([("url", .string(ExtensionURL.recorder)), ("valueReference", reference)])))
+        resource["extension"] = .array(extensions)
+    }
+
     /// True when a professional wrote the vaccination: its recorder, or a performer, is a
     /// `Practitioner` reference (the patient's own entries name the vaccinator by text only).
     static func isWrittenByProfessional(_ resource: Resource) -> Bool {
-        var references = [resource["recorder"]?["reference"]?.stringValue]
+        var references = [recorder(resource)?["reference"]?.stringValue]
         references += (resource["performer"]?.elements ?? []).map { $0["actor"]?["reference"]?.stringValue }
         return references.contains { $0.flatMap(ResourceReference.init)?.type == "Practitioner" }
     }
@@ -159,6 +171,8 @@ extension CodeSystem {
 extension ExtensionURL {
     /// On `Immunization`: primo-vaccination or booster (HL7 v3 ActCode `INITIMMUNIZ`/`BOOSTER`).
     public static let administrationType = "urn:mes:extension:administration-type"
+    /// On `Immunization` (which has no `recorder` element in R4): the professional who wrote it.
+    public static let recorder = "urn:mes:extension:recorder"
     /// On a handicap's `Condition`: its types, CDAPH rate band, technical and human help.
     public static let disabilityType = "urn:mes:extension:disability-type"
     public static let cdaphRate = "urn:mes:extension:cdaph-rate"

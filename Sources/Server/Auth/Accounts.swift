@@ -5,7 +5,8 @@ import SQLite
 
 /// Who is calling, from a valid bearer token.
 struct Caller: Sendable {
-    enum Kind: String, Sendable { case patient, professional }
+    /// `service`: a connected service (catalogue de services), reaching spaces through `service_grants`.
+    enum Kind: String, Sendable { case patient, professional, service }
     var accountID: String
     var kind: Kind
     var login: String

@@ -29,6 +29,6 @@ enum ProfileRules {
     /// A vaccination a professional writes names them as its recorder (so it stays theirs).
     static func prepareImmunization(_ resource: inout Resource, access: Access) {
         guard access.role == .professional, let reference = access.caller.practitionerReference else { return }
-        resource["recorder"] = ["reference": .string(reference), "display": .string(access.caller.displayName)]
+        ProfileEntriesMapping.setImmunizationRecorder(&resource, ["reference": .string(reference), "display": .string(access.caller.displayName)])
     }
 }

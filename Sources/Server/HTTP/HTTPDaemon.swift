@@ -3,7 +3,8 @@ import Glibc
 import MicroHTTPDShim
 
 /// An HTTP/1.1 server on libmicrohttpd: an internal thread pool polling with epoll, keep-alive,
-/// a per-connection idle timeout, a request body limit (413), optional TLS (GnuTLS inside MHD).
+/// limits on connections (overall and per client address), deadlines a slow client cannot
+/// extend (`ConnectionDeadlines`), a request body limit (413), optional TLS (GnuTLS inside MHD).
 ///
 /// MHD calls back on its own threads; the callbacks are free functions that reach this object
 /// through the context pointer, and each request's state through MHD's per-request pointer.
@@ -12,8 +13,13 @@ public final class HTTPDaemon: @unchecked Sendable {
         public var address: ListenAddress
         public var threads: Int = 4
         public var maximumBodyBytes: Int = 16 << 20
+        /// Seconds a connection may stay idle (MHD's timeout), and also the deadline of each
+        /// step of a request: headers, body, answer (`ConnectionDeadlines`).
         public var idleTimeoutSeconds: Int = 30
-        public var maximumConnections: Int = 512
+        /// Connections held at once, overall (bounded by the open-file limit) and per client
+        /// address: one address cannot take every slot.
+        public var maximumConnections: Int = 4096
+        public var maximumConnectionsPerAddress: Int = 64
         /// PEM text of the TLS key and certificate; nil for plain HTTP.
         public var tls: (key: String, certificate: String)?
 
@@ -31,10 +37,28 @@ public final class HTTPDaemon: @unchecked Sendable {
     private var daemon: UnsafeMutableRawPointer?
     private var tlsStrings: [UnsafeMutablePointer<CChar>] = []
     public private(set) var port: UInt16 = 0
+    let deadlines: ConnectionDeadlines
 
     public init(configuration: Configuration, handler: any HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
+        deadlines = ConnectionDeadlines(stepSeconds: Double(configuration.idleTimeoutSeconds))
+    }
+
+    /// The connections held now, and how many were cut at a deadline since the start.
+    public var connectionCount: Int { deadlines.count }
+    public var expiredConnections: Int { deadlines.expired.load(ordering: .relaxed) }
+
+    /// The open-file limit raised to its hard maximum; returns the soft limit in force.
+    static func raiseOpenFileLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return Int(min(limit.rlim_cur, 1 << 20))
     }
 
     deinit { stop() }
@@ -57,22 +81,28 @@ public final class HTTPDaemon: @unchecked Sendable {
             tlsStrings = [key, certificate].compactMap { $0 }
         }
         let context = Unmanaged.passUnretained(self).toOpaque()
+        // Each connection is a descriptor: keep room for the database, logs and the listener.
+        let connections = max(16, min(configuration.maximumConnections, Self.raiseOpenFileLimit() - 128))
+        let perAddress = max(1, min(configuration.maximumConnectionsPerAddress, connections))
         let started = configuration.address.withSocketAddress { address in
-            mes_mhd_start(flags, address, UInt32(max(1, configuration.threads)), UInt32(configuration.maximumConnections),
-                          UInt32(configuration.maximumConnections), UInt32(configuration.idleTimeoutSeconds), 64 * 1024,
-                          key, certificate, mhdAccessHandler, context, mhdRequestCompleted, context)
+            mes_mhd_start(flags, address, UInt32(max(1, configuration.threads)), UInt32(connections),
+                          UInt32(perAddress), UInt32(configuration.idleTimeoutSeconds), 64 * 1024,
+                          key, certificate, mhdAccessHandler, context, mhdRequestCompleted, context, mhdConnectionNotified, context,
+                          mhdUnescape)
         }
         guard let started else {
             throw .cannotListen(String(cString: strerror(errno)))
         }
         daemon = started
         port = mes_mhd_bound_port(started)
+        deadlines.start()
         return port
     }
 
     /// Stops accepting, finishes the requests in progress and joins the threads.
     public func stop() {
         guard let daemon else { return }
+        deadlines.stop()
         MHD_stop_daemon(OpaquePointer(daemon))
         self.daemon = nil
         for string in tlsStrings { free(string) }
@@ -84,12 +114,16 @@ public final class HTTPDaemon: @unchecked Sendable {
     fileprivate func access(connection: OpaquePointer, url: String, method: String, uploadData: UnsafePointer<CChar>?,
                             uploadSize: UnsafeMutablePointer<Int>, context: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> Int32 {
         guard let existing = context.pointee else {
+            // The headers are in: the body is due within a step (plus a second per MiB).
             let state = RequestState(method: method, path: url)
             MHD_get_connection_values(connection, .HEADER_KIND, mhdCollectHeader, Unmanaged.passUnretained(state).toOpaque())
             context.pointee = Unmanaged.passRetained(state).toOpaque()
-            if let length = state.headers["content-length"].flatMap(Int.init), length > configuration.maximumBodyBytes {
-                return send(Self.tooLarge(configuration.maximumBodyBytes), on: connection)
-            }
+            let length = state.headers["content-length"].flatMap(Int.init) ?? 0
+            deadlines.due(connection, in: deadlines.stepSeconds + Double(min(length, configuration.maximumBodyBytes)) / Double(1 << 20))
+            // Too large: the body is read and dropped (within its deadline), then 413 — answering
+            // before it is read would make the kernel reset the connection, and the client
+            // would never see the answer.
+            if length > configuration.maximumBodyBytes { state.tooLarge = true }
             return 1
         }
         let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
@@ -111,7 +145,11 @@ public final class HTTPDaemon: @unchecked Sendable {
         MHD_get_connection_values(connection, .GET_ARGUMENT_KIND, mhdCollectQuery, Unmanaged.passUnretained(state).toOpaque())
         let request = HTTPRequest(method: state.method, path: state.path, query: state.query, headers: state.headers, body: state.body)
         state.body = []
-        return send(handler.handle(request), on: connection)
+        let response = handler.handle(request)
+        // The answer is due within a step (plus a second per 256 KiB): a client that reads it
+        // a byte at a time does not keep the connection.
+        deadlines.due(connection, in: deadlines.stepSeconds + Double(response.body.count) / Double(256 << 10))
+        return send(response, on: connection)
     }
 
     static func tooLarge(_ limit: Int) -> HTTPResponse {
@@ -184,9 +222,55 @@ private func mhdRequestCompleted(
     _ cls: UnsafeMutableRawPointer?, _ connection: UnsafeMutableRawPointer?,
     _ context: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ termination: Int32
 ) {
+    if let cls, let connection {
+        // Answered: the next request's headers are due within a step.
+        let daemon = Unmanaged<HTTPDaemon>.fromOpaque(cls).takeUnretainedValue()
+        daemon.deadlines.due(OpaquePointer(connection), in: daemon.deadlines.stepSeconds)
+    }
     guard let context, let state = context.pointee else { return }
     Unmanaged<RequestState>.fromOpaque(state).release()
     context.pointee = nil
+}
+
+/// Percent-decoding of paths and query values, in place — except `%00`, which stays as written:
+/// a NUL would end the C string and truncate what follows (`/Patient/a%00b` read as `/Patient/a`).
+private func mhdUnescape(_ cls: UnsafeMutableRawPointer?, _ connection: UnsafeMutableRawPointer?, _ text: UnsafeMutablePointer<CChar>?) -> Int {
+    guard let text else { return 0 }
+    let length = strlen(text)
+    func hex(_ byte: CChar) -> UInt8? {
+        switch UInt8(bitPattern: byte) {
+        case 0x30...0x39: UInt8(bitPattern: byte) - 0x30
+        case 0x41...0x46: UInt8(bitPattern: byte) - 0x41 + 10
+        case 0x61...0x66: UInt8(bitPattern: byte) - 0x61 + 10
+        default: nil
+        }
+    }
+    var read = 0, write = 0
+    while read < length {
+        if text[read] == 0x25, read + 2 < length, let high = hex(text[read + 1]), let low = hex(text[read + 2]), high | low != 0 {
+            text[write] = CChar(bitPattern: high << 4 | low)
+            read += 3
+        } else {
+            text[write] = text[read]
+            read += 1
+        }
+        write += 1
+    }
+    text[write] = 0
+    return write
+}
+
+private func mhdConnectionNotified(
+    _ cls: UnsafeMutableRawPointer?, _ connection: UnsafeMutableRawPointer?, _ socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    _ code: Int32
+) {
+    guard let cls, let connection else { return }
+    let daemon = Unmanaged<HTTPDaemon>.fromOpaque(cls).takeUnretainedValue()
+    if code == 0 {
+        daemon.deadlines.opened(connection, socket: mes_mhd_connection_fd(connection))
+    } else {
+        daemon.deadlines.closed(connection)
+    }
 }
 
 private func mhdCollectHeader(

@@ -155,7 +155,7 @@ struct DemoWorld {
             resource["subject"] = subject
             resource["effectivePeriod"] = ["start": .string(date(-900))]
             resource["dosage"] = [["text": .string(dosage)]]
-            resource["informationSource"] = ["reference": .string(Self.gp.reference)]
+            resource["informationSource"] = ["reference": .string(Self.gp.reference), "display": .string(Self.gp.display)]
             try writer.save(resource, patient: Self.holderID)
         }
         let allergies: [(String, String, String, String)] = [

@@ -1,6 +1,7 @@
 import Crypto
 import FHIR
 import Foundation
+import HealthRecord
 import SQLite
 
 /// Writes seed data straight into the store (no authorization: this is the server filling
@@ -81,15 +82,26 @@ struct SeedWriter {
         try ResourceRepository.save(db, &resource, index: ResourceIndex(resource: resource, patient: patient), now: now)
     }
 
-    /// A DocumentReference and its Binary, with size and SHA-256 filled in.
+    /// A DocumentReference and its Binary, with size, SHA-1 and SHA-256 filled in, and the
+    /// whole MHD comprehensive metadata (the period of care is the document's date; a hospital
+    /// report is an inpatient stay in a hospital).
     mutating func saveDocument(_ document: DocumentReference, content: [UInt8]) throws {
         guard let id = document.id else { return }
         var document = document
         document.attachment.url = "Binary/\(id)-content"
         document.attachment.size = content.count
         document.attachment.sha256 = SHA256.hash(content)
+        document.attachment.sha1 = SHA1.hash(content)
         let patient = ResourceReference(document.subject)?.id ?? ""
         var documentResource = document.resource
+        let isStay = document.typeCode == "34112-3"
+        if let date = document.date {
+            var context: JSON = ["period": ["start": .string(date), "end": .string(date)]]
+            context["event"] = [Concept.codeable("http://terminology.hl7.org/CodeSystem/v3-ActCode", isStay ? "IMP" : "AMB",
+                                                 isStay ? "inpatient encounter" : "ambulatory")]
+            documentResource["context"] = context
+        }
+        try MHDMetadata.complete(&documentResource, now: now, setting: isStay ? .hospital : .office)
         let documentIndex = ResourceIndex(resource: documentResource, patient: patient)
         try ResourceRepository.save(db, &documentResource, index: documentIndex, now: now)
         let binary = FHIR.Binary(id: "\(id)-content", contentType: document.attachment.contentType, data: content,

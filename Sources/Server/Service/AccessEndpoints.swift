@@ -12,13 +12,6 @@ struct AccessEndpoints {
     let router: Router
     var now: Date { router.context.clock.now }
 
-    /// Only the holder's side manages access to a space.
-    private func holderAccess(_ db: Database, caller: Caller, patient: String) throws -> Access {
-        let access = try Authorization.access(db, caller: caller, patient: patient, now: now)
-        guard access.isHolderSide else { throw APIError.forbidden("only the holder manages access to this space", detail: "holder-only") }
-        return access
-    }
-
     private func rubriques(_ body: JSON) throws -> [Section] {
         guard let list = body["rubriques"]?.arrayValue, !list.isEmpty else {
             throw APIError.badRequest("rubriques must list at least one of \(Section.allCases.map(\.rawValue).joined(separator: ", "))", detail: "invalid-parameter")
@@ -51,11 +44,6 @@ struct AccessEndpoints {
         return resource
     }
 
-    private func saveConsent(_ db: Database, _ resource: Resource, patient: String, now: Date) throws {
-        var resource = resource
-        try ResourceRepository.save(db, &resource, index: ResourceIndex(resource: resource, patient: patient), now: now)
-    }
-
     // MARK: - Access codes
 
     /// `POST /Patient/{id}/$access-code` {durationMinutes, rubriques, redeemWithinMinutes?}
@@ -70,8 +58,9 @@ struct AccessEndpoints {
         let now = self.now
         let redeemBy = now.addingTimeInterval(Double(redeemWithin * 60))
         let consentID = Audit.newID()
-        let code = try router.store.write { db -> String in
-            _ = try holderAccess(db, caller: caller, patient: patient)
+        let code = try router.gate.write(caller) { transaction -> String in
+            let scope = try transaction.holderScope(patient)
+            let db = scope.db
             var code = ""
             repeat {
                 code = String(format: "%08u", Random.uniform(below: 100_000_000))
@@ -80,8 +69,9 @@ struct AccessEndpoints {
                 INSERT INTO access_grants (consent_id, patient_id, kind, code_hash, rubriques, duration, redeem_by, state)
                 VALUES (?, ?, 'code', ?, ?, ?, ?, 'pending')
                 """, [consentID, patient, Accounts.digest(code), Authorization.rubriqueColumn(chosen), Double(minutes * 60), redeemBy.timeIntervalSince1970])
-            try saveConsent(db, consent(id: consentID, patient: patient, kind: "access-code", status: "proposed", now: now, rubriques: chosen,
-                                        period: (now, redeemBy)), patient: patient, now: now)
+            var resource = consent(id: consentID, patient: patient, kind: "access-code", status: "proposed", now: now, rubriques: chosen,
+                                   period: (now, redeemBy))
+            try scope.saveServerResource(&resource)
             return code
         }
         return .fhir(201, ["code": .string(code), "consent": .string(consentID), "redeemBy": .string(FHIRDateTime.instant(redeemBy)),
@@ -98,7 +88,8 @@ struct AccessEndpoints {
         let code = body["code"]?.stringValue ?? ""
         let now = self.now
         let seconds = now.timeIntervalSince1970
-        let outcome = try router.store.write { db -> Result<JSON, APIError> in
+        let outcome = try router.gate.write(caller) { transaction -> Result<JSON, APIError> in
+            let db = transaction.db
             if let remaining = try CodeLockout.remaining(db, accountID: caller.accountID, now: now) {
                 return .failure(CodeLockout.lockedOut(retryAfter: remaining))
             }
@@ -119,12 +110,14 @@ struct AccessEndpoints {
             try db.run("UPDATE access_grants SET state = 'active', practitioner_id = ?, session_ends = ? WHERE consent_id = ?",
                        [practitioner, ends.timeIntervalSince1970, consentID])
             let chosen = Authorization.parseRubriques(rubriques)
-            let actor = try Self.professionalActor(db, practitioner: practitioner, display: caller.displayName)
-            try saveConsent(db, consent(id: consentID, patient: patient, kind: "access-code", status: "active", now: now, actor: actor,
-                                        rubriques: chosen, period: (now, ends)), patient: patient, now: now)
-            let access = Access(patient: patient, role: .professional, caller: caller, rubriques: Set(chosen))
-            try Audit.record(db, access: access, action: .execute, interaction: "redeem-access-code", entities: ["Consent/\(consentID)"], now: now)
-            try Audit.notify(db, patient: patient, code: "access.session", text: tr("server.notification.session", ["actor": caller.displayName]), now: now)
+            let actor = try Self.professionalActor(transaction, practitioner: practitioner, display: caller.displayName)
+            // The session is open: from here on the professional is in the space like any caller.
+            let scope = try transaction.scope(patient)
+            var resource = consent(id: consentID, patient: patient, kind: "access-code", status: "active", now: now, actor: actor,
+                                   rubriques: chosen, period: (now, ends))
+            try scope.saveServerResource(&resource)
+            try scope.record(.execute, "redeem-access-code", entities: ["Consent/\(consentID)"])
+            try scope.notifyHolder(code: "access.session", text: tr("server.notification.session", ["actor": caller.displayName]))
             return .success(["patient": .string(patient), "consent": .string(consentID), "expiresAt": .string(FHIRDateTime.instant(ends)),
                              "rubriques": .array(chosen.map { .string($0.rawValue) })])
         }
@@ -147,8 +140,9 @@ struct AccessEndpoints {
         }
         let now = self.now
         let lifetime = router.settings.emergencyLifetime
-        let result = try router.store.write { db -> JSON in
-            guard let space = try ResourceRepository.fetch(db, type: "Patient", id: patient), !space.deleted else { throw APIError.notFound("no such patient space") }
+        let result = try router.gate.write(caller) { transaction -> JSON in
+            let db = transaction.db
+            guard let space = try transaction.emergencySpace(patient) else { throw APIError.notFound("no such patient space") }
             if try Authorization.isBlocked(db, patient: patient, practitioner: practitioner) {
                 throw APIError.forbidden("the holder has blocked this professional", detail: "blocked")
             }
@@ -163,17 +157,17 @@ struct AccessEndpoints {
                 INSERT INTO access_grants (consent_id, patient_id, kind, rubriques, duration, practitioner_id, session_ends, state)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'active')
                 """, [consentID, patient, kind, Authorization.rubriqueColumn(all), lifetime, practitioner, ends.timeIntervalSince1970])
-            let actor = try Self.professionalActor(db, practitioner: practitioner, display: caller.displayName)
-            try saveConsent(db, consent(id: consentID, patient: patient, kind: kind, status: "active", now: now, actor: actor,
-                                        rubriques: all, period: (now, ends), note: reason), patient: patient, now: now)
-            let access = Access(patient: patient, role: .professional, caller: caller, rubriques: Set(all), emergencyKind: kind)
-            try Audit.record(db, access: access, action: .execute, interaction: "emergency-access", entities: ["Consent/\(consentID)"],
-                             now: now, purpose: kind, detail: reason)
+            let actor = try Self.professionalActor(transaction, practitioner: practitioner, display: caller.displayName)
+            let scope = try transaction.scope(patient).emergency(kind)
+            var resource = consent(id: consentID, patient: patient, kind: kind, status: "active", now: now, actor: actor,
+                                   rubriques: all, period: (now, ends), note: reason)
+            try scope.saveServerResource(&resource)
+            try scope.record(.execute, "emergency-access", entities: ["Consent/\(consentID)"], detail: reason)
             let gp = try space.resource()["generalPractitioner"]?.elements.compactMap { $0["reference"]?.stringValue } ?? []
             let text = kind == "samu"
                 ? tr("server.notification.samu", ["actor": caller.displayName, "reason": reason])
                 : tr("server.notification.emergency", ["actor": caller.displayName, "reason": reason])
-            try Audit.notify(db, patient: patient, code: "access.\(kind)", text: text, now: now, alsoTo: gp)
+            try scope.notifyHolder(code: "access.\(kind)", text: text, alsoTo: gp)
             return ["patient": .string(patient), "consent": .string(consentID), "expiresAt": .string(FHIRDateTime.instant(ends)),
                     "rubriques": .array(all.map { .string($0.rawValue) })]
         }
@@ -189,8 +183,9 @@ struct AccessEndpoints {
             }
         }
         let now = self.now
-        let result = try router.store.write { db -> JSON in
-            _ = try holderAccess(db, caller: caller, patient: patient)
+        let result = try router.gate.write(caller) { transaction -> JSON in
+            let scope = try transaction.holderScope(patient)
+            let db = scope.db
             var (emergency, samu) = try db.queryFirst("SELECT oppose_emergency, oppose_samu FROM access_policies WHERE patient_id = ?", [patient],
                                                       map: { ($0.bool(0), $0.bool(1)) }) ?? (false, false)
             if let body {
@@ -198,8 +193,8 @@ struct AccessEndpoints {
                 samu = body["opposeSamu"]?.boolValue ?? samu
                 try db.run("INSERT OR REPLACE INTO access_policies (patient_id, oppose_emergency, oppose_samu) VALUES (?, ?, ?)", [patient, emergency, samu])
                 for (kind, opposed) in [("opposition-bris-de-glace", emergency), ("opposition-samu", samu)] {
-                    try saveConsent(db, consent(id: "\(kind)-\(patient)", patient: patient, kind: kind, status: opposed ? "active" : "inactive",
-                                                now: now, deny: true), patient: patient, now: now)
+                    try scope.saveServer(consent(id: "\(kind)-\(patient)", patient: patient, kind: kind, status: opposed ? "active" : "inactive",
+                                                now: now, deny: true))
                 }
             }
             return ["opposeEmergency": .bool(emergency), "opposeSamu": .bool(samu)]
@@ -217,16 +212,14 @@ struct AccessEndpoints {
         }
         let now = self.now
         let consentID = Audit.newID()
-        try router.store.write { db in
-            _ = try holderAccess(db, caller: caller, patient: patient)
-            guard let practitioner = try ResourceRepository.fetch(db, type: "Practitioner", id: reference.id), !practitioner.deleted else {
-                throw APIError.notFound("no such practitioner")
-            }
+        try router.gate.write(caller) { transaction in
+            let scope = try transaction.holderScope(patient)
+            let db = scope.db
+            _ = try transaction.resource("Practitioner", reference.id)
             try db.run("INSERT INTO blocks (consent_id, patient_id, practitioner_id, active) VALUES (?, ?, ?, 1)", [consentID, patient, reference.id])
-            try Self.endSessions(db, patient: patient, practitioner: reference.id, now: now)
-            try saveConsent(db, consent(id: consentID, patient: patient, kind: "block", status: "active", now: now,
-                                        actor: try Self.professionalActor(db, practitioner: reference.id), period: (now, nil), deny: true),
-                            patient: patient, now: now)
+            try Self.endSessions(scope, practitioner: reference.id)
+            try scope.saveServer(consent(id: consentID, patient: patient, kind: "block", status: "active", now: now,
+                                        actor: try Self.professionalActor(transaction, practitioner: reference.id), period: (now, nil), deny: true))
         }
         return .fhir(201, ["consent": .string(consentID)])
     }
@@ -241,8 +234,9 @@ struct AccessEndpoints {
         let chosen = try rubriques(body)
         let now = self.now
         let consentID = Audit.newID()
-        try router.store.write { db in
-            _ = try holderAccess(db, caller: caller, patient: patient)
+        try router.gate.write(caller) { transaction in
+            let scope = try transaction.holderScope(patient)
+            let db = scope.db
             guard let (aidant, _) = try Accounts.find(db, login: login), aidant.kind == .patient else { throw APIError.notFound("no such account") }
             try Delegations.create(db, consentID: consentID, aidant: aidant, patient: patient, rubriques: chosen, until: until, now: now)
         }
@@ -256,44 +250,21 @@ struct AccessEndpoints {
 
     /// `POST /Consent/{id}/$revoke`: ends an access code or session, a delegation, or a block, at once.
     func revoke(_ request: HTTPRequest, consent consentID: String, caller: Caller) throws -> HTTPResponse {
-        let now = self.now
-        try router.store.write { db in
-            guard let stored = try ResourceRepository.fetch(db, type: "Consent", id: consentID), !stored.deleted else {
-                throw APIError.notFound("no such consent")
-            }
-            _ = try holderAccess(db, caller: caller, patient: stored.patient)
+        try router.gate.write(caller) { transaction in
+            // Only the holder's side sees Consents: anyone else is told it does not exist.
+            let (found, stored) = try transaction.resource("Consent", consentID)
+            guard let scope = found, scope.access.isHolderSide else { throw APIError.notFound("no such consent") }
+            let db = scope.db
             try db.run("UPDATE access_grants SET state = 'ended' WHERE consent_id = ? AND state IN ('pending', 'active')", [consentID])
             try db.run("UPDATE delegations SET revoked = 1 WHERE consent_id = ?", [consentID])
             try db.run("UPDATE blocks SET active = 0 WHERE consent_id = ?", [consentID])
+            try db.run("UPDATE service_grants SET revoked = 1 WHERE consent_id = ?", [consentID])
             // An opposition's Consent mirrors the policy: revoking it lifts the opposition too.
             for (kind, column) in Self.oppositionColumns where consentID == "\(kind)-\(stored.patient)" {
                 try db.run("UPDATE access_policies SET \(column) = 0 WHERE patient_id = ?", [stored.patient])
             }
-            try Self.markInactive(db, stored, now: now)
+            try Self.markInactive(scope, stored)
         }
         return .fhir(200, ["consent": .string(consentID), "status": "inactive"])
-    }
-}
-
-/// Delegations to aidants (also used by seeding).
-enum Delegations {
-    static func create(_ db: Database, consentID: String, aidant: Caller, patient: String, rubriques: [Section], until: Date, now: Date) throws {
-        try db.run("INSERT OR REPLACE INTO delegations (consent_id, account_id, patient_id, rubriques, ends, revoked) VALUES (?, ?, ?, ?, ?, 0)",
-                   [consentID, aidant.accountID, patient, Authorization.rubriqueColumn(rubriques), until.timeIntervalSince1970])
-        var resource = Resource(type: "Consent", id: consentID)
-        resource["status"] = "active"
-        resource["scope"] = Concept.codeable(CodeSystem.consentScope, "patient-privacy")
-        resource["category"] = [Concept.codeable(CodeSystem.mesConsentKind, "delegation")]
-        resource["patient"] = ["reference": .string("Patient/\(patient)")]
-        resource["dateTime"] = .string(FHIRDateTime.instant(now))
-        resource["provision"] = [
-            "type": "permit",
-            "period": ["start": .string(FHIRDateTime.instant(now)), "end": .string(FHIRDateTime.instant(until))],
-            "actor": [["role": Concept.codeable(CodeSystem.contactRole, "CAREGIVER"),
-                       "reference": ["identifier": ["system": .string(CodeSystem.mesAccount), "value": .string(aidant.login)],
-                                     "display": .string(aidant.displayName)]]],
-            "code": .array(rubriques.map { ["coding": [$0.coding]] }),
-        ]
-        try ResourceRepository.save(db, &resource, index: ResourceIndex(resource: resource, patient: patient), now: now)
     }
 }

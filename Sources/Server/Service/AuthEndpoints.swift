@@ -6,7 +6,9 @@ import L10n
 import SQLite
 
 /// `/auth/*`: login (patients and aidants: identifier + password, then a one-time code;
-/// professionals: RPPS + password, the Pro Santé Connect stand-in), logout, and `me`.
+/// professionals: RPPS + password, then a one-time code — the Pro Santé Connect stand-in, two
+/// factors as with an e-CPS), logout, and `me`. Wrong passwords and wrong codes count alike
+/// against an account: five within 15 minutes lock it out of login for 15 minutes.
 struct AuthEndpoints {
     let router: Router
 
@@ -32,18 +34,16 @@ struct AuthEndpoints {
         let found = try router.store.read { db in try Accounts.find(db, login: login) }
         // Verify even for an unknown login, so timing does not tell which logins exist.
         let verified = Accounts.verify(password, hash: found?.1 ?? Self.decoyHash)
-        guard let (caller, _) = found, verified, (caller.kind == .professional) == professional else {
-            throw APIError.unauthorized("wrong identifier or password", detail: "invalid-credentials")
-        }
         let now = router.context.clock.now
-        if caller.kind == .patient, let remaining = try router.store.read({ db in try CodeLockout.remaining(db, accountID: caller.accountID, now: now) }) {
+        if let (caller, _) = found, let remaining = try router.store.read({ db in try CodeLockout.remaining(db, accountID: caller.accountID, now: now) }) {
             throw CodeLockout.lockedOut(retryAfter: remaining)
         }
-        if caller.kind == .professional {
-            let token = try router.store.write { db in
-                try Accounts.issueToken(db, accountID: caller.accountID, now: now, lifetime: router.settings.tokenLifetime)
+        guard let (caller, _) = found, verified, (caller.kind == .professional) == professional, caller.kind != .service else {
+            // A wrong password counts against the account, like a wrong code.
+            if let (caller, _) = found, try router.store.write({ db in try CodeLockout.recordFailure(db, accountID: caller.accountID, now: now) }) {
+                throw CodeLockout.lockedOut(retryAfter: Int(CodeLockout.duration))
             }
-            return .fhir(200, token.json)
+            throw APIError.unauthorized("wrong identifier or password", detail: "invalid-credentials")
         }
         let challenge = Hex.encode(Random.bytes(16))
         let code = String(format: "%06u", Random.uniform(below: 1_000_000))

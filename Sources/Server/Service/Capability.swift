@@ -4,13 +4,15 @@ import HealthRecord
 
 /// `GET /metadata`: the CapabilityStatement of this server.
 enum Capability {
+    /// The search parameters every type answers (`SearchEndpoint.allowed`), with their kinds.
     static let searchParameters: [(String, String)] = [
-        ("patient", "reference"), ("category", "token"), ("type", "token"), ("code", "token"), ("status", "token"),
-        ("identifier", "token"), ("security-label", "token"), ("thread", "token"), ("date", "date"),
-        ("_lastUpdated", "date"), ("_text", "string"), ("title", "string"), ("_id", "token"),
-        ("_count", "number"), ("_offset", "number"), ("_sort", "string"),
+        ("patient", "reference"), ("subject", "reference"), ("category", "token"), ("type", "token"), ("code", "token"),
+        ("status", "token"), ("identifier", "token"), ("security-label", "token"), ("thread", "token"), ("date", "date"),
+        ("_lastUpdated", "date"), ("_text", "string"), ("_content", "string"), ("title", "string"), ("name", "string"),
+        ("_id", "token"), ("_count", "number"), ("_offset", "number"), ("_sort", "string"), ("_summary", "token"), ("_format", "token"),
     ]
 
+    /// What the server does, type by type, as the gate's policies say (`ResourcePolicy`).
     static func statement(baseURL: String, now: Date) -> Resource {
         var resource = Resource(type: "CapabilityStatement", id: "mes-server")
         resource["status"] = "active"
@@ -22,21 +24,26 @@ enum Capability {
         resource["format"] = ["application/fhir+json"]
         resource["instantiates"] = ["https://profiles.ihe.net/ITI/MHD/CapabilityStatement/IHE.MHD.DocumentResponder"]
         let types = ResourceIndex.servedTypes.sorted()
-        let resources: [JSON] = types.map { type in
-            var interactions: [JSON] = [["code": "read"], ["code": "search-type"]]
-            if !["AuditEvent", "Practitioner", "ExplanationOfBenefit"].contains(type) {
-                interactions += [["code": "update"], ["code": "delete"]]
+        let resources: [JSON] = types.compactMap { type in
+            guard let policy = ResourcePolicy.of(type) else { return nil }
+            var interactions: [JSON] = [["code": "read"]]
+            if type != "Binary" { interactions.append(["code": "search-type"]) }
+            if policy.writers != .server {
+                interactions.append(["code": "update"])
                 if type != "Patient" { interactions.append(["code": "create"]) }
+                if policy.deletable { interactions.append(["code": "delete"]) }
             }
-            return [
+            var entry: JSON = [
                 "type": .string(type),
                 "interaction": .array(interactions),
                 "versioning": "versioned-update",
                 "readHistory": false,
-                "updateCreate": true,
-                "conditionalCreate": true,
-                "searchParam": .array(searchParameters.map { ["name": .string($0.0), "type": .string($0.1)] }),
+                "updateCreate": .bool(policy.writers != .server && type != "Patient"),
+                "conditionalCreate": .bool(policy.writers != .server && type != "Patient"),
+                "conditionalRead": "modified-since",
             ]
+            if type != "Binary" { entry["searchParam"] = .array(searchParameters.map { ["name": .string($0.0), "type": .string($0.1)] }) }
+            return entry
         }
         resource["rest"] = [[
             "mode": "server",

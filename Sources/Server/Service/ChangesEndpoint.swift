@@ -10,8 +10,8 @@ import SQLite
 /// tombstones), so a page lists each changed resource once, at its latest version; a resource
 /// changed again later appears again in a later page, with its new version — never the same
 /// version twice, never a change skipped. Binary content is not in the feed (fetch it on demand).
-/// Rows the caller may not see (masked, invisible) are sent as tombstones, so a client drops a
-/// copy it should no longer show.
+/// Rows the caller may no longer see (masked, invisible since) are sent as tombstones, so a
+/// client drops a copy it should no longer show; rows it never could see are not named at all.
 struct ChangesEndpoint {
     let router: Router
 
@@ -39,32 +39,19 @@ struct ChangesEndpoint {
             }
             count = value
         }
-        let now = router.context.clock.now
-        let (rows, more, access) = try router.store.read { db -> ([StoredResource], Bool, Access) in
-            let access = try Authorization.access(db, caller: caller, patient: patient, now: now)
-            let rows = try db.query("""
-                SELECT \(ResourceRepository.columns) FROM resources WHERE patient = ? AND seq > ? AND type != 'Binary'
-                ORDER BY seq LIMIT ?
-                """, [patient, since, count + 1], map: ResourceRepository.row)
-            return (Array(rows.prefix(count)), rows.count > count, access)
+        let (rows, more, last) = try router.gate.read(caller) { transaction in
+            try transaction.scope(patient).changes(since: since, count: count)
         }
-        let visible = rows.filter { access.canRead(type: $0.type) }
-        let last = rows.last?.seq ?? since
-        if access.isAudited, !visible.isEmpty {
-            try router.store.write { db in
-                try Audit.trace(db, access: access, action: .read, interaction: "history-instance", entities: visible.map(\.reference), now: now)
-            }
-        }
-        return .fhir(200, Self.page(cursor: Self.cursor(last), more: more, rows: visible, access: access))
+        return .fhir(200, Self.page(cursor: Self.cursor(last), more: more, rows: rows))
     }
 
-    static func page(cursor: String, more: Bool, rows: [StoredResource], access: Access) -> [UInt8] {
+    static func page(cursor: String, more: Bool, rows: [(StoredResource, visible: Bool)]) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(rows.reduce(128) { $0 + $1.json.count + 96 })
+        output.reserveCapacity(rows.reduce(128) { $0 + $1.0.json.count + 96 })
         output.append(contentsOf: Array(#"{"cursor":"\#(cursor)","more":\#(more),"changes":["#.utf8))
-        for (offset, row) in rows.enumerated() {
+        for (offset, (row, visible)) in rows.enumerated() {
             if offset > 0 { output.append(UInt8(ascii: ",")) }
-            let deleted = row.deleted || !access.canSee(row)
+            let deleted = !visible
             output.append(contentsOf: Array(#"{"type":"\#(row.type)","id":"\#(row.id)","versionId":"\#(row.version)","deleted":\#(deleted)"#.utf8))
             if !deleted {
                 output.append(contentsOf: Array(#","resource":"#.utf8))

@@ -5,57 +5,31 @@ import SQLite
 
 /// Read, create, update and delete of single resources, with optimistic concurrency
 /// (`If-Match` → 412 when stale) and idempotent creates (PUT with a client id, `If-None-Exist`).
+/// Every access goes through the gate (`router.gate`).
 struct ResourceEndpoints {
     let router: Router
-    var store: Store { router.store }
-    var now: Date { router.context.clock.now }
+    var gate: Gate { router.gate }
 
     func read(type: String, id: String, request: HTTPRequest, caller: Caller) throws -> HTTPResponse {
-        let now = self.now
-        let (stored, access) = try store.read { db -> (StoredResource, Access?) in
-            guard let stored = try ResourceRepository.fetch(db, type: type, id: id) else { throw APIError.notFound("\(type)/\(id) does not exist") }
-            if stored.deleted { throw APIError.gone("\(type)/\(id) was deleted") }
-            if type == "Practitioner" { return (stored, nil) }
-            let access = try Authorization.access(db, caller: caller, patient: stored.patient, now: now)
-            guard access.canRead(type: type) else { throw APIError.forbidden("this access does not cover \(type)", detail: "rubrique") }
-            guard try isVisible(db, stored, to: access) else { throw APIError.notFound("\(type)/\(id) does not exist") }
-            return (stored, access)
+        let (stored, content) = try gate.read(caller) { transaction -> (StoredResource, (contentType: String, data: [UInt8])?) in
+            let (scope, stored) = try transaction.resource(type, id)
+            scope?.noteRead("read", [stored.reference])
+            guard type == "Binary" else { return (stored, nil) }
+            guard let content = try scope?.content(of: stored) else { throw APIError.notFound("the content of Binary/\(id) is missing") }
+            return (stored, content)
         }
-        if let access, access.isAudited {
-            try store.write { db in try Audit.trace(db, access: access, action: .read, interaction: "read", entities: [stored.reference], now: now) }
-        }
-        if type == "Binary" { return try binaryResponse(stored, request: request) }
-        if let tag = request.header("if-none-match"), tag == stored.etag {
-            return HTTPResponse(status: 304, headers: [("ETag", stored.etag)])
+        if let content { return try binaryResponse(stored, content: content, request: request) }
+        if let tag = request.header("if-none-match") {
+            if tag == stored.etag { return HTTPResponse(status: 304, headers: [("ETag", stored.etag)]) }
+        } else if let since = request.header("if-modified-since").flatMap(HTTPDate.parse),
+                  let updated = FHIRDateTime.parse(stored.updated), updated.timeIntervalSince(since) < 1 {
+            // HTTP-dates have whole seconds: modified within the second named is not modified since.
+            return HTTPResponse(status: 304, headers: [("ETag", stored.etag), ("Last-Modified", HTTPDate.format(stored.updated))])
         }
         return .resource(200, stored)
     }
 
-    /// A caller who may not see a resource learns nothing more of it from a write (neither its
-    /// version through `If-Match` nor its existence through `If-None-Match: *`) than from a read.
-    func requireVisible(_ db: Database, _ existing: StoredResource, caller: Caller, now: Date) throws {
-        guard !existing.deleted, !existing.patient.isEmpty else { return }
-        let access = try Authorization.access(db, caller: caller, patient: existing.patient, now: now)
-        guard access.canRead(type: existing.type), try isVisible(db, existing, to: access) else {
-            throw APIError.notFound("\(existing.type)/\(existing.id) does not exist")
-        }
-    }
-
-    /// A Binary's visibility follows its DocumentReference's labels as they are now; the content
-    /// of a deleted (or missing) document is served to nobody.
-    func isVisible(_ db: Database, _ stored: StoredResource, to access: Access) throws -> Bool {
-        guard stored.type == "Binary" else { return access.canSee(stored) }
-        guard let context = try stored.resource()["securityContext"]?["reference"]?.stringValue,
-              let reference = ResourceReference(context), reference.type == "DocumentReference",
-              let document = try ResourceRepository.fetch(db, type: reference.type, id: reference.id), !document.deleted,
-              document.patient == stored.patient else { return false }
-        return access.canRead(type: stored.type) && access.canSee(document)
-    }
-
-    private func binaryResponse(_ stored: StoredResource, request: HTTPRequest) throws -> HTTPResponse {
-        guard let content = try store.read({ db in try ResourceRepository.content(db, id: stored.id) }) else {
-            throw APIError.notFound("the content of Binary/\(stored.id) is missing")
-        }
+    private func binaryResponse(_ stored: StoredResource, content: (contentType: String, data: [UInt8]), request: HTTPRequest) throws -> HTTPResponse {
         let accept = (request.header("accept") ?? "").lowercased()
         let wantsJSON = accept.contains("fhir+json") || accept.contains("application/json") || request.queryValue("_format") == "json"
         if wantsJSON {
@@ -63,8 +37,24 @@ struct ResourceEndpoints {
             resource["data"] = .string(Data(content.data).base64EncodedString())
             return .fhir(200, resource.serialized(), headers: [("ETag", stored.etag)])
         }
-        return HTTPResponse(status: 200, headers: [("Content-Type", content.contentType), ("ETag", stored.etag),
+        return HTTPResponse(status: 200, headers: [("Content-Type", Self.servedContentType(content.contentType)), ("ETag", stored.etag),
+                                                   ("Content-Disposition", "attachment"),
                                                    ("X-Content-SHA256", Hex.encode(SHA256.hash(content.data)))], body: content.data)
+    }
+
+    /// The types a document's content is served as; anything else (HTML, scripts, a type with
+    /// line breaks in it) is served as bytes, never as something a browser would run.
+    static let servedTypes: Set<String> = ["application/pdf", "image/jpeg", "image/png", "image/tiff", "image/gif", "text/plain", "text/rtf",
+                                            "application/rtf", "application/fhir+json", "application/json", "text/csv", "application/xml",
+                                            "text/xml", "application/dicom", "application/octet-stream"]
+
+    static func servedContentType(_ stored: String) -> String {
+        let parts = stored.split(separator: ";", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let type = parts.first, servedTypes.contains(type), !stored.contains(where: { $0.isNewline || $0 == "\0" }) else {
+            return "application/octet-stream"
+        }
+        if parts.count == 2, parts[1] == "charset=utf-8" || parts[1] == "charset=\"utf-8\"" { return "\(type); charset=utf-8" }
+        return type
     }
 
     func search(type: String, request: HTTPRequest, caller: Caller) throws -> HTTPResponse {
@@ -74,17 +64,12 @@ struct ResourceEndpoints {
     func create(type: String, request: HTTPRequest, caller: Caller) throws -> HTTPResponse {
         var resource = try router.resourceBody(request, type: type)
         resource.id = Audit.newID()
-        let now = self.now
         let conditional = request.header("if-none-exist")
-        let result = try store.write { db -> (StoredResource, Bool) in
-            if let conditional {
-                let patient = ResourceIndex.patientID(of: resource) ?? ""
-                if let existing = try existingMatch(db, type: type, patient: patient, criteria: conditional, caller: caller, now: now) {
-                    return (existing, false)
-                }
+        let result = try gate.write(caller) { transaction -> (StoredResource, Bool) in
+            if let conditional, let existing = try existingMatch(transaction, resource: resource, criteria: conditional) {
+                return (existing, false)
             }
-            let stored = try save(db, &resource, existing: nil, caller: caller, now: now)
-            return (stored, true)
+            return (try transaction.save(&resource).stored, true)
         }
         return .resource(result.1 ? 201 : 200, result.0, location: true, baseURL: router.baseURL(request))
     }
@@ -96,39 +81,15 @@ struct ResourceEndpoints {
         let ifMatch = try request.header("if-match").map(Self.parseETag)
         // `If-None-Match: *`: create only (a client resending a create whose answer it lost).
         let createOnly = request.header("if-none-match")?.trimmingCharacters(in: .whitespaces) == "*"
-        let now = self.now
-        let (stored, created) = try store.write { db -> (StoredResource, Bool) in
-            let existing = try ResourceRepository.fetch(db, type: type, id: id)
-            if let existing { try requireVisible(db, existing, caller: caller, now: now) }
-            if createOnly, let existing, !existing.deleted { throw APIError.stale("\(type)/\(id) already exists (If-None-Match *)") }
-            if let ifMatch {
-                guard let existing, !existing.deleted else { throw APIError.stale("\(type)/\(id) does not exist (If-Match \(ifMatch))") }
-                guard existing.version == ifMatch else {
-                    throw APIError.stale("\(type)/\(id) is at version \(existing.version), not \(ifMatch)")
-                }
-            }
-            let stored = try save(db, &resource, existing: existing, caller: caller, now: now)
-            return (stored, existing == nil || existing?.deleted == true)
+        let (stored, created) = try gate.write(caller) { transaction in
+            try transaction.save(&resource, ifMatch: ifMatch, createOnly: createOnly)
         }
         return .resource(created ? 201 : 200, stored, location: created, baseURL: router.baseURL(request))
     }
 
     func delete(type: String, id: String, request: HTTPRequest, caller: Caller) throws -> HTTPResponse {
         let ifMatch = try request.header("if-match").map(Self.parseETag)
-        let now = self.now
-        try store.write { db in
-            guard let existing = try ResourceRepository.fetch(db, type: type, id: id) else { throw APIError.notFound("\(type)/\(id) does not exist") }
-            if existing.deleted { return }
-            let access = try Authorization.access(db, caller: caller, patient: existing.patient, now: now)
-            guard access.canWrite(type: type), try isVisible(db, existing, to: access) else {
-                throw APIError.forbidden("this access may not delete \(type)", detail: "rubrique")
-            }
-            try requireAuthorship(existing, access: access)
-            try AgendaRules.checkChange(existing, access: access)
-            if let ifMatch, ifMatch != existing.version { throw APIError.stale("\(type)/\(id) is at version \(existing.version), not \(ifMatch)") }
-            _ = try ResourceRepository.markDeleted(db, existing, now: now)
-            try Audit.trace(db, access: access, action: .delete, interaction: "delete", entities: [existing.reference], now: now)
-        }
+        try gate.write(caller) { transaction in try transaction.delete(type, id, ifMatch: ifMatch) }
         return .fhir(200, OperationOutcome(.informational, "\(type)/\(id) deleted", severity: .information).resource.serialized())
     }
 
@@ -141,50 +102,20 @@ struct ResourceEndpoints {
         return version
     }
 
-    /// Conditional create: the resource of `type` in the same space matching `identifier=system|value`.
-    private func existingMatch(_ db: Database, type: String, patient: String, criteria: String, caller: Caller, now: Date) throws -> StoredResource? {
+    /// Conditional create: the resource of the same type in the same space matching
+    /// `identifier=system|value`, among those the caller sees.
+    private func existingMatch(_ transaction: GateTransaction, resource: Resource, criteria: String) throws -> StoredResource? {
         let parts = criteria.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2, parts[0] == "identifier", !parts[1].isEmpty else {
             throw APIError.badRequest("If-None-Exist supports identifier=system|value only", detail: "invalid-condition")
         }
         let value = parts[1].removingPercentEncoding ?? parts[1]
-        let matches = try db.query("SELECT \(ResourceRepository.columns) FROM resources WHERE type = ? AND patient = ? AND deleted = 0 AND instr(tokens, ?) > 0 LIMIT 2",
-                                   [type, patient, " identifier=\(value) "], map: ResourceRepository.row)
+        let patient = try transaction.space(of: resource)
+        var query = SearchQuery(type: resource.resourceType)
+        query.tokenGroups = [["identifier=\(value)"]]
+        query.count = 2
+        let matches = try transaction.scope(patient).search(query).rows
         if matches.count > 1 { throw APIError(412, .duplicate, "several resources match \(criteria)", detail: "ambiguous-condition") }
-        guard let match = matches.first else { return nil }
-        let access = try Authorization.access(db, caller: caller, patient: patient, now: now)
-        guard access.canRead(type: type), try isVisible(db, match, to: access) else { throw APIError.forbidden("no access", detail: "rubrique") }
-        return match
-    }
-
-    /// Checks a resource against the caller's rights and the type's rules, then saves it (in the
-    /// caller's write transaction) and audits the change.
-    @discardableResult
-    func save(_ db: Database, _ resource: inout Resource, existing: StoredResource?, caller: Caller, now: Date) throws -> StoredResource {
-        let writer = ResourceWriter(db: db, caller: caller, now: now)
-        let (index, access) = try writer.prepare(&resource, existing: existing)
-        var stored: StoredResource
-        if resource.resourceType == "Binary" {
-            let binary = try Binary(resource)
-            try ResourceRepository.saveContent(db, id: resource.id ?? "", contentType: binary.contentType, data: binary.data)
-            resource["data"] = nil
-        }
-        stored = try ResourceRepository.save(db, &resource, index: index, now: now)
-        let isNew = existing == nil || existing?.deleted == true
-        try Audit.trace(db, access: access, action: isNew ? .create : .update, interaction: isNew ? "create" : "update",
-                        entities: [stored.reference], now: now)
-        return stored
-    }
-
-    func requireAuthorship(_ existing: StoredResource, access: Access) throws {
-        try Self.requireAuthorship(existing, access: access)
-    }
-
-    static func requireAuthorship(_ existing: StoredResource, access: Access) throws {
-        try ProfileRules.requireChangeable(existing, access: access)
-        guard access.role == .professional else { return }
-        guard existing.authors.contains(" \(access.caller.practitionerReference ?? "-") ") else {
-            throw APIError.forbidden("a professional may change only what they wrote", detail: "not-author")
-        }
+        return matches.first
     }
 }

@@ -1,22 +1,37 @@
 import FHIR
 import Foundation
 import SQLite
+import Synchronization
 
 /// Dispatches requests to the endpoints and turns every failure into an OperationOutcome.
 /// Nothing a client sends can crash it: errors become 4xx, unexpected ones 500.
 final class Router: HTTPHandler {
     let context: ServerContext
     let scheme: String
+    /// The server's own base URL (set once it listens): links, `fullUrl` and `Location` are
+    /// built from it, never from the request's `Host` header.
+    private let base = Mutex<String?>(nil)
 
     init(context: ServerContext, scheme: String) {
         self.context = context
         self.scheme = scheme
     }
 
+    func setBaseURL(_ url: String) { base.withLock { $0 = url.hasSuffix("/") ? String(url.dropLast()) : url } }
+
     var store: Store { context.store }
+    var gate: Gate { context.gate }
     var settings: ServerSettings { context.settings }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
+        var response = answer(request)
+        // Nothing a client stored is ever sniffed into something active.
+        response.headers.append(("X-Content-Type-Options", "nosniff"))
+        if request.method == "HEAD" { response.body = [] }
+        return response
+    }
+
+    private func answer(_ request: HTTPRequest) -> HTTPResponse {
         if context.settings.faultInjectionEnabled, !request.path.hasPrefix("/_test/"),
            let fault = context.faults.take(path: request.path) {
             if let response = injected(fault, for: request) { return response }
@@ -35,7 +50,10 @@ final class Router: HTTPHandler {
 
     private func route(_ request: HTTPRequest) throws -> HTTPResponse {
         let segments = request.segments
-        let method = request.method
+        if request.method == "OPTIONS" { return try options(segments) }
+        try Self.requireJSON(request)
+        // HEAD is GET without the body.
+        let method = request.method == "HEAD" ? "GET" : request.method
         switch (method, segments.count) {
         case ("GET", 1) where segments[0] == "metadata":
             return .fhir(200, Capability.statement(baseURL: baseURL(request), now: context.clock.now).serialized())
@@ -61,7 +79,7 @@ final class Router: HTTPHandler {
             switch method {
             case "GET": return try resources.search(type: type, request: request, caller: authenticate(request))
             case "POST": return try resources.create(type: type, request: request, caller: authenticate(request))
-            default: throw APIError.methodNotAllowed("\(method) is not allowed on /\(type)")
+            default: throw APIError.methodNotAllowed("\(method) is not allowed on /\(type)", allow: Self.typeMethods(type))
             }
         case 2 where segments[1] == "_search" && method == "POST":
             throw APIError.methodNotAllowed("search with GET")
@@ -72,7 +90,7 @@ final class Router: HTTPHandler {
             case "GET": return try resources.read(type: type, id: id, request: request, caller: authenticate(request))
             case "PUT": return try resources.update(type: type, id: id, request: request, caller: authenticate(request))
             case "DELETE": return try resources.delete(type: type, id: id, request: request, caller: authenticate(request))
-            default: throw APIError.methodNotAllowed("\(method) is not allowed on /\(type)/{id}")
+            default: throw APIError.methodNotAllowed("\(method) is not allowed on /\(type)/{id}", allow: Self.instanceMethods(type))
             }
         case 3 where segments[2].hasPrefix("$"):
             let id = segments[1]
@@ -105,7 +123,45 @@ final class Router: HTTPHandler {
     }
 
     func baseURL(_ request: HTTPRequest) -> String {
-        "\(scheme)://\(request.header("host") ?? "localhost")"
+        base.withLock { $0 } ?? "\(scheme)://localhost"
+    }
+
+    /// The methods of a type's path and of one of its resources (for `Allow`).
+    static func typeMethods(_ type: String) -> [String] {
+        let policy = ResourcePolicy.of(type)
+        var methods = type == "Binary" ? [] : ["GET", "HEAD"]
+        if let policy, policy.writers != .server, type != "Patient" { methods.append("POST") }
+        return methods + ["OPTIONS"]
+    }
+
+    static func instanceMethods(_ type: String) -> [String] { ResourcePolicy.of(type)?.allowedMethods ?? ["OPTIONS"] }
+
+    /// `OPTIONS`: 200 with `Allow` for the path.
+    private func options(_ segments: [String]) throws -> HTTPResponse {
+        let allow: [String]
+        switch segments.count {
+        case 0: allow = ["POST", "OPTIONS"]
+        case 1 where segments[0] == "metadata": allow = ["GET", "HEAD", "OPTIONS"]
+        case 1 where ResourceIndex.servedTypes.contains(segments[0]): allow = Self.typeMethods(segments[0])
+        case 2 where ResourceIndex.servedTypes.contains(segments[0]): allow = Self.instanceMethods(segments[0])
+        default: throw APIError.notFound("unknown path /\(segments.joined(separator: "/"))")
+        }
+        return HTTPResponse(status: 200, headers: [("Allow", allow.joined(separator: ", "))])
+    }
+
+    /// The server speaks FHIR JSON only: `_format` or `Accept` asking for anything else is 406.
+    static func requireJSON(_ request: HTTPRequest) throws {
+        if let format = request.queryValue("_format")?.lowercased(),
+           !["json", "application/json", "application/fhir+json"].contains(where: { format.hasPrefix($0) }) {
+            throw APIError(406, .notSupported, "only FHIR JSON is served (_format=\(format))", detail: "not-acceptable")
+        }
+        guard let accept = request.header("accept")?.lowercased(), !accept.isEmpty else { return }
+        let kinds = accept.split(separator: ",").map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces) }
+        let acceptable = kinds.contains { kind in
+            kind.hasSuffix("json") || kind == "*/*" || kind == "application/*" || kind.hasPrefix("text/plain") || kind.hasPrefix("image/")
+                || kind == "application/pdf" || kind == "application/octet-stream" || kind.isEmpty
+        }
+        if !acceptable { throw APIError(406, .notSupported, "only FHIR JSON is served (Accept: \(accept))", detail: "not-acceptable") }
     }
 
     /// The request body as a JSON object (400 when it is not one).

@@ -28,10 +28,10 @@ struct SearchEndpoint {
         let settings = router.settings
         let count = try intParameter(request, "_count", default: settings.defaultPageSize, range: 0...settings.maximumPageSize)
         let offset = try intParameter(request, "_offset", default: 0, range: 0...10_000_000)
-        var conditions = ["type = ?", "deleted = 0"]
-        var arguments: [any SQLBindable] = [type]
-        let now = router.context.clock.now
-
+        var query = SearchQuery(type: type)
+        query.count = count
+        query.offset = offset
+        query.countOnly = try summaryIsCount(request)
         let patient: String?
         if type == "Practitioner" {
             patient = nil
@@ -39,74 +39,54 @@ struct SearchEndpoint {
             guard let found = try patientParameter(request, caller: caller) else {
                 throw APIError.badRequest("the patient parameter is required", detail: "missing-patient")
             }
-            conditions.append("patient = ?")
-            arguments.append(found)
             patient = found
         }
         for name in Self.tokenParameters {
             for value in request.queryValues(name) {
-                let alternatives = value.split(separator: ",").map { String($0).replacingOccurrences(of: " ", with: "_") }
+                let alternatives = value.split(separator: ",").map { "\(name)=" + String($0).replacingOccurrences(of: " ", with: "_") }
                 guard !alternatives.isEmpty else { throw APIError.badRequest("empty \(name) parameter", detail: "invalid-parameter") }
-                if name == "status" {
-                    conditions.append("status IN (\(alternatives.map { _ in "?" }.joined(separator: ",")))")
-                    arguments.append(contentsOf: alternatives)
-                    continue
-                }
-                conditions.append("(" + alternatives.map { _ in "instr(tokens, ?) > 0" }.joined(separator: " OR ") + ")")
-                arguments.append(contentsOf: alternatives.map { " \(name)=\($0) " })
+                query.tokenGroups.append(alternatives)
             }
         }
-        for value in request.queryValues("date") { try addDateCondition(value, column: "date", &conditions, &arguments) }
-        for value in request.queryValues("_lastUpdated") { try addDateCondition(value, column: "updated", &conditions, &arguments) }
+        for value in request.queryValues("date") { try addDateCondition(value, column: "date", &query) }
+        for value in request.queryValues("_lastUpdated") { try addDateCondition(value, column: "updated", &query) }
         for name in ["_text", "_content", "title", "name"] {
             for value in request.queryValues(name) {
                 for word in ResourceIndex.fold(value).split(separator: " ") {
-                    conditions.append("search_text LIKE ? ESCAPE '\\'")
-                    arguments.append("%" + Self.escapeLike(String(word)) + "%")
+                    query.conditions.append("search_text LIKE ? ESCAPE '\\'")
+                    query.arguments.append("%" + Self.escapeLike(String(word)) + "%")
                 }
             }
         }
         if let ids = request.queryValue("_id") {
             let list = ids.split(separator: ",").map(String.init)
-            conditions.append("id IN (\(list.map { _ in "?" }.joined(separator: ",")))")
-            arguments.append(contentsOf: list)
+            query.conditions.append("id IN (\(list.map { _ in "?" }.joined(separator: ",")))")
+            query.arguments.append(contentsOf: list as [any SQLBindable])
         }
-        let order: String
         switch request.queryValue("_sort") ?? "-date" {
-        case "date": order = "date IS NULL, date ASC, id"
-        case "-date": order = "date IS NULL, date DESC, id"
-        case "_lastUpdated": order = "seq ASC"
-        case "-_lastUpdated": order = "seq DESC"
+        case "date": query.order = "date IS NULL, date ASC, id"
+        case "-date": query.order = "date IS NULL, date DESC, id"
+        case "_lastUpdated": query.order = "seq ASC"
+        case "-_lastUpdated": query.order = "seq DESC"
         default: throw APIError.badRequest("_sort supports date, -date, _lastUpdated, -_lastUpdated", detail: "invalid-parameter")
         }
-
-        let (total, rows, access) = try router.store.read { db -> (Int, [StoredResource], Access?) in
-            var access: Access?
-            if let patient {
-                let granted = try Authorization.access(db, caller: caller, patient: patient, now: now)
-                guard granted.canRead(type: type) else { throw APIError.forbidden("this access does not cover \(type)", detail: "rubrique") }
-                conditions.append(granted.visibilitySQL)
-                access = granted
-            }
-            let whereClause = conditions.joined(separator: " AND ")
-            var total = 0
-            if case .integer(let value) = try db.scalar("SELECT count(*) FROM resources WHERE \(whereClause)", arguments) { total = Int(value) }
-            if request.queryValue("_summary") == "count" || count == 0 { return (total, [], access) }
-            // Filter and sort on the index rows; fetch bodies for the page only.
-            let rows = try db.query("""
-                SELECT \(ResourceRepository.columns) FROM (
-                    SELECT \(ResourceRepository.indexColumns) FROM resources WHERE \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?
-                ) AS resources ORDER BY \(order)
-                """, arguments + [count, offset], map: ResourceRepository.row)
-            return (total, rows, access)
+        let (total, rows) = try router.gate.read(caller) { transaction in
+            if let patient { return try transaction.scope(patient).search(query) }
+            return try transaction.searchShared(query)
         }
-        if let access, access.isAudited {
-            try router.store.write { db in
-                try Audit.trace(db, access: access, action: .read, interaction: "search-type", entities: rows.map(\.reference), now: now)
-            }
-        }
-        return .fhir(200, Self.bundle(total: total, rows: rows, links: links(request, type: type, total: total, count: count, offset: offset),
+        let countOnly = query.countOnly || count == 0
+        return .fhir(200, Self.bundle(total: total, rows: rows, links: links(request, type: type, total: total, count: countOnly ? 0 : count, offset: offset),
                                       baseURL: router.baseURL(request)))
+    }
+
+    /// `_summary`: `count` gives the total only; `false` (the default) the resources; other
+    /// values are not supported (400 rather than ignored).
+    private func summaryIsCount(_ request: HTTPRequest) throws -> Bool {
+        switch request.queryValue("_summary") {
+        case nil, "false": return false
+        case "count": return true
+        default: throw APIError.badRequest("_summary supports count and false", detail: "invalid-parameter")
+        }
     }
 
     private func patientParameter(_ request: HTTPRequest, caller: Caller) throws -> String? {
@@ -126,7 +106,7 @@ struct SearchEndpoint {
         return number
     }
 
-    private func addDateCondition(_ value: String, column: String, _ conditions: inout [String], _ arguments: inout [any SQLBindable]) throws {
+    private func addDateCondition(_ value: String, column: String, _ query: inout SearchQuery) throws {
         var prefix = "eq"
         var text = value
         if let first = value.first, first.isLetter {
@@ -136,11 +116,11 @@ struct SearchEndpoint {
         guard let range = FHIRDateTime.range(of: text) else { throw APIError.badRequest("invalid date \(value)", detail: "invalid-parameter") }
         let start = FHIRDateTime.instant(range.start), end = FHIRDateTime.instant(range.end)
         switch prefix {
-        case "eq": conditions.append("(\(column) >= ? AND \(column) < ?)"); arguments.append(contentsOf: [start, end])
-        case "lt": conditions.append("\(column) < ?"); arguments.append(start)
-        case "le": conditions.append("\(column) < ?"); arguments.append(end)
-        case "gt": conditions.append("\(column) >= ?"); arguments.append(end)
-        case "ge": conditions.append("\(column) >= ?"); arguments.append(start)
+        case "eq": query.conditions.append("(\(column) >= ? AND \(column) < ?)"); query.arguments.append(contentsOf: [start, end])
+        case "lt": query.conditions.append("\(column) < ?"); query.arguments.append(start)
+        case "le": query.conditions.append("\(column) < ?"); query.arguments.append(end)
+        case "gt": query.conditions.append("\(column) >= ?"); query.arguments.append(end)
+        case "ge": query.conditions.append("\(column) >= ?"); query.arguments.append(start)
         default: throw APIError.badRequest("date prefixes are eq, lt, le, gt, ge", detail: "invalid-parameter")
         }
     }
@@ -168,7 +148,9 @@ struct SearchEndpoint {
             if offset > 0 { output.append(UInt8(ascii: ",")) }
             output.append(contentsOf: JSON.object(JSONObject([("relation", .string(link.0)), ("url", .string(link.1))])).serialized())
         }
-        output.append(contentsOf: Array(#"],"entry":["#.utf8))
+        output.append(UInt8(ascii: "]"))
+        // FHIR JSON has no empty arrays: an empty searchset has no `entry` at all.
+        if !rows.isEmpty { output.append(contentsOf: Array(#","entry":["#.utf8)) }
         for (offset, row) in rows.enumerated() {
             if offset > 0 { output.append(UInt8(ascii: ",")) }
             output.append(contentsOf: Array(#"{"fullUrl":"#.utf8))
@@ -177,7 +159,7 @@ struct SearchEndpoint {
             output.append(contentsOf: row.json)
             output.append(contentsOf: Array(#","search":{"mode":"match"}}"#.utf8))
         }
-        output.append(contentsOf: Array("]}".utf8))
+        output.append(contentsOf: Array((rows.isEmpty ? "}" : "]}").utf8))
         return output
     }
 

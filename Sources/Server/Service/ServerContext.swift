@@ -16,6 +16,8 @@ public struct ServerSettings: Sendable {
     public var maximumPageSize = 1000
     public var defaultPageSize = 50
     public var defaultChangesPageSize = 500
+    /// Search results kept between writes (`SearchCache`); 0 disables the cache.
+    public var searchCacheEntries = 256
     /// Test controls: `/_test/clock` and `/_test/faults` exist only when enabled.
     public var testClockEnabled = false
     public var faultInjectionEnabled = false
@@ -58,6 +60,8 @@ final class ServerContext: Sendable {
     let settings: ServerSettings
     let dataDirectory: URL
     let faults: FaultInjector
+    /// The one way into the resources (see `Gate`).
+    let gate: Gate
 
     init(store: Store, clock: ServerClock, settings: ServerSettings, dataDirectory: URL) {
         self.store = store
@@ -65,5 +69,6 @@ final class ServerContext: Sendable {
         self.settings = settings
         self.dataDirectory = dataDirectory
         self.faults = FaultInjector()
+        self.gate = Gate(store: store, clock: clock)
     }
 }

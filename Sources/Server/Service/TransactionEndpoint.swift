@@ -50,19 +50,16 @@ struct TransactionEndpoint {
 
         // Documents first, so their Binaries find them; then everything else.
         let order = planned.indices.sorted { rank(planned[$0].resource) < rank(planned[$1].resource) }
+        let pending = Set(planned.filter { $0.resource.resourceType == "Binary" }.map { "Binary/\($0.resource.id ?? "")" })
         let now = router.context.clock.now
-        let endpoints = ResourceEndpoints(router: router)
-        let results = try router.store.write { db -> [Int: StoredResource] in
+        let results = try router.gate.write(caller) { transaction -> [Int: StoredResource] in
+            transaction.pendingContent = pending
             var results: [Int: StoredResource] = [:]
             for index in order {
                 var entryResource = planned[index].resource
-                let existing = try ResourceRepository.fetch(db, type: entryResource.resourceType, id: entryResource.id ?? "")
+                let existing = try transaction.existing(entryResource.resourceType, entryResource.id ?? "")
                 if !planned[index].isUpdate, existing != nil { throw APIError.conflict("id collision", detail: "conflict") }
-                if let existing { try endpoints.requireVisible(db, existing, caller: caller, now: now) }
-                if let ifMatch = planned[index].ifMatch, existing?.version != ifMatch || existing?.deleted == true {
-                    throw APIError.stale("\(entryResource.reference ?? "") is not at version \(ifMatch)")
-                }
-                results[index] = try endpoints.save(db, &entryResource, existing: existing, caller: caller, now: now)
+                results[index] = try transaction.save(&entryResource, ifMatch: planned[index].ifMatch).stored
             }
             return results
         }
@@ -92,18 +89,26 @@ struct TransactionEndpoint {
         for index in planned.indices where planned[index].resource.resourceType == "DocumentReference" {
             var document: DocumentReference
             do { document = try DocumentReference(planned[index].resource) } catch { throw APIError.badRequest("\(error)", detail: "invalid-resource") }
-            guard let url = document.attachment.url, let binaryIndex = binaries[url] else { continue }
-            var binaryResource = planned[binaryIndex].resource
-            let binary: Binary
-            do { binary = try Binary(binaryResource) } catch { throw APIError.badRequest("\(error)", detail: "invalid-resource") }
-            try ResourceWriter.check(binary.data, against: document.attachment)
-            document.attachment.size = binary.data.count
-            document.attachment.sha256 = SHA256.hash(binary.data)
-            planned[index].resource = document.resource
-            if binaryResource["securityContext"] == nil {
-                binaryResource["securityContext"] = ["reference": .string("DocumentReference/\(document.id ?? "")")]
-                planned[binaryIndex].resource = binaryResource
+            let documentReference = "DocumentReference/\(document.id ?? "")"
+            for contentIndex in document.contents.indices {
+                guard let url = document.contents[contentIndex].attachment.url, let binaryIndex = binaries[url] else { continue }
+                var binaryResource = planned[binaryIndex].resource
+                let binary: Binary
+                do { binary = try Binary(binaryResource) } catch { throw APIError.badRequest("\(error)", detail: "invalid-resource") }
+                // The Binary belongs to this document: one naming another is refused.
+                if let context = binary.securityContext, context != documentReference {
+                    throw APIError.unprocessable("\(url) belongs to \(context), not to \(documentReference)", detail: "missing-content")
+                }
+                try WriteRules.check(binary.data, against: document.contents[contentIndex].attachment)
+                document.contents[contentIndex].attachment.size = binary.data.count
+                document.contents[contentIndex].attachment.sha1 = SHA1.hash(binary.data)
+                document.contents[contentIndex].attachment.sha256 = SHA256.hash(binary.data)
+                if binaryResource["securityContext"] == nil {
+                    binaryResource["securityContext"] = ["reference": .string(documentReference)]
+                    planned[binaryIndex].resource = binaryResource
+                }
             }
+            planned[index].resource = document.resource
         }
     }
 

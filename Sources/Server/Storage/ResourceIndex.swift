@@ -2,16 +2,6 @@ import FHIR
 import Foundation
 import HealthRecord
 
-/// Visibility bits stored with each resource, so searches filter in SQL.
-struct VisibilityFlags: OptionSet, Sendable {
-    let rawValue: Int
-    static let maskedFromProfessionals = VisibilityFlags(rawValue: 1)
-    static let invisibleToPatient = VisibilityFlags(rawValue: 2)
-    static let invisibleToLegalRepresentatives = VisibilityFlags(rawValue: 4)
-    /// Only the holder's side sees it (notifications).
-    static let holderOnly = VisibilityFlags(rawValue: 8)
-}
-
 /// What the server extracts from a resource to search and authorize without parsing it again.
 struct ResourceIndex: Sendable, Equatable {
     /// The id of the patient whose space holds the resource ("" for shared ones: Practitioner).
@@ -26,6 +16,8 @@ struct ResourceIndex: Sendable, Equatable {
     var authors: [String]
 
     var tokenColumn: String { " " + tokens.joined(separator: " ") + " " }
+    /// What the token side table holds: the tokens and the status.
+    var searchTokens: [String] { tokens + (status.map { ["status=\($0.replacingOccurrences(of: " ", with: "_"))"] } ?? []) }
     var authorColumn: String { " " + authors.joined(separator: " ") + " " }
 
     /// The types mes serves, with the member that points at the patient.
@@ -117,12 +109,7 @@ struct ResourceIndex: Sendable, Equatable {
         var authors: [String] = []
         if type == "DocumentReference" {
             for label in Concept.tokens(of: json["securityLabel"]) where label.system == CodeSystem.visibility || label.system == CodeSystem.visibilityOID {
-                switch VisibilityCode(rawValue: label.code) {
-                case .maskedFromProfessionals: flags.insert(.maskedFromProfessionals)
-                case .invisibleToPatient: flags.insert(.invisibleToPatient)
-                case .invisibleToLegalRepresentatives: flags.insert(.invisibleToLegalRepresentatives)
-                default: break
-                }
+                if let code = VisibilityCode(rawValue: label.code) { flags.insert(VisibilityFlags(code)) }
             }
         }
         if type == "Communication", Concept.tokens(of: json["category"]).contains(where: { $0.system == CodeSystem.mesCommunicationKind && $0.code == "notification" }) {

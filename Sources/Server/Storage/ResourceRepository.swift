@@ -45,22 +45,44 @@ enum ResourceRepository {
     @discardableResult
     static func save(_ db: Database, _ resource: inout Resource, index: ResourceIndex, now: Date) throws -> StoredResource {
         guard let id = resource.id else { throw APIError.unprocessable("the resource has no id") }
-        let previous = try db.scalar("SELECT version FROM resources WHERE type = ? AND id = ?", [resource.resourceType, id])
-        var version = 1
-        if case .integer(let number) = previous { version = Int(number) + 1 }
+        let previous = try db.queryFirst("SELECT version, flags FROM resources WHERE type = ? AND id = ?", [resource.resourceType, id]) {
+            ($0.int(0), $0.int(1))
+        }
+        let version = (previous?.0 ?? 0) + 1
         let updated = FHIRDateTime.instant(now)
         resource.versionId = String(version)
         resource.lastUpdated = updated
         let seq = try nextSequence(db)
         let bytes = resource.serialized()
         try db.run("""
-            INSERT OR REPLACE INTO resources (type, id, patient, version, updated, seq, deleted, date, status, tokens, search_text, flags, authors)
-            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO resources (type, id, patient, version, updated, seq, deleted, date, status, tokens, search_text, flags, authors, prior_flags)
+            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)
             """, [resource.resourceType, id, index.patient, version, updated, seq, index.date, index.status,
-                  index.tokenColumn, index.text, index.flags.rawValue, index.authorColumn])
+                  index.tokenColumn, index.text, index.flags.rawValue, index.authorColumn, previous?.1 ?? index.flags.rawValue])
         try db.run("INSERT OR REPLACE INTO bodies (key, json) VALUES (?, ?)", ["\(resource.resourceType)/\(id)", bytes])
+        try saveTokens(db, type: resource.resourceType, id: id, patient: index.patient, date: index.date, tokens: index.searchTokens)
         return StoredResource(type: resource.resourceType, id: id, patient: index.patient, version: version, updated: updated,
                               seq: seq, deleted: false, json: bytes, flags: index.flags, authors: index.authorColumn)
+    }
+
+    /// The side table of token parameters: one row per resource and token.
+    static func saveTokens(_ db: Database, type: String, id: String, patient: String, date: String?, tokens: [String]) throws {
+        try db.run("DELETE FROM resource_tokens WHERE type = ? AND id = ?", [type, id])
+        for token in Set(tokens) {
+            // A primary key column is never NULL: a resource without a date is keyed by "".
+            try db.run("INSERT OR IGNORE INTO resource_tokens (patient, type, token, date, id) VALUES (?, ?, ?, ?, ?)", [patient, type, token, date ?? "", id])
+        }
+    }
+
+    /// Rebuilds the token side table from the `tokens` and `status` columns (migration).
+    static func reindexTokens(_ db: Database) throws {
+        let rows = try db.query("SELECT type, id, patient, date, tokens, status FROM resources WHERE deleted = 0") {
+            ($0.string(0), $0.string(1), $0.string(2), $0.optionalString(3), $0.string(4), $0.optionalString(5))
+        }
+        for (type, id, patient, date, tokens, status) in rows {
+            let list = tokens.split(separator: " ").map(String.init) + (status.map { ["status=\($0)"] } ?? [])
+            try saveTokens(db, type: type, id: id, patient: patient, date: date, tokens: list)
+        }
     }
 
     /// Turns the resource into a tombstone (a new version, kept for the changes feed).
@@ -69,8 +91,9 @@ enum ResourceRepository {
         let updated = FHIRDateTime.instant(now)
         try db.run("""
             UPDATE resources SET version = version + 1, updated = ?, seq = ?, deleted = 1,
-            tokens = ' ', search_text = '' WHERE type = ? AND id = ?
+            tokens = ' ', search_text = '', prior_flags = flags WHERE type = ? AND id = ?
             """, [updated, seq, stored.type, stored.id])
+        try db.run("DELETE FROM resource_tokens WHERE type = ? AND id = ?", [stored.type, stored.id])
         try db.run("DELETE FROM bodies WHERE key = ?", [stored.reference])
         if stored.type == "Binary" { try db.run("DELETE FROM binaries WHERE id = ?", [stored.id]) }
         var tombstone = stored

@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Synchronization
 
 /// The server's SQLite database in DATA: one writer connection behind a lock (every change is
 /// one IMMEDIATE transaction, so changes commit in the order of their sequence numbers) and a
@@ -13,8 +14,13 @@ public final class Store: @unchecked Sendable {
     private let writeLock = NSLock()
     private var idleReaders: [Database] = []
     private let readersLock = NSLock()
+    /// Counts committed write transactions (see `SearchCache`).
+    private let generationCounter = Atomic<UInt64>(0)
+    /// Recent search results (`--search-cache N`; 0 disables it).
+    let searchCache: SearchCache
 
-    public init(directory: URL) throws {
+    public init(directory: URL, searchCacheEntries: Int = 256) throws {
+        searchCache = SearchCache(capacity: searchCacheEntries)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         path = directory.appendingPathComponent("server.sqlite").path
@@ -28,8 +34,14 @@ public final class Store: @unchecked Sendable {
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         writeLock.lock()
         defer { writeLock.unlock() }
-        return try writer.transaction(.immediate) { try body(writer) }
+        let value = try writer.transaction(.immediate) { try body(writer) }
+        generationCounter.add(1, ordering: .sequentiallyConsistent)
+        return value
     }
+
+    /// Changes after every committed write: read it *before* a read transaction, and the
+    /// snapshot holds at least everything up to it.
+    var generation: UInt64 { generationCounter.load(ordering: .sequentiallyConsistent) }
 
     /// Runs `body` on a reader connection inside a read transaction (one consistent snapshot).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
@@ -122,5 +134,22 @@ enum Schema {
             CREATE TABLE lockouts (account_id TEXT PRIMARY KEY, until REAL NOT NULL);
             CREATE TABLE notification_marks (mark TEXT PRIMARY KEY);
             """),
+        Migration(version: 2) { db in try db.execute(version2); try ResourceRepository.reindexTokens(db) },
     ]
+
+    static let version2 = """
+            -- The flags of a resource's previous version: the changes feed sends a tombstone for a
+            -- row a caller no longer sees only if they could see it before.
+            ALTER TABLE resources ADD COLUMN prior_flags INTEGER NOT NULL DEFAULT 0;
+            UPDATE resources SET prior_flags = flags;
+            -- Connected services (catalogue de services): what the holder consented to, per space.
+            CREATE TABLE service_grants (consent_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, patient_id TEXT NOT NULL,
+                read_rubriques TEXT NOT NULL, write_rubriques TEXT NOT NULL, ends REAL NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+            CREATE INDEX service_grants_by_account ON service_grants(account_id, patient_id);
+            -- Token search parameters (category, type, code, status, security-label, identifier,
+            -- thread), one row per resource and token, so a search is an index lookup.
+            CREATE TABLE resource_tokens (patient TEXT NOT NULL, type TEXT NOT NULL, token TEXT NOT NULL, id TEXT NOT NULL,
+                date TEXT, PRIMARY KEY (patient, type, token, date, id)) WITHOUT ROWID;
+            CREATE INDEX resource_tokens_by_id ON resource_tokens(type, id);
+            """
 }

@@ -1,0 +1,302 @@
+import FHIR
+import Foundation
+import HealthRecord
+@testable import Server
+import SQLite
+import XCTest
+
+/// The gate, as a table: every route × every role × read / search / write / delete, with the
+/// status each must answer, run in process against the demo world. A change to the access
+/// rules shows here as a changed cell.
+///
+/// Roles: `holder` (Hélène in her space), `parent` (Hélène in Lucas's space: every route is
+/// cloned there), `aidant` (Julien: documents, agenda, messages), `aidantEnded` (a delegation
+/// past its end date), `pro` (Dr Garnier with a code for documents and vaccinations), `proEnded`
+/// (a session past its end), `blocked` (a professional blocked after redeeming), `author`
+/// (Dr Bernard, author of the masked document, code for documents), `gp` (Dr Lefèvre, the
+/// médecin traitant, code for documents and profile), `emergency` (Dr Haddad, bris de glace),
+/// `service` (a connected service reading documents and agenda, writing agenda), `anonymous`.
+///
+/// Cells: the HTTP status; for a search, `200` when the route's resource is in the result and
+/// `200-` when the search answers but leaves it out.
+final class GateTableTests: XCTestCase {
+    static let roles = ["holder", "parent", "aidant", "aidantEnded", "pro", "proEnded", "blocked", "author", "gp", "emergency", "service", "anonymous"]
+
+    static let table = """
+        route             op      holder parent aidant aidantEnded pro  proEnded blocked author gp   emergency service anonymous
+        Patient           read    200    200    200    404         200  404      404     200    200  200       200     401
+        Patient           search  200    200    200    403         200  403      403     200    200  200       200     401
+        Patient           write   200    200    403    404         403  404      404     403    403  403       403     401
+        Patient           delete  405    405    405    404         405  404      404     405    405  405       405     401
+        Document          read    200    200    200    404         200  404      404     200    200  200       200     401
+        Document          search  200    200    200    403         200  403      403     200    200  200       200     401
+        Document          write   200    200    200    404         403  404      404     403    403  403       403     401
+        Document          delete  200    200    200    404         403  404      404     403    403  403       403     401
+        MaskedDocument    read    200    200    200    404         404  404      404     200    200  404       200     401
+        MaskedDocument    search  200    200    200    403         200- 403      403     200    200  200-      200     401
+        MaskedDocument    write   200    200    200    404         404  404      404     200    403  404       403     401
+        MaskedDocument    delete  200    200    200    404         404  404      404     200    403  404       403     401
+        InvisibleDocument read    404    404    404    404         200  404      404     200    200  200       404     401
+        InvisibleDocument search  200-   200-   200-   403         200  403      403     200    200  200       200-    401
+        InvisibleDocument write   404    404    404    404         403  404      404     403    403  403       404     401
+        InvisibleDocument delete  404    404    404    404         403  404      404     403    403  403       404     401
+        Binary            read    200    200    200    404         200  404      404     200    200  200       200     401
+        Binary            search  405    405    405    405         405  405      405     405    405  405       405     401
+        Binary            write   200    200    200    404         403  404      404     403    403  403       403     401
+        Binary            delete  200    200    200    404         403  404      404     403    403  403       403     401
+        Condition         read    200    200    404    404         404  404      404     404    404  200       404     401
+        Condition         search  200    200    403    403         403  403      403     403    403  200       403     401
+        Condition         write   200    200    404    404         404  404      404     404    404  403       404     401
+        Condition         delete  200    200    404    404         404  404      404     404    404  403       404     401
+        Immunization      read    200    200    404    404         200  404      404     404    404  200       404     401
+        Immunization      search  200    200    403    403         200  403      403     403    403  200       403     401
+        Immunization      write   403    403    404    404         403  404      404     404    404  403       404     401
+        Immunization      delete  403    403    404    404         403  404      404     404    404  403       404     401
+        Appointment       read    200    200    200    404         404  404      404     404    404  200       200     401
+        Appointment       search  200    200    200    403         403  403      403     403    403  200       200     401
+        Appointment       write   200    200    200    404         404  404      404     404    404  403       200     401
+        Appointment       delete  200    200    200    404         404  404      404     404    404  403       200     401
+        Message           read    200    200    200    404         404  404      404     404    404  200       404     401
+        Message           search  200    200    200    403         403  403      403     403    403  200       403     401
+        Message           write   403    403    403    404         404  404      404     404    404  403       404     401
+        Message           delete  200    200    200    404         404  404      404     404    404  403       404     401
+        Notification      read    200    200    404    404         404  404      404     404    404  404       404     401
+        Notification      search  200    200    200-   403         403  403      403     403    403  200-      403     401
+        Notification      write   403    403    404    404         404  404      404     404    404  404       404     401
+        Notification      delete  200    200    404    404         404  404      404     404    404  404       404     401
+        Reimbursement     read    200    200    404    404         404  404      404     404    404  200       404     401
+        Reimbursement     search  200    200    403    403         403  403      403     403    403  200       403     401
+        Reimbursement     write   403    403    404    404         404  404      404     404    404  403       404     401
+        Reimbursement     delete  405    405    404    404         404  404      404     404    404  405       404     401
+        Consent           read    200    200    404    404         404  404      404     404    404  404       404     401
+        Consent           search  200    200    403    403         403  403      403     403    403  403       403     401
+        Consent           write   403    403    404    404         404  404      404     404    404  404       404     401
+        Consent           delete  403    403    404    404         404  404      404     404    404  404       404     401
+        AuditEvent        read    200    200    404    404         404  404      404     404    404  404       404     401
+        AuditEvent        search  200    200    403    403         403  403      403     403    403  403       403     401
+        AuditEvent        write   403    403    404    404         404  404      404     404    404  404       404     401
+        AuditEvent        delete  405    405    404    404         404  404      404     404    404  404       404     401
+        Practitioner      read    200    200    200    200         200  200      200     200    200  200       200     401
+        Practitioner      search  200    200    200    200         200  200      200     200    200  200       200     401
+        Practitioner      write   403    403    403    403         403  403      403     403    403  403       403     401
+        Practitioner      delete  405    405    405    405         405  405      405     405    405  405       405     401
+        """
+
+    func testEveryRouteForEveryRoleAnswersAsTheTableSays() throws {
+        let world = try GateWorld()
+        var mismatches: [String] = []
+        var cells = 0
+        for line in Self.table.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ").map(String.init)
+            let (route, operation) = (fields[0], fields[1])
+            for (role, expected) in zip(Self.roles, fields.dropFirst(2)) {
+                let actual = try world.run(route: route, operation: operation, role: role)
+                cells += 1
+                if actual.cell != expected { mismatches.append("\(route) \(operation) as \(role): \(actual.cell), expected \(expected) — \(actual.detail)") }
+            }
+        }
+        XCTAssertEqual(cells, 56 * 12)
+        XCTAssertTrue(mismatches.isEmpty, "\n" + mismatches.joined(separator: "\n"))
+    }
+
+    /// The visibility rule in memory and in SQL agree for every role, every combination of
+    /// flags, and rows by the caller or by someone else.
+    func testTheVisibilityRuleIsTheSameInMemoryAndInSQL() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("visibility-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let db = try Database(path: path)
+        try db.execute("CREATE TABLE resources (id INTEGER PRIMARY KEY, flags INTEGER NOT NULL, authors TEXT NOT NULL)")
+        let authorsCases = [" Practitioner/me ", " Practitioner/other Practitioner/me ", " Practitioner/other ", " "]
+        var rows: [(Int, VisibilityFlags, String)] = []
+        for flags in 0..<64 {
+            for authors in authorsCases {
+                rows.append((rows.count, VisibilityFlags(rawValue: flags), authors))
+                try db.run("INSERT INTO resources (id, flags, authors) VALUES (?, ?, ?)", [rows.count - 1, flags, authors])
+            }
+        }
+        let caller = Caller(accountID: "a", kind: .professional, login: "me", displayName: "Me", patientID: nil, practitionerID: "me")
+        var accesses = Access.Role.allCases.map { Access(patient: "p", role: $0, caller: caller, rubriques: Set(Section.allCases)) }
+        var generalPractitioner = Access(patient: "p", role: .professional, caller: caller, rubriques: Set(Section.allCases))
+        generalPractitioner.isGeneralPractitioner = true
+        accesses.append(generalPractitioner)
+        for access in accesses {
+            let rule = access.visibility
+            let sql = rule.sql
+            let selected = Set(try db.query("SELECT id FROM resources WHERE \(sql.condition)", sql.arguments) { $0.int(0) })
+            for (id, flags, authors) in rows {
+                XCTAssertEqual(selected.contains(id), rule.admits(flags: flags, authors: authors),
+                               "\(access.role) gp=\(access.isGeneralPractitioner) flags=\(flags.rawValue) authors=\(authors)")
+            }
+        }
+    }
+
+    /// Storage is reached through the gate only: no endpoint outside `Gate/` (and the store and
+    /// the seeding under it) touches the resources table or its repository.
+    func testOnlyTheGateReachesTheResources() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Server").standardized
+        // Messaging's endpoints (landed while the gate landed) still open the store themselves:
+        // to move behind the gate (issue 19, left).
+        let allowed = ["Gate/", "Storage/", "Seed/", "Service/MessagingEndpoints.swift"]
+        var offenders: [String] = []
+        for case let url as URL in FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)! where url.pathExtension == "swift" {
+            let relative = String(url.path.dropFirst(sources.path.count + 1))
+            guard !allowed.contains(where: relative.hasPrefix) else { continue }
+            let text = try String(contentsOf: url, encoding: .utf8)
+            for needle in ["ResourceRepository.", "FROM resources", "INTO resources", "UPDATE resources", "Authorization.access("]
+            where text.contains(needle) {
+                offenders.append("\(relative): \(needle)")
+            }
+        }
+        XCTAssertEqual(offenders, [])
+    }
+}
+
+/// The demo world with every role of the table set up, and the routes' sample resources.
+final class GateWorld {
+    let server: InProcessServer
+    var tokens: [String: String] = [:]
+    /// route → (type, id in Hélène's space).
+    var samples: [String: (type: String, id: String)] = [
+        "Patient": ("Patient", "helene"), "Document": ("DocumentReference", "doc-echo"),
+        "MaskedDocument": ("DocumentReference", "doc-cardio-psy"), "InvisibleDocument": ("DocumentReference", "doc-attente"),
+        "Binary": ("Binary", "doc-echo-content"), "Condition": ("Condition", "cond-hta"), "Immunization": ("Immunization", "vac-dtp"),
+        "Appointment": ("Appointment", "appt-kine-own"), "Message": ("Communication", "msg-bio"),
+        "Reimbursement": ("ExplanationOfBenefit", "eob-0"), "Consent": ("Consent", "delegation-julien"), "Practitioner": ("Practitioner", "garnier"),
+    ]
+    private var counter = 0
+
+    init() throws {
+        server = try InProcessServer()
+        let holder = try server.token(login: "helene.martineau")
+        tokens["holder"] = holder
+        tokens["parent"] = holder
+        tokens["aidant"] = try server.token(login: "julien.martineau")
+        try server.addProfessional(id: "ended", rpps: "10009999991", name: "Dr Ended")
+        try server.addProfessional(id: "blocked", rpps: "10009999992", name: "Dr Blocked")
+        func session(_ login: String, _ rubriques: [String]) throws -> String {
+            let token = try server.token(login: login)
+            let code = server.call("POST", "/Patient/helene/$access-code", json: ["durationMinutes": 60, "rubriques": .array(rubriques.map { .string($0) })],
+                                   token: holder)
+            let redeemed = server.call("POST", "/$redeem-access-code", json: ["code": code.json["code"] ?? .null], token: token)
+            XCTAssertEqual(redeemed.status, 200, redeemed.text)
+            return token
+        }
+        tokens["pro"] = try session("10003456783", ["documents", "vaccinations"])
+        tokens["author"] = try session("10003456782", ["documents"])
+        tokens["gp"] = try session("10003456781", ["documents", "profile"])
+        tokens["proEnded"] = try session("10009999991", ["documents", "vaccinations"])
+        tokens["blocked"] = try session("10009999992", ["documents", "vaccinations"])
+        XCTAssertEqual(server.call("POST", "/Patient/helene/$block", json: ["practitioner": "Practitioner/blocked"], token: holder).status, 201)
+        let emergency = try server.token(login: "10003456785")
+        XCTAssertEqual(server.call("POST", "/Patient/helene/$emergency-access", json: ["kind": "bris-de-glace", "reason": "Malaise"], token: emergency).status, 200)
+        tokens["emergency"] = emergency
+        let now = server.app.clock.now
+        try server.database { db in
+            try db.run("UPDATE access_grants SET session_ends = ? WHERE practitioner_id = 'ended'", [now.timeIntervalSince1970 - 1])
+            let aidantID = try Accounts.create(db, kind: .patient, login: "ended.aidant", passwordHash: "-", displayName: "Ended Aidant",
+                                               patientID: nil, practitionerID: nil)
+            let aidant = try XCTUnwrap(Accounts.find(db, accountID: aidantID))
+            try Delegations.create(db, consentID: "delegation-ended", aidant: aidant, patient: "helene", rubriques: [.documents, .agenda, .messages],
+                                   until: now.addingTimeInterval(-60), now: now.addingTimeInterval(-86400))
+            let serviceID = try Accounts.create(db, kind: .service, login: "service.demo", passwordHash: "-", displayName: "Service de démonstration",
+                                                patientID: nil, practitionerID: nil)
+            try db.run("""
+                INSERT INTO service_grants (consent_id, account_id, patient_id, read_rubriques, write_rubriques, ends) VALUES ('service-demo', ?, 'helene', 'agenda,documents', 'agenda', ?)
+                """, [serviceID, now.timeIntervalSince1970 + 86400])
+            let audit = try db.queryFirst("SELECT id FROM resources WHERE type = 'AuditEvent' AND patient = 'helene' AND deleted = 0", [], map: { $0.string(0) })
+            let notification = try db.queryFirst("SELECT id FROM resources WHERE type = 'Communication' AND patient = 'helene' AND (flags & 8) != 0", [],
+                                                 map: { $0.string(0) })
+            samples["AuditEvent"] = ("AuditEvent", try XCTUnwrap(audit))
+            samples["Notification"] = ("Communication", try XCTUnwrap(notification))
+        }
+        tokens["aidantEnded"] = try server.token(login: "ended.aidant")
+        tokens["service"] = try server.token(login: "service.demo")
+        // Lucas's space gets a copy of every route, for the parent.
+        for (route, sample) in samples where route != "Patient" && route != "Practitioner" && route != "Binary" {
+            try clone(sample.type, sample.id, as: "lucas-\(sample.id)", into: "lucas")
+        }
+        samples["LucasBinary"] = ("Binary", "lucas-doc-echo-content")
+    }
+
+    /// Copies a resource (a document with its content) under a new id, in `patient`'s space.
+    func clone(_ type: String, _ id: String, as newID: String, into patient: String) throws {
+        try server.database { db in
+            let stored = try XCTUnwrap(ResourceRepository.fetch(db, type: type, id: id))
+            var text = String(decoding: stored.json, as: UTF8.self).replacingOccurrences(of: "\"Patient/helene\"", with: "\"Patient/\(patient)\"")
+            if type == "DocumentReference" {
+                text = text.replacingOccurrences(of: "\"Binary/\(id)-content\"", with: "\"Binary/\(newID)-content\"")
+            }
+            var resource = try Resource(parsing: Array(text.utf8))
+            resource.id = newID
+            var writer = SeedWriter(db: db, now: server.app.clock.now)
+            if type == "Binary" {
+                let document = try XCTUnwrap(WriteRules.document(of: stored, db: db))
+                let content = try XCTUnwrap(ResourceRepository.content(db, id: id))
+                try ResourceRepository.saveContent(db, id: newID, contentType: content.contentType, data: content.data)
+                try ResourceRepository.save(db, &resource, index: ResourceIndex(resource: resource, patient: patient,
+                                                                                  documentFlags: (document.flags, document.authors.split(separator: " ").map(String.init))),
+                                            now: server.app.clock.now)
+                return
+            }
+            try writer.save(resource, patient: patient)
+            if type == "DocumentReference", let content = try ResourceRepository.content(db, id: "\(id)-content") {
+                let binary = Binary(id: "\(newID)-content", contentType: content.contentType, data: [], securityContext: "DocumentReference/\(newID)")
+                var binaryResource = binary.resource
+                binaryResource["data"] = nil
+                try ResourceRepository.saveContent(db, id: "\(newID)-content", contentType: content.contentType, data: content.data)
+                let document = try XCTUnwrap(ResourceRepository.fetch(db, type: "DocumentReference", id: newID))
+                try ResourceRepository.save(db, &binaryResource, index: ResourceIndex(resource: binaryResource, patient: patient,
+                                                                                        documentFlags: (document.flags, document.authors.split(separator: " ").map(String.init))),
+                                            now: server.app.clock.now)
+            }
+        }
+    }
+
+    struct Outcome {
+        var cell: String
+        var detail: String
+    }
+
+    func run(route: String, operation: String, role: String) throws -> Outcome {
+        let space = role == "parent" ? "lucas" : "helene"
+        var (type, id) = try XCTUnwrap(samples[route])
+        if role == "parent", route == "Binary" {
+            id = "lucas-doc-echo-content"
+        } else if role == "parent", route == "Patient" {
+            id = "lucas"
+        } else if role == "parent", route != "Practitioner" {
+            id = "lucas-\(id)"
+        }
+        let token = tokens[role]
+        let answer: InProcessServer.Answer
+        switch operation {
+        case "read":
+            answer = server.call("GET", "/\(type)/\(id)", token: token)
+        case "search":
+            let patient = type == "Practitioner" ? "" : "patient=\(space)&"
+            answer = server.call("GET", "/\(type)?\(patient)_id=\(id)", token: token)
+            if answer.status == 200 {
+                return Outcome(cell: answer.json["total"]?.intValue == 1 ? "200" : "200-", detail: "")
+            }
+        default:
+            // Writes and deletes act on a fresh copy, so that one cell does not change another's.
+            var target = id
+            if type != "Patient" {
+                counter += 1
+                target = "cell\(counter)-\(id)"
+                if type == "Binary" {
+                    try clone(type, id, as: target, into: space)
+                } else {
+                    try clone(type, id, as: target, into: type == "Practitioner" ? "" : space)
+                }
+            }
+            if operation == "write" {
+                let body = try server.database { db in try XCTUnwrap(ResourceRepository.fetch(db, type: type, id: target)).resource() }
+                answer = server.call("PUT", "/\(type)/\(target)", json: body.json, token: token)
+            } else {
+                answer = server.call("DELETE", "/\(type)/\(target)", token: token)
+            }
+        }
+        return Outcome(cell: String(answer.status), detail: answer.detail ?? "")
+    }
+}
