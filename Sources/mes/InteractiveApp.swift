@@ -21,8 +21,14 @@ enum InteractiveApp {
         // memory, and the user's own settings.json is neither read nor written.
         let ephemeral = kiosk || context.arguments.has("--demo")
         let store = ephemeral ? SettingsStore.inMemory() : SettingsStore(directory: context.home)
+        if ephemeral {
+            // What a killed session left goes first; then every ending of this one cleans up.
+            SessionEnding.sweep()
+            SessionEnding.install(kiosk: kiosk)
+        }
         // Set before anything touches networking (the demo's login is the first).
         let scratch = ephemeral ? try FoundationScratch.redirect() : nil
+        if let scratch { SessionEnding.register { try? FileManager.default.removeItem(at: scratch) } }
         defer { scratch.map { try? FileManager.default.removeItem(at: $0) } }
         var settings = store.load() ?? AppSettings(language: Localizer.shared.language)
         if context.arguments.value("--lang") != nil {
@@ -34,7 +40,7 @@ enum InteractiveApp {
         // `--demo` brings its own server, account and ephemeral vault, with no question asked.
         let demo = context.arguments.has("--demo") ? try await DemoSession.start(report: Console.error) : nil
         defer { demo?.close() }
-        if let demo { DemoSignals.install { demo.close() } }
+        if let demo { SessionEnding.register { demo.close() } }
         // The vault is unlocked before the terminal switches screens, so the passphrase prompt
         // (or its file or descriptor) works as for every other command.
         let vault = try demo?.vault ?? (kiosk ? nil : openVaultIfPresent(context))
@@ -62,6 +68,7 @@ enum InteractiveApp {
         let code = runtime.run()
         runtime.cancelSubscriptions()
         terminal.close()
+        if ephemeral { SessionEnding.eraseTerminal() }
         return ExitCode(rawValue: code) ?? .failure
     }
 
