@@ -83,12 +83,37 @@ enum SessionEnding {
         let thread = Thread {
             var number: Int32 = 0
             while read(pipe.read, &number, MemoryLayout<Int32>.size) < 0 && errno == EINTR {}
+            // Held until the process ends: a main thread finishing at the same moment waits.
+            ending.lock()
             runCleanups()
             CursesTerminal.restoreAfterSignal()
             eraseTerminal()
+            removeOwnFolders()
             _exit(128 + number)
         }
         thread.start()
+    }
+
+    private static let ending = NSLock()
+
+    /// The normal end of a session's process: waits if a signal's clean-up is under way (that
+    /// one ends the process), then removes any folder of this process that a background thread
+    /// (Foundation's networking) may have made again after its clean-up.
+    static func finish() {
+        ending.lock()
+        removeOwnFolders()
+        ending.unlock()
+    }
+
+    /// Removes every session folder named after this process, in `/dev/shm` and the temporary directory.
+    static func removeOwnFolders() {
+        let bases = [URL(fileURLWithPath: "/dev/shm", isDirectory: true), FileManager.default.temporaryDirectory]
+        let own = prefixes.map { $0 + String(getpid()) + "-" }
+        for base in bases {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? [] where own.contains(where: name.hasPrefix) {
+                try? FileManager.default.removeItem(at: base.appendingPathComponent(name))
+            }
+        }
     }
 
     // MARK: The terminal

@@ -146,6 +146,11 @@ final class TerminalSession {
 
     var pipedOutput: URL { directory.appendingPathComponent("piped-output") }
 
+    /// The screen with everything tmux kept above it (the scrollback), oldest first.
+    func screenAndScrollback() throws -> String {
+        try tmux(["capture-pane", "-p", "-S", "-", "-t", socketTarget])
+    }
+
     /// Keeps the pane, and what it shows, after mes has ended (to read the screen it left).
     func keepScreenAfterExit() throws {
         try tmux(["set-option", "-t", socketTarget, "remain-on-exit", "on"])
