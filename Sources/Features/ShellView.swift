@@ -230,16 +230,16 @@ struct ShellView {
 }
 
 /// The key bar: `Entrée ouvrir  / chercher  …  ? aide`. A hint that does not fit is left out
-/// whole (never cut), and the help key always shows, last.
+/// whole (never cut), and the help key always shows, last (unless the screen has no help: `help` false).
 public enum KeyBar {
-    public static func render(_ hints: [KeyHint], into buffer: inout CellBuffer, area: Rect, context: ViewContext) {
+    public static func render(_ hints: [KeyHint], into buffer: inout CellBuffer, area: Rect, context: ViewContext, help hasHelp: Bool = true) {
         guard !area.isEmpty else { return }
         let style = context.style(.status)
         buffer.fill(area, style: style)
         let help = KeyHint("?", tr("keys.help"))
         let all = hints.filter { $0.key != "?" }
         let separator = context.screenReader ? ", " : "  "
-        let helpText = text(help)
+        let helpText = hasHelp ? text(help) : ""
         var room = area.width - 2 - DisplayWidth.of(helpText)
         var shown: [String] = []
         for hint in all {
@@ -249,7 +249,7 @@ public enum KeyBar {
             shown.append(piece)
             room -= needed
         }
-        shown.append(helpText)
+        if hasHelp { shown.append(helpText) }
         var x = area.x + 1
         for (index, piece) in shown.enumerated() {
             if index > 0 { x += buffer.put(separator, at: Point(x: x, y: area.y), style: style) }

@@ -27,7 +27,10 @@ enum KioskBenchmark {
         try terminal.run(["new-session", "-d", "-s", "kiosk", "-x", "80", "-y", "25", command])
         let otp = server.dataDirectory.appendingPathComponent("otp/helene.martineau.txt")
         print("mes --kiosk: \(visitors) visitors in one process (80x25, TERM=linux)")
-        print(String(format: "%8@  %10@  %10@  %8@", "visitor" as NSString, "VmHWM" as NSString, "VmRSS" as NSString, "seconds" as NSString))
+        func row(_ cells: [String]) -> String {
+            zip(cells, [8, 12, 12, 8]).map { String(repeating: " ", count: max(0, $1 - $0.count)) + $0 }.joined(separator: "  ")
+        }
+        print(row(["visitor", "VmHWM", "VmRSS", "seconds"]))
         var pid: pid_t?
         let start = Date()
         for visitor in 1...visitors {
@@ -59,8 +62,7 @@ enum KioskBenchmark {
                     status.split(separator: "\n").first { $0.hasPrefix(name + ":") }?.dropFirst(name.count + 1)
                         .trimmingCharacters(in: .whitespaces) ?? "?"
                 }
-                print(String(format: "%8d  %10@  %10@  %8.1f", visitor, field("VmHWM") as NSString, field("VmRSS") as NSString,
-                             Date().timeIntervalSince(began)))
+                print(row([String(visitor), field("VmHWM"), field("VmRSS"), String(format: "%.1f", Date().timeIntervalSince(began))]))
             }
         }
         print(String(format: "total %.1f s for %d visitors", Date().timeIntervalSince(start), visitors))

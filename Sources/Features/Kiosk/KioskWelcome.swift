@@ -335,8 +335,10 @@ public struct KioskWelcome: Application {
         }
         let status = context.style(.status)
         buffer.fill(rows[2], style: status)
-        buffer.put(" " + (notice ?? words(statusKey)), at: rows[2].origin, style: status, maxWidth: rows[2].width)
-        KeyBar.render(keyHints, into: &buffer, area: rows[3], context: context)
+        let statusLine = TextLayout.truncate(notice ?? words(statusKey), to: max(1, rows[2].width - 2), ellipsis: context.symbols.ellipsis)
+        buffer.put(" " + statusLine, at: rows[2].origin, style: status, maxWidth: rows[2].width)
+        // No help screen here: every word the visitor needs is on the screen itself.
+        KeyBar.render(keyHints, into: &buffer, area: rows[3], context: context, help: false)
         if step == .waiting { cursor = screenReader ? rows[2].origin : nil }
         return Frame(buffer: buffer, cursor: cursor, announcement: notice)
     }
