@@ -42,13 +42,7 @@ final class DemoEndingsTests: XCTestCase {
 
         /// The raw output after the session ended erases the scrollback and resets the terminal.
         func assertTerminalErased(file: StaticString = #filePath, line: UInt = #line) throws {
-            let deadline = Date().addingTimeInterval(3)
-            var raw = Data()
-            while Date() < deadline {
-                raw = (try? Data(contentsOf: session.pipedOutput)) ?? Data()
-                if raw.range(of: Data("\u{1B}c".utf8)) != nil { break }
-                Thread.sleep(forTimeInterval: 0.1)
-            }
+            let raw = session.pipedBytes(waitingFor: "\u{1B}c")
             XCTAssertNotNil(raw.range(of: Data("\u{1B}[3J".utf8)), "the scrollback-erase sequence was sent", file: file, line: line)
             XCTAssertNotNil(raw.range(of: Data("\u{1B}c".utf8)), "the terminal was reset", file: file, line: line)
             let screen = try session.screen()

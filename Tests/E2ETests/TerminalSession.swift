@@ -146,6 +146,18 @@ final class TerminalSession {
 
     var pipedOutput: URL { directory.appendingPathComponent("piped-output") }
 
+    /// The bytes piped so far, once they contain `marker` (or whatever came within `timeout`).
+    func pipedBytes(waitingFor marker: String, timeout: TimeInterval = 3) -> Data {
+        let deadline = Date().addingTimeInterval(timeout)
+        var raw = Data()
+        while Date() < deadline {
+            raw = (try? Data(contentsOf: pipedOutput)) ?? Data()
+            if raw.range(of: Data(marker.utf8)) != nil { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return raw
+    }
+
     /// The screen with everything tmux kept above it (the scrollback), oldest first.
     func screenAndScrollback() throws -> String {
         try tmux(["capture-pane", "-p", "-S", "-", "-t", socketTarget])
