@@ -86,36 +86,18 @@ public enum Completions {
         out.append("    local nodes=\" \(model.nodeList) \"")
         out.append("    cur=\"${COMP_WORDS[COMP_CWORD]}\"")
         out.append("    prev=\"${COMP_WORDS[COMP_CWORD-1]}\"")
-        out.append("    for ((i = 1; i < COMP_CWORD; i++)); do")
-        out.append("        w=\"${COMP_WORDS[i]}\"")
-        out.append("        if ((skip)); then skip=0; continue; fi")
-        out.append("        case \"$w\" in")
-        if !model.valueOptions.isEmpty { out.append("            \(model.valueOptions.joined(separator: "|"))) skip=1 ;;") }
-        out.append("            -*) ;;")
-        out.append("            *) candidate=\"${node:+$node:}$w\"; [[ \"$nodes\" == *\" $candidate \"* ]] && node=\"$candidate\" ;;")
-        out.append("        esac")
-        out.append("    done")
+        out += walk(model, loop: "for ((i = 1; i < COMP_CWORD; i++)); do", word: "${COMP_WORDS[i]}", open: "")
         out.append("    case \"$node\" in")
         for node in model.nodes {
             out.append("        \"\(node.key)\")")
             out.append("            words=\"\((node.subcommands.map(\.word) + node.words).joined(separator: " "))\"")
             out.append("            opts=\"\(node.options.map(\.name).joined(separator: " "))\"")
             if node.files { out.append("            files=1") }
-            let valued = node.options.filter(\.takesValue)
-            if !valued.isEmpty {
-                out.append("            case \"$prev\" in")
-                for option in valued { out.append("                \(option.name)) \(bashValue(option)) ;;") }
-                out.append("            esac")
-            }
+            out += valueCase(node.options, indent: "            ", open: "", value: bashValue)
             out.append("            ;;")
         }
         out.append("    esac")
-        let globalValued = model.global.filter(\.takesValue)
-        if !globalValued.isEmpty {
-            out.append("    case \"$prev\" in")
-            for option in globalValued { out.append("        \(option.name)) \(bashValue(option)) ;;") }
-            out.append("    esac")
-        }
+        out += valueCase(model.global, indent: "    ", open: "", value: bashValue)
         out.append("    if [[ \"$cur\" == -* ]]; then")
         out.append("        COMPREPLY=($(compgen -W \"$opts \(model.global.map(\.name).joined(separator: " "))\" -- \"$cur\"))")
         out.append("        return")
@@ -125,6 +107,24 @@ public enum Completions {
         out.append("}")
         out.append("complete -o filenames -F \(model.function) \(model.program)")
         return out.joined(separator: "\n")
+    }
+
+    /// The loop (bash and zsh alike) that finds the command node of the words before the
+    /// cursor, skipping option values; `open` is zsh's opening parenthesis of a case pattern.
+    static func walk(_ model: Model, loop: String, word: String, open: String) -> [String] {
+        var out = ["    \(loop)", "        w=\"\(word)\"", "        if ((skip)); then skip=0; continue; fi", "        case \"$w\" in"]
+        if !model.valueOptions.isEmpty { out.append("            \(open)\(model.valueOptions.joined(separator: "|"))) skip=1 ;;") }
+        out.append("            \(open)-*) ;;")
+        out.append("            \(open)*) candidate=\"${node:+$node:}$w\"; [[ \"$nodes\" == *\" $candidate \"* ]] && node=\"$candidate\" ;;")
+        out += ["        esac", "    done"]
+        return out
+    }
+
+    /// `case "$prev" in --x) <complete its value> ;; esac` for the options taking a value.
+    static func valueCase(_ options: [OptionSpec], indent: String, open: String, value: (OptionSpec) -> String) -> [String] {
+        let valued = options.filter(\.takesValue)
+        guard !valued.isEmpty else { return [] }
+        return ["\(indent)case \"$prev\" in"] + valued.map { "\(indent)    \(open)\($0.name)) \(value($0)) ;;" } + ["\(indent)esac"]
     }
 
     static func bashValue(_ option: OptionSpec) -> String {
@@ -146,15 +146,7 @@ public enum Completions {
         out.append("    local -a subs opts vals")
         out.append("    local node=\"\" candidate w i skip=0 files=0 prev=\"${words[CURRENT-1]}\"")
         out.append("    local nodes=\" \(model.nodeList) \"")
-        out.append("    for ((i = 2; i < CURRENT; i++)); do")
-        out.append("        w=\"${words[i]}\"")
-        out.append("        if ((skip)); then skip=0; continue; fi")
-        out.append("        case \"$w\" in")
-        if !model.valueOptions.isEmpty { out.append("            (\(model.valueOptions.joined(separator: "|")))) skip=1 ;;") }
-        out.append("            (-*) ;;")
-        out.append("            (*) candidate=\"${node:+$node:}$w\"; [[ \"$nodes\" == *\" $candidate \"* ]] && node=\"$candidate\" ;;")
-        out.append("        esac")
-        out.append("    done")
+        out += walk(model, loop: "for ((i = 2; i < CURRENT; i++)); do", word: "${words[i]}", open: "(")
         out.append("    opts=(\(model.global.map { zshQuote("\($0.name):\(tr($0.helpKey))") }.joined(separator: " ")))")
         out.append("    case \"$node\" in")
         for node in model.nodes {
@@ -166,21 +158,11 @@ public enum Completions {
                 out.append("            opts+=(\(node.options.map { zshQuote("\($0.name):\(tr($0.helpKey))") }.joined(separator: " ")))")
             }
             if node.files { out.append("            files=1") }
-            let valued = node.options.filter(\.takesValue)
-            if !valued.isEmpty {
-                out.append("            case \"$prev\" in")
-                for option in valued { out.append("                (\(option.name)) \(zshValue(option)) ;;") }
-                out.append("            esac")
-            }
+            out += valueCase(node.options, indent: "            ", open: "(", value: zshValue)
             out.append("            ;;")
         }
         out.append("    esac")
-        let globalValued = model.global.filter(\.takesValue)
-        if !globalValued.isEmpty {
-            out.append("    case \"$prev\" in")
-            for option in globalValued { out.append("        (\(option.name)) \(zshValue(option)) ;;") }
-            out.append("    esac")
-        }
+        out += valueCase(model.global, indent: "    ", open: "(", value: zshValue)
         out.append("    if [[ \"$PREFIX\" == -* ]]; then _describe -t options option opts; return; fi")
         out.append("    (( ${#subs} )) && _describe -t commands command subs")
         out.append("    (( ${#vals} )) && compadd -a vals")
