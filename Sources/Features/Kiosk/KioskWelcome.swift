@@ -37,8 +37,8 @@ public struct KioskWelcome: Application {
     public enum Event: Sendable {
         case password(KioskLogin.Outcome)
         case code(KioskLogin.Outcome)
-        /// A sentence about the first sync's progress.
-        case progress(String)
+        /// The first sync's progress: records received so far (0: it starts).
+        case progress(Int)
     }
 
     public enum Step: Hashable, Sendable {
@@ -269,8 +269,9 @@ public struct KioskWelcome: Application {
         case .password(.restart(let why, let detail)), .code(.restart(let why, let detail)):
             restart(notice: words(why, ["reason": detail]))
             step = .credentials
-        case .progress(let sentence):
-            if step == .waiting { notice = sentence }
+        case .progress(let count):
+            guard step == .waiting else { break }
+            notice = count == 0 ? words("kiosk.sync.starting") : words("kiosk.sync.progress", ["count": String(count)])
         }
         return []
     }
