@@ -261,24 +261,19 @@ public struct FirstRun: Application {
     }
 
     private mutating func typeCode(_ key: Key) -> [Effect<Event>] {
-        switch key {
-        case .escape:
+        switch CodeEntry.handle(key, &code) {
+        case .typed: return []
+        case .back:
             step = .login
             field = 2
             notice = nil
-        case .enter:
-            let typed = code.text.trimmingCharacters(in: .whitespaces)
-            guard !typed.isEmpty else {
-                notice = tr("welcome.code.missing")
-                return []
-            }
+        case .missing: notice = tr("welcome.code.missing")
+        case .submit(let typed):
             waitingFor = .code
             step = .waiting
             notice = tr("welcome.code.checking")
             let check = services.checkCode
             return [Effect { .code(await check(typed)) }]
-        default:
-            _ = code.handle(key)
         }
         return []
     }
@@ -329,83 +324,54 @@ public struct FirstRun: Application {
     // MARK: View
 
     public func view(size: Size, capabilities: TerminalCapabilities) -> Frame {
-        let context = ViewContext(size: size, theme: Theme(.standard, usesColor: capabilities.colors), symbols: capabilities.symbols,
-                                  screenReader: screenReader)
-        var buffer = CellBuffer(size: size, style: context.style(.normal), asciiOnly: !capabilities.utf8)
-        let rows = buffer.bounds.splitRows([.fixed(1), .fill(1), .fixed(1), .fixed(1)])
-        buffer.fill(rows[0], style: context.style(.header))
         let stage = tr("welcome.stage", ["step": String(stageNumber), "total": "3"])
-        buffer.put(" " + tr("welcome.header") + (screenReader ? ". " : " — ") + stage, at: rows[0].origin, style: context.style(.header),
-                   maxWidth: rows[0].width)
-        let body = screenReader ? rows[1] : rows[1].inset(left: 2, right: 2)
-        var y = body.y + (screenReader ? 0 : 1)
-        func line(_ text: String, _ role: Role = .normal) {
-            for piece in TextLayout.wrap(text, width: body.width) where y < body.maxY {
-                buffer.put(piece, at: Point(x: body.x, y: y), style: context.style(role), maxWidth: body.width)
-                y += 1
-            }
-        }
+        var page = WelcomePage(size: size, capabilities: capabilities, screenReader: screenReader,
+                               header: tr("welcome.header") + (screenReader ? ". " : " — ") + stage)
+        let context = page.context
+        let typing = step != .waiting
         var cursor: Point?
-        let shown = step == .waiting ? waitingFor : step
-        switch shown {
+        switch step == .waiting ? waitingFor : step {
         case .intro:
-            line(tr("welcome.intro.title"), .title)
-            y += 1
-            line(tr("welcome.intro.body"))
-            y += 1
-            line(tr("welcome.intro.steps"))
-            cursor = screenReader ? Point(x: body.x, y: body.y) : nil
+            page.heading(tr("welcome.intro.title"), tr("welcome.intro.body"))
+            page.line(tr("welcome.intro.steps"))
+            cursor = screenReader ? page.body.origin : nil
         case .passphrase:
-            line(tr("welcome.passphrase.title"), .title)
-            y += 1
-            line(tr("welcome.passphrase.body"))
-            y += 1
-            let first = drawField(tr("welcome.passphrase.field"), .passphrase, &buffer, &y, body, context)
-            line(strengthLine, passphrase.strength > .tooWeak ? .normal : .warning)
-            y += 1
-            let second = drawField(tr("welcome.passphrase.again"), .confirmation, &buffer, &y, body, context)
+            page.heading(tr("welcome.passphrase.title"), tr("welcome.passphrase.body"))
+            let first = page.field(tr("welcome.passphrase.field"), gap: 0) {
+                passphrase.render(into: &$0, area: $1, context: context, focused: typing && field == 0)
+            }
+            page.line(strengthLine, passphrase.strength > .tooWeak ? .normal : .warning)
+            page.y += 1
+            let second = page.field(tr("welcome.passphrase.again")) {
+                confirmation.render(into: &$0, area: $1, context: context, focused: typing && field == 1)
+            }
             cursor = field == 0 ? first : second
         case .recoveryKey, .checkKey:
-            line(tr("welcome.key.title"), .title)
-            y += 1
-            line(tr("welcome.key.body"))
-            y += 1
+            page.heading(tr("welcome.key.title"), tr("welcome.key.body"))
             if step == .recoveryKey, let recoveryKey {
-                let keyLine = (screenReader ? "" : "    ") + recoveryKey
-                buffer.put(keyLine, at: Point(x: body.x, y: y), style: context.style(.title), maxWidth: body.width)
-                cursor = Point(x: body.x + (screenReader ? 0 : 4), y: y)
-                y += 2
-                line(tr("welcome.key.next"))
+                cursor = page.put(recoveryKey, .title, indent: screenReader ? 0 : 4)
+                page.y += 1
+                page.line(tr("welcome.key.next"))
             } else {
-                line(tr("welcome.check.body"))
-                y += 1
-                cursor = drawField(tr("welcome.check.field"), .keyCheck, &buffer, &y, body, context)
+                page.line(tr("welcome.check.body"))
+                page.y += 1
+                cursor = page.field(tr("welcome.check.field")) { keyCheck.render(into: &$0, area: $1, context: context, focused: typing) }
             }
-        case .login, .code, .waiting:
-            line(tr(shown == .code ? "welcome.code.title" : "welcome.login.title"), .title)
-            y += 1
-            line(tr(shown == .code ? "welcome.code.body" : "welcome.login.body"))
-            y += 1
-            if shown == .code {
-                cursor = drawField(tr("welcome.code.field"), .code, &buffer, &y, body, context)
-            } else {
-                let cursors = [drawField(tr("welcome.login.server"), .server, &buffer, &y, body, context),
-                               drawField(tr("welcome.login.identifier"), .identifier, &buffer, &y, body, context),
-                               drawField(tr("welcome.login.password"), .password, &buffer, &y, body, context)]
-                cursor = cursors[field]
-            }
+        case .code:
+            page.heading(tr("welcome.code.title"), tr("welcome.code.body"))
+            cursor = page.field(tr("welcome.code.field")) { code.render(into: &$0, area: $1, context: context, focused: typing) }
+        case .login, .waiting:
+            page.heading(tr("welcome.login.title"), tr("welcome.login.body"))
+            let cursors = [
+                page.field(tr("welcome.login.server")) { server.render(into: &$0, area: $1, context: context, focused: typing && field == 0) },
+                page.field(tr("welcome.login.identifier")) {
+                    identifier.render(into: &$0, area: $1, context: context, focused: typing && field == 1)
+                },
+                page.field(tr("welcome.login.password")) { password.render(into: &$0, area: $1, context: context, focused: typing && field == 2) },
+            ]
+            cursor = cursors[field]
         }
-        if let notice {
-            y += 1
-            line(notice, step == .waiting ? .normal : .warning)
-        }
-        if step == .waiting { cursor = screenReader ? rows[2].origin : nil }
-        let status = context.style(.status)
-        buffer.fill(rows[2], style: status)
-        let statusLine = TextLayout.truncate(notice ?? tr("welcome.status"), to: max(1, rows[2].width - 2), ellipsis: context.symbols.ellipsis)
-        buffer.put(" " + statusLine, at: rows[2].origin, style: status, maxWidth: rows[2].width)
-        KeyBar.render(keyHints, into: &buffer, area: rows[3], context: context, help: false)
-        return Frame(buffer: buffer, cursor: cursor, announcement: notice)
+        return page.frame(notice: notice, waiting: step == .waiting, status: tr("welcome.status"), hints: keyHints, cursor: cursor)
     }
 
     private var stageNumber: Int {
@@ -425,28 +391,6 @@ public struct FirstRun: Application {
         case .good: tr("welcome.strength.good")
         case .strong: tr("welcome.strength.strong")
         }
-    }
-
-    private enum Field { case passphrase, confirmation, keyCheck, server, identifier, password, code }
-
-    private func drawField(_ label: String, _ which: Field, _ buffer: inout CellBuffer, _ y: inout Int, _ body: Rect,
-                           _ context: ViewContext) -> Point {
-        let labelWidth = min(DisplayWidth.of(label), body.width / 2)
-        buffer.put(label, at: Point(x: body.x, y: y), style: context.style(.normal), maxWidth: labelWidth)
-        let area = Rect(x: body.x + labelWidth, y: y, width: max(1, min(44, body.width - labelWidth)), height: 1)
-        let typing = step != .waiting
-        let cursor: Point = switch which {
-        case .passphrase: passphrase.render(into: &buffer, area: area, context: context, focused: typing && field == 0)
-        case .confirmation: confirmation.render(into: &buffer, area: area, context: context, focused: typing && field == 1)
-        case .keyCheck: keyCheck.render(into: &buffer, area: area, context: context, focused: typing)
-        case .server: server.render(into: &buffer, area: area, context: context, focused: typing && field == 0)
-        case .identifier: identifier.render(into: &buffer, area: area, context: context, focused: typing && field == 1)
-        case .password: password.render(into: &buffer, area: area, context: context, focused: typing && field == 2)
-        case .code: code.render(into: &buffer, area: area, context: context, focused: typing)
-        }
-        y += 1
-        if which != .passphrase { y += 1 }
-        return cursor
     }
 
     private var keyHints: [KeyHint] {
