@@ -58,9 +58,10 @@ enum Harness {
         guard !lines.isEmpty else { return }
         let requestLine = lines.removeFirst().split(separator: " ", maxSplits: 1).map(String.init)
         guard requestLine.count == 2 else { return }
-        let target = requestLine[1].split(separator: "?", maxSplits: 1).map(String.init)
+        // (Empty pieces kept: "U ?" and a bare "=" trapped the harness itself.)
+        let target = requestLine[1].split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let query = target.count > 1 ? target[1].split(separator: "&").map { pair -> (name: String, value: String) in
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             return (parts[0], parts.count > 1 ? parts[1] : "")
         } : []
         var headers: [String: String] = [:]

@@ -50,7 +50,7 @@ final class AccessCodeTests: XCTestCase {
         try await server.expectGet("/Condition/cond-hta", token: pro, status: 404, "outside the rubriques: not found")
         // Another patient stays closed.
         let other = try await server.get("/DocumentReference?patient=bruno", token: pro)
-        XCTAssertEqual(other.status, 403)
+        XCTAssertEqual(other.status, 404)
     }
 
     func testACodeIsSingleUse() async throws {
@@ -64,7 +64,7 @@ final class AccessCodeTests: XCTestCase {
         XCTAssertEqual(again.detail, "invalid-code")
         let bernard = try await server.professional("bernard")
         let refused = try await server.get("/DocumentReference?patient=helene", token: bernard)
-        XCTAssertEqual(refused.status, 403)
+        XCTAssertEqual(refused.status, 404)
     }
 
     func testTheHolderEndsASessionAtOnce() async throws {
@@ -83,7 +83,7 @@ final class AccessCodeTests: XCTestCase {
         let revoked = try await server.request("POST", "/Consent/\(consent)/$revoke", token: holder)
         XCTAssertEqual(revoked.status, 200)
         let after = try await server.get("/DocumentReference?patient=helene", token: pro)
-        XCTAssertEqual(after.status, 403)
+        XCTAssertEqual(after.status, 404)
         let ended = try await server.get("/Consent/\(consent)", token: holder)
         XCTAssertEqual(ended.json["status"]?.stringValue, "inactive")
     }
@@ -102,7 +102,7 @@ final class AccessCodeTests: XCTestCase {
         try await server.advanceClock(seconds: 2 * 60)
         let pro3 = try await server.professional("garnier")
         let after = try await server.get("/DocumentReference?patient=helene", token: pro3)
-        XCTAssertEqual(after.status, 403)
+        XCTAssertEqual(after.status, 404)
         // The other code was never redeemed: its redeem window (60 min by default) passes too.
         try await server.advanceClock(seconds: 30 * 60)
         let late = try await server.redeem(unused.code, token: server.professional("bernard"))
@@ -159,7 +159,7 @@ final class AccessCodeTests: XCTestCase {
         let server = try start()
         let pro = try await server.professional("bernard")
         let byPro = try await server.request("POST", "/Patient/helene/$access-code", json: ["durationMinutes": 60, "rubriques": ["documents"]], token: pro)
-        XCTAssertEqual(byPro.status, 403)
+        XCTAssertEqual(byPro.status, 404)
         let aidant = try await server.aidant()
         let byAidant = try await server.request("POST", "/Patient/helene/$access-code", json: ["durationMinutes": 60, "rubriques": ["documents"]], token: aidant)
         XCTAssertEqual(byAidant.status, 403)

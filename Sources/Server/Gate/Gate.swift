@@ -144,7 +144,7 @@ final class GateTransaction {
     func space(of resource: Resource) throws -> String { try WriteRules.patient(of: resource, db: db) }
 
     /// A search of a shared type (Practitioner): every authenticated caller reads it.
-    func searchShared(_ query: SearchQuery) throws -> (total: Int, rows: [StoredResource]) {
+    func searchShared(_ query: SearchQuery) throws -> SearchResult {
         guard let policy = ResourcePolicy.of(query.type), policy.audience == .shared else {
             throw APIError.badRequest("the patient parameter is required", detail: "missing-patient")
         }
@@ -241,7 +241,7 @@ struct Scope {
 
     /// A search of `query.type` in this space: 403 `rubrique` when the type is outside this
     /// access; the rows this access may not see are left out in SQL.
-    func search(_ query: SearchQuery) throws -> (total: Int, rows: [StoredResource]) {
+    func search(_ query: SearchQuery) throws -> SearchResult {
         guard access.canRead(type: query.type) else { throw APIError.forbidden("this access does not cover \(query.type)", detail: "rubrique") }
         var query = query
         query.patient = patient
