@@ -160,6 +160,7 @@ final class Router: HTTPHandler {
         let kinds = accept.split(separator: ",").map {
             ($0.split(separator: ";", omittingEmptySubsequences: false).first ?? "").trimmingCharacters(in: .whitespaces)
         }
+        guard !kinds.isEmpty else { return }  // `Accept: ,` names nothing: no preference
         let acceptable = kinds.contains { kind in
             kind.hasSuffix("json") || kind == "*/*" || kind == "application/*" || kind.hasPrefix("text/plain") || kind.hasPrefix("image/")
                 || kind == "application/pdf" || kind == "application/octet-stream" || kind.isEmpty
