@@ -84,19 +84,26 @@ final class GateTableTests: XCTestCase {
 
     func testEveryRouteForEveryRoleAnswersAsTheTableSays() throws {
         let world = try GateWorld()
+        try Self.check(Self.table, cells: 56 * 12) { route, operation, role in try world.run(route: route, operation: operation, role: role) }
+    }
+
+    /// Runs every cell of `table` (route, operation, then one expected cell per role) and
+    /// reports each cell that differs.
+    static func check(_ table: String, cells expectedCells: Int, file: StaticString = #filePath, line: UInt = #line,
+                      _ run: (_ route: String, _ operation: String, _ role: String) throws -> GateWorld.Outcome) throws {
         var mismatches: [String] = []
         var cells = 0
-        for line in Self.table.split(separator: "\n").dropFirst() {
-            let fields = line.split(separator: " ").map(String.init)
+        for row in table.split(separator: "\n").dropFirst() {
+            let fields = row.split(separator: " ").map(String.init)
             let (route, operation) = (fields[0], fields[1])
-            for (role, expected) in zip(Self.roles, fields.dropFirst(2)) {
-                let actual = try world.run(route: route, operation: operation, role: role)
+            for (role, expected) in zip(roles, fields.dropFirst(2)) {
+                let actual = try run(route, operation, role)
                 cells += 1
                 if actual.cell != expected { mismatches.append("\(route) \(operation) as \(role): \(actual.cell), expected \(expected) — \(actual.detail)") }
             }
         }
-        XCTAssertEqual(cells, 56 * 12)
-        XCTAssertTrue(mismatches.isEmpty, "\n" + mismatches.joined(separator: "\n"))
+        XCTAssertEqual(cells, expectedCells, file: file, line: line)
+        XCTAssertTrue(mismatches.isEmpty, "\n" + mismatches.joined(separator: "\n"), file: file, line: line)
     }
 
     /// The messagerie, behind the gate too (`MessagingChannel`): a professional writes to a
@@ -116,32 +123,21 @@ final class GateTableTests: XCTestCase {
 
     func testEveryMessagingOperationForEveryRoleAnswersAsTheTableSays() throws {
         let world = try GateWorld()
-        var mismatches: [String] = []
-        var cells = 0
-        for line in Self.messagingTable.split(separator: "\n").dropFirst() {
-            let fields = line.split(separator: " ").map(String.init)
-            let (route, operation) = (fields[0], fields[1])
-            for (role, expected) in zip(Self.roles, fields.dropFirst(2)) {
-                let space = role == "parent" ? "lucas" : "helene"
-                let token = world.tokens[role]
-                let answer: InProcessServer.Answer
-                switch (route, operation) {
-                case ("Messages", _): answer = world.server.call("GET", "/$messages", token: token)
-                case (_, "start"):
-                    answer = world.server.call("POST", "/Patient/\(space)/$message", json: ["topic": "Résultats", "text": "Bonjour"], token: token)
-                case (_, "thread"): answer = world.server.call("GET", "/Communication/msg-bio/$thread", token: token)
-                case (_, "reply"): answer = world.server.call("POST", "/Communication/msg-bio/$reply", json: ["text": "Merci"], token: token)
-                case (_, "close"): answer = world.server.call("POST", "/Communication/msg-bio/$close", token: token)
-                default: answer = world.server.call("GET", "/Patient/\(space)/$pharmacies", token: token)
-                }
-                cells += 1
-                if String(answer.status) != expected {
-                    mismatches.append("\(route) \(operation) as \(role): \(answer.status), expected \(expected) — \(answer.detail ?? "")")
-                }
+        try Self.check(Self.messagingTable, cells: 6 * 12) { route, operation, role in
+            let space = role == "parent" ? "lucas" : "helene"
+            let token = world.tokens[role]
+            let answer: InProcessServer.Answer
+            switch (route, operation) {
+            case ("Messages", _): answer = world.server.call("GET", "/$messages", token: token)
+            case (_, "start"):
+                answer = world.server.call("POST", "/Patient/\(space)/$message", json: ["topic": "Résultats", "text": "Bonjour"], token: token)
+            case (_, "thread"): answer = world.server.call("GET", "/Communication/msg-bio/$thread", token: token)
+            case (_, "reply"): answer = world.server.call("POST", "/Communication/msg-bio/$reply", json: ["text": "Merci"], token: token)
+            case (_, "close"): answer = world.server.call("POST", "/Communication/msg-bio/$close", token: token)
+            default: answer = world.server.call("GET", "/Patient/\(space)/$pharmacies", token: token)
             }
+            return GateWorld.Outcome(cell: String(answer.status), detail: answer.detail ?? "")
         }
-        XCTAssertEqual(cells, 6 * 12)
-        XCTAssertTrue(mismatches.isEmpty, "\n" + mismatches.joined(separator: "\n"))
     }
 
     /// The visibility rule in memory and in SQL agree for every role, every combination of
