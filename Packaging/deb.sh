@@ -87,6 +87,6 @@ size=$(du -sk --apparent-size "$root/usr" "$root/lib" "$root/etc" | awk '{ total
 (cd "$root" && find usr lib -type f -print0 | sort -z | xargs -0 md5sum) > "$root/DEBIAN/md5sums"
 chmod 0644 "$root/DEBIAN/control" "$root/DEBIAN/md5sums" "$root/DEBIAN/conffiles"
 
-dpkg-deb --root-owner-group -Zxz --build "$root" "$out/mes_${version}_${arch}.deb" >/dev/null
+dpkg-deb --root-owner-group -Zgzip --build "$root" "$out/mes_${version}_${arch}.deb" >/dev/null
 rm -rf "$root"
 echo "$out/mes_${version}_${arch}.deb"
