@@ -37,7 +37,7 @@ enum SyncCommands {
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
         let stored = try Account.stored(in: vault)
-        guard let serverText = context.arguments.value("--server") ?? stored?.server.absoluteString,
+        guard let serverText = try context.arguments.value("--server") ?? stored?.server.absoluteString ?? context.configFile()["server"],
               let server = URL(string: serverText), server.scheme == "http" || server.scheme == "https" else {
             throw CommandFailure(.usage, tr("sync.error.server-required"))
         }
