@@ -71,11 +71,16 @@ enum InteractiveApp {
         { vault in
             guard let library = try DocumentLibrary.open(vault) else { return nil }
             var fetch: (@Sendable (Document) async throws -> [UInt8])?
+            var maskAll: (@Sendable (Bool) async throws -> Void)?
             if try Account.stored(in: vault) != nil {
                 let engine = SyncEngine(vault: vault)
                 fetch = { document in try await engine.fetchContent(of: document.id).bytes }
+                // "Mask all my documents" is the server's policy, set through the sharing center.
+                if let center = try SharingCenter.open(vault) {
+                    maskAll = { on in try await center.setPolicy { $0.maskAllDocuments = on } }
+                }
             }
-            return DocumentsServices(library: library, kiosk: kiosk, fetchContent: fetch)
+            return DocumentsServices(library: library, kiosk: kiosk, fetchContent: fetch, setMaskAllPolicy: maskAll)
         }
     }
 

@@ -1,3 +1,4 @@
+import Documents
 import FHIR
 import Foundation
 import HealthRecord
@@ -113,6 +114,54 @@ final class SharingServerTests: XCTestCase {
         XCTAssertTrue(emergencies.allSatisfy { $0.actorName == "Dr Nadia Haddad" })
         let sessions = try world.center.sessions()
         XCTAssertEqual(Set(sessions.compactMap(\.via)), [.samu, .emergency])
+    }
+
+    /// "Mask all my documents, present and future" is the server's policy: a document added
+    /// afterwards is hidden from a professional who arrives later, without any label; its author
+    /// and an emergency session see it unless the holder opposed masked documents in an emergency.
+    func testMaskAllIsAServerPolicyThatCoversDocumentsAddedLaterAndEmergencyFollowsItsOwnChoice() async throws {
+        let world = try await SharingWorld()
+        defer { world.close() }
+        let initial = try await world.center.policy()
+        XCTAssertFalse(initial.maskAllDocuments)
+        XCTAssertTrue(initial.maskedVisibleInEmergency, "masked documents are shown in an emergency unless the holder opposes it")
+        let policy = try await world.center.setPolicy { $0.maskAllDocuments = true }
+        XCTAssertTrue(policy.maskAllDocuments)
+        let library = try XCTUnwrap(DocumentLibrary.open(world.vault))
+        XCTAssertTrue(try library.masksAll(), "the vault mirrors the server's policy")
+
+        // Added after the policy, from the app, with no label of its own.
+        let added = try library.importFile(named: "bilan.txt", content: Array("Bilan après la règle.".utf8), title: "Bilan après la règle",
+                                           category: .other)
+        XCTAssertFalse(added.isMaskedFromProfessionals)
+        await world.sync()
+        let document = "DocumentReference/\(added.id)"
+
+        let code = try await world.center.createCode(duration: .twoHours, rubriques: [.documents])
+        XCTAssertEqual(try world.professional(SharingWorld.garnier, "redeem", code.code).status, 0)
+        XCTAssertEqual(try world.professional(SharingWorld.garnier, "get", document).status, 8, "hidden from a new professional")
+        XCTAssertEqual(try world.professional(SharingWorld.garnier, "get", "DocumentReference/doc-echo").status, 8, "and the present ones")
+        let authorCode = try await world.center.createCode(duration: .twoHours, rubriques: [.documents])
+        XCTAssertEqual(try world.professional(SharingWorld.bernard, "redeem", authorCode.code).status, 0)
+        XCTAssertEqual(try world.professional(SharingWorld.bernard, "get", "DocumentReference/doc-hospit").status, 0, "the author keeps their own")
+        XCTAssertEqual(try world.professional(SharingWorld.bernard, "get", document).status, 8)
+
+        XCTAssertEqual(try world.professional(SharingWorld.haddad, "emergency", "helene", "--reason", "malaise").status, 0)
+        XCTAssertEqual(try world.professional(SharingWorld.haddad, "get", document).status, 0, "shown in an emergency (bris de glace)")
+        try await world.center.setPolicy { $0.maskedVisibleInEmergency = false }
+        XCTAssertEqual(try world.professional(SharingWorld.haddad, "get", document).status, 8, "not once the holder opposed it")
+        XCTAssertEqual(try world.professional(SharingWorld.haddad, "get", "DocumentReference/doc-cardio-psy").status, 8)
+        try await world.center.setPolicy { $0.maskedVisibleInEmergency = true }
+        XCTAssertEqual(try world.professional(SharingWorld.haddad, "get", "DocumentReference/doc-cardio-psy").status, 0, "and again once lifted")
+
+        try await world.center.setPolicy { $0.maskAllDocuments = false }
+        XCTAssertFalse(try library.masksAll())
+        XCTAssertEqual(try world.professional(SharingWorld.garnier, "get", document).status, 0, "off: what only the policy hid is shown again")
+        XCTAssertEqual(try world.professional(SharingWorld.garnier, "get", "DocumentReference/doc-cardio-psy").status, 8, "a masked label stays")
+
+        await world.sync()
+        let reads = try world.center.history(HistoryFilter(actor: "haddad", actions: [.read]))
+        XCTAssertTrue(reads.contains { $0.targetID == added.id && $0.via == .emergency }, "who and how, in the history: \(reads)")
     }
 
     func testOfflineSaysSoAndChangesNothing() async throws {

@@ -31,6 +31,8 @@ struct Access: Sendable {
     var isGeneralPractitioner = false
     /// The emergency kind (`bris-de-glace`, `samu`) when the session is an emergency one.
     var emergencyKind: String?
+    /// The holder's space-wide choices (read for professionals: masking).
+    var policy = SpacePolicy()
 
     init(patient: String, role: Role, caller: Caller, rubriques: Set<Section>, writeRubriques: Set<Section>? = nil,
          isGeneralPractitioner: Bool = false, emergencyKind: String? = nil) {
@@ -83,14 +85,18 @@ struct Access: Sendable {
         case .aidant: return VisibilityRule(hidden: [.invisibleToPatient, .holderOnly])
         case .service: return VisibilityRule(hidden: [.invisibleToPatient, .holderOnly, .maskedFromThirdPersons])
         case .professional:
-            if isGeneralPractitioner { return VisibilityRule(hidden: [.holderOnly]) }
-            return VisibilityRule(hidden: [.holderOnly], hiddenUnlessAuthor: [.maskedFromProfessionals], author: caller.practitionerReference ?? "-")
+            // The médecin traitant sees masked documents; so does an emergency session unless
+            // the holder opposed it (purpose `MASKED`).
+            if isGeneralPractitioner || (emergencyKind != nil && policy.maskedVisibleInEmergency) { return VisibilityRule(hidden: [.holderOnly]) }
+            return VisibilityRule(hidden: [.holderOnly], hiddenUnlessAuthor: [.maskedFromProfessionals],
+                                  typesHiddenUnlessAuthor: policy.maskAllDocuments ? SpacePolicy.documentTypes : [],
+                                  author: caller.practitionerReference ?? "-")
         }
     }
 
     /// Whether this access sees the row (its type readable, its flags admitted).
     func canSee(_ stored: StoredResource) -> Bool {
-        canRead(type: stored.type) && visibility.admits(flags: stored.flags, authors: stored.authors)
+        canRead(type: stored.type) && visibility.admits(type: stored.type, flags: stored.flags, authors: stored.authors)
     }
 
     /// The reference this caller is recorded under as an author (`Practitioner/<id>`,
@@ -155,9 +161,11 @@ enum Authorization {
         let isGP = patientResource["generalPractitioner"]?.elements.contains {
             $0["reference"]?.stringValue.flatMap(ResourceReference.init)?.description == "Practitioner/\(practitioner)"
         } ?? false
-        return Access(patient: patient, role: .professional, caller: caller,
-                      rubriques: Set(sessions.flatMap { parseRubriques($0.0) }), isGeneralPractitioner: isGP,
-                      emergencyKind: sessions.first { $0.1 != "code" }?.1)
+        var access = Access(patient: patient, role: .professional, caller: caller,
+                            rubriques: Set(sessions.flatMap { parseRubriques($0.0) }), isGeneralPractitioner: isGP,
+                            emergencyKind: sessions.first { $0.1 != "code" }?.1)
+        access.policy = try SpacePolicy.of(db, patient: patient)
+        return access
     }
 
     static func isBlocked(_ db: Database, patient: String, practitioner: String) throws -> Bool {

@@ -256,8 +256,8 @@ struct Scope {
             let visible = !row.deleted && access.canSee(row)
             // A tombstone (a deletion, or a row masked since) only for what this access could
             // have seen before: the feed does not name what it never showed.
-            if !visible, !access.visibility.admits(flags: row.flags, authors: row.authors),
-               !access.visibility.admits(flags: prior, authors: row.authors) { continue }
+            if !visible, !access.visibility.admits(type: row.type, flags: row.flags, authors: row.authors),
+               !access.visibility.admits(type: row.type, flags: prior, authors: row.authors) { continue }
             result.append((row, visible))
         }
         let visibleRows = result.filter(\.visible).map(\.0.reference)
@@ -321,6 +321,7 @@ struct Scope {
     func emergency(_ kind: String) -> Scope {
         var access = access
         access.emergencyKind = kind
+        access.policy = (try? SpacePolicy.of(db, patient: patient)) ?? access.policy
         return Scope(transaction: transaction, access: access)
     }
 

@@ -135,7 +135,15 @@ enum Schema {
             CREATE TABLE notification_marks (mark TEXT PRIMARY KEY);
             """),
         Migration(version: 2) { db in try db.execute(version2); try ResourceRepository.reindexTokens(db) },
+        Migration(version: 3, sql: version3),
     ]
+
+    /// The holder's space-wide policy, applied by the gate (`SpacePolicy`): "mask all my
+    /// documents, present and future", and masked documents in an emergency (shown unless opposed).
+    static let version3 = """
+            ALTER TABLE access_policies ADD COLUMN mask_all INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE access_policies ADD COLUMN masked_in_emergency INTEGER NOT NULL DEFAULT 1;
+            """
 
     static let version2 = """
             -- The flags of a resource's previous version: the changes feed sends a tombstone for a
