@@ -69,6 +69,8 @@ struct Access: Sendable {
         case .server: return false
         case .holderSide: return isHolderSide
         case .readers:
+            // A service writes what its consent lets it write, even in a rubrique it does not read.
+            if role == .service, case .rubrique(let rubrique) = policy.audience { return writeRubriques.contains(rubrique) }
             guard canRead(type: type) else { return false }
             guard case .rubrique(let rubrique) = policy.audience else { return isHolderSide }
             return isHolderSide || writeRubriques.contains(rubrique)
@@ -142,12 +144,8 @@ enum Authorization {
             return Access(patient: patient, role: .aidant, caller: caller, rubriques: Set(delegated.flatMap(parseRubriques)))
         }
         if caller.kind == .service {
-            let grants = try db.query("""
-                SELECT read_rubriques, write_rubriques FROM service_grants WHERE account_id = ? AND patient_id = ? AND revoked = 0 AND ends > ?
-                """, [caller.accountID, patient, seconds]) { ($0.string(0), $0.string(1)) }
-            guard !grants.isEmpty else { throw noAccess }
-            return Access(patient: patient, role: .service, caller: caller, rubriques: Set(grants.flatMap { parseRubriques($0.0) }),
-                          writeRubriques: Set(grants.flatMap { parseRubriques($0.1) }))
+            guard let access = try ServiceCatalogue.access(db, caller: caller, patient: patient, now: now) else { throw noAccess }
+            return access
         }
         guard caller.kind == .professional, let practitioner = caller.practitionerID else { throw noAccess }
         let sessions = try db.query("""

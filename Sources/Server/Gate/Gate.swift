@@ -27,30 +27,56 @@ struct Gate: Sendable {
     func read<T>(_ caller: Caller, _ body: (GateTransaction) throws -> T) throws -> T {
         let now = clock.now
         let generation = store.generation
-        let (value, reads) = try store.read { db -> (T, [GateTransaction.Read]) in
-            let transaction = GateTransaction(db: db, caller: caller, now: now, cache: store.searchCache, generation: generation)
-            let value = try body(transaction)
-            return (value, transaction.reads)
+        var denials: [GateTransaction.Read] = []
+        do {
+            let (value, reads) = try store.read { db -> (T, [GateTransaction.Read]) in
+                let transaction = GateTransaction(db: db, caller: caller, now: now, cache: store.searchCache, generation: generation)
+                defer { denials = transaction.denials }
+                let value = try body(transaction)
+                return (value, transaction.reads)
+            }
+            if !reads.isEmpty {
+                try store.write { db in
+                    for read in reads { try Audit.trace(db, access: read.access, action: .read, interaction: read.interaction, entities: read.entities, now: now) }
+                }
+            }
+            return value
+        } catch {
+            try recordDenials(denials, now: now)
+            throw error
         }
-        if !reads.isEmpty {
-            try store.write { db in
-                for read in reads { try Audit.trace(db, access: read.access, action: .read, interaction: read.interaction, entities: read.entities, now: now) }
+    }
+
+    /// What a connected service was refused (outside its consent) is in the holder's history
+    /// too, in its own transaction since the refused one was rolled back.
+    private func recordDenials(_ denials: [GateTransaction.Read], now: Date) throws {
+        guard !denials.isEmpty else { return }
+        try store.write { db in
+            for denial in denials {
+                try Audit.record(db, access: denial.access, action: .read, interaction: denial.interaction, entities: denial.entities, now: now,
+                                 detail: "refused", outcome: .refused)
             }
         }
-        return value
     }
 
     /// Runs `body` in one write transaction (serialised with every other write) for `caller`;
     /// reads and writes are audited inside it.
     func write<T>(_ caller: Caller, _ body: (GateTransaction) throws -> T) throws -> T {
         let now = clock.now
-        return try store.write { db in
-            let transaction = GateTransaction(db: db, caller: caller, now: now)
-            let value = try body(transaction)
-            for read in transaction.reads {
-                try Audit.trace(db, access: read.access, action: .read, interaction: read.interaction, entities: read.entities, now: now)
+        var denials: [GateTransaction.Read] = []
+        do {
+            return try store.write { db in
+                let transaction = GateTransaction(db: db, caller: caller, now: now)
+                defer { denials = transaction.denials }
+                let value = try body(transaction)
+                for read in transaction.reads {
+                    try Audit.trace(db, access: read.access, action: .read, interaction: read.interaction, entities: read.entities, now: now)
+                }
+                return value
             }
-            return value
+        } catch {
+            try recordDenials(denials, now: now)
+            throw error
         }
     }
 }
@@ -68,6 +94,8 @@ final class GateTransaction {
     let now: Date
     /// Reads by audited scopes, recorded when the transaction ends.
     fileprivate(set) var reads: [Read] = []
+    /// What a connected service was refused, recorded even though the transaction fails.
+    fileprivate(set) var denials: [Read] = []
     /// `Binary/<id>` references a transaction Bundle writes after its documents: a document
     /// may point at them before they exist.
     var pendingContent: Set<String> = []
@@ -87,7 +115,13 @@ final class GateTransaction {
     /// The caller in the space of `patient`: 403 `no-access` when they have none there (also
     /// when no such space exists), `blocked` for a blocked professional.
     func scope(_ patient: String) throws -> Scope {
-        Scope(transaction: self, access: try Authorization.access(db, caller: caller, patient: patient, now: now))
+        do {
+            return Scope(transaction: self, access: try Authorization.access(db, caller: caller, patient: patient, now: now))
+        } catch let error as APIError where error.outcome.issues.first?.detailCode == "consent-outdated" {
+            denials.append(.init(access: Access(patient: patient, role: .service, caller: caller, rubriques: []),
+                                 interaction: "consent-outdated", entities: []))
+            throw error
+        }
     }
 
     /// The caller in the space of `patient`, on the holder's side only (403 `holder-only`).
@@ -220,6 +254,12 @@ struct Scope {
         try transaction.resource(type, id)
     }
 
+    /// Records that a connected service was refused (it is told 403; the holder sees it in the history).
+    func noteDenial(_ interaction: String, _ entities: [String]) {
+        guard access.role == .service else { return }
+        transaction.denials.append(.init(access: access, interaction: interaction, entities: entities))
+    }
+
     /// Records that this scope read `entities` (audited for anyone but the holder's side).
     func noteRead(_ interaction: String, _ entities: [String]) {
         guard access.isAudited else { return }
@@ -235,7 +275,10 @@ struct Scope {
     /// A search of `query.type` in this space: 403 `rubrique` when the type is outside this
     /// access; the rows this access may not see are left out in SQL.
     func search(_ query: SearchQuery) throws -> (total: Int, rows: [StoredResource]) {
-        guard access.canRead(type: query.type) else { throw APIError.forbidden("this access does not cover \(query.type)", detail: "rubrique") }
+        guard access.canRead(type: query.type) else {
+            noteDenial("search-type", [query.type])
+            throw APIError.forbidden("this access does not cover \(query.type)", detail: "rubrique")
+        }
         var query = query
         query.patient = patient
         let result = try query.run(db, visibility: access.visibility, cache: transaction.cache, generation: transaction.generation)
@@ -270,6 +313,7 @@ struct Scope {
         let type = resource.resourceType
         let current = existing?.deleted == false ? existing : nil
         guard access.canWrite(type: type) else {
+            noteDenial(current == nil ? "create" : "update", [resource.id.map { "\(type)/\($0)" } ?? type])
             throw APIError.forbidden("this access may not write \(type)", detail: access.canRead(type: type) ? "read-only" : "rubrique")
         }
         if let current {
@@ -296,6 +340,7 @@ struct Scope {
                            headers: [("Allow", policy.allowedMethods.joined(separator: ", "))])
         }
         guard access.canWrite(type: stored.type) else {
+            noteDenial("delete", [stored.reference])
             throw APIError.forbidden("this access may not delete \(stored.type)", detail: access.canRead(type: stored.type) ? "read-only" : "rubrique")
         }
         try WriteRules.requireDeletable(stored, db: db)
