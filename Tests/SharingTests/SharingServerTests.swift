@@ -164,6 +164,53 @@ final class SharingServerTests: XCTestCase {
         XCTAssertTrue(reads.contains { $0.targetID == added.id && $0.via == .emergency }, "who and how, in the history: \(reads)")
     }
 
+    /// Services connectés: consent finalité by finalité; the service's token reaches what the
+    /// consent allows, is refused (403) elsewhere, and the holder's history says both, by name.
+    func testAConnectedServiceReachesOnlyWhatItsFinalitesAllowAndTheHistorySaysSo() async throws {
+        let world = try await SharingWorld()
+        defer { world.close() }
+        let catalogue = try await world.center.services()
+        XCTAssertEqual(Set(catalogue.map(\.id)), ["tensio", "rdv-express", "carnet-vaccins"])
+        XCTAssertTrue(catalogue.allSatisfy { $0.connection == nil })
+        let connected = try await world.center.connect(service: "rdv-express", finalities: ["disponibilites"])
+        XCTAssertEqual(connected.connection?.finalities, ["disponibilites"])
+        XCTAssertTrue(world.center.cachedServices().first { $0.id == "rdv-express" }?.isConnected == true, "remembered for offline use")
+
+        let transport = URLSessionTransport(baseURL: world.server.url)
+        func call(_ method: String, _ path: String, _ body: String? = nil, token: String? = nil) async throws -> (Int, JSON) {
+            var headers = ["Content-Type": "application/json"]
+            if let token { headers["Authorization"] = "Bearer \(token)" }
+            let parts = path.split(separator: "?", maxSplits: 1).map(String.init)
+            let query = parts.count > 1 ? parts[1].split(separator: "&").map { pair -> (String, String) in
+                let kv = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                return (kv[0], kv.count > 1 ? kv[1] : "")
+            } : []
+            let response = try await transport.send(BackendRequest(method: method, path: parts[0], query: query, headers: headers,
+                                                                   body: body.map { Data($0.utf8) }))
+            return (response.status, (try? JSON(parsing: Array(response.body))) ?? .null)
+        }
+        let (status, login) = try await call("POST", "/auth/service-token", #"{"service": "rdv-express", "secret": "demo-rdv-express"}"#)
+        XCTAssertEqual(status, 200)
+        let token = try XCTUnwrap(login["access_token"]?.stringValue)
+        let (readStatus, _) = try await call("GET", "/Appointment?patient=helene", token: token)
+        XCTAssertEqual(readStatus, 200, "reads the agenda, as its finalité says")
+        let (documentsStatus, _) = try await call("GET", "/DocumentReference?patient=helene", token: token)
+        XCTAssertEqual(documentsStatus, 403, "nothing else")
+
+        await world.sync()
+        let history = try world.center.history(HistoryFilter(roles: [.service]))
+        XCTAssertTrue(history.contains { $0.action == .read && $0.actorName == "RDV Express" }, "\(history)")
+        XCTAssertTrue(history.contains { $0.action == .refused && $0.targetKind == .document && $0.actorName == "RDV Express" }, "\(history)")
+        XCTAssertTrue(try world.center.history(HistoryFilter(roles: [.holder])).contains { $0.action == .accessGranted && $0.targetTitle == "RDV Express" },
+                      "my own action, in the second tab")
+
+        try await world.center.disconnect(service: "rdv-express")
+        let (after, _) = try await call("GET", "/Appointment?patient=helene", token: token)
+        XCTAssertEqual(after, 403, "disconnected at once")
+        let afterwards = try await world.center.services()
+        XCTAssertNil(afterwards.first { $0.id == "rdv-express" }?.connection)
+    }
+
     func testOfflineSaysSoAndChangesNothing() async throws {
         let world = try await SharingWorld()
         defer { world.close() }
