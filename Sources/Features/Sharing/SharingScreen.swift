@@ -13,7 +13,7 @@ import TerminalUI
 /// confirmation starts on "Non".
 public struct SharingScreen: FeatureScreen {
     enum Tab: Int, CaseIterable, Sendable {
-        case access, blocked, emergency, masking, history, services
+        case access, blocked, emergency, masking, services, history
 
         var title: String {
             switch self {
@@ -242,7 +242,7 @@ public struct SharingScreen: FeatureScreen {
     /// A service: who publishes it, what it is, and each finalité with what it reads and writes.
     static func serviceDetail(_ entry: ConnectedService) -> [String] {
         let chosen = Set(entry.connection?.finalities ?? [])
-        return ["\(entry.summary) (\(entry.publisher))"] + entry.finalities.map { finality in
+        return ["\(entry.summary) — \(entry.publisher)"] + entry.finalities.map { finality in
             let mark = tr(chosen.contains(finality.id) ? "sharing.services.accepted" : "sharing.services.not-accepted")
             return "\(mark) \(finality.title) — \(SharingWording.exchanges(finality))"
         }
@@ -413,7 +413,7 @@ public struct SharingScreen: FeatureScreen {
     static func finalityForm(_ entry: ConnectedService) -> Form {
         let chosen = Set(entry.connection?.finalities ?? [])
         return Form(entry.finalities.map { finality in
-            FormField(id: finality.id, label: "\(finality.title) — \(SharingWording.exchanges(finality))", kind: .checkbox(chosen.contains(finality.id)))
+            FormField(id: finality.id, label: finality.title, kind: .checkbox(chosen.contains(finality.id)))
         })
     }
 
@@ -436,8 +436,8 @@ public struct SharingScreen: FeatureScreen {
             let (read, write) = entry.sections(of: chosen)
             var message = tr("sharing.services.connect-confirm", ["service": entry.name,
                                                                    "finalities": finalities.map(\.title).joined(separator: ", ")])
-            if !read.isEmpty { message += " " + tr("sharing.services.reads", ["rubriques": SharingWording.sections(read)]) + "." }
-            if !write.isEmpty { message += " " + tr("sharing.services.writes", ["rubriques": SharingWording.sections(write)]) + "." }
+            if !read.isEmpty { message += " " + tr("sharing.services.confirm-reads", ["rubriques": SharingWording.sections(read)]) }
+            if !write.isEmpty { message += " " + tr("sharing.services.confirm-writes", ["rubriques": SharingWording.sections(write)]) }
             return .open(Dialog.confirm(title: tr("sharing.services.connect-title"), message: message),
                          tag: SharingAction.connectService(id: entry.id, name: entry.name, finalities: chosen), saying: message)
         }
@@ -648,15 +648,24 @@ public struct SharingScreen: FeatureScreen {
 
     private func renderForm(_ form: Form, into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
         let title = formService.map { tr("sharing.services.form-title", ["service": $0.name]) } ?? tr("sharing.form.title")
-        let explanation = formService.map { "\($0.summary) (\($0.publisher)) " + tr("sharing.services.form-explanation") } ?? tr("sharing.form.explanation")
+        let explanation = formService.map { _ in tr("sharing.services.form-explanation") } ?? tr("sharing.form.explanation")
         buffer.put(title, at: area.origin, style: context.style(.title), maxWidth: area.width)
         var y = area.y + 1
         for line in TextLayout.wrap(explanation, width: area.width).prefix(2) {
             buffer.put(line, at: Point(x: area.x, y: y), style: context.style(.muted), maxWidth: area.width)
             y += 1
         }
-        let formArea = Rect(x: area.x, y: y + 1, width: area.width, height: max(0, area.maxY - y - 1))
-        return form.render(into: &buffer, area: formArea, context: context)
+        // A service's form: its checkboxes, then what each finalité reads and writes, in full.
+        let details = formService.map { Self.serviceDetail($0).flatMap { TextLayout.wrap($0, width: area.width) } } ?? []
+        let formHeight = formService == nil ? max(0, area.maxY - y - 1) : min(max(0, area.maxY - y - 1), form.fields.count * 2)
+        let formArea = Rect(x: area.x, y: y + 1, width: area.width, height: formHeight)
+        let rendered = form.render(into: &buffer, area: formArea, context: context)
+        var detailY = formArea.maxY + 1
+        for line in details where detailY < area.maxY {
+            buffer.put(line, at: Point(x: area.x, y: detailY), style: context.style(.normal), maxWidth: area.width)
+            detailY += 1
+        }
+        return rendered
     }
 
     private func renderCode(_ shown: ShownCode, into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
