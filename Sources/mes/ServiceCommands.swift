@@ -10,7 +10,8 @@ enum ServiceCommands {
     static let all: [MesCommand] = [list, connect, disconnect]
 
     static let list = MesCommand(spec: CommandSpec(["services", "list"], summary: "sharing.services.list.summary",
-                                                   options: [SharingCommands.jsonOption, SharingCommands.profileOption])) { context in
+                                                   options: [SharingCommands.jsonOption, SharingCommands.profileOption])
+        .examples("services list", "services list --json")) { context in
         try await SharingCommands.withCenter(context) { center in
             let services = try await center.services()
             if context.arguments.has("--json") {
@@ -23,7 +24,7 @@ enum ServiceCommands {
 
     static let connect = MesCommand(spec: CommandSpec(["services", "connect"], summary: "sharing.services.connect.summary", options: [
         OptionSpec("--finalities", value: "LIST", help: "sharing.option.finalities"), SharingCommands.profileOption,
-    ], arguments: ["ID"])) { context in
+    ], arguments: ["ID"]).examples("services connect tensio --finalities mesures", "services connect rdv-express")) { context in
         let id = context.arguments.positionals.first ?? ""
         let finalities = context.arguments.value("--finalities").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         return try await SharingCommands.withCenter(context) { center in
@@ -34,7 +35,8 @@ enum ServiceCommands {
     }
 
     static let disconnect = MesCommand(spec: CommandSpec(["services", "disconnect"], summary: "sharing.services.disconnect.summary",
-                                                         options: [SharingCommands.profileOption], arguments: ["ID"])) { context in
+                                                         options: [SharingCommands.profileOption], arguments: ["ID"])
+        .examples("services disconnect tensio")) { context in
         let id = context.arguments.positionals.first ?? ""
         return try await SharingCommands.withCenter(context) { center in
             let name = (try await center.services()).first { $0.id == id }?.name ?? id

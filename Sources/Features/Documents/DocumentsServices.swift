@@ -11,20 +11,23 @@ public struct DocumentsServices: Sendable {
     public var library: DocumentLibrary
     /// Kiosk mode: no export (printing stays), no system viewer.
     public var kiosk: Bool
-    /// CUPS is installed (`lp`).
+    /// CUPS is installed (`lp`), and in a kiosk a printer is configured.
     public var canPrint: Bool
+    /// The CUPS queue to print to (nil: the system's default). A kiosk prints only to its own.
+    public var printer: String?
     public var fetchContent: (@Sendable (Document) async throws -> [UInt8])?
     /// Sets the server's "mask all my documents, present and future" policy (nil when offline or
     /// not logged in: the policy lives on the server, the app cannot apply it by itself). Throws
     /// an error whose description is said to the user.
     public var setMaskAllPolicy: (@Sendable (Bool) async throws -> Void)?
 
-    public init(library: DocumentLibrary, kiosk: Bool = false, canPrint: Bool = DocumentOutput.canPrint(),
+    public init(library: DocumentLibrary, kiosk: Bool = false, canPrint: Bool = DocumentOutput.canPrint(), printer: String? = nil,
                 fetchContent: (@Sendable (Document) async throws -> [UInt8])? = nil,
                 setMaskAllPolicy: (@Sendable (Bool) async throws -> Void)? = nil) {
         self.library = library
         self.kiosk = kiosk
         self.canPrint = canPrint
+        self.printer = printer
         self.fetchContent = fetchContent
         self.setMaskAllPolicy = setMaskAllPolicy
     }
@@ -174,9 +177,9 @@ enum DocumentsEffects {
         }
     }
 
-    static func print(_ id: String, _ library: DocumentLibrary) -> Effect<any Sendable> {
+    static func print(_ id: String, _ library: DocumentLibrary, printer: String?) -> Effect<any Sendable> {
         write {
-            let said = try library.print(id, labReportText: DocumentWording.labReportText)
+            let said = try library.print(id, printer: printer, labReportText: DocumentWording.labReportText)
             return (tr("documents.print.done", ["message": said]), id)
         }
     }
