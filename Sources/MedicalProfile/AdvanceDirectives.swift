@@ -188,10 +188,10 @@ extension ProfileBook {
             wishes.updated = date
             try session.records(Wishes.self).save(wishes)
         }
-        // MES keeps one version: the previous document goes (when it is the holder's own).
-        if let old = previous?.advanceDirectivesDocumentID, old != document.id {
-            try? library.delete(old)
-        }
+        // MES keeps one version: the previous directives go (the holder's own documents of that type).
+        let older = try vault.read { try $0.documents.all(profile: profileID) }
+            .filter { $0.id != document.id && $0.origin == .patient && $0.typeCode.code == DocumentType.advanceDirectives.code }
+        for old in older { try? library.delete(old.id) }
         return document
     }
 

@@ -99,7 +99,7 @@ final class SharingE2ETests: XCTestCase {
         try mes.send("o")
         try mes.waitFor("Tensio Suivi est déconnecté", timeout: 15)
         let after = try await transport.status("/Observation", query: [("patient", "helene")], token: token)
-        XCTAssertEqual(after, 403, "disconnected at once")
+        XCTAssertEqual(after, 404, "disconnected at once: the space is not found")
     }
 
     func testInEnglishAndForAScreenReader() async throws {

@@ -25,7 +25,7 @@ final class ServiceCatalogueTests: XCTestCase {
         let login = server.call("POST", "/auth/service-token", json: ["service": "tensio", "secret": "demo-tensio"])
         XCTAssertEqual(login.status, 200, login.text)
         let service = try XCTUnwrap(login.json["access_token"]?.stringValue ?? login.json["accessToken"]?.stringValue, login.text)
-        XCTAssertEqual(server.call("GET", "/Observation?patient=helene", token: service).status, 403, "nothing before the holder consents")
+        XCTAssertEqual(server.call("GET", "/Observation?patient=helene", token: service).status, 404, "nothing before the holder consents: not even the space")
 
         // One finalité: measures, read and write.
         let connected = server.call("POST", "/Patient/helene/$connect-service", json: ["service": "tensio", "finalities": ["mesures"]], token: holder)
@@ -42,7 +42,7 @@ final class ServiceCatalogueTests: XCTestCase {
         var appointment = try server.database { db in try XCTUnwrap(ResourceRepository.fetch(db, type: "Appointment", id: "appt-kine-own")).resource() }
         appointment.id = "tensio-rappel"
         XCTAssertEqual(server.call("PUT", "/Appointment/tensio-rappel", json: appointment.json, token: service).status, 403, "not the agenda yet")
-        XCTAssertEqual(server.call("GET", "/Observation?patient=lucas", token: service).status, 403, "nor another space")
+        XCTAssertEqual(server.call("GET", "/Observation?patient=lucas", token: service).status, 404, "nor another space")
 
         // The refusals are in the holder's history, with who and what.
         let audit = server.call("GET", "/AuditEvent?patient=helene&_count=100", token: holder)
@@ -79,13 +79,13 @@ final class ServiceCatalogueTests: XCTestCase {
         // Disconnecting is revoking the Consent: at once, nothing.
         let consent = ServiceCatalogue.consentID(service: "tensio", patient: "helene")
         XCTAssertEqual(server.call("POST", "/Consent/\(consent)/$revoke", token: holder).status, 200)
-        XCTAssertEqual(server.call("GET", "/Observation?patient=helene", token: service).status, 403)
+        XCTAssertEqual(server.call("GET", "/Observation?patient=helene", token: service).status, 404)
         XCTAssertNil(server.call("GET", "/Patient/helene/$services", token: holder).json["services"]?.elements
             .compactMap(API.ServiceEntry.init(json:)).first { $0.id == "tensio" }?.connection)
 
         // Only the holder's side connects; choices are checked.
         let aidant = try server.token(login: "julien.martineau")
-        XCTAssertEqual(server.call("POST", "/Patient/helene/$connect-service", json: ["service": "tensio", "finalities": ["mesures"]], token: aidant).status, 403)
+        XCTAssertEqual(server.call("POST", "/Patient/helene/$connect-service", json: ["service": "tensio", "finalities": ["mesures"]], token: aidant).status, 403, "holder-only")
         XCTAssertEqual(server.call("POST", "/Patient/helene/$connect-service", json: ["service": "tensio", "finalities": []], token: holder).status, 400)
         XCTAssertEqual(server.call("POST", "/Patient/helene/$connect-service", json: ["service": "tensio", "finalities": ["tout"]], token: holder).status, 400)
         XCTAssertEqual(server.call("POST", "/Patient/helene/$connect-service", json: ["service": "nope", "finalities": ["x"]], token: holder).status, 404)

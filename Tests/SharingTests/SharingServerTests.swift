@@ -206,7 +206,7 @@ final class SharingServerTests: XCTestCase {
 
         try await world.center.disconnect(service: "rdv-express")
         let (after, _) = try await call("GET", "/Appointment?patient=helene", token: token)
-        XCTAssertEqual(after, 403, "disconnected at once")
+        XCTAssertEqual(after, 404, "disconnected at once: the space is not found")
         let afterwards = try await world.center.services()
         XCTAssertNil(afterwards.first { $0.id == "rdv-express" }?.connection)
     }

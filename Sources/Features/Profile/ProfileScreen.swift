@@ -82,7 +82,10 @@ public struct ProfileScreen: FeatureScreen {
     }
 
     public var keyHints: [KeyHint] {
-        if editor != nil { return [KeyHint(.enter, tr("profile.hint.next")), KeyHint(.escape, tr("profile.hint.cancel"))] }
+        if let editor {
+            if editor.target == .synthesis { return [KeyHint(.enter, tr("profile.hint.synthesis")), KeyHint(.escape, tr("profile.hint.cancel"))] }
+            return [KeyHint(.enter, tr("profile.hint.next")), KeyHint(.escape, tr("profile.hint.cancel"))]
+        }
         switch page {
         case .home:
             var hints = [KeyHint(.enter, tr("profile.hint.open")), KeyHint("s", tr("profile.hint.synthesis"))]
@@ -300,6 +303,13 @@ public struct ProfileScreen: FeatureScreen {
             editor = nil
             return .say(tr("profile.screen.cancelled"))
         }
+        // The synthèse's form is all checkboxes (Space and Enter tick): Enter saves it from anywhere.
+        if key == .enter, open.target == .synthesis {
+            let sections = ProfileForms.synthesisSections(open.form)
+            guard !sections.isEmpty else { return .say(tr("profile.synthesis.none-chosen")) }
+            editor = nil
+            return .run(ProfileEffects.saveSynthesis(services, sections: sections), saying: tr("profile.synthesis.working"))
+        }
         let outcome = open.form.handle(key)
         editor = open
         guard outcome == .submitted else { return outcome == .ignored ? .handled : .handled }
@@ -313,6 +323,8 @@ public struct ProfileScreen: FeatureScreen {
             editor = nil
             return .run(ProfileEffects.saveSynthesis(services, sections: sections), saying: tr("profile.synthesis.working"))
         case .directives:
+            // Closed at once: a second Enter must not write the directives twice.
+            editor = nil
             return .run(ProfileEffects.writeDirectives(ProfileForms.directivesValues(open.form), services: services))
         case .measure(let type, let id):
             switch ProfileForms.measureValues(open.form, type: type) {

@@ -26,7 +26,11 @@ extension ProfileScreen {
                                  context: context)
         }
         if list.count == 0 {
-            buffer.put(emptyText, at: rows[1].origin, style: context.style(.muted), maxWidth: area.width)
+            // Volontés with nothing declared yet still say what the directives and the organ-donation declaration are.
+            let lines = page == .rubrique(.wishes) ? wishesText.flatMap { TextLayout.wrap($0, width: area.width) + [""] } : [emptyText]
+            for (offset, line) in lines.prefix(rows[1].height).enumerated() {
+                buffer.put(line, at: Point(x: area.x, y: rows[1].y + offset), style: context.style(.muted), maxWidth: area.width)
+            }
             return Rendered(cursor: rows[1].origin)
         }
         // Volontés: the directives kept and the organ-donation rules, in full under the list.
