@@ -14,12 +14,16 @@ public final class VaultSession {
         return encoder
     }()
     let decoder = JSONDecoder()
+    /// Files documents under the MES categories as they are written (the vault's, see
+    /// `Vault.useDocumentCategorizer`).
+    let documentCategorizer: DocumentCategorizer?
 
     /// Runs the vault's schema and repositories on any connection (benchmarks compare them on a
     /// plain database). `writable` sessions record changes.
-    public init(database: Database, writable: Bool) {
+    public init(database: Database, writable: Bool, documentCategorizer: DocumentCategorizer? = nil) {
         self.database = database
         self.changes = writable ? ChangeLog() : nil
+        self.documentCategorizer = documentCategorizer
     }
 
     /// The changes recorded so far (empty for a read session).
