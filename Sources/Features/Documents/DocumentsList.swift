@@ -20,32 +20,32 @@ struct DocumentsList: Component {
     }
 
     let services: DocumentsServices
-    private(set) var loaded = false
     /// The rows, read from the vault one page at a time around the selection: one group per
     /// category in MES order, each under its heading (issue 20: the cost follows the screen).
-    private(set) var paged = PagedList<DocumentSummary>(headings: true)
-    /// Documents per category, the category filter aside (the filter line and the chooser).
-    private(set) var counts: [Document.Category: Int] = [:]
-    /// Documents before any filter or search.
-    private(set) var total = 0
+    private(set) var rows: VaultList<DocumentsSource>
     private(set) var filter = DocumentFilter()
     private(set) var sort = DocumentSort()
     private(set) var search = TextField()
     private(set) var typing = false
     /// The selected document's passage that matches the search (words between `[` and `]`).
     private(set) var snippet: (id: String, text: String)?
-    /// A failure to read the vault, shown in place of the list.
-    private(set) var failure: String?
-    /// Numbers the loads, so a late answer to an older one is dropped.
-    private var loadGeneration = 0
-    /// A load is in flight.
-    private(set) var isLoading = false
     /// What to say when the load in flight arrives, and whether to add the count.
     private var sayAfterLoad: (sentence: String?, count: Bool)?
 
     init(services: DocumentsServices) {
         self.services = services
+        rows = VaultList(source: DocumentsSource(library: services.library, query: services.library.listQuery()), headings: true,
+                         visibleRows: Self.page)
     }
+
+    var paged: PagedList<DocumentSummary> { rows.paged }
+    var loaded: Bool { rows.loaded }
+    var isLoading: Bool { rows.isLoading }
+    var failure: String? { rows.failure }
+    /// Documents per category, the category filter aside (the filter line and the chooser).
+    var counts: [Document.Category: Int] { rows.totals?.counts ?? [:] }
+    /// Documents before any filter or search.
+    var total: Int { rows.totals?.total ?? 0 }
 
     /// The categories, in the order of the list's groups.
     static let categories = Document.Category.allCases
@@ -103,20 +103,21 @@ struct DocumentsList: Component {
     mutating func update(_ input: ComponentInput) -> Update {
         switch input {
         case .key(let key): return typing ? handleSearchKey(key) : handleListKey(key)
-        case .event(let event as DocumentsEvent): return receive(event)
+        case .event(let event): return receive(event)
         default: return .ignored
         }
     }
 
-    private mutating func receive(_ event: DocumentsEvent) -> Update {
+    private mutating func receive(_ event: any Sendable) -> Update {
         switch event {
-        case .listed(let generation, let result) where generation == loadGeneration:
-            return take(result)
-        case .page(let page):
+        case let loaded as VaultList<DocumentsSource>.Loaded:
+            guard rows.take(loaded) else { return .ignored }
+            return answered(first: rows.loaded && !wasLoaded)
+        case let page as VaultList<DocumentsSource>.Paged:
             let before = selectedSummary?.id
-            paged.take(page)
+            rows.take(page)
             return selectedSummary?.id == before ? .handled : snippetUpdate()
-        case .snippet(let id, let text):
+        case DocumentsEvent.snippet(let id, let text):
             snippet = text.map { (id, $0) }
             return .handled
         default:
@@ -124,33 +125,20 @@ struct DocumentsList: Component {
         }
     }
 
+    /// Whether a load had answered before the one being taken.
+    private var wasLoaded = false
+
     /// Reads the list again (first load, after an edit, a sync, a new filter, order or search),
     /// keeping `id` selected when it is still shown (else the selected line).
     mutating func load(keeping id: String?, saying sentence: String? = nil, withCount: Bool = false) -> Effect<any Sendable> {
-        loadGeneration += 1
-        isLoading = true
         if sentence != nil || withCount { sayAfterLoad = (sentence, withCount) }
+        wasLoaded = rows.loaded
         let query = services.library.listQuery(filter: filter, search: search.text.isEmpty ? nil : search.text, sort: sort)
-        return DocumentsEffects.list(services.library, query, keeping: id, layout: paged, generation: loadGeneration)
+        return rows.load(DocumentsSource(library: services.library, query: query), keeping: id)
     }
 
-    /// A load's answer: the counts and the rows around the selection.
-    private mutating func take(_ result: Result<DocumentsListed, DocumentsFailure>) -> Update {
-        let first = !loaded
-        loaded = true
-        isLoading = false
-        switch result {
-        case .success(let listed):
-            counts = listed.counts
-            total = listed.total
-            paged = listed.layout
-            failure = nil
-        case .failure(let failure):
-            counts = [:]
-            total = 0
-            paged.reset(groupCounts: [], selecting: nil, visibleRows: Self.page)
-            self.failure = failure.message
-        }
+    /// A load has answered: say what was asked, and the first time what arrived.
+    private mutating func answered(first: Bool) -> Update {
         var update = snippetUpdate()
         if let say = sayAfterLoad {
             sayAfterLoad = nil
@@ -248,12 +236,9 @@ struct DocumentsList: Component {
 
     /// Moves the selection, over category headings; reads the rows around it when needed.
     private mutating func move(_ motion: Motion) -> Update {
-        paged.move(motion, visibleRows: Self.page)
+        let read = rows.move(motion)
         var update = snippetUpdate()
-        if let request = paged.pageNeeded() {
-            let query = services.library.listQuery(filter: filter, search: search.text.isEmpty ? nil : search.text, sort: sort)
-            update.effects.append(DocumentsEffects.page(services.library, query, request))
-        }
+        if let read { update.effects.append(read) }
         update.announcement = selectedSummary.map(Self.announce)
         return update
     }
@@ -268,7 +253,7 @@ struct DocumentsList: Component {
         return Update(effects: [DocumentsEffects.snippet(search.text, of: summary.id, services.library)])
     }
 
-    var selectedSummary: DocumentSummary? { paged.selectedRow }
+    var selectedSummary: DocumentSummary? { rows.selectedRow }
 
     /// The selected document's rank among the documents shown: "12 sur 10 000".
     var position: String? {
@@ -324,4 +309,41 @@ struct DocumentsList: Component {
 
     /// Asks the parent to read the list again.
     struct Reload: Sendable {}
+}
+
+/// The Documents list's rows in the vault: one query (filter, search, order) of the library.
+struct DocumentsSource: PagedSource {
+    let library: DocumentLibrary
+    let query: DocumentListQuery
+
+    struct Totals: Sendable {
+        /// Documents per category, the category filter aside.
+        var counts: [Document.Category: Int]
+        /// Documents before any filter or search.
+        var total: Int
+    }
+
+    func load(keeping id: String?, into layout: inout PagedList<DocumentSummary>, visibleRows: Int) throws -> Totals {
+        let categories = DocumentsList.categories
+        let query = query
+        return try library.readList(query) { reader in
+            let counts = try reader.counts()
+            let shown = categories.map { query.filter.category == nil || query.filter.category == $0 ? counts[$0] ?? 0 : 0 }
+            let unfiltered = query.filter == DocumentFilter() && query.search == nil
+            let position = try id.flatMap { try reader.position(of: $0) }
+            try layout.lay(out: shown, selecting: position.flatMap { position in categories.firstIndex(of: position.category).map { ($0, position.offset) } },
+                           visibleRows: visibleRows) { try reader.page(categories[$0], offset: $1, limit: $2) }
+            return Totals(counts: counts, total: unfiltered ? counts.values.reduce(0, +) : try reader.total())
+        }
+    }
+
+    func read(_ request: PageRequest) throws -> Page<DocumentSummary> {
+        try library.readList(query) { reader in
+            try request.read { try reader.page(DocumentsList.categories[$0], offset: $1, limit: $2) }
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        DocumentsEffects.message(for: error)
+    }
 }

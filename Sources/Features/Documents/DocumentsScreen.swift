@@ -45,6 +45,20 @@ public struct DocumentsScreen: FeatureScreen {
         case .event(let answer as Answer):
             guard let action = answer.tag as? DocumentsAction else { return .ignored }
             return answered(action, answer.value)
+        case .event(let loaded as VaultList<DocumentsSource>.Loaded):
+            var current = list
+            var update = current.update(.event(loaded))
+            list = current
+            if loadAgain && !list.isLoading {
+                loadAgain = false
+                update.effects += load()
+            }
+            return update
+        case .event(let page as VaultList<DocumentsSource>.Paged):
+            var current = list
+            let update = current.update(.event(page))
+            list = current
+            return update
         case .event(let event as DocumentsEvent):
             return receive(event)
         case .key:
@@ -80,15 +94,6 @@ public struct DocumentsScreen: FeatureScreen {
 
     private mutating func receive(_ event: DocumentsEvent) -> Update {
         switch event {
-        case .listed:
-            var current = list
-            var update = current.update(.event(event))
-            list = current
-            if loadAgain && !list.isLoading {
-                loadAgain = false
-                update.effects += load()
-            }
-            return update
         case .readerSummary(let id, let summary):
             guard var open = reader, open.documentID == id else { return .handled }
             if let summary, open.refresh([summary]) {
@@ -102,7 +107,7 @@ public struct DocumentsScreen: FeatureScreen {
             let result = open.update(.event(event))
             reader = open
             return result
-        case .page, .snippet:
+        case .snippet:
             var current = list
             let result = current.update(.event(event))
             list = current

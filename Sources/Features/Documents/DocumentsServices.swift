@@ -40,10 +40,6 @@ enum DocumentsAction: Hashable, Sendable {
 /// Results of the screen's effects: every read and write of the vault, the files and the
 /// network happens in an effect and comes back as one of these.
 enum DocumentsEvent: Sendable {
-    /// The list, read for the load numbered `generation` (older loads are dropped).
-    case listed(generation: Int, Result<DocumentsListed, DocumentsFailure>)
-    /// Rows of the list around the selection.
-    case page(Page<DocumentSummary>)
     /// The open document's summary read again (nil: it is gone).
     case readerSummary(id: String, DocumentSummary?)
     /// The selected document's passage that matches the search.
@@ -63,54 +59,9 @@ struct DocumentsFailure: Error, Sendable, Equatable {
     let message: String
 }
 
-/// A load of the list: the counts, and the rows laid out with the page around the selection.
-struct DocumentsListed: Sendable {
-    var counts: [Document.Category: Int]
-    var total: Int
-    var layout: PagedList<DocumentSummary>
-}
 
 /// The work the screen hands to the runtime, off the UI thread.
 enum DocumentsEffects {
-    /// Reads the list for `query`: the counts, where `id` is (to keep it selected), and the
-    /// page around the selection, in one state of the vault; `layout` keeps the scroll position.
-    static func list(_ library: DocumentLibrary, _ query: DocumentListQuery, keeping id: String?,
-                     layout: PagedList<DocumentSummary>, generation: Int) -> Effect<any Sendable> {
-        Effect {
-            do {
-                let listed = try library.readList(query) { reader in
-                    let counts = try reader.counts()
-                    let shown = DocumentsList.categories.map { query.filter.category == nil || query.filter.category == $0 ? counts[$0] ?? 0 : 0 }
-                    let total = query.filter == DocumentFilter() && query.search == nil ? counts.values.reduce(0, +) : try reader.total()
-                    let position = try id.flatMap { try reader.position(of: $0) }
-                    var layout = layout
-                    layout.reset(groupCounts: shown,
-                                 selecting: position.flatMap { position in
-                                     DocumentsList.categories.firstIndex(of: position.category).map { ($0, position.offset) }
-                                 },
-                                 visibleRows: DocumentsList.page)
-                    if let request = layout.pageNeeded() {
-                        layout.take(try request.read { try reader.page(DocumentsList.categories[$0], offset: $1, limit: $2) })
-                    }
-                    return DocumentsListed(counts: counts, total: total, layout: layout)
-                }
-                return DocumentsEvent.listed(generation: generation, .success(listed))
-            } catch {
-                return DocumentsEvent.listed(generation: generation, .failure(DocumentsFailure(message: message(for: error))))
-            }
-        }
-    }
-
-    /// Reads the rows a moved selection needs.
-    static func page(_ library: DocumentLibrary, _ query: DocumentListQuery, _ request: PageRequest) -> Effect<any Sendable> {
-        Effect {
-            let page = try? library.readList(query) { reader in
-                try request.read { try reader.page(DocumentsList.categories[$0], offset: $1, limit: $2) }
-            }
-            return page.map(DocumentsEvent.page) ?? DocumentsEvent.failed(tr("documents.error.generic"))
-        }
-    }
-
     /// The open document's summary, read again after a change.
     static func readerSummary(_ id: String, _ library: DocumentLibrary) -> Effect<any Sendable> {
         Effect { DocumentsEvent.readerSummary(id: id, try? library.summary(id)) }
