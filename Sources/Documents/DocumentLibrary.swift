@@ -76,7 +76,9 @@ public struct DocumentLibrary: Sendable {
         if try vault.read({ try $0.documents.listNeedsPreparing(profile: profileID, categorizer: categorizer) }) {
             try vault.write { try $0.documents.prepareList(profile: profileID, categorizer: categorizer) }
         }
-        return try vault.read { try body(DocumentListReader(session: $0, query: query)) }
+        return try vault.read { session in
+            try body(DocumentListReader(session: session, query: query, matches: try session.documents.listMatches(query)))
+        }
     }
 
     public func listing(filter: DocumentFilter = DocumentFilter(), sort: DocumentSort = DocumentSort()) throws -> DocumentListing {
@@ -266,10 +268,12 @@ public struct DocumentLibrary: Sendable {
 public struct DocumentListReader {
     let session: VaultSession
     public let query: DocumentListQuery
+    /// The search's matches, found once for every read of this list.
+    let matches: ListMatches?
 
     /// Documents per category, the query's category aside (absent: none).
     public func counts() throws -> [Document.Category: Int] {
-        try session.documents.listCounts(query)
+        try session.documents.listCounts(query, matches: matches)
     }
 
     /// Documents the space's viewer may see, before any filter or search.
@@ -282,11 +286,11 @@ public struct DocumentListReader {
 
     /// Rows `offset..<offset+limit` of one category, in the list's order.
     public func page(_ category: Document.Category, offset: Int, limit: Int) throws -> [DocumentSummary] {
-        try session.documents.listPage(query, category: category, offset: offset, limit: limit)
+        try session.documents.listPage(query, category: category, offset: offset, limit: limit, matches: matches)
     }
 
     /// A document's category and rank in it, when the query shows it.
     public func position(of id: String) throws -> (category: Document.Category, offset: Int)? {
-        try session.documents.listPosition(of: id, query)
+        try session.documents.listPosition(of: id, query, matches: matches)
     }
 }

@@ -31,6 +31,9 @@ struct VaultList<Source: PagedSource>: Sendable {
     private(set) var failure: String?
     let visibleRows: Int
     private var generation = 0
+    /// Keys typed while a load was in flight, to replay on the rows it brings (a key acts on
+    /// what the user will see: Échap then `g` then Entrée opens the first row of the new list).
+    private var typedAhead: [Key] = []
 
     /// The answer of a load.
     struct Loaded: Sendable {
@@ -71,6 +74,28 @@ struct VaultList<Source: PagedSource>: Sendable {
                 return Loaded(generation: generation, result: .failure(Failure(message: Source.describe(error))))
             }
         }
+    }
+
+    /// The keys kept for after a load: those a list acts on (not Tab, help, function or control
+    /// keys, which go on to the shell at once).
+    static func typesAhead(_ key: Key) -> Bool {
+        switch key {
+        case .tab, .backTab, .character("?"), .function, .control: false
+        default: true
+        }
+    }
+
+    /// Keeps `key` for after the load in flight (true), or says there is none (false).
+    mutating func typeAhead(_ key: Key) -> Bool {
+        guard isLoading else { return false }
+        typedAhead.append(key)
+        return true
+    }
+
+    /// The keys typed during the load just taken, in order (now to be handled).
+    mutating func keysTypedAhead() -> [Key] {
+        defer { typedAhead = [] }
+        return typedAhead
     }
 
     /// Takes a load's answer (false for an older load's, which is dropped).
@@ -115,5 +140,16 @@ extension PagedList {
                       read: (_ group: Int, _ offset: Int, _ limit: Int) throws -> [Row]) rethrows {
         reset(groupCounts: groupCounts, selecting: position, visibleRows: visibleRows)
         if let request = pageNeeded() { take(try request.read(read)) }
+    }
+}
+
+extension Update {
+    /// Adds what `next` asks after this: its effects, requests and dialog; its sentence replaces this one's.
+    mutating func append(_ next: Update) {
+        effects += next.effects
+        requests += next.requests
+        announcement = next.announcement ?? announcement
+        present = next.present ?? present
+        closed = next.closed ?? closed
     }
 }

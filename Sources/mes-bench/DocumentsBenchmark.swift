@@ -62,13 +62,47 @@ enum DocumentsBenchmark {
                 try measureScreen(library: library, size: size, count: count)
             }
         }
-        print("  resident memory with the list open: \(residentMiB()) MiB (budget 80 MiB with 100,000 documents, issue 20)")
+        // Memory as a user's process holds it: a fresh process opens the vault and the Documents
+        // screen (the first frame, then the end of the list and back).
+        vault.close()
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        child.arguments = ["documents-open", workspace.appendingPathComponent("vault").path]
+        let input = Pipe(), output = Pipe()
+        child.standardInput = input
+        child.standardOutput = output
+        try child.run()
+        input.fileHandleForWriting.write(Data("benchmark".utf8))
+        try input.fileHandleForWriting.close()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        print("  resident memory, a process with the vault and Documents open (\(count) documents): \(said.trimmingCharacters(in: .whitespacesAndNewlines)) (budget 80 MiB at 100,000, issue 20)")
+    }
+
+    /// `mes-bench documents-open VAULT` (run by `documents`): opens the vault (passphrase on
+    /// standard input) and the Documents screen at 80x24, moves to the end and back, and prints
+    /// the resident memory now and at its peak.
+    static func openAndMeasureMemory(_ arguments: [String]) throws {
+        guard let path = arguments.first else { throw BenchmarkFailure("usage: mes-bench documents-open VAULT") }
+        Localizer.shared.setLanguage(.french)
+        let passphrase = FileHandle.standardInput.readDataToEndOfFile()
+        let vault = try Vault.open(in: VaultDirectory(URL(fileURLWithPath: path)), passphrase: SecureBytes(copying: Array(passphrase)))
+        defer { vault.close() }
+        guard let library = try DocumentLibrary.open(vault) else { throw BenchmarkFailure("no space") }
+        try MainActor.assumeIsolated {
+            let terminal = VirtualTerminal(size: Size(width: 80, height: 24))
+            let runtime = Runtime(app: AppShell(documents: DocumentsServices(library: library, canPrint: false)), backend: terminal)
+            runtime.send(.resized(terminal.size))
+            for key: Key in [.character("2"), .end, .home] { press(key, runtime) }
+            guard terminal.screen.contains(tr("documents.category.all")) else { throw BenchmarkFailure("no list drawn") }
+        }
+        print("\(residentMiB()) MiB now, \(residentMiB(field: "VmHWM:")) MiB at the peak")
     }
 
     /// The process's resident set (VmRSS), in MiB.
-    static func residentMiB() -> Int {
+    static func residentMiB(field: String = "VmRSS:") -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
               let kib = Int(line.split(separator: " ").dropFirst().first ?? "") else { return -1 }
         return kib / 1024
     }

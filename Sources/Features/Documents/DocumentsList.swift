@@ -112,7 +112,9 @@ struct DocumentsList: Component {
         switch event {
         case let loaded as VaultList<DocumentsSource>.Loaded:
             guard rows.take(loaded) else { return .ignored }
-            return answered(first: rows.loaded && !wasLoaded)
+            var update = answered(first: rows.loaded && !wasLoaded)
+            for key in rows.keysTypedAhead() { update.append(typing ? handleSearchKey(key) : handleListKey(key)) }
+            return update
         case let page as VaultList<DocumentsSource>.Paged:
             let before = selectedSummary?.id
             rows.take(page)
@@ -155,6 +157,8 @@ struct DocumentsList: Component {
     }
 
     private mutating func handleListKey(_ key: Key) -> Update {
+        // A key typed while the list is being read acts on the rows that arrive.
+        if VaultList<DocumentsSource>.typesAhead(key), rows.typeAhead(key) { return .handled }
         if let motion = key.motion, motion != .left, motion != .right {
             return move(motion)
         }

@@ -47,8 +47,10 @@ public struct DocumentsScreen: FeatureScreen {
             return answered(action, answer.value)
         case .event(let loaded as VaultList<DocumentsSource>.Loaded):
             var current = list
-            var update = current.update(.event(loaded))
+            // Keys typed ahead may ask for something (open, mask…): carried out like a key's.
+            let answer = current.update(.event(loaded))
             list = current
+            var update = follow(answer)
             if loadAgain && !list.isLoading {
                 loadAgain = false
                 update.effects += load()

@@ -97,6 +97,7 @@ struct InboxList: Component {
                 update.announcement = sentence + " " + count()
             }
             if !wasLoaded { update.announcement = summary }
+            for key in threads.keysTypedAhead() { update.append(typing ? handleSearchKey(key) : handleListKey(key)) }
             return update
         case .event(let page as VaultList<InboxSource>.Paged):
             threads.take(page)
@@ -125,6 +126,8 @@ struct InboxList: Component {
     }
 
     private mutating func handleListKey(_ key: Key) -> Update {
+        // A key typed while the list is being read acts on the rows that arrive.
+        if VaultList<InboxSource>.typesAhead(key), threads.typeAhead(key) { return .handled }
         if let motion = key.motion, motion != .left, motion != .right {
             return move(motion)
         }

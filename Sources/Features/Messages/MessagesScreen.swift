@@ -83,7 +83,8 @@ public struct MessagesScreen: FeatureScreen {
         var list = inbox
         let result = list.update(.event(event))
         inbox = list
-        return result
+        // Keys typed ahead may ask for something (open, archive…): carried out like a key's.
+        return follow(result)
     }
 
     /// Reads the open thread again (its states change with a sync).

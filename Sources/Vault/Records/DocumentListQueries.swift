@@ -2,7 +2,25 @@ import Foundation
 import HealthRecord
 import SQLite
 
+/// The documents a list's search finds, found once and reused by every read of one list
+/// (counts, position, pages): a JSON array of ids the queries read with `json_each`.
+public struct ListMatches: Sendable {
+    let json: String
+}
+
 extension RecordStore where Record == Document {
+    /// Runs the query's full-text search once (nil when it has none).
+    public func listMatches(_ query: DocumentListQuery) throws -> ListMatches? {
+        guard let search = query.search else { return nil }
+        guard let match = SearchIndex.query(from: search) else { return ListMatches(json: "[]") }
+        let ids = try session.database.query("""
+            SELECT record_id FROM search_entry
+            WHERE rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?) AND profile_id = ? AND kind = ?
+            """, [match, query.profile, RecordKind.document.rawValue]) { $0.string(0) }
+        let data = (try? JSONEncoder().encode(ids)) ?? Data("[]".utf8)
+        return ListMatches(json: String(decoding: data, as: UTF8.self))
+    }
+
     /// Settings key of the fingerprint of the catalogue `list_category` was filled with.
     static var listCatalogueSetting: String { "documents.list-catalogue" }
 
@@ -44,8 +62,8 @@ extension RecordStore where Record == Document {
 
     /// How many documents of each category the query shows, its category condition aside (so
     /// the counts tell what choosing another category would show). Categories without any are absent.
-    public func listCounts(_ query: DocumentListQuery) throws -> [Document.Category: Int] {
-        let (conditions, values) = Self.conditions(query.anyCategory)
+    public func listCounts(_ query: DocumentListQuery, matches: ListMatches? = nil) throws -> [Document.Category: Int] {
+        let (conditions, values) = Self.conditions(query.anyCategory, matches: matches)
         var counts: [Document.Category: Int] = [:]
         _ = try session.database.query("SELECT list_category, count(*) FROM document WHERE \(conditions) GROUP BY list_category", values) { row in
             let category = row.optionalString(0).flatMap(Document.Category.init(rawValue:)) ?? .other
@@ -55,10 +73,11 @@ extension RecordStore where Record == Document {
     }
 
     /// Rows `offset..<offset+limit` of one category of the list, in the list's order.
-    public func listPage(_ query: DocumentListQuery, category: Document.Category, offset: Int, limit: Int) throws -> [DocumentSummary] {
+    public func listPage(_ query: DocumentListQuery, category: Document.Category, offset: Int, limit: Int,
+                         matches: ListMatches? = nil) throws -> [DocumentSummary] {
         var inCategory = query
         inCategory.filter.category = category
-        let (conditions, values) = Self.conditions(inCategory)
+        let (conditions, values) = Self.conditions(inCategory, matches: matches)
         let sql = """
             SELECT id, title, type_code, class_code, list_category, author, organization, created_at, format, size, origin, is_read,
                    visibility
@@ -80,8 +99,9 @@ extension RecordStore where Record == Document {
 
     /// Where a document is in the list: its category and its rank in it; nil when the query
     /// does not show it.
-    public func listPosition(of id: String, _ query: DocumentListQuery) throws -> (category: Document.Category, offset: Int)? {
-        let (conditions, values) = Self.conditions(query)
+    public func listPosition(of id: String, _ query: DocumentListQuery,
+                             matches: ListMatches? = nil) throws -> (category: Document.Category, offset: Int)? {
+        let (conditions, values) = Self.conditions(query, matches: matches)
         guard let key = try session.database.queryFirst("""
             SELECT list_category, created_at, title_key, author_key FROM document WHERE \(conditions) AND id = ?
             """, values + [id], map: { row in
@@ -90,7 +110,7 @@ extension RecordStore where Record == Document {
             }) else { return nil }
         var inCategory = query
         inCategory.filter.category = key.category
-        let (categoryConditions, categoryValues) = Self.conditions(inCategory)
+        let (categoryConditions, categoryValues) = Self.conditions(inCategory, matches: matches)
         // Rows before it in the list's order (see `order`): the same comparisons, strictly.
         let dateFirst = query.sort.key == .date && query.sort.ascending
             ? "(created_at < ? OR (created_at = ? AND id < ?))" : "(created_at > ? OR (created_at = ? AND id > ?))"
@@ -110,7 +130,7 @@ extension RecordStore where Record == Document {
     }
 
     /// The WHERE clause of a query and its values.
-    static func conditions(_ query: DocumentListQuery) -> (String, [any SQLBindable]) {
+    static func conditions(_ query: DocumentListQuery, matches: ListMatches? = nil) -> (String, [any SQLBindable]) {
         var conditions = ["profile_id = ?"]
         var values: [any SQLBindable] = [query.profile]
         if let category = query.filter.category {
@@ -128,7 +148,10 @@ extension RecordStore where Record == Document {
             conditions.append("created_at < ?")
             values.append(until.timeIntervalSince1970)
         }
-        if let search = query.search {
+        if query.search != nil, let matches {
+            conditions.append("id IN (SELECT value FROM json_each(?))")
+            values.append(matches.json)
+        } else if let search = query.search {
             if let match = SearchIndex.query(from: search) {
                 // The full-text match drives the subquery, never one match per document.
                 conditions.append("""
