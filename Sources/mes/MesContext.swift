@@ -13,6 +13,7 @@ enum MesOptions {
     static let interactive = [
         OptionSpec("--demo", help: "option.demo"),
         OptionSpec("--kiosk", help: "option.kiosk"),
+        OptionSpec("--kiosk-config", value: "FILE", help: "option.kiosk-config"),
         OptionSpec("--screen-reader", help: "option.screen-reader"),
     ]
 
