@@ -14,7 +14,8 @@ BIN := .build/$(CONFIGURATION)
 # Every Debian package the build, the tests, the benchmarks or the demo use.
 DEBIAN_PACKAGES := pkg-config libncurses-dev ncurses-term libsqlite3-dev libsodium-dev \
 	libmicrohttpd-dev libqrencode-dev libical-dev tmux poppler-utils openssl curl zbar-tools \
-	libcairo2-dev libpango1.0-dev fonts-dejavu-core qpdf dpkg-dev lintian groff-base libcurl4-openssl-dev
+	libcairo2-dev libpango1.0-dev fonts-dejavu-core qpdf dpkg-dev lintian groff-base libcurl4-openssl-dev \
+	libkeyutils-dev
 # What `make bench BENCH=server` needs besides: nginx serves the comparison, wrk loads both
 # (installed by that benchmark's setup only: `make test` does not need them).
 BENCH_SERVER_PACKAGES := nginx-light wrk

@@ -40,6 +40,7 @@ let package = Package(
         systemLibrary("CMicroHTTPD", pkgConfig: "libmicrohttpd", apt: "libmicrohttpd-dev"),
         systemLibrary("CQREncode", pkgConfig: "libqrencode", apt: "libqrencode-dev"),
         systemLibrary("CICal", pkgConfig: "libical", apt: "libical-dev"),
+        systemLibrary("CKeyutils", pkgConfig: nil, apt: "libkeyutils-dev"),
 
         // Small C shims for what Swift cannot call (macros, variadic functions).
         .target(name: "SystemShim"),
@@ -64,7 +65,7 @@ let package = Package(
 
         // The core.
         .target(name: "HealthRecord"),
-        .target(name: "Vault", dependencies: ["HealthRecord", "SQLite", "Crypto", "CSQLite", "L10n"]),
+        .target(name: "Vault", dependencies: ["HealthRecord", "SQLite", "Crypto", "CSQLite", "CKeyutils", "L10n"]),
         // The dossier médical's use cases (list, read, import, mask, delete, export, print) over
         // the vault, shared by the screens and the command line.
         .target(name: "Documents", dependencies: ["Vault", "FHIR", "HealthRecord", "L10n", "Crypto"]),

@@ -37,6 +37,8 @@ public struct DocumentLibrary: Sendable {
         self.viewer = viewer
         self.catalog = catalog
         self.reader = reader
+        // Documents written from now on are filed as this catalogue says (paged lists).
+        vault.useDocumentCategorizer(catalog.categorizer)
     }
 
     /// The library of the vault's own space (the holder's profile), or of `profileID`; nil when
@@ -55,6 +57,28 @@ public struct DocumentLibrary: Sendable {
     public func summaries() throws -> [DocumentSummary] {
         let categorizer = catalog.categorizer
         return try vault.read { try $0.documents.summaries(profile: profileID, viewer: viewer, categorizer: categorizer) }
+    }
+
+    /// The query of a paged list of this space (see `readList`).
+    public func listQuery(filter: DocumentFilter = DocumentFilter(), search: String? = nil, sort: DocumentSort = DocumentSort()) -> DocumentListQuery {
+        var filter = filter
+        filter.searchResults = nil
+        filter.author = nil
+        let words = search?.trimmingCharacters(in: .whitespaces)
+        return DocumentListQuery(profile: profileID, viewer: viewer, filter: filter, search: words?.isEmpty == false ? words : nil, sort: sort)
+    }
+
+    /// Reads a paged list in one consistent state of the vault: its counts, one page, where a
+    /// document is. Files the documents not filed yet first (once after an upgrade, or after
+    /// a process that did not know the catalogue wrote some).
+    public func readList<Result: Sendable>(_ query: DocumentListQuery, _ body: (DocumentListReader) throws -> Result) throws -> Result {
+        let categorizer = catalog.categorizer
+        if try vault.read({ try $0.documents.listNeedsPreparing(profile: profileID, categorizer: categorizer) }) {
+            try vault.write { try $0.documents.prepareList(profile: profileID, categorizer: categorizer) }
+        }
+        return try vault.read { session in
+            try body(DocumentListReader(session: session, query: query, matches: try session.documents.listMatches(query)))
+        }
     }
 
     public func listing(filter: DocumentFilter = DocumentFilter(), sort: DocumentSort = DocumentSort()) throws -> DocumentListing {
@@ -223,5 +247,36 @@ public struct DocumentLibrary: Sendable {
         default: content.bytes
         }
         return try DocumentOutput.print(bytes, printer: printer)
+    }
+}
+
+/// A paged list's reads, inside one read transaction (`DocumentLibrary.readList`).
+public struct DocumentListReader {
+    let session: VaultSession
+    public let query: DocumentListQuery
+    /// The search's matches, found once for every read of this list.
+    let matches: ListMatches?
+
+    /// Documents per category, the query's category aside (absent: none).
+    public func counts() throws -> [Document.Category: Int] {
+        try session.documents.listCounts(query, matches: matches)
+    }
+
+    /// Documents the space's viewer may see, before any filter or search.
+    public func total() throws -> Int {
+        var unfiltered = query
+        unfiltered.filter = DocumentFilter()
+        unfiltered.search = nil
+        return try session.documents.listCounts(unfiltered).values.reduce(0, +)
+    }
+
+    /// Rows `offset..<offset+limit` of one category, in the list's order.
+    public func page(_ category: Document.Category, offset: Int, limit: Int) throws -> [DocumentSummary] {
+        try session.documents.listPage(query, category: category, offset: offset, limit: limit, matches: matches)
+    }
+
+    /// A document's category and rank in it, when the query shows it.
+    public func position(of id: String) throws -> (category: Document.Category, offset: Int)? {
+        try session.documents.listPosition(of: id, query, matches: matches)
     }
 }

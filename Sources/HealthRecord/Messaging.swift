@@ -314,3 +314,25 @@ public enum DeliveryState: Sendable, Equatable {
     /// The server refused it, for this reason (a machine code such as `thread-closed`).
     case refused(reason: String)
 }
+
+/// Which threads a paged inbox shows and in what order: the inbox reads one page of it at a
+/// time and counts the rest (issue 20).
+public struct ThreadListQuery: Sendable, Equatable {
+    public var profile: String
+    /// The archives instead of the inbox.
+    public var archived: Bool
+    /// Only threads with a message to read.
+    public var unreadOnly: Bool
+    public var oldestFirst: Bool
+    /// Words of a full-text search (subjects, correspondents, message bodies); nil: none.
+    public var search: String?
+
+    public init(profile: String, archived: Bool = false, unreadOnly: Bool = false, oldestFirst: Bool = false, search: String? = nil) {
+        self.profile = profile
+        self.archived = archived
+        self.unreadOnly = unreadOnly
+        self.oldestFirst = oldestFirst
+        let words = search?.trimmingCharacters(in: .whitespaces)
+        self.search = words?.isEmpty == false ? words : nil
+    }
+}

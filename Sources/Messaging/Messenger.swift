@@ -102,6 +102,17 @@ public struct Messenger: Sendable {
         return rows
     }
 
+    /// The query of a paged inbox of this space (see `readInbox`).
+    public func inboxQuery(filter: InboxFilter = InboxFilter(), sort: InboxSort = .newestFirst) -> ThreadListQuery {
+        ThreadListQuery(profile: profileID, archived: filter.archived, unreadOnly: filter.unreadOnly, oldestFirst: sort == .oldestFirst,
+                        search: filter.search)
+    }
+
+    /// Reads a paged inbox in one consistent state of the vault: its count, one page, where a thread is.
+    public func readInbox<Result: Sendable>(_ query: ThreadListQuery, _ body: (InboxReader) throws -> Result) throws -> Result {
+        try vault.read { try body(InboxReader(session: $0, query: query)) }
+    }
+
     /// The threads a full-text search finds (subjects, correspondents, message bodies), for a
     /// list that already holds the inbox's rows: fast on any count.
     public func matchingThreadIDs(_ text: String) throws -> Set<String> {
@@ -345,5 +356,31 @@ public struct Messenger: Sendable {
             var drafts = try session.settings.value(Self.draftsSetting, as: [String: MessageDraft].self) ?? [:]
             if drafts.removeValue(forKey: threadID) != nil { try session.settings.set(drafts, for: Self.draftsSetting) }
         }
+    }
+}
+
+/// A paged inbox's reads, inside one read transaction (`Messenger.readInbox`).
+public struct InboxReader {
+    let session: VaultSession
+    public let query: ThreadListQuery
+
+    /// Threads the query shows.
+    public func count() throws -> Int {
+        try session.threads.listCount(query)
+    }
+
+    /// Rows `offset..<offset+limit`, in the query's order.
+    public func page(offset: Int, limit: Int) throws -> [ThreadSummaryRow] {
+        try session.threads.listPage(query, offset: offset, limit: limit)
+    }
+
+    /// A thread's rank, when the query shows it.
+    public func position(of id: String) throws -> Int? {
+        try session.threads.listPosition(of: id, query)
+    }
+
+    /// Messages to read in the inbox or the archives (the one the query shows), filters aside.
+    public func unread() throws -> Int {
+        try session.threads.unreadCount(profile: query.profile, archived: query.archived)
     }
 }

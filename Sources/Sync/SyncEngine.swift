@@ -65,6 +65,8 @@ public final class SyncEngine: Sendable {
         self.options = options
         let timeout = options.requestTimeout
         self.makeTransport = transport ?? { URLSessionTransport(baseURL: $0, requestTimeout: timeout) }
+        // Documents arrive filed under their category, so lists read one page (issue 20).
+        if vault.documentCategorizer == nil { vault.useDocumentCategorizer(DocumentCatalog().categorizer) }
     }
 
     /// Syncs every space of the account, publishing progress as it goes. Never throws: the

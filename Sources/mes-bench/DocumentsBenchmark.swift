@@ -42,23 +42,83 @@ enum DocumentsBenchmark {
         print("  initial sync:                 \(format(ContinuousClock.now - syncStart)) (\(outcome))")
 
         guard let library = try DocumentLibrary.open(vault) else { throw BenchmarkFailure("no space after the sync") }
+        // For comparison: every summary (what the list read before issue 20), and what it reads now.
         let loadStart = ContinuousClock.now
         let summaries = try library.summaries()
-        print("  summaries read from the vault: \(format(ContinuousClock.now - loadStart)) (\(summaries.count) documents)")
+        let whole = ContinuousClock.now - loadStart
+        var paged: [Duration] = []
+        for _ in 0..<runs {
+            paged.append(try ContinuousClock().measure {
+                _ = try library.readList(library.listQuery()) { reader in
+                    (try reader.counts(), try reader.page(.laboratory, offset: 0, limit: 257))
+                }
+            })
+        }
+        print("  every summary read (\(summaries.count) documents, the list before issue 20): \(format(whole))")
+        print("  the list's read now (counts + one page of 257): \(summary(paged))")
 
         try MainActor.assumeIsolated {
             for size in [Size(width: 80, height: 24), Size(width: 200, height: 60)] {
-                try measureScreen(library: library, size: size)
+                try measureScreen(library: library, size: size, count: count)
             }
         }
+        // Memory as a user's process holds it: a fresh process opens the vault and the Documents
+        // screen (the first frame, then the end of the list and back).
+        vault.close()
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        child.arguments = ["documents-open", workspace.appendingPathComponent("vault").path]
+        let input = Pipe(), output = Pipe()
+        child.standardInput = input
+        child.standardOutput = output
+        try child.run()
+        input.fileHandleForWriting.write(Data("benchmark".utf8))
+        try input.fileHandleForWriting.close()
+        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        child.waitUntilExit()
+        print("  resident memory, a process with the vault and Documents open (\(count) documents): \(said.trimmingCharacters(in: .whitespacesAndNewlines)) (budget 80 MiB at 100,000, issue 20)")
+    }
+
+    /// `mes-bench documents-open VAULT` (run by `documents`): opens the vault (passphrase on
+    /// standard input) and the Documents screen at 80x24, moves to the end and back, and prints
+    /// the resident memory now and at its peak.
+    static func openAndMeasureMemory(_ arguments: [String]) throws {
+        guard let path = arguments.first else { throw BenchmarkFailure("usage: mes-bench documents-open VAULT") }
+        Localizer.shared.setLanguage(.french)
+        let passphrase = FileHandle.standardInput.readDataToEndOfFile()
+        let vault = try Vault.open(in: VaultDirectory(URL(fileURLWithPath: path)), passphrase: SecureBytes(copying: Array(passphrase)))
+        defer { vault.close() }
+        guard let library = try DocumentLibrary.open(vault) else { throw BenchmarkFailure("no space") }
+        try MainActor.assumeIsolated {
+            let terminal = VirtualTerminal(size: Size(width: 80, height: 24))
+            let runtime = Runtime(app: AppShell(documents: DocumentsServices(library: library, canPrint: false)), backend: terminal)
+            runtime.send(.resized(terminal.size))
+            for key: Key in [.character("2"), .end, .home] { press(key, runtime) }
+            guard terminal.screen.contains(tr("documents.category.all")) else { throw BenchmarkFailure("no list drawn") }
+        }
+        print("\(residentMiB()) MiB now, \(residentMiB(field: "VmHWM:")) MiB at the peak")
+    }
+
+    /// The process's resident set (VmRSS), in MiB.
+    static func residentMiB(field: String = "VmRSS:") -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
+              let kib = Int(line.split(separator: " ").dropFirst().first ?? "") else { return -1 }
+        return kib / 1024
+    }
+
+    /// The issue's budget for the first frame at `count` documents: 50 ms at 30,000, 100 ms at 100,000.
+    static func budget(_ count: Int) -> String {
+        count <= 30_000 ? "budget 50 ms at 30,000 (issue 20), 100 ms (issue 11)" : "budget 100 ms at 100,000 (issue 20)"
     }
 
     @MainActor
-    static func measureScreen(library: DocumentLibrary, size: Size) throws {
+    static func measureScreen(library: DocumentLibrary, size: Size, count: Int) throws {
         let services = DocumentsServices(library: library, canPrint: false)
         var open: [Duration] = []
         var keystrokes: [Duration] = []
         var narrowing: [Duration] = []
+        var deep: [Duration] = []
         for _ in 0..<runs {
             let terminal = VirtualTerminal(size: size)
             let runtime = Runtime(app: AppShell(documents: services), backend: terminal)
@@ -66,6 +126,9 @@ enum DocumentsBenchmark {
             // Documents key → first full frame.
             open.append(ContinuousClock().measure { press(.character("2"), runtime) })
             guard terminal.screen.contains(tr("documents.category.all")) else { throw BenchmarkFailure("no list drawn") }
+            // The end of the list and back: a page read at the far end.
+            deep.append(ContinuousClock().measure { press(.end, runtime) })
+            press(.home, runtime)
             // Search: each keystroke runs the full-text query, filters, groups and draws.
             press(.character("/"), runtime)
             for character in broadWord {
@@ -78,7 +141,8 @@ enum DocumentsBenchmark {
                 narrowing.append(ContinuousClock().measure { press(.character(character), runtime) })
             }
         }
-        print("  \(size): Documents key → first frame: \(summary(open)) (budget 100 ms)")
+        print("  \(size): Documents key → first frame: \(summary(open)) (\(budget(count)))")
+        print("  \(size): End key → last rows drawn: \(summary(deep))")
         let broad = try library.search(broadWord).count, narrow = try library.search(narrowWords).count
         print("  \(size): search keystroke → results, \"\(broadWord)\" (\(broad) results at the end): \(summary(keystrokes)) (budget 50 ms)")
         print("  \(size): search keystroke → results, \"\(narrowWords)\" (\(narrow) at the end): \(summary(narrowing)) (budget 50 ms)")

@@ -9,6 +9,8 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
      { _ in try MainActor.assumeIsolated { try UIBenchmark.run() } }),
     ("documents", "Documents screen on synthetic:10000 synced: Documents key to first frame, search keystroke to results",
      DocumentsBenchmark.run),
+    ("documents-open", "(run by `documents`) a process opening VAULT and the Documents screen: its resident memory",
+     DocumentsBenchmark.openAndMeasureMemory),
     ("server", "mes-server under wrk (read, search, category search on synthetic:10000) against nginx serving the same bytes",
      ServerBenchmark.run),
     ("profile", "profil médical: a chart of 3,650 daily values at 200x60, opening section 3 with a full profile and 10,000 measures",

@@ -344,8 +344,7 @@ extension VaultCommands {
         let directory = VaultDirectory(context.home)
         var failure: CommandFailure?
         let code = try run(directory) {
-            let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
-            let vault = try Vault.open(in: directory, passphrase: passphrase)
+            let vault = try openVault(context, directory)
             defer { vault.close() }
             failure = try body(vault)
         }

@@ -187,10 +187,7 @@ enum InteractiveApp {
         let directory = VaultDirectory(context.home)
         guard directory.exists else { return nil }
         var vault: Vault?
-        _ = try VaultCommands.run(directory) {
-            let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
-            vault = try Vault.open(in: directory, passphrase: passphrase)
-        }
+        _ = try VaultCommands.run(directory) { vault = try VaultCommands.openVault(context, directory) }
         return vault
     }
 }

@@ -7,7 +7,11 @@ extension SessionControl {
     static func forVault(_ vault: Vault, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) -> SessionControl {
         var session = SessionControl(
             endsWhenIdle: vault.isEphemeral,
-            lock: { vault.lock() },
+            lock: {
+                // The app's lock also drops the key `mes unlock` left in the session (issue 20).
+                if !vault.isEphemeral { KeyAgent.forget(vault.directory) }
+                vault.lock()
+            },
             unlock: { passphrase in
                 do {
                     try vault.unlock(passphrase: passphrase)

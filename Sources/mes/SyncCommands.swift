@@ -209,10 +209,7 @@ enum VaultOpener {
     static func open(_ context: MesContext) throws -> Vault {
         let directory = VaultDirectory(context.home)
         var opened: Vault?
-        _ = try VaultCommands.run(directory) {
-            let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
-            opened = try Vault.open(in: directory, passphrase: passphrase)
-        }
+        _ = try VaultCommands.run(directory) { opened = try VaultCommands.openVault(context, directory) }
         guard let opened else { throw CommandFailure(.failure) }
         return opened
     }

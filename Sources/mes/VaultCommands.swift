@@ -8,7 +8,49 @@ import Vault
 /// open it with the recovery key, verify it. Secrets come from the prompt, a file or a file
 /// descriptor, never from argv or the environment.
 enum VaultCommands {
-    static let all: [MesCommand] = [initialize, changePassphrase, recover, check]
+    static let all: [MesCommand] = [initialize, changePassphrase, recover, check, unlock, lock]
+
+    /// Opens the vault with the key `mes unlock` left in the session, else with the passphrase
+    /// (prompt, file or descriptor).
+    static func openVault(_ context: MesContext, _ directory: VaultDirectory) throws -> Vault {
+        if let vault = KeyAgent.open(in: directory) { return vault }
+        let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
+        return try Vault.open(in: directory, passphrase: passphrase)
+    }
+
+    /// `mes unlock [--minutes N]`: one unlock per session (issue 20). The passphrase is asked
+    /// once; the vault's key then stays in the kernel's session keyring for N minutes (15 by
+    /// default), and the commands of this login session open the vault without asking.
+    static let unlock = MesCommand(spec: CommandSpec(["unlock"], summary: "vault.unlock.summary", options: [
+        OptionSpec("--minutes", value: "N", help: "option.unlock-minutes"),
+    ]).examples("unlock", "unlock --minutes 60")) { context in
+        let directory = VaultDirectory(context.home)
+        let minutes = try context.arguments.value("--minutes").map { text throws(UsageError) -> Int in
+            guard let minutes = Int(text), (1...1_440).contains(minutes) else {
+                throw UsageError(.invalidValue(option: "--minutes", value: text))
+            }
+            return minutes
+        } ?? 15
+        return try run(directory) {
+            KeyAgent.forget(directory)
+            let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
+            let vault = try Vault.open(in: directory, passphrase: passphrase)
+            defer { vault.close() }
+            do {
+                try KeyAgent.remember(vault, for: .seconds(minutes * 60))
+            } catch {
+                throw CommandFailure(.failure, tr("vault.unlock.unavailable"))
+            }
+            Console.output(tr("vault.unlock.done", ["minutes": String(minutes)]))
+        }
+    }
+
+    /// `mes lock`: drops the key `mes unlock` left in the session.
+    static let lock = MesCommand(spec: CommandSpec(["lock"], summary: "vault.lock.summary").examples("lock")) { context in
+        let directory = VaultDirectory(context.home)
+        Console.output(tr(KeyAgent.forget(directory) ? "vault.lock.done" : "vault.lock.none"))
+        return .success
+    }
 
     static let newPassphraseOptions = [
         OptionSpec("--new-passphrase-file", value: "FILE", help: "option.new-passphrase-file"),
@@ -122,8 +164,7 @@ enum VaultCommands {
         let directory = VaultDirectory(context.home)
         var failure: CommandFailure?
         let code = try await run(directory) {
-            let passphrase = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
-            let vault = try Vault.open(in: directory, passphrase: passphrase)
+            let vault = try openVault(context, directory)
             defer { vault.close() }
             failure = try await body(vault)
         }

@@ -198,4 +198,70 @@ final class DocumentsScreenTests: XCTestCase {
         await press(runtime, .character("s"))
         XCTAssertTrue(terminal.screen.contains("Tri : titre croissant"))
     }
+
+    /// The list reads one page around the selection (issue 20): at every depth, after paging,
+    /// jumping to the end and back, under another order and a search, the rows drawn are the
+    /// rows of the whole list at that place, in order, and the rank is right.
+    func testDeepScrollPositionsShowTheWholeListsRows() async throws {
+        let types: [(CodedConcept, DocumentClass)] = [(DocumentType.imagingReport, .imaging), (DocumentType.laboratoryReport, .report),
+                                                       (DocumentType.prescriptionOfHealthProducts, .prescription)]
+        try vault.write { session in
+            try session.documents.delete("evil", origin: .remote)  // its title is drawn sanitised
+            for number in 0..<2_000 {
+                let (type, kind) = types[number % types.count]
+                try session.documents.save(Self.document("deep-\(number)", "Pièce n° \(number)\(number % 4 == 0 ? " tension" : "")", type, kind,
+                                                         daysAgo: Double((number * 37) % 900) + 40), origin: .remote)
+            }
+        }
+        let library = DocumentLibrary(vault: vault, profileID: "helene", catalog: DocumentCatalog(shareDirectory: BuiltProducts.repository))
+        let (runtime, terminal) = makeRuntime(size: Size(width: 100, height: 30))
+
+        /// The whole list, as the in-memory listing orders it, grouped in MES order: titles.
+        func whole(_ sort: DocumentSort, search: String? = nil) throws -> [String] {
+            let filter = DocumentFilter(searchResults: try search.map { try library.matchingIDs($0) })
+            let listing = DocumentListing(try library.summaries(), filter: filter, sort: sort)
+            return Document.Category.allCases.flatMap { category in listing.rows.filter { $0.category == category }.map(\.title) }
+        }
+        /// The drawn document rows are consecutive rows of `expected`, and the selected one is at the rank shown.
+        func check(_ expected: [String], _ step: String) throws {
+            let lines = terminal.screen.lines
+            let rows = lines.compactMap { line -> (title: String, selected: Bool)? in
+                guard line.hasPrefix("  ") || line.hasPrefix("▸ "), line.count > 13 else { return nil }
+                let title = String(line.dropFirst(13)).replacingOccurrences(of: " [nouveau]", with: "")
+                    .trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ↓", with: "").replacingOccurrences(of: " ↑", with: "")
+                return (title.trimmingCharacters(in: .whitespaces), line.hasPrefix("▸"))
+            }
+            XCTAssertGreaterThan(rows.count, 10, "\(step): rows drawn\n\(terminal.screen.text)")
+            let indices = try rows.map { row in try XCTUnwrap(expected.firstIndex(of: row.title), "\(step): \(row.title) is in the list") }
+            XCTAssertEqual(indices, Array(indices[0]..<(indices[0] + indices.count)), "\(step): consecutive rows of the whole list\n\(terminal.screen.text)")
+            let selected = try XCTUnwrap(rows.firstIndex { $0.selected }, step)
+            let rank = try XCTUnwrap(lines.first { $0.contains(" sur \(LocalFormat.decimal(Double(expected.count)))") }, step)
+            XCTAssertTrue(rank.contains("\(LocalFormat.decimal(Double(indices[selected] + 1))) sur "), "\(step): \(rank)")
+        }
+
+        await press(runtime, .character("2"))
+        let byDate = try whole(DocumentSort())
+        XCTAssertEqual(byDate.count, 2_003)
+        try check(byDate, "first frame")
+        for page in 1...60 {
+            await press(runtime, .pageDown)
+            if page % 12 == 0 { try check(byDate, "page \(page)") }
+        }
+        await press(runtime, .end)
+        try check(byDate, "end")
+        for _ in 0..<25 { await press(runtime, .up) }
+        try check(byDate, "end, 25 up")
+        await press(runtime, .home)
+        try check(byDate, "home")
+        // Another order, deep: titles from A to Z.
+        await press(runtime, .character("s"))
+        for _ in 0..<30 { await press(runtime, .pageDown) }
+        try check(try whole(DocumentSort(key: .title)), "by title, 30 pages down")
+        // A search, deep in its results.
+        await press(runtime, .character("/"))
+        await type("tension", runtime)
+        await press(runtime, .enter)
+        for _ in 0..<20 { await press(runtime, .pageDown) }
+        try check(try whole(DocumentSort(key: .title), search: "tension"), "search, 20 pages down")
+    }
 }

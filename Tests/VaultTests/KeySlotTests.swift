@@ -128,6 +128,25 @@ final class KeySlotTests: XCTestCase {
     func testCalibrationMeetsTheFloor() {
         let parameters = KeyDerivation.calibrate(target: .milliseconds(50))
         XCTAssertGreaterThanOrEqual(parameters.memoryBytes, 64 * 1024 * 1024)
-        XCTAssertGreaterThanOrEqual(parameters.iterations, 2)
+        XCTAssertGreaterThanOrEqual(parameters.iterations, 3)
+    }
+
+    /// The choice from a measure (issue 20): the floor holds on a slow machine, memory grows
+    /// on a fast one, and measures a little apart (a busy moment) give the same parameters.
+    func testParametersFromAMeasureAreStableWithAFloor() {
+        let target = Duration.milliseconds(750)
+        let slow = KeyDerivation.parameters(perPass: .seconds(2), target: target)
+        XCTAssertEqual(slow, Argon2idParameters(iterations: 3, memoryBytes: 64 * 1024 * 1024))
+        let fast = KeyDerivation.parameters(perPass: .milliseconds(20), target: target)
+        XCTAssertEqual(fast.memoryBytes, 256 * 1024 * 1024)
+        XCTAssertLessThanOrEqual(fast.iterations, 16)
+        for perPass in stride(from: 20, through: 400, by: 20) {
+            let base = KeyDerivation.parameters(perPass: .milliseconds(perPass), target: target)
+            XCTAssertTrue(KeyDerivation.passLadder.contains(Int(base.iterations)), "\(perPass) ms: \(base)")
+            // 5 % slower (another program ran meanwhile): the same rung, or the next one down at a boundary.
+            let busier = KeyDerivation.parameters(perPass: .milliseconds(perPass) * 1.05, target: target)
+            XCTAssertGreaterThanOrEqual(busier.iterations * UInt64(busier.memoryBytes) * 2, base.iterations * UInt64(base.memoryBytes),
+                                        "\(perPass) ms")
+        }
     }
 }

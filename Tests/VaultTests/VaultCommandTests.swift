@@ -148,4 +148,33 @@ final class VaultCommandTests: XCTestCase {
         XCTAssertEqual(again.status, 4, again.errors)
         XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/vault.db"), "init must never delete vault.db")
     }
+
+    /// One unlock per session (issue 20): after `mes unlock` the next commands of this session
+    /// open the vault with no passphrase at all (none on stdin, no file); `mes lock` ends it;
+    /// a key that no longer opens the vault is ignored.
+    func testUnlockOncePerSessionAndLock() throws {
+        let workspace = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let home = workspace.appendingPathComponent("home").path
+        let secret = workspace.appendingPathComponent("secret")
+        try Data("phrase de session\n".utf8).write(to: secret)
+        XCTAssertEqual(try mes(["vault", "init", "--home", home, "--passphrase-file", secret.path]).status, 0)
+        defer { _ = try? mes(["lock", "--home", home]) }
+
+        let before = try mes(["status", "--home", home])
+        XCTAssertNotEqual(before.status, 0, "no passphrase given: \(before.output) \(before.errors)")
+        let unlocked = try mes(["unlock", "--home", home, "--minutes", "5", "--passphrase-file", secret.path])
+        XCTAssertEqual(unlocked.status, 0, unlocked.errors)
+        XCTAssertTrue(unlocked.output.contains("5 minutes"), unlocked.output)
+        for _ in 0..<3 {
+            let status = try mes(["status", "--home", home])
+            XCTAssertEqual(status.status, 0, "opened with the session's key: \(status.errors)")
+        }
+        let locked = try mes(["lock", "--home", home])
+        XCTAssertEqual(locked.status, 0)
+        XCTAssertTrue(locked.output.contains("Vault locked"), locked.output)
+        XCTAssertNotEqual(try mes(["status", "--home", home]).status, 0, "locked again: the passphrase is needed")
+        XCTAssertTrue(try mes(["lock", "--home", home]).output.contains("No key"))
+        XCTAssertEqual(try mes(["unlock", "--home", home, "--minutes", "0", "--passphrase-file", secret.path]).status, 2)
+    }
 }

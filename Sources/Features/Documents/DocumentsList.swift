@@ -11,12 +11,6 @@ import TerminalUI
 /// Holds only light summaries; the list view draws only the rows that fit, so 30,000
 /// documents stay instant. Asks its parent for actions on documents with `Update.requests`.
 struct DocumentsList: Component {
-    /// One line of the list: a category heading or a document (an index into `listing.rows`).
-    enum Item: Hashable, Sendable {
-        case group(Document.Category, Int)
-        case document(Int)
-    }
-
     enum Mode: Hashable, Sendable {
         case browsing
         /// Typing a search: letters and digits are text.
@@ -26,27 +20,35 @@ struct DocumentsList: Component {
     }
 
     let services: DocumentsServices
-    private(set) var loaded = false
-    private(set) var all: [DocumentSummary] = []
-    private(set) var listing = DocumentListing([], filter: DocumentFilter(), sort: DocumentSort())
-    private(set) var items: [Item] = []
-    /// Where the category headings are in `items` (twelve at most), to rank the selection.
-    private var headings: [Int] = []
+    /// The rows, read from the vault one page at a time around the selection: one group per
+    /// category in MES order, each under its heading (issue 20: the cost follows the screen).
+    private(set) var rows: VaultList<DocumentsSource>
     private(set) var filter = DocumentFilter()
     private(set) var sort = DocumentSort()
     private(set) var search = TextField()
     private(set) var typing = false
     /// The selected document's passage that matches the search (words between `[` and `]`).
     private(set) var snippet: (id: String, text: String)?
-    private(set) var list = ListState(count: 0)
-    /// A failure to read the vault, shown in place of the list.
-    private(set) var failure: String?
-    /// Numbers the searches, so a late answer to an older one is dropped.
-    private var searchGeneration = 0
+    /// What to say when the load in flight arrives, and whether to add the count.
+    private var sayAfterLoad: (sentence: String?, count: Bool)?
 
     init(services: DocumentsServices) {
         self.services = services
+        rows = VaultList(source: DocumentsSource(library: services.library, query: services.library.listQuery()), headings: true,
+                         visibleRows: Self.page)
     }
+
+    var paged: PagedList<DocumentSummary> { rows.paged }
+    var loaded: Bool { rows.loaded }
+    var isLoading: Bool { rows.isLoading }
+    var failure: String? { rows.failure }
+    /// Documents per category, the category filter aside (the filter line and the chooser).
+    var counts: [Document.Category: Int] { rows.totals?.counts ?? [:] }
+    /// Documents before any filter or search.
+    var total: Int { rows.totals?.total ?? 0 }
+
+    /// The categories, in the order of the list's groups.
+    static let categories = Document.Category.allCases
 
     var mode: Mode {
         if typing { return .typingSearch }
@@ -54,6 +56,9 @@ struct DocumentsList: Component {
     }
 
     var capturesText: Bool { typing }
+
+    /// Documents the list shows (filters and search applied).
+    var shownCount: Int { paged.rowCount }
 
     var keyMap: KeyMap {
         KeyMap(title: tr("section.documents"), bindings: [
@@ -90,7 +95,7 @@ struct DocumentsList: Component {
 
     var summary: String? {
         guard loaded else { return tr("documents.loading") }
-        return tr("documents.screen.summary", ["count": String(listing.rows.count), "total": String(listing.total)])
+        return tr("documents.screen.summary", ["count": String(shownCount), "total": String(total)])
     }
 
     // MARK: Update
@@ -98,17 +103,23 @@ struct DocumentsList: Component {
     mutating func update(_ input: ComponentInput) -> Update {
         switch input {
         case .key(let key): return typing ? handleSearchKey(key) : handleListKey(key)
-        case .event(let event as DocumentsEvent): return receive(event)
+        case .event(let event): return receive(event)
         default: return .ignored
         }
     }
 
-    private mutating func receive(_ event: DocumentsEvent) -> Update {
+    private mutating func receive(_ event: any Sendable) -> Update {
         switch event {
-        case .searched(let generation, let text, let ids) where generation == searchGeneration && text == search.text:
-            filter.searchResults = ids
-            return applyFilter(keeping: selectedSummary?.id)
-        case .snippet(let id, let text):
+        case let loaded as VaultList<DocumentsSource>.Loaded:
+            guard rows.take(loaded) else { return .ignored }
+            var update = answered(first: rows.loaded && !wasLoaded)
+            for key in rows.keysTypedAhead() { update.append(typing ? handleSearchKey(key) : handleListKey(key)) }
+            return update
+        case let page as VaultList<DocumentsSource>.Paged:
+            let before = selectedSummary?.id
+            rows.take(page)
+            return selectedSummary?.id == before ? .handled : snippetUpdate()
+        case DocumentsEvent.snippet(let id, let text):
             snippet = text.map { (id, $0) }
             return .handled
         default:
@@ -116,28 +127,38 @@ struct DocumentsList: Component {
         }
     }
 
-    /// New summaries from the vault (first load, after an edit, after a sync).
-    mutating func take(_ result: Result<[DocumentSummary], DocumentsFailure>, select: String?) -> Update {
-        let keep = select ?? selectedSummary?.id
-        let first = !loaded
-        loaded = true
-        switch result {
-        case .success(let summaries):
-            all = summaries
-            failure = nil
-        case .failure(let failure):
-            all = []
-            self.failure = failure.message
+    /// Whether a load had answered before the one being taken.
+    private var wasLoaded = false
+
+    /// Reads the list again (first load, after an edit, a sync, a new filter, order or search),
+    /// keeping `id` selected when it is still shown (else the selected line).
+    mutating func load(keeping id: String?, saying sentence: String? = nil, withCount: Bool = false) -> Effect<any Sendable> {
+        if sentence != nil || withCount { sayAfterLoad = (sentence, withCount) }
+        wasLoaded = rows.loaded
+        let query = services.library.listQuery(filter: filter, search: search.text.isEmpty ? nil : search.text, sort: sort)
+        return rows.load(DocumentsSource(library: services.library, query: query), keeping: id)
+    }
+
+    /// A load has answered: say what was asked, and the first time what arrived.
+    private mutating func answered(first: Bool) -> Update {
+        var update = snippetUpdate()
+        if let say = sayAfterLoad {
+            sayAfterLoad = nil
+            update.announcement = [say.sentence, say.count ? countAnnouncement() : nil].compactMap { $0 }.joined(separator: " ")
         }
-        var update = applyFilter(keeping: keep)
-        // Words found in newly arrived documents: search again.
-        if !search.text.isEmpty { update.effects += [runSearch()] }
         // The first read says what arrived (the arrival said "reading…").
         if first { update.announcement = summary }
         return update
     }
 
+    /// Reads again and says `sentence` (with the new count) when the rows are there.
+    private mutating func reload(keeping id: String?, saying sentence: String?, withCount: Bool = false) -> Update {
+        Update(effects: [load(keeping: id, saying: sentence, withCount: withCount)])
+    }
+
     private mutating func handleListKey(_ key: Key) -> Update {
+        // A key typed while the list is being read acts on the rows that arrive.
+        if VaultList<DocumentsSource>.typesAhead(key), rows.typeAhead(key) { return .handled }
         if let motion = key.motion, motion != .left, motion != .right {
             return move(motion)
         }
@@ -153,16 +174,16 @@ struct DocumentsList: Component {
         case .character("s"):
             let keys = DocumentSort.Key.allCases
             sort = DocumentSort(key: keys[((keys.firstIndex(of: sort.key) ?? 0) + 1) % keys.count])
-            return sayingAfter(applyFilter(keeping: selectedSummary?.id), tr("documents.sort.changed", ["sort": Self.sortName(sort)]))
+            return reload(keeping: selectedSummary?.id, saying: tr("documents.sort.changed", ["sort": Self.sortName(sort)]))
         case .character("o"):
             sort.ascending.toggle()
-            return sayingAfter(applyFilter(keeping: selectedSummary?.id), tr("documents.sort.changed", ["sort": Self.sortName(sort)]))
+            return reload(keeping: selectedSummary?.id, saying: tr("documents.sort.changed", ["sort": Self.sortName(sort)]))
         case .character("u"):
             filter.unreadOnly.toggle()
-            return sayingAfter(applyFilter(keeping: nil), filterSentence(filter.unreadOnly, "documents.filter.unread"))
+            return reload(keeping: nil, saying: filterSentence(filter.unreadOnly, "documents.filter.unread"), withCount: true)
         case .character("x"):
             filter.maskedOnly.toggle()
-            return sayingAfter(applyFilter(keeping: nil), filterSentence(filter.maskedOnly, "documents.filter.masked"))
+            return reload(keeping: nil, saying: filterSentence(filter.maskedOnly, "documents.filter.masked"), withCount: true)
         case .character("r"):
             return Update(requests: [Reload()])
         case .character("m"), .character("d"), .character("e"), .character("p"), .character("H"):
@@ -181,11 +202,10 @@ struct DocumentsList: Component {
             return Update(requests: [DocumentsAction.add])
         case .escape where mode == .searchResults:
             search = TextField()
-            filter.searchResults = nil
-            return sayingAfter(applyFilter(keeping: selectedSummary?.id), tr("documents.search.cleared"))
+            return reload(keeping: selectedSummary?.id, saying: tr("documents.search.cleared"))
         case .escape where !filter.isEmpty:
             filter = DocumentFilter()
-            return sayingAfter(applyFilter(keeping: selectedSummary?.id), tr("documents.filters.cleared"))
+            return reload(keeping: selectedSummary?.id, saying: tr("documents.filters.cleared"))
         default:
             return .ignored
         }
@@ -199,79 +219,37 @@ struct DocumentsList: Component {
         case .escape:
             typing = false
             search = TextField()
-            filter.searchResults = nil
-            return sayingAfter(applyFilter(keeping: selectedSummary?.id), tr("documents.search.cleared"))
+            return reload(keeping: selectedSummary?.id, saying: tr("documents.search.cleared"))
         case .up, .down, .pageUp, .pageDown:
             return key.arrowMotion.map { move($0) } ?? .handled
         default:
             let before = search.text
             guard search.handle(key) else { return .handled }
             guard search.text != before else { return .handled }
-            if search.text.trimmingCharacters(in: .whitespaces).isEmpty {
-                filter.searchResults = nil
-                return applyFilter(keeping: selectedSummary?.id)
-            }
-            return Update(effects: [runSearch()])
+            // Each change of the words reads the list again, searched (the vault counts and
+            // reads one page of the matches; a late answer to older words is dropped).
+            return Update(effects: [load(keeping: selectedSummary?.id)])
         }
-    }
-
-    private mutating func runSearch() -> Effect<any Sendable> {
-        searchGeneration += 1
-        return DocumentsEffects.search(search.text, services.library, generation: searchGeneration)
     }
 
     private func filterSentence(_ on: Bool, _ key: String) -> String {
-        tr(on ? "documents.filter.on" : "documents.filter.off", ["filter": tr(key)]) + " " + countAnnouncement()
-    }
-
-    private func sayingAfter(_ update: Update, _ sentence: String) -> Update {
-        var update = update
-        update.announcement = sentence
-        return update
-    }
-
-    /// Rebuilds the rows and their grouping after the data, the filter or the sort changed;
-    /// keeps `id` selected when it is still there. Asks for the new selection's snippet.
-    private mutating func applyFilter(keeping id: String?) -> Update {
-        listing = DocumentListing(all, filter: filter, sort: sort)
-        var byCategory: [Document.Category: [Int]] = [:]
-        for (index, row) in listing.rows.enumerated() { byCategory[row.category, default: []].append(index) }
-        items = []
-        headings = []
-        items.reserveCapacity(listing.rows.count + byCategory.count)
-        for category in Document.Category.allCases {
-            guard let indices = byCategory[category] else { continue }
-            headings.append(items.count)
-            items.append(.group(category, indices.count))
-            items += indices.map(Item.document)
-        }
-        let selected = id.flatMap { id in items.firstIndex { item in
-            if case .document(let index) = item { listing.rows[index].id == id } else { false }
-        } } ?? list.selected
-        list.setCount(items.count)
-        list.jump(to: selected, visibleRows: Self.page)
-        if !isDocument(list.selected) { list.move(.down, visibleRows: Self.page, selectable: isDocument) }
-        return snippetUpdate()
+        tr(on ? "documents.filter.on" : "documents.filter.off", ["filter": tr(key)])
     }
 
     static let page = 15
 
-    private func isDocument(_ index: Int) -> Bool {
-        guard items.indices.contains(index), case .document = items[index] else { return false }
-        return true
-    }
-
-    /// Moves the selection, over category headings.
+    /// Moves the selection, over category headings; reads the rows around it when needed.
     private mutating func move(_ motion: Motion) -> Update {
-        list.move(motion, visibleRows: Self.page, selectable: isDocument)
+        let read = rows.move(motion)
         var update = snippetUpdate()
+        if let read { update.effects.append(read) }
         update.announcement = selectedSummary.map(Self.announce)
         return update
     }
 
     /// Asks for the selected document's matching passage (one small query, for one document).
     private mutating func snippetUpdate() -> Update {
-        guard filter.searchResults != nil, let summary = selectedSummary else {
+        guard !search.text.isEmpty, let summary = selectedSummary else {
             snippet = nil
             return .handled
         }
@@ -279,22 +257,18 @@ struct DocumentsList: Component {
         return Update(effects: [DocumentsEffects.snippet(search.text, of: summary.id, services.library)])
     }
 
-    var selectedSummary: DocumentSummary? {
-        guard items.indices.contains(list.selected), case .document(let index) = items[list.selected] else { return nil }
-        return listing.rows[index]
-    }
+    var selectedSummary: DocumentSummary? { rows.selectedRow }
 
     /// The selected document's rank among the documents shown: "12 sur 10 000".
     var position: String? {
-        guard isDocument(list.selected) else { return nil }
-        let rank = list.selected - headings.filter { $0 < list.selected }.count + 1
-        return tr("ui.list.position", ["index": LocalFormat.decimal(Double(rank)), "count": LocalFormat.decimal(Double(listing.rows.count))])
+        guard let rank = paged.rank(at: paged.state.selected) else { return nil }
+        return tr("ui.list.position", ["index": LocalFormat.decimal(Double(rank)), "count": LocalFormat.decimal(Double(shownCount))])
     }
 
     mutating func choose(category line: Int) -> Update {
         filter.category = line == 0 ? nil : Document.Category.allCases[line - 1]
         let name = filter.category.map(DocumentWording.category) ?? tr("documents.category.all")
-        return sayingAfter(applyFilter(keeping: selectedSummary?.id), name + ". " + countAnnouncement())
+        return reload(keeping: selectedSummary?.id, saying: name + ".", withCount: true)
     }
 
     /// The chooser of categories: "Toutes" then the twelve, each with its count.
@@ -323,13 +297,13 @@ struct DocumentsList: Component {
     }
 
     func countAnnouncement() -> String {
-        tr("documents.count", ["count": String(listing.rows.count)])
+        tr("documents.count", ["count": String(shownCount)])
     }
 
     func chooserLabel(_ line: Int) -> String {
-        guard line > 0 else { return tr("documents.category.all") + " (\(listing.counts.values.reduce(0, +)))" }
+        guard line > 0 else { return tr("documents.category.all") + " (\(counts.values.reduce(0, +)))" }
         let category = Document.Category.allCases[line - 1]
-        return "\(DocumentWording.category(category)) (\(listing.counts[category] ?? 0))"
+        return "\(DocumentWording.category(category)) (\(counts[category] ?? 0))"
     }
 
     /// Asks the parent to open a document.
@@ -339,4 +313,41 @@ struct DocumentsList: Component {
 
     /// Asks the parent to read the list again.
     struct Reload: Sendable {}
+}
+
+/// The Documents list's rows in the vault: one query (filter, search, order) of the library.
+struct DocumentsSource: PagedSource {
+    let library: DocumentLibrary
+    let query: DocumentListQuery
+
+    struct Totals: Sendable {
+        /// Documents per category, the category filter aside.
+        var counts: [Document.Category: Int]
+        /// Documents before any filter or search.
+        var total: Int
+    }
+
+    func load(keeping id: String?, into layout: inout PagedList<DocumentSummary>, visibleRows: Int) throws -> Totals {
+        let categories = DocumentsList.categories
+        let query = query
+        return try library.readList(query) { reader in
+            let counts = try reader.counts()
+            let shown = categories.map { query.filter.category == nil || query.filter.category == $0 ? counts[$0] ?? 0 : 0 }
+            let unfiltered = query.filter == DocumentFilter() && query.search == nil
+            let position = try id.flatMap { try reader.position(of: $0) }
+            try layout.lay(out: shown, selecting: position.flatMap { position in categories.firstIndex(of: position.category).map { ($0, position.offset) } },
+                           visibleRows: visibleRows) { try reader.page(categories[$0], offset: $1, limit: $2) }
+            return Totals(counts: counts, total: unfiltered ? counts.values.reduce(0, +) : try reader.total())
+        }
+    }
+
+    func read(_ request: PageRequest) throws -> Page<DocumentSummary> {
+        try library.readList(query) { reader in
+            try request.read { try reader.page(DocumentsList.categories[$0], offset: $1, limit: $2) }
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        DocumentsEffects.message(for: error)
+    }
 }

@@ -27,12 +27,12 @@ extension DocumentsList {
             buffer.put(tr("documents.loading"), at: rows[2].origin, style: context.style(.muted), maxWidth: area.width)
         } else if let failure {
             buffer.put(failure, at: rows[2].origin, style: context.style(.error), maxWidth: area.width)
-        } else if items.isEmpty {
-            buffer.put(all.isEmpty ? tr("documents.list.empty") : tr("documents.list.no-match"), at: rows[2].origin,
+        } else if paged.count == 0 {
+            buffer.put(total == 0 ? tr("documents.list.empty") : tr("documents.list.no-match"), at: rows[2].origin,
                        style: context.style(.muted), maxWidth: area.width)
         } else {
             let words = searchWords
-            let selected = ListView.render(list, rows: { row(at: $0, words: words, context: context) }, into: &buffer,
+            let selected = ListView.render(paged.state, rows: { row(at: $0, words: words, context: context) }, into: &buffer,
                                            area: rows[2], context: context, focused: context.focused && !typing)
             if !typing { cursor = selected }
         }
@@ -51,11 +51,12 @@ extension DocumentsList {
 
     /// One row: a category heading, or `date title [marks]` with the marks right after the title.
     private func row(at index: Int, words: [String], context: ViewContext) -> ListRow {
-        switch items[index] {
-        case .group(let category, let count):
-            return .heading("\(DocumentWording.category(category)) (\(count))")
-        case .document(let row):
-            let summary = listing.rows[row]
+        switch paged.item(at: index) {
+        case .heading(let group)?:
+            return .heading("\(DocumentWording.category(Self.categories[group])) (\(paged.groupCounts[group]))")
+        case .row?, nil:
+            // A row not read yet (the page is on its way): a placeholder, never stale text.
+            guard let summary = paged.row(at: index) else { return ListRow(context.symbols.ellipsis, role: .muted) }
             let marks = DocumentWording.marks(summary)
             let date = LocalFormat.date(summary.date)
             let title = Sanitizer.sanitize(summary.title)
@@ -68,8 +69,8 @@ extension DocumentsList {
 
     /// "Catégorie : Toutes (16) · Tri : date, récents d'abord · non lus · masqués".
     func filterLine(_ symbols: Symbols) -> String {
-        let category = filter.category.map { "\(DocumentWording.category($0)) (\(listing.counts[$0] ?? 0))" }
-            ?? "\(tr("documents.category.all")) (\(listing.counts.values.reduce(0, +)))"
+        let category = filter.category.map { "\(DocumentWording.category($0)) (\(counts[$0] ?? 0))" }
+            ?? "\(tr("documents.category.all")) (\(counts.values.reduce(0, +)))"
         var parts = [tr("documents.filter.category", ["category": category]), tr("documents.filter.sort", ["sort": Self.sortName(sort)])]
         if filter.unreadOnly { parts.append(tr("documents.filter.unread")) }
         if filter.maskedOnly { parts.append(tr("documents.filter.masked")) }
@@ -78,7 +79,7 @@ extension DocumentsList {
 
     /// Typing: `Recherche (saisie) : glyc▏  3 documents`; results: `Résultats de « glyc » : 3 documents`.
     private func drawSearchLine(_ buffer: inout CellBuffer, _ row: Rect, _ context: ViewContext) -> Point? {
-        let count = " " + tr("documents.count", ["count": String(listing.rows.count)])
+        let count = " " + tr("documents.count", ["count": String(shownCount)])
         guard typing else {
             let line = tr("documents.search.results", ["text": search.text]) + count
             buffer.put(TextLayout.truncate(line, to: row.width, ellipsis: context.symbols.ellipsis), at: row.origin,

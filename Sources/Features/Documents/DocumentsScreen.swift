@@ -13,13 +13,8 @@ public struct DocumentsScreen: FeatureScreen {
     let services: DocumentsServices
     private(set) var list: DocumentsList
     private(set) var reader: DocumentReader?
-    /// Numbers the loads of the list, so a late answer to an older one is dropped.
-    private var loadGeneration = 0
-    /// The document to select when the load in flight arrives.
-    private var selectAfterLoad: String?
-    /// A load is in flight; changes heard meanwhile ask for one more after it (a sync that
-    /// writes page after page makes a few loads, not one per page).
-    private var loading = false
+    /// Changes heard while a load is in flight ask for one more after it (a sync that writes
+    /// page after page makes a few loads, not one per page).
     private var loadAgain = false
 
     public init(services: DocumentsServices) {
@@ -38,18 +33,34 @@ public struct DocumentsScreen: FeatureScreen {
     public mutating func update(_ input: ComponentInput) -> Update {
         switch input {
         case .appear:
-            return Update(effects: [load()])
+            return Update(effects: load())
         case .changed(let kinds):
             // Only what this screen shows: documents (and their contents, masks…).
             guard kinds.isEmpty || kinds.contains(Self.dataKind) else { return .ignored }
-            guard !loading else {
+            guard !list.isLoading else {
                 loadAgain = true
                 return .handled
             }
-            return Update(effects: [load()])
+            return Update(effects: load())
         case .event(let answer as Answer):
             guard let action = answer.tag as? DocumentsAction else { return .ignored }
             return answered(action, answer.value)
+        case .event(let loaded as VaultList<DocumentsSource>.Loaded):
+            var current = list
+            // Keys typed ahead may ask for something (open, mask…): carried out like a key's.
+            let answer = current.update(.event(loaded))
+            list = current
+            var update = follow(answer)
+            if loadAgain && !list.isLoading {
+                loadAgain = false
+                update.effects += load()
+            }
+            return update
+        case .event(let page as VaultList<DocumentsSource>.Paged):
+            var current = list
+            let update = current.update(.event(page))
+            list = current
+            return update
         case .event(let event as DocumentsEvent):
             return receive(event)
         case .key:
@@ -59,7 +70,7 @@ public struct DocumentsScreen: FeatureScreen {
                 if result.closed != nil {
                     // Back to the list, read again (the document is read now, maybe masked).
                     reader = nil
-                    return Update(effects: [load()], announcement: tr("documents.viewer.closed"))
+                    return Update(effects: load(), announcement: tr("documents.viewer.closed"))
                 }
                 return follow(result)
             }
@@ -75,40 +86,30 @@ public struct DocumentsScreen: FeatureScreen {
     /// The kind of record this screen shows, as the shell names changed data.
     public static let dataKind = RecordKind.document.rawValue
 
-    private mutating func load(selecting id: String? = nil) -> Effect<any Sendable> {
-        loadGeneration += 1
-        loading = true
-        if let id { selectAfterLoad = id }
-        return DocumentsEffects.load(services.library, generation: loadGeneration)
+    /// Reads the list again (keeping `id`, else the selected document), and the open
+    /// document's summary.
+    private mutating func load(selecting id: String? = nil) -> [Effect<any Sendable>] {
+        var effects = [list.load(keeping: id ?? list.selectedSummary?.id)]
+        if let reader { effects.append(DocumentsEffects.readerSummary(reader.documentID, services.library)) }
+        return effects
     }
 
     private mutating func receive(_ event: DocumentsEvent) -> Update {
         switch event {
-        case .loaded(let generation, let result):
-            guard generation == loadGeneration else { return .handled }
-            loading = false
-            let select = selectAfterLoad
-            selectAfterLoad = nil
-            var update = list.take(result, select: select)
-            if var open = reader, case .success(let summaries) = result {
-                if open.refresh(summaries) {
-                    reader = open
-                } else {
-                    reader = nil
-                    update.announcement = tr("documents.error.gone")
-                }
+        case .readerSummary(let id, let summary):
+            guard var open = reader, open.documentID == id else { return .handled }
+            if let summary, open.refresh([summary]) {
+                reader = open
+                return .handled
             }
-            if loadAgain {
-                loadAgain = false
-                update.effects.append(load())
-            }
-            return update
+            reader = nil
+            return .say(tr("documents.error.gone"))
         case .opened, .history:
             guard var open = reader else { return .handled }
             let result = open.update(.event(event))
             reader = open
             return result
-        case .searched, .snippet:
+        case .snippet:
             var current = list
             let result = current.update(.event(event))
             list = current
@@ -117,7 +118,7 @@ public struct DocumentsScreen: FeatureScreen {
             return .open(maskAllDialog(on: on, changes: changes), tag: DocumentsAction.setMaskAll(on),
                          saying: maskAllMessage(on: on, changes: changes))
         case .done(let said, let select):
-            return Update(effects: [load(selecting: select)], announcement: said)
+            return Update(effects: load(selecting: select), announcement: said)
         case .failed(let message):
             return .say(message)
         }
@@ -135,7 +136,7 @@ public struct DocumentsScreen: FeatureScreen {
                 next = Update(effects: [DocumentsEffects.open(opening.summary.id, services)],
                               announcement: tr("documents.viewer.opened", ["title": opening.summary.title]))
             case is DocumentsList.Reload:
-                next = Update(effects: [load()], announcement: tr("documents.refreshed"))
+                next = Update(effects: load(), announcement: tr("documents.refreshed"))
             case let action as DocumentsAction:
                 next = perform(action)
             default:
@@ -209,7 +210,7 @@ public struct DocumentsScreen: FeatureScreen {
 
     private func summary(_ id: String) -> DocumentSummary? {
         if let reader, reader.documentID == id { return reader.summary }
-        return list.all.first { $0.id == id }
+        return list.selectedSummary?.id == id ? list.selectedSummary : nil
     }
 
     /// "Mask all" says what it will change, and its title says which way it goes.

@@ -50,10 +50,8 @@ enum DocumentsAction: Hashable, Sendable {
 /// Results of the screen's effects: every read and write of the vault, the files and the
 /// network happens in an effect and comes back as one of these.
 enum DocumentsEvent: Sendable {
-    /// The summaries, read for the load numbered `generation` (older loads are dropped).
-    case loaded(generation: Int, Result<[DocumentSummary], DocumentsFailure>)
-    /// The documents the full-text search of `text` found.
-    case searched(generation: Int, text: String, ids: Set<String>)
+    /// The open document's summary read again (nil: it is gone).
+    case readerSummary(id: String, DocumentSummary?)
     /// The selected document's passage that matches the search.
     case snippet(id: String, text: String?)
     /// An opened document's note and content (or why there is none).
@@ -71,20 +69,12 @@ struct DocumentsFailure: Error, Sendable, Equatable {
     let message: String
 }
 
+
 /// The work the screen hands to the runtime, off the UI thread.
 enum DocumentsEffects {
-    static func load(_ library: DocumentLibrary, generation: Int) -> Effect<any Sendable> {
-        Effect {
-            do {
-                return DocumentsEvent.loaded(generation: generation, .success(try library.summaries()))
-            } catch {
-                return DocumentsEvent.loaded(generation: generation, .failure(DocumentsFailure(message: message(for: error))))
-            }
-        }
-    }
-
-    static func search(_ text: String, _ library: DocumentLibrary, generation: Int) -> Effect<any Sendable> {
-        Effect { DocumentsEvent.searched(generation: generation, text: text, ids: (try? library.matchingIDs(text)) ?? []) }
+    /// The open document's summary, read again after a change.
+    static func readerSummary(_ id: String, _ library: DocumentLibrary) -> Effect<any Sendable> {
+        Effect { DocumentsEvent.readerSummary(id: id, try? library.summary(id)) }
     }
 
     static func snippet(_ text: String, of id: String, _ library: DocumentLibrary) -> Effect<any Sendable> {
@@ -131,12 +121,20 @@ enum DocumentsEffects {
         Effect {
             do {
                 let on = !(try library.masksAll())
-                let changes = try library.summaries().filter { !$0.isMasked }.count
+                let changes = try unmaskedCount(library)
                 return DocumentsEvent.maskAllPreview(on: on, changes: changes)
             } catch {
                 return DocumentsEvent.failed(message(for: error))
             }
         }
+    }
+
+    /// The documents not masked one by one, counted by the vault (an index), not by reading them all.
+    private static func unmaskedCount(_ library: DocumentLibrary) throws -> Int {
+        let (masked, total) = try library.readList(library.listQuery(filter: DocumentFilter(maskedOnly: true))) { reader in
+            (try reader.counts().values.reduce(0, +), try reader.total())
+        }
+        return total - masked
     }
 
     /// Asks the server to set the policy (the vault mirrors it once the server agreed).
@@ -145,7 +143,7 @@ enum DocumentsEffects {
             guard let set = services.setMaskAllPolicy else { return DocumentsEvent.failed(tr("documents.mask-all.needs-server")) }
             do {
                 try await set(on)
-                let changes = (try? services.library.summaries().filter { !$0.isMasked }.count) ?? 0
+                let changes = (try? unmaskedCount(services.library)) ?? 0
                 return DocumentsEvent.done(on ? tr("documents.mask-all.on", ["count": String(changes)]) : tr("documents.mask-all.off"), select: nil)
             } catch let error as SharingError {
                 return DocumentsEvent.failed(SharingWording.error(error))

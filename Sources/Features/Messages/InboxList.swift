@@ -16,23 +16,28 @@ struct InboxList: Component {
     }
 
     let services: MessagesServices
-    private(set) var loaded = false
-    private(set) var all: [ThreadSummaryRow] = []
-    private(set) var rows: [ThreadSummaryRow] = []
-    private(set) var ownAddress: String?
+    /// The threads, read from the vault one page at a time around the selection (issue 20).
+    private(set) var threads: VaultList<InboxSource>
     private(set) var unreadOnly = false
     private(set) var oldestFirst = false
     private(set) var archives = false
     private(set) var search = TextField()
     private(set) var typing = false
-    private(set) var matches: Set<String>?
-    private(set) var list = ListState(count: 0)
-    private(set) var failure: String?
-    private var searchGeneration = 0
+    /// What to say when the load in flight arrives (the new count is added).
+    private var sayAfterLoad: String?
+    private var wasLoaded = false
 
     init(services: MessagesServices) {
         self.services = services
+        threads = VaultList(source: InboxSource(messenger: services.messenger, query: services.messenger.inboxQuery()), headings: false,
+                            visibleRows: Self.page)
     }
+
+    var loaded: Bool { threads.loaded }
+    var failure: String? { threads.failure }
+    var ownAddress: String? { threads.totals?.ownAddress }
+    /// Threads shown (filters and search applied).
+    var shownCount: Int { threads.paged.rowCount }
 
     var mode: Mode {
         if typing { return .typingSearch }
@@ -41,7 +46,7 @@ struct InboxList: Component {
 
     var capturesText: Bool { typing }
 
-    var selected: ThreadSummaryRow? { rows.indices.contains(list.selected) ? rows[list.selected] : nil }
+    var selected: ThreadSummaryRow? { threads.selectedRow }
 
     var keyMap: KeyMap {
         KeyMap(title: tr("section.messages"), bindings: [
@@ -74,9 +79,9 @@ struct InboxList: Component {
 
     var summary: String {
         guard loaded else { return tr("messages.loading") }
-        let unread = all.reduce(0) { $0 + $1.unread }
+        let unread = threads.totals?.unread ?? 0
         return tr(archives ? "messages.screen.archives" : "messages.screen.summary",
-                  ["count": String(rows.count), "unread": String(unread)])
+                  ["count": String(shownCount), "unread": String(unread)])
     }
 
     // MARK: Update
@@ -84,37 +89,47 @@ struct InboxList: Component {
     mutating func update(_ input: ComponentInput) -> Update {
         switch input {
         case .key(let key): return typing ? handleSearchKey(key) : handleListKey(key)
-        case .event(MessagesEvent.searched(let generation, let text, let ids)) where generation == searchGeneration && text == search.text:
-            matches = ids
-            return apply(keeping: selected?.id)
+        case .event(let loaded as VaultList<InboxSource>.Loaded):
+            guard threads.take(loaded) else { return .ignored }
+            var update = Update.handled
+            if let sentence = sayAfterLoad {
+                sayAfterLoad = nil
+                update.announcement = sentence + " " + count()
+            }
+            if !wasLoaded { update.announcement = summary }
+            for key in threads.keysTypedAhead() { update.append(typing ? handleSearchKey(key) : handleListKey(key)) }
+            return update
+        case .event(let page as VaultList<InboxSource>.Paged):
+            threads.take(page)
+            return .handled
         default: return .ignored
         }
     }
 
-    /// New rows from the vault (first load, after an edit, after a sync).
-    mutating func take(_ result: Result<Inbox, MessagesFailure>, select: String?) -> Update {
-        let first = !loaded
-        loaded = true
-        let keep = select ?? selected?.id
-        switch result {
-        case .success(let inbox):
-            all = inbox.rows
-            ownAddress = inbox.ownAddress
-            failure = nil
-        case .failure(let failure):
-            all = []
-            self.failure = failure.message
-        }
-        var update = apply(keeping: keep)
-        if !search.text.isEmpty { update.effects += [runSearch()] }
-        if first { update.announcement = summary }
-        return update
+    /// Reads the inbox (or the archives) again: first load, after an edit or a sync, a new
+    /// filter, order or search; keeps `id` selected when it is still shown.
+    mutating func load(keeping id: String?, saying sentence: String? = nil) -> Effect<any Sendable> {
+        if let sentence { sayAfterLoad = sentence }
+        wasLoaded = threads.loaded
+        let filter = InboxFilter(unreadOnly: unreadOnly, archived: archives, search: search.text)
+        let query = services.messenger.inboxQuery(filter: filter, sort: oldestFirst ? .oldestFirst : .newestFirst)
+        return threads.load(InboxSource(messenger: services.messenger, query: query), keeping: id)
+    }
+
+    private mutating func reload(keeping id: String?, saying sentence: String? = nil) -> Update {
+        Update(effects: [load(keeping: id, saying: sentence)])
+    }
+
+    private mutating func move(_ motion: Motion) -> Update {
+        let read = threads.move(motion)
+        return Update(effects: read.map { [$0] } ?? [], announcement: selected.map(Self.announce))
     }
 
     private mutating func handleListKey(_ key: Key) -> Update {
+        // A key typed while the list is being read acts on the rows that arrive.
+        if VaultList<InboxSource>.typesAhead(key), threads.typeAhead(key) { return .handled }
         if let motion = key.motion, motion != .left, motion != .right {
-            list.move(motion, visibleRows: Self.page)
-            return .say(selected.map(Self.announce))
+            return move(motion)
         }
         switch key {
         case .enter, .right, .character("l"):
@@ -125,10 +140,10 @@ struct InboxList: Component {
             return .say(tr("messages.search.started"))
         case .character("u"):
             unreadOnly.toggle()
-            return sayingAfter(apply(keeping: nil), tr(unreadOnly ? "messages.filter.unread-on" : "messages.filter.unread-off") + " " + count())
+            return reload(keeping: nil, saying: tr(unreadOnly ? "messages.filter.unread-on" : "messages.filter.unread-off"))
         case .character("o"):
             oldestFirst.toggle()
-            return sayingAfter(apply(keeping: selected?.id), tr(oldestFirst ? "messages.order.oldest" : "messages.order.newest"))
+            return reload(keeping: selected?.id, saying: tr(oldestFirst ? "messages.order.oldest" : "messages.order.newest"))
         case .character("A"):
             archives.toggle()
             return Update(requests: [Reload(archives: archives)])
@@ -141,8 +156,7 @@ struct InboxList: Component {
             return Update(requests: [Request.pharmacy])
         case .escape where mode == .searchResults:
             search = TextField()
-            matches = nil
-            return sayingAfter(apply(keeping: selected?.id), tr("messages.search.cleared"))
+            return reload(keeping: selected?.id, saying: tr("messages.search.cleared"))
         default:
             return .ignored
         }
@@ -156,47 +170,22 @@ struct InboxList: Component {
         case .escape:
             typing = false
             search = TextField()
-            matches = nil
-            return sayingAfter(apply(keeping: selected?.id), tr("messages.search.cleared"))
+            return reload(keeping: selected?.id, saying: tr("messages.search.cleared"))
         case .up, .down, .pageUp, .pageDown:
-            if let motion = key.arrowMotion { list.move(motion, visibleRows: Self.page) }
-            return .say(selected.map(Self.announce))
+            return key.arrowMotion.map { move($0) } ?? .handled
         default:
             let before = search.text
             guard search.handle(key) else { return .handled }
             guard search.text != before else { return .handled }
-            if search.text.trimmingCharacters(in: .whitespaces).isEmpty {
-                matches = nil
-                return apply(keeping: selected?.id)
-            }
-            return Update(effects: [runSearch()])
+            // Each change of the words reads the inbox again, searched (a page of the matches).
+            return reload(keeping: selected?.id)
         }
-    }
-
-    private mutating func runSearch() -> Effect<any Sendable> {
-        searchGeneration += 1
-        return MessagesEffects.search(search.text, services, generation: searchGeneration)
-    }
-
-    private mutating func apply(keeping id: String?) -> Update {
-        rows = all.filter { row in (!unreadOnly || row.unread > 0) && (matches?.contains(row.id) ?? true) }
-        if oldestFirst { rows.reverse() }
-        let index = id.flatMap { id in rows.firstIndex { $0.id == id } } ?? min(list.selected, max(0, rows.count - 1))
-        list.setCount(rows.count)
-        list.jump(to: index, visibleRows: Self.page)
-        return .handled
-    }
-
-    private func sayingAfter(_ update: Update, _ sentence: String) -> Update {
-        var update = update
-        update.announcement = sentence
-        return update
     }
 
     static let page = 12
 
     func count() -> String {
-        trPlural("messages.count", count: rows.count, ["count": String(rows.count)])
+        trPlural("messages.count", count: shownCount, ["count": String(shownCount)])
     }
 
     // MARK: View
@@ -230,8 +219,10 @@ struct InboxList: Component {
         // The selected thread's last message, under the list (two lines).
         let previewHeight = context.screenReader ? 0 : 2
         let listArea = Rect(x: area.x, y: y, width: area.width, height: max(1, area.maxY - y - previewHeight))
-        let rowCursor = ListView.render(list, rows: { row(rows[$0], context: context) }, into: &buffer, area: listArea, context: context,
-                                        focused: context.focused && !typing)
+        let rowCursor = ListView.render(threads.paged.state, rows: { index in
+            // A row not read yet (its page is on its way): a placeholder, never stale text.
+            threads.paged.row(at: index).map { row($0, context: context) } ?? ListRow(context.symbols.ellipsis, role: .muted)
+        }, into: &buffer, area: listArea, context: context, focused: context.focused && !typing)
         if previewHeight > 0, let row = selected {
             let text = tr("messages.preview", ["sender": row.lastSender, "text": row.lastPreview.replacingOccurrences(of: "\n", with: " ")])
             let lines = TextLayout.wrap(Sanitizer.sanitize(text), width: area.width)
@@ -267,5 +258,36 @@ struct InboxList: Component {
         case archive(String, Bool)
         case delete(String, String)
         case pharmacy
+    }
+}
+
+/// The inbox's rows in the vault: one query (archives or not, unread, order, search) of the messagerie.
+struct InboxSource: PagedSource {
+    let messenger: Messenger
+    let query: ThreadListQuery
+
+    struct Totals: Sendable {
+        /// Messages to read in the inbox (or the archives), filters aside.
+        var unread: Int
+        var ownAddress: String?
+    }
+
+    func load(keeping id: String?, into layout: inout PagedList<ThreadSummaryRow>, visibleRows: Int) throws -> Totals {
+        let ownAddress = try messenger.ownAddress()
+        return try messenger.readInbox(query) { reader in
+            let position = try id.flatMap { try reader.position(of: $0) }
+            try layout.lay(out: [try reader.count()], selecting: position.map { (0, $0) }, visibleRows: visibleRows) { _, offset, limit in
+                try reader.page(offset: offset, limit: limit)
+            }
+            return Totals(unread: try reader.unread(), ownAddress: ownAddress)
+        }
+    }
+
+    func read(_ request: PageRequest) throws -> Page<ThreadSummaryRow> {
+        try messenger.readInbox(query) { reader in try request.read { _, offset, limit in try reader.page(offset: offset, limit: limit) } }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        MessagesEffects.message(for: error)
     }
 }

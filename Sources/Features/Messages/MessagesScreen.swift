@@ -16,8 +16,6 @@ public struct MessagesScreen: FeatureScreen {
     private(set) var inbox: InboxList
     private(set) var thread: ThreadView?
     private(set) var editor: ReplyEditor?
-    private var loadGeneration = 0
-    private var selectAfterLoad: String?
     /// Titles of the space's documents (attachments name them).
     private var documentTitles: [String: String] = [:]
 
@@ -46,6 +44,10 @@ public struct MessagesScreen: FeatureScreen {
         case .event(let answer as Answer):
             guard let action = answer.tag as? MessagesAction else { return .ignored }
             return answered(action, answer.value)
+        case .event(let event as VaultList<InboxSource>.Loaded):
+            return toInbox(event)
+        case .event(let event as VaultList<InboxSource>.Paged):
+            return toInbox(event)
         case .event(let event as MessagesEvent):
             return receive(event)
         case .key:
@@ -72,11 +74,17 @@ public struct MessagesScreen: FeatureScreen {
         }
     }
 
+    /// Reads the inbox (or the archives) again, keeping `id` (else the selected thread) selected.
     private mutating func load(selecting id: String? = nil) -> Effect<any Sendable> {
-        loadGeneration += 1
-        if let id { selectAfterLoad = id }
-        return inbox.archives ? MessagesEffects.loadArchived(services, generation: loadGeneration)
-            : MessagesEffects.load(services, generation: loadGeneration)
+        inbox.load(keeping: id ?? inbox.selected?.id)
+    }
+
+    private mutating func toInbox(_ event: any Sendable) -> Update {
+        var list = inbox
+        let result = list.update(.event(event))
+        inbox = list
+        // Keys typed ahead may ask for something (open, archive…): carried out like a key's.
+        return follow(result)
     }
 
     /// Reads the open thread again (its states change with a sync).
@@ -87,16 +95,6 @@ public struct MessagesScreen: FeatureScreen {
 
     private mutating func receive(_ event: MessagesEvent) -> Update {
         switch event {
-        case .loaded(let generation, let result):
-            guard generation == loadGeneration else { return .handled }
-            let select = selectAfterLoad
-            selectAfterLoad = nil
-            return inbox.take(result, select: select)
-        case .searched:
-            var list = inbox
-            let result = list.update(.event(event))
-            inbox = list
-            return result
         case .opened(.success(let conversation)):
             documentTitles = titles()
             if var open = thread, open.threadID == conversation.thread.id {

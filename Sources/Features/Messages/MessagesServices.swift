@@ -28,20 +28,12 @@ public struct MessagesServices: Sendable {
     }
 }
 
-/// The inbox as read from the vault.
-struct Inbox: Sendable, Equatable {
-    var rows: [ThreadSummaryRow]
-    var ownAddress: String?
-}
-
 struct MessagesFailure: Error, Sendable, Equatable {
     let message: String
 }
 
 /// Results of the screen's effects.
 enum MessagesEvent: Sendable {
-    case loaded(generation: Int, Result<Inbox, MessagesFailure>)
-    case searched(generation: Int, text: String, ids: Set<String>)
     case opened(Result<Conversation, MessagesFailure>)
     /// An edit is done: say it, read again, select `select`.
     case done(String, select: String?)
@@ -88,34 +80,6 @@ enum MessagesAction: Sendable {
 
 /// The work the screen hands to the runtime, off the UI thread.
 enum MessagesEffects {
-    static func load(_ services: MessagesServices, generation: Int) -> Effect<any Sendable> {
-        let messenger = services.messenger
-        return Effect {
-            do {
-                return MessagesEvent.loaded(generation: generation, .success(Inbox(rows: try messenger.inbox(), ownAddress: try messenger.ownAddress())))
-            } catch {
-                return MessagesEvent.loaded(generation: generation, .failure(MessagesFailure(message: message(for: error))))
-            }
-        }
-    }
-
-    static func loadArchived(_ services: MessagesServices, generation: Int) -> Effect<any Sendable> {
-        let messenger = services.messenger
-        return Effect {
-            do {
-                let rows = try messenger.inbox(filter: InboxFilter(archived: true))
-                return MessagesEvent.loaded(generation: generation, .success(Inbox(rows: rows, ownAddress: try messenger.ownAddress())))
-            } catch {
-                return MessagesEvent.loaded(generation: generation, .failure(MessagesFailure(message: message(for: error))))
-            }
-        }
-    }
-
-    static func search(_ text: String, _ services: MessagesServices, generation: Int) -> Effect<any Sendable> {
-        let messenger = services.messenger
-        return Effect { MessagesEvent.searched(generation: generation, text: text, ids: (try? messenger.matchingThreadIDs(text)) ?? []) }
-    }
-
     /// Opens a thread: its messages, marked read.
     static func open(_ id: String, _ services: MessagesServices) -> Effect<any Sendable> {
         let messenger = services.messenger

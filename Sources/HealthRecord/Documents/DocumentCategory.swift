@@ -64,6 +64,19 @@ public struct DocumentCategorizer: Sendable {
         explicit ?? byType[typeCode] ?? byClass[classCode] ?? .other
     }
 
+    /// Names the tables (FNV-1a over their sorted entries): two categorizers with the same
+    /// fingerprint file every document alike, so categories stored by one stay right for the other.
+    public var fingerprint: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for entry in byType.map({ "t\($0.key)=\($0.value.rawValue)" }).sorted() + byClass.map({ "c\($0.key)=\($0.value.rawValue)" }).sorted() {
+            for byte in entry.utf8 + [0] {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100_0000_01b3
+            }
+        }
+        return String(hash, radix: 16)
+    }
+
     /// Parses `class-categories.tsv` (class code, category code; `#` starts a comment).
     public static func classTable(tsv text: String) -> [String: Document.Category] {
         var table: [String: Document.Category] = [:]

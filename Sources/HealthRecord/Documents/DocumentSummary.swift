@@ -168,3 +168,33 @@ public struct DocumentListing: Sendable {
         }
     }
 }
+
+/// Which documents a paged list shows and in what order: the list reads one page of it at a
+/// time (the vault's `listPage`) and counts the rest (`listCounts`), so its cost follows the
+/// rows on screen, not the size of the dossier (issue 20).
+public struct DocumentListQuery: Sendable, Equatable {
+    public var profile: String
+    public var viewer: Document.Viewer
+    /// Category, unread, masked and dates. The author words and a set of search results are
+    /// conditions of the in-memory `DocumentListing` only: a paged list searches with `search`.
+    public var filter: DocumentFilter
+    /// Words of a full-text search (titles, authors, types, notes, contents' text); nil: none.
+    public var search: String?
+    public var sort: DocumentSort
+
+    public init(profile: String, viewer: Document.Viewer = .patient, filter: DocumentFilter = DocumentFilter(),
+                search: String? = nil, sort: DocumentSort = DocumentSort()) {
+        self.profile = profile
+        self.viewer = viewer
+        self.filter = filter
+        self.search = search
+        self.sort = sort
+    }
+
+    /// The same query without its category condition (what the category counts are over).
+    public var anyCategory: DocumentListQuery {
+        var query = self
+        query.filter.category = nil
+        return query
+    }
+}

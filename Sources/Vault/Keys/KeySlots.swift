@@ -150,21 +150,47 @@ public enum KeyDerivation: Sendable, Equatable {
         }
     }
 
-    /// Measures one Argon2id run at 64 MiB, then picks memory (64, 128 or 256 MiB) and passes so
-    /// one derivation takes about `target`.
+    /// Measures Argon2id at 64 MiB on a quiet measure, then picks memory (64, 128 or 256 MiB) and
+    /// passes so one derivation takes about `target` on an idle machine.
+    ///
+    /// Quiet (issue 20): the probe counts the CPU time of this thread (time spent waiting for a
+    /// core while other programs run is not counted) and keeps the fastest of three runs, so
+    /// two vaults made minutes apart on a busy machine get the same parameters. Floor: 64 MiB
+    /// and 3 passes (above libsodium's interactive preset), whatever the measure says.
     public static func calibrate(target: Duration = .milliseconds(750)) -> Argon2idParameters {
         let base = 64 * 1024 * 1024
-        let probe = Argon2idParameters(iterations: 2, memoryBytes: base)
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            if let secret = try? SecureBytes(randomCount: 16) {
-                _ = try? Argon2id.deriveKey(length: 32, from: secret, salt: Random.bytes(Argon2id.saltLength), parameters: probe)
-            }
+        let probe = Argon2idParameters(iterations: 1, memoryBytes: base)
+        var perPass = Duration.seconds(60)
+        for _ in 0..<3 {
+            guard let secret = try? SecureBytes(randomCount: 16) else { break }
+            let salt = Random.bytes(Argon2id.saltLength)
+            let start = threadCPUTime()
+            _ = try? Argon2id.deriveKey(length: 32, from: secret, salt: salt, parameters: probe)
+            perPass = min(perPass, threadCPUTime() - start)
         }
-        let perPass = max(elapsed / 2, .milliseconds(1))  // one pass over 64 MiB
+        return parameters(perPass: max(perPass, .milliseconds(1)), target: target)
+    }
+
+    /// The parameters for a machine where one pass over 64 MiB takes `perPass`.
+    static func parameters(perPass: Duration, target: Duration) -> Argon2idParameters {
+        let base = 64 * 1024 * 1024
         var memoryFactor = 1
         while memoryFactor < 4 && perPass * (memoryFactor * 2) * 3 <= target { memoryFactor *= 2 }
-        let passes = Int((target / (perPass * memoryFactor)).rounded())
-        return Argon2idParameters(iterations: UInt64(min(max(passes, 2), 16)), memoryBytes: base * memoryFactor)
+        let passes = target / (perPass * memoryFactor)
+        // Snapped to a coarse ladder, so measures a little apart give the same count.
+        let rung = passLadder.last { Double($0) <= passes * 1.15 } ?? minimumPasses
+        return Argon2idParameters(iterations: UInt64(max(rung, minimumPasses)), memoryBytes: base * memoryFactor)
+    }
+
+    static let passLadder = [3, 4, 6, 8, 12, 16]
+
+    /// The fewest passes a calibrated slot gets.
+    static let minimumPasses = 3
+
+    /// CPU time this thread has used.
+    private static func threadCPUTime() -> Duration {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return .seconds(now.tv_sec) + .nanoseconds(now.tv_nsec)
     }
 }

@@ -57,7 +57,8 @@ public struct RecordStore<Record: StoredRecord> {
     public func save(_ record: Record, origin: ChangeOrigin = .local) throws {
         let body = try session.encoder.encode(record)
         var values: [any SQLBindable] = [record.id, record.profileID]
-        values += table.columns.map { $0.value(record) }
+        let context = ColumnContext(documentCategorizer: Record.kind == .document ? try session.filingCategorizer() : nil)
+        values += table.columns.map { $0.value(record, context) }
         values += [Date().timeIntervalSince1970, Array(body)]
         try database.run(table.upsertSQL, values)
         if var text = table.searchText?(record) {

@@ -37,12 +37,30 @@ public struct RecordTable<Record: ProfileRecord>: Sendable {
 /// A column derived from the record, kept in step with its body.
 struct RecordColumn<Record>: Sendable {
     let name: String
-    let value: @Sendable (Record) -> SQLValue
+    let value: @Sendable (Record, ColumnContext) -> SQLValue
 
     init(_ name: String, _ value: @escaping @Sendable (Record) -> SQLValue) {
         self.name = name
+        self.value = { record, _ in value(record) }
+    }
+
+    /// A column that needs more than the record (the catalogue that files documents).
+    init(_ name: String, context value: @escaping @Sendable (Record, ColumnContext) -> SQLValue) {
+        self.name = name
         self.value = value
     }
+}
+
+/// What derived columns may need besides the record.
+struct ColumnContext {
+    /// Files documents under the MES categories; nil when this process was not given the
+    /// catalogue (the column stays NULL until a list fills it).
+    var documentCategorizer: DocumentCategorizer?
+}
+
+/// Lower case without accents, in NFC (byte order is then Swift's order): the sort keys of lists.
+func listSortKey(_ text: String) -> String {
+    text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).precomposedStringWithCanonicalMapping
 }
 
 /// The text full-text search indexes for a record.
@@ -92,6 +110,12 @@ extension Document: StoredRecord {
         RecordColumn("size") { .integer(Int64($0.size)) },
         RecordColumn("origin") { text($0.origin.rawValue) },
         RecordColumn("visibility") { text($0.visibility.map(\.rawValue).sorted().joined(separator: " ")) },
+        // Paged lists (schema version 5): see `RecordStore.listPage`.
+        RecordColumn("list_category", context: { document, context in
+            optionalText(context.documentCategorizer?.category(of: document).rawValue)
+        }),
+        RecordColumn("title_key") { text(listSortKey($0.title)) },
+        RecordColumn("author_key") { text(listSortKey($0.author.name)) },
     ], searchText: { document in
         SearchText(title: document.title,
                    authors: joined(document.author.name, document.author.organization),

@@ -14,12 +14,19 @@ public final class VaultSession {
         return encoder
     }()
     let decoder = JSONDecoder()
+    /// Files documents under the MES categories as they are written (the vault's, see
+    /// `Vault.useDocumentCategorizer`).
+    let documentCategorizer: DocumentCategorizer?
+    /// Whether the documents this session writes may be filed with `documentCategorizer`: the
+    /// vault's filed documents were filed with the same catalogue (checked once per transaction).
+    private var filingChecked: Bool?
 
     /// Runs the vault's schema and repositories on any connection (benchmarks compare them on a
     /// plain database). `writable` sessions record changes.
-    public init(database: Database, writable: Bool) {
+    public init(database: Database, writable: Bool, documentCategorizer: DocumentCategorizer? = nil) {
         self.database = database
         self.changes = writable ? ChangeLog() : nil
+        self.documentCategorizer = documentCategorizer
     }
 
     /// The changes recorded so far (empty for a read session).
@@ -41,6 +48,20 @@ public final class VaultSession {
     public var outbox: OutboxStore { OutboxStore(session: self) }
     public var syncState: SyncStateStore { SyncStateStore(session: self) }
     public var settings: VaultSettings { VaultSettings(session: self) }
+
+    /// The catalogue to file a written document with: `documentCategorizer` when the vault's
+    /// documents were filed with the same one (the first one to file records its fingerprint),
+    /// else nil (the row waits for the next list, which refiles with its own catalogue).
+    func filingCategorizer() throws -> DocumentCategorizer? {
+        guard let categorizer = documentCategorizer else { return nil }
+        if let filingChecked { return filingChecked ? categorizer : nil }
+        let key = RecordStore<Document>.listCatalogueSetting
+        let stored = try settings.value(key, as: String.self)
+        if stored == nil { try settings.set(categorizer.fingerprint, for: key) }
+        let same = stored == nil || stored == categorizer.fingerprint
+        filingChecked = same
+        return same ? categorizer : nil
+    }
 
     func noteChange(_ body: (inout VaultChange) -> Void) {
         if let changes { body(&changes.change) }

@@ -11,6 +11,7 @@ public enum VaultSchema {
         Migration(version: 2, sql: version2),
         Migration(version: 3, sql: version3),
         Migration(version: 4, sql: version4),
+        Migration(version: 5, sql: version5),
     ]
 
     /// Record tables: `id`, `profile_id`, indexed columns, `updated_at` (Unix seconds), `body`.
@@ -166,4 +167,21 @@ public enum VaultSchema {
         recordTable("blood_group"),
         recordTable("lifestyle"),
     ].joined(separator: "\n")
+
+    /// Lists that read one page (issue 20): the MES category each document files under, and
+    /// folded sort keys for titles and authors, each with an index in the list's order, so the
+    /// Documents screen reads the rows it shows and counts the rest, at any size. The values
+    /// are computed in Swift (the categories come from `Resources/dmp/`): rows written before,
+    /// or by a process that did not know the catalogue, keep `list_category` NULL until the next
+    /// list fills them (`RecordStore.prepareList`).
+    static let version5 = """
+        ALTER TABLE document ADD COLUMN list_category TEXT;
+        ALTER TABLE document ADD COLUMN title_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE document ADD COLUMN author_key TEXT NOT NULL DEFAULT '';
+        CREATE INDEX document_list_date ON document(profile_id, list_category, created_at, id, is_read, visibility);
+        CREATE INDEX document_list_title ON document(profile_id, list_category, title_key, created_at, id, is_read, visibility);
+        CREATE INDEX document_list_author ON document(profile_id, list_category, author_key, created_at, id, is_read, visibility);
+        CREATE INDEX thread_list ON thread(profile_id, is_archived, last_activity_at, id);
+        CREATE INDEX message_unread ON message(thread_id, is_read);
+        """
 }

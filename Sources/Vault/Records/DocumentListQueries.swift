@@ -1,0 +1,205 @@
+import Foundation
+import HealthRecord
+import SQLite
+
+/// The documents a list's search finds, found once and reused by every read of one list
+/// (counts, position, pages): a JSON array of ids the queries read with `json_each`.
+public struct ListMatches: Sendable {
+    let json: String
+}
+
+extension RecordStore where Record == Document {
+    /// Runs the query's full-text search once (nil when it has none).
+    public func listMatches(_ query: DocumentListQuery) throws -> ListMatches? {
+        guard let search = query.search else { return nil }
+        guard let match = SearchIndex.query(from: search) else { return ListMatches(json: "[]") }
+        let ids = try session.database.query("""
+            SELECT record_id FROM search_entry
+            WHERE rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?) AND profile_id = ? AND kind = ?
+            """, [match, query.profile, RecordKind.document.rawValue]) { $0.string(0) }
+        let data = (try? JSONEncoder().encode(ids)) ?? Data("[]".utf8)
+        return ListMatches(json: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Settings key of the fingerprint of the catalogue `list_category` was filled with.
+    static var listCatalogueSetting: String { "documents.list-catalogue" }
+
+    /// Whether `prepareList` has work to do for `profile` (a cheap indexed read).
+    public func listNeedsPreparing(profile: String, categorizer: DocumentCategorizer) throws -> Bool {
+        let stored = try session.settings.value(Self.listCatalogueSetting, as: String.self)
+        if stored != categorizer.fingerprint {
+            return try session.database.queryFirst("SELECT 1 FROM document LIMIT 1") { _ in true } ?? false
+        }
+        return try session.database.queryFirst("SELECT 1 FROM document WHERE profile_id = ? AND list_category IS NULL LIMIT 1",
+                                       [profile]) { _ in true } ?? false
+    }
+
+    /// Files the documents that have no list category yet (written before schema version 5,
+    /// or by a process without the catalogue) and refiles every document when the catalogue
+    /// changed. Not a change of any record: nothing is queued or announced. Returns the rows filled.
+    @discardableResult
+    public func prepareList(profile: String, categorizer: DocumentCategorizer) throws -> Int {
+        let fingerprint = categorizer.fingerprint
+        if try session.settings.value(Self.listCatalogueSetting, as: String.self) != fingerprint {
+            try session.database.run("UPDATE document SET list_category = NULL")
+            try session.settings.set(fingerprint, for: Self.listCatalogueSetting)
+        }
+        let rows = try session.database.query("""
+            SELECT id, category, type_code, class_code, title, author FROM document WHERE profile_id = ? AND list_category IS NULL
+            """, [profile]) { row in
+            (id: row.string(0), category: categorizer.category(explicit: row.optionalString(1).flatMap(Document.Category.init(rawValue:)),
+                                                               typeCode: row.string(2), classCode: row.string(3)),
+             title: row.string(4), author: row.string(5))
+        }
+        let update = try session.database.cachedStatement("UPDATE document SET list_category = ?, title_key = ?, author_key = ? WHERE id = ?")
+        for row in rows {
+            update.reset()
+            try update.bind([row.category.rawValue, listSortKey(row.title), listSortKey(row.author), row.id])
+            _ = try update.step()
+        }
+        return rows.count
+    }
+
+    /// How many documents of each category the query shows, its category condition aside (so
+    /// the counts tell what choosing another category would show). Categories without any are absent.
+    public func listCounts(_ query: DocumentListQuery, matches: ListMatches? = nil) throws -> [Document.Category: Int] {
+        let (conditions, values) = Self.conditions(query.anyCategory, matches: matches)
+        var counts: [Document.Category: Int] = [:]
+        _ = try session.database.query("SELECT list_category, count(*) FROM document WHERE \(conditions) GROUP BY list_category", values) { row in
+            let category = row.optionalString(0).flatMap(Document.Category.init(rawValue:)) ?? .other
+            counts[category, default: 0] += row.int(1)
+        }
+        return counts
+    }
+
+    /// Rows `offset..<offset+limit` of one category of the list, in the list's order.
+    public func listPage(_ query: DocumentListQuery, category: Document.Category, offset: Int, limit: Int,
+                         matches: ListMatches? = nil) throws -> [DocumentSummary] {
+        var inCategory = query
+        inCategory.filter.category = category
+        let (conditions, values) = Self.conditions(inCategory, matches: matches)
+        let sql = """
+            SELECT id, title, type_code, class_code, list_category, author, organization, created_at, format, size, origin, is_read,
+                   visibility
+            FROM document WHERE \(conditions) ORDER BY \(Self.order(query.sort)) LIMIT ? OFFSET ?
+            """
+        let bound: [any SQLBindable] = values + [limit, max(0, offset)]
+        return try session.database.query(sql, bound) { row -> DocumentSummary in
+            let category: Document.Category = row.optionalString(4).flatMap(Document.Category.init(rawValue:)) ?? .other
+            let origin: Document.Origin = Document.Origin(rawValue: row.string(10)) ?? .professional
+            return DocumentSummary(
+                id: row.string(0), title: row.string(1), typeCode: row.string(2), classCode: row.string(3),
+                category: category,
+                authorName: row.string(5), organization: row.optionalString(6),
+                date: Date(timeIntervalSince1970: row.double(7)), format: row.string(8), size: row.int(9),
+                origin: origin,
+                isRead: row.bool(11), isMasked: Self.hasLabel(row.string(12), .maskedFromProfessionals))
+        }
+    }
+
+    /// Where a document is in the list: its category and its rank in it; nil when the query
+    /// does not show it.
+    public func listPosition(of id: String, _ query: DocumentListQuery,
+                             matches: ListMatches? = nil) throws -> (category: Document.Category, offset: Int)? {
+        let (conditions, values) = Self.conditions(query, matches: matches)
+        guard let key = try session.database.queryFirst("""
+            SELECT list_category, created_at, title_key, author_key FROM document WHERE \(conditions) AND id = ?
+            """, values + [id], map: { row in
+                (category: row.optionalString(0).flatMap(Document.Category.init(rawValue:)) ?? .other, date: row.double(1),
+                 title: row.string(2), author: row.string(3))
+            }) else { return nil }
+        var inCategory = query
+        inCategory.filter.category = key.category
+        let (categoryConditions, categoryValues) = Self.conditions(inCategory, matches: matches)
+        // Rows before it in the list's order (see `order`): the same comparisons, strictly.
+        let dateFirst = query.sort.key == .date && query.sort.ascending
+            ? "(created_at < ? OR (created_at = ? AND id < ?))" : "(created_at > ? OR (created_at = ? AND id > ?))"
+        var before = dateFirst
+        var beforeValues: [any SQLBindable] = [key.date, key.date, id]
+        if query.sort.key != .date {
+            let column = query.sort.key == .title ? "title_key" : "author_key"
+            let text = query.sort.key == .title ? key.title : key.author
+            let comparison = query.sort.ascending ? "<" : ">"
+            before = "(\(column) \(comparison) ? OR (\(column) = ? AND \(dateFirst)))"
+            beforeValues = [text, text] + beforeValues
+        }
+        let rank = try session.database.scalar("SELECT count(*) FROM document WHERE \(categoryConditions) AND \(before)",
+                                       categoryValues + beforeValues)
+        guard case .integer(let offset) = rank else { return nil }
+        return (key.category, Int(offset))
+    }
+
+    /// The WHERE clause of a query and its values.
+    static func conditions(_ query: DocumentListQuery, matches: ListMatches? = nil) -> (String, [any SQLBindable]) {
+        var conditions = ["profile_id = ?"]
+        var values: [any SQLBindable] = [query.profile]
+        if let category = query.filter.category {
+            conditions.append("list_category = ?")
+            values.append(category.rawValue)
+        }
+        conditions += visibilityConditions(query.viewer, values: &values)
+        if query.filter.unreadOnly { conditions.append("is_read = 0") }
+        if query.filter.maskedOnly { conditions.append(labelled(.maskedFromProfessionals)) }
+        if let from = query.filter.from {
+            conditions.append("created_at >= ?")
+            values.append(from.timeIntervalSince1970)
+        }
+        if let until = query.filter.until {
+            conditions.append("created_at < ?")
+            values.append(until.timeIntervalSince1970)
+        }
+        if query.search != nil, let matches {
+            conditions.append("id IN (SELECT value FROM json_each(?))")
+            values.append(matches.json)
+        } else if let search = query.search {
+            if let match = SearchIndex.query(from: search) {
+                // The full-text match drives the subquery, never one match per document.
+                conditions.append("""
+                    id IN (SELECT record_id FROM search_entry WHERE rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?) \
+                    AND kind = ?)
+                    """)
+                values += [match, RecordKind.document.rawValue]
+            } else {
+                conditions.append("0")
+            }
+        }
+        return (conditions.joined(separator: " AND "), values)
+    }
+
+    /// `Document.isVisible` as SQL over the `visibility` and `author_rpps` columns (a test
+    /// compares the two over every combination of labels and viewers).
+    static func visibilityConditions(_ viewer: Document.Viewer, values: inout [any SQLBindable]) -> [String] {
+        switch viewer {
+        case .patient:
+            return ["NOT " + labelled(.invisibleToPatient)]
+        case .legalRepresentative:
+            return ["NOT " + labelled(.invisibleToPatient), "NOT " + labelled(.invisibleToLegalRepresentatives)]
+        case .generalPractitioner:
+            return []
+        case .professional(let rpps):
+            guard let rpps else { return ["NOT " + labelled(.maskedFromProfessionals)] }
+            values.append(rpps)
+            return ["(NOT \(labelled(.maskedFromProfessionals)) OR author_rpps = ?)"]
+        case .socialCareProfessional:
+            return ["NOT " + labelled(.maskedFromSocialCare), "NOT " + labelled(.maskedFromProfessionals)]
+        }
+    }
+
+    /// The row carries `label` (codes are stored sorted, separated by spaces).
+    private static func labelled(_ label: VisibilityLabel) -> String {
+        "instr(' ' || visibility || ' ', ' \(label.rawValue) ') > 0"
+    }
+
+    private static func hasLabel(_ column: String, _ label: VisibilityLabel) -> Bool {
+        !column.isEmpty && column.split(separator: " ").contains { $0 == label.rawValue }
+    }
+
+    /// The list's order: `DocumentSort.sorted`'s (ties newest first, then by id).
+    static func order(_ sort: DocumentSort) -> String {
+        switch sort.key {
+        case .date: sort.ascending ? "created_at ASC, id ASC" : "created_at DESC, id DESC"
+        case .title: "title_key \(sort.ascending ? "ASC" : "DESC"), created_at DESC, id DESC"
+        case .author: "author_key \(sort.ascending ? "ASC" : "DESC"), created_at DESC, id DESC"
+        }
+    }
+}
