@@ -39,13 +39,10 @@ enum InteractiveApp {
         // (or its file or descriptor) works as for every other command.
         let vault = try demo?.vault ?? (kiosk ? nil : openVaultIfPresent(context))
         defer { vault?.close() }
-        let documents = try vault.flatMap(documentsServices(kiosk: kiosk))
-        let agenda = try vault.flatMap(agendaServices(kiosk: kiosk))
-        let messages = try vault.flatMap(messagesServices(kiosk: kiosk))
-        let sharing = try vault.flatMap { try SharingCenter.open($0) }.map { SharingServices(center: $0, kiosk: kiosk) }
-        let profile = try vault.flatMap { vault in
-            try ProfileBook.open(vault).map { ProfileServices(book: $0, library: documents?.library) }
-        }
+        // Every section works in the active space: the one open last, else the user's own.
+        let space = try vault.flatMap { try SpaceWiring.initial($0) }
+        let bundle = try vault.flatMap { vault in try space.map { try SpaceWiring.open($0, vault: vault, kiosk: kiosk) } }
+        let spaces = vault.map { SpaceWiring.services($0, kiosk: kiosk) }
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal(environment: context.environment, raw: kiosk)
@@ -55,8 +52,10 @@ enum InteractiveApp {
         let header = vault.map(Self.header(for:)) ?? HeaderInfo()
         let session = vault.map { SessionControl.forVault($0) } ?? (kiosk ? .kiosk() : nil)
         let sync = vault.flatMap { kiosk ? nil : syncService(for: $0) }
-        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, agenda: agenda,
-                                            session: session, sync: sync, sharing: sharing, messages: messages, profile: profile),
+        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: bundle?.documents,
+                                            agenda: bundle?.agenda, session: session, sync: sync, sharing: bundle?.sharing,
+                                            messages: bundle?.messages, profile: bundle?.profile, home: bundle?.home, spaces: spaces,
+                                            activeSpace: bundle?.space),
                               backend: terminal)
         if let vault { runtime.subscribe(changes(of: vault)) }
         let code = runtime.run()
@@ -65,11 +64,11 @@ enum InteractiveApp {
         return ExitCode(rawValue: code) ?? .failure
     }
 
-    /// The Documents section's services for the vault's own space (nil before the first sync).
+    /// The Documents section's services for a space (nil before the first sync).
     /// Contents not in the vault yet are fetched on demand when an account is logged in.
-    static func documentsServices(kiosk: Bool) -> (Vault) throws -> DocumentsServices? {
+    static func documentsServices(kiosk: Bool, profileID: String? = nil) -> (Vault) throws -> DocumentsServices? {
         { vault in
-            guard let library = try DocumentLibrary.open(vault) else { return nil }
+            guard let library = try DocumentLibrary.open(vault, profileID: profileID) else { return nil }
             var fetch: (@Sendable (Document) async throws -> [UInt8])?
             if try Account.stored(in: vault) != nil {
                 let engine = SyncEngine(vault: vault)
@@ -79,20 +78,20 @@ enum InteractiveApp {
         }
     }
 
-    /// The Agenda section's services for the vault's own space (nil before the first sync).
-    static func agendaServices(kiosk: Bool) -> (Vault) throws -> AgendaServices? {
+    /// The Agenda section's services for a space (nil before the first sync).
+    static func agendaServices(kiosk: Bool, profileID: String? = nil) -> (Vault) throws -> AgendaServices? {
         { vault in
             let calendar = (try? PreventionCalendar.load()) ?? PreventionCalendar(rules: [])
-            guard let book = try AgendaBook.open(vault, calendar: calendar) else { return nil }
+            guard let book = try AgendaBook.open(vault, profileID: profileID, calendar: calendar) else { return nil }
             return AgendaServices(book: book, kiosk: kiosk)
         }
     }
 
     /// The Messagerie's services for the vault's own space (nil before the first sync): its
     /// documents for the picker, and the pharmacy directory when an account is logged in.
-    static func messagesServices(kiosk: Bool) -> (Vault) throws -> MessagesServices? {
+    static func messagesServices(kiosk: Bool, profileID: String? = nil) -> (Vault) throws -> MessagesServices? {
         { vault in
-            guard let messenger = try Messenger.open(vault) else { return nil }
+            guard let messenger = try Messenger.open(vault, profileID: profileID) else { return nil }
             var pharmacies: (@Sendable (String) async throws -> [PharmacyEntry])?
             let account = try Account.stored(in: vault)
             if account != nil {

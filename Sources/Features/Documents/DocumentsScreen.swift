@@ -17,6 +17,8 @@ public struct DocumentsScreen: FeatureScreen {
     private var loadGeneration = 0
     /// The document to select when the load in flight arrives.
     private var selectAfterLoad: String?
+    /// A document to open once the list has loaded (a line of the Accueil).
+    private var openAfterLoad: String?
     /// A load is in flight; changes heard meanwhile ask for one more after it (a sync that
     /// writes page after page makes a few loads, not one per page).
     private var loading = false
@@ -52,6 +54,11 @@ public struct DocumentsScreen: FeatureScreen {
             return answered(action, answer.value)
         case .event(let event as DocumentsEvent):
             return receive(event)
+        case .event(let item as OpenItem):
+            // A line of the Accueil: the document, selected in the list, then opened.
+            reader = nil
+            openAfterLoad = item.id
+            return Update(effects: [load(selecting: item.id)])
         case .key:
             if var open = reader {
                 let result = open.update(input)
@@ -90,6 +97,12 @@ public struct DocumentsScreen: FeatureScreen {
             let select = selectAfterLoad
             selectAfterLoad = nil
             var update = list.take(result, select: select)
+            if let wanted = openAfterLoad, reader == nil {
+                openAfterLoad = nil
+                if let summary = list.selectedSummary, summary.id == wanted {
+                    update = follow(Update(requests: [DocumentsList.Opening(summary: summary)]))
+                }
+            }
             if var open = reader, case .success(let summaries) = result {
                 if open.refresh(summaries) {
                     reader = open
