@@ -28,7 +28,7 @@ public struct HomeDigest: Sendable, Equatable {
     /// Unread messages, and the threads they are in (newest first).
     public var unreadMessages = 0
     public var threads: [Item] = []
-    /// The next planned rendez-vous, and how many more are planned.
+    /// The next planned rendez-vous, and how many are planned in the next 30 days (it included).
     public var nextAppointment: Item?
     public var upcomingAppointments = 0
     /// Rappels and tasks due (overdue or within the next week), soonest first.
