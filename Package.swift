@@ -60,7 +60,7 @@ let package = Package(
         // The wire format (FHIR R4 JSON and the mes API), shared by client and server.
         .target(name: "FHIR", dependencies: ["HealthRecord"]),
         // The reference backend: HTTP, storage, accounts, authorization, seeding.
-        .target(name: "Server", dependencies: ["FHIR", "HealthRecord", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim"]),
+        .target(name: "Server", dependencies: ["FHIR", "HealthRecord", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim", "PDFShim"]),
 
         // The core.
         .target(name: "HealthRecord"),

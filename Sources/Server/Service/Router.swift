@@ -65,6 +65,8 @@ final class Router: HTTPHandler {
             return try MessagingEndpoints(router: self).handle(request, segments: segments)
         case ("POST", 0):
             return try TransactionEndpoint(router: self).handle(request, caller: authenticate(request))
+        case ("GET", 1) where segments[0] == "$invitations":
+            return try AccessEndpoints(router: self).invitations(caller: authenticate(request))
         case ("POST", 1) where segments[0] == "$redeem-access-code":
             return try AccessEndpoints(router: self).redeem(request, caller: authenticate(request))
         default:
@@ -106,6 +108,8 @@ final class Router: HTTPHandler {
             case ("Patient", "$block", "POST"): return try access.block(request, patient: id, caller: caller)
             case ("Patient", "$delegate", "POST"): return try access.delegate(request, patient: id, caller: caller)
             case ("Consent", "$revoke", "POST"): return try access.revoke(request, consent: id, caller: caller)
+            case ("Consent", "$accept", "POST"): return try access.answer(consent: id, accept: true, caller: caller)
+            case ("Consent", "$refuse", "POST"): return try access.answer(consent: id, accept: false, caller: caller)
             default: throw APIError.notFound("unknown operation \(segments[2]) on \(type)")
             }
         case 4 where segments[2] == "_history":
