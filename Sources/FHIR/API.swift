@@ -16,6 +16,10 @@ public enum API {
         public static func accessPolicy(patient: String) -> String { "/Patient/\(patient)/$access-policy" }
         public static func block(patient: String) -> String { "/Patient/\(patient)/$block" }
         public static func revoke(consent: String) -> String { "/Consent/\(consent)/$revoke" }
+        public static func delegate(patient: String) -> String { "/Patient/\(patient)/$delegate" }
+        public static func accept(consent: String) -> String { "/Consent/\(consent)/$accept" }
+        public static func refuse(consent: String) -> String { "/Consent/\(consent)/$refuse" }
+        public static let invitations = "/$invitations"
     }
 
     /// The answer to a login: either a token (professionals) or a one-time-code challenge (patients, aidants).

@@ -1,6 +1,7 @@
 import Foundation
 import HealthRecord
 import L10n
+import Sharing
 import TerminalUI
 
 /// One space the user may open (their own, a child's, or one delegated to them), as the shell
@@ -75,16 +76,7 @@ public struct SpaceSummary: Sendable, Hashable {
     }
 
     /// The user's word for a rubrique.
-    public static func rubriqueName(_ rubrique: Section) -> String {
-        switch rubrique {
-        case .documents: tr("spaces.rubrique.documents")
-        case .medicalProfile: tr("spaces.rubrique.profile")
-        case .vaccinations: tr("spaces.rubrique.vaccinations")
-        case .agenda: tr("spaces.rubrique.agenda")
-        case .messages: tr("spaces.rubrique.messages")
-        case .careHistory: tr("spaces.rubrique.reimbursements")
-        }
-    }
+    public static func rubriqueName(_ rubrique: Section) -> String { SharingWording.section(rubrique) }
 }
 
 /// The services of one open space: what each section works with there.

@@ -89,10 +89,6 @@ enum Delegations {
         guard until > now else { throw APIError.badRequest("until must be in the future", detail: "invalid-parameter") }
         let seconds = now.timeIntervalSince1970
         let live = "state IN ('pending', 'active') AND ends > ?"
-        if try db.queryFirst("SELECT 1 FROM delegations WHERE account_id = ? AND patient_id = ? AND \(live)",
-                             [aidant.accountID, patient, seconds], map: { _ in true }) != nil {
-            throw APIError.unprocessable("this person is already invited or already aidant of this space", detail: "already-delegated")
-        }
         switch kind {
         case .caregiving:
             let aidants = try db.queryFirst("SELECT count(*) FROM delegations WHERE patient_id = ? AND kind = 'caregiving' AND \(live)",
@@ -113,6 +109,10 @@ enum Delegations {
             }
             let parents = try db.queryFirst("SELECT count(*) FROM guardianships WHERE patient_id = ?", [patient]) { $0.int(0) } ?? 0
             guard parents < 2 else { throw APIError.unprocessable("this space already has two legal representatives", detail: "representative-limit") }
+        }
+        if try db.queryFirst("SELECT 1 FROM delegations WHERE account_id = ? AND patient_id = ? AND \(live)",
+                             [aidant.accountID, patient, seconds], map: { _ in true }) != nil {
+            throw APIError.unprocessable("this person is already invited or already aidant of this space", detail: "already-delegated")
         }
         let consentID = Audit.newID()
         try db.run("""
