@@ -125,7 +125,7 @@ let package = Package(
         .testTarget(name: "AgendaTests", dependencies: ["Agenda", "ICalendar", "HealthRecord", "Vault", "Sync", "FHIR", "Crypto", "L10n",
                                                         "LocalServer", "TestSupport", "mes", "mes-server"]),
         // Drives the built `mes` binary in tmux (the modules prepare its vault).
-        .testTarget(name: "E2ETests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "Crypto", "LocalServer", "TestSupport",
+        .testTarget(name: "E2ETests", dependencies: ["Documents", "FHIR", "Sync", "Vault", "HealthRecord", "Crypto", "LocalServer", "TestSupport",
                                                      "mes", "mes-server"]),
     ],
     swiftLanguageModes: [.v6]

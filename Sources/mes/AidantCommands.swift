@@ -71,12 +71,22 @@ enum AidantCommands {
         if delegations.isEmpty { Console.output(tr("aidants.cli.none")) }
         for delegation in delegations {
             Console.output(Sanitizer.sanitize(tr("aidants.cli.line", [
-                "name": delegation.delegateName, "status": tr("aidants.status.\(status(delegation, now: now))"),
+                "name": delegation.delegateName, "status": statusWord(status(delegation, now: now)),
                 "rubriques": SharingWording.sections(delegation.sections),
                 "until": delegation.end.map { LocalFormat.date($0) } ?? "—", "id": delegation.id,
             ])))
         }
         return .success
+    }
+
+    static func statusWord(_ status: String) -> String {
+        switch status {
+        case "pending": tr("aidants.status.pending")
+        case "active": tr("aidants.status.active")
+        case "refused": tr("aidants.status.refused")
+        case "revoked": tr("aidants.status.revoked")
+        default: tr("aidants.status.expired")
+        }
     }
 
     /// pending, active, refused, revoked or expired.
@@ -115,7 +125,7 @@ enum AidantCommands {
             if list.isEmpty { Console.output(tr("invitations.cli.none")) }
             for invitation in list {
                 Console.output(Sanitizer.sanitize(tr(invitation.legalRepresentation ? "invitations.cli.line.legal" : "invitations.cli.line", [
-                    "name": invitation.name, "status": tr("aidants.status.\(invitation.status)"),
+                    "name": invitation.name, "status": statusWord(invitation.status),
                     "rubriques": SharingWording.sections(Set(invitation.rubriques)),
                     "until": invitation.until.map { LocalFormat.date($0) } ?? "—", "id": invitation.consent,
                 ])))
@@ -123,11 +133,11 @@ enum AidantCommands {
         }
     }
 
-    static let accept = answerCommand("accept", accept: true)
-    static let refuse = answerCommand("refuse", accept: false)
+    static let accept = answerCommand("accept", summary: "invitations.cli.accept.summary", accept: true)
+    static let refuse = answerCommand("refuse", summary: "invitations.cli.refuse.summary", accept: false)
 
-    static func answerCommand(_ word: String, accept: Bool) -> MesCommand {
-        MesCommand(spec: CommandSpec(["invitations", word], summary: "invitations.cli.\(word).summary", arguments: ["ID"])) { context in
+    static func answerCommand(_ word: String, summary: String, accept: Bool) -> MesCommand {
+        MesCommand(spec: CommandSpec(["invitations", word], summary: summary, arguments: ["ID"])) { context in
             guard let consent = context.arguments.positionals.first else { throw UsageError(.missingArgument("ID")) }
             return try await withOperations(context) { operations, _ in
                 try await operations.answer(consent: consent, accept: accept)

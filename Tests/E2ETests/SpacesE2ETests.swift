@@ -1,4 +1,7 @@
+import FHIR
 import Foundation
+import HealthRecord
+@testable import Sync
 import TestSupport
 import XCTest
 
@@ -22,6 +25,40 @@ final class SpacesE2ETests: XCTestCase {
         return process.terminationStatus
     }
 
+    /// Dr Garnier publishes a result in Hélène's space, through an access code Hélène gave.
+    func professionalPublishes(_ home: SyncedHome, title: String) async throws {
+        let server = home.server
+        let otp = server.dataDirectory.appendingPathComponent("otp/helene.martineau.txt")
+        let holder = try await Account.login(server: server.url, identifier: "helene.martineau", password: "demo-helene",
+                                             oneTimeCode: { try String(contentsOf: otp, encoding: .utf8) })
+        let transport = URLSessionTransport(baseURL: server.url)
+        func post(_ path: String, _ body: JSON, token: String) async throws -> JSON {
+            let answer = try await transport.send(BackendRequest(method: "POST", path: path, headers: ["Authorization": "Bearer \(token)"],
+                                                                 body: Data(body.serialized())))
+            XCTAssertTrue((200..<300).contains(answer.status), String(decoding: answer.body, as: UTF8.self))
+            return try JSON(parsing: answer.body)
+        }
+        let code = try await post("/Patient/helene/$access-code", ["durationMinutes": 60, "rubriques": ["documents"]], token: holder.token)
+        let proOTP = server.dataDirectory.appendingPathComponent("otp/10003456783.txt")
+        let started = try await transport.send(BackendRequest(method: "POST", path: "/auth/login",
+                                                              body: Data(#"{"rpps":"10003456783","password":"demo-garnier"}"#.utf8)))
+        let login = try JSON(parsing: started.body)
+        let oneTime = try String(contentsOf: proOTP, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let verified: JSON = ["challenge": login["challenge"] ?? .null, "code": .string(oneTime)]
+        let answer = try await transport.send(BackendRequest(method: "POST", path: "/auth/otp", body: Data(verified.serialized())))
+        let token = try XCTUnwrap(try JSON(parsing: answer.body)["access_token"]?.stringValue)
+        _ = try await post("/$redeem-access-code", ["code": code["code"] ?? .null], token: token)
+        var document = DocumentReference(typeSystem: CodeSystem.loinc, typeCode: "11502-2", classCode: "10", subject: "Patient/helene",
+                                         title: title, attachment: .init(contentType: "text/plain"))
+        document.attachment.url = "urn:uuid:content"
+        let bundle = FHIRBundle(kind: .transaction, entries: [
+            .init(fullUrl: "urn:uuid:document", resource: document.resource, method: "POST", url: "DocumentReference"),
+            .init(fullUrl: "urn:uuid:content", resource: Binary(contentType: "text/plain", data: Array("Ferritine : 45 µg/L.".utf8)).resource,
+                  method: "POST", url: "Binary"),
+        ])
+        _ = try await post("/", bundle.resource.json, token: token)
+    }
+
     func testSwitchingToTheChildChangesTheHeaderAndTheAccueilShowsWhatAProfessionalSent() async throws {
         let home = try await SyncedHome()
         defer { home.close() }
@@ -31,24 +68,25 @@ final class SpacesE2ETests: XCTestCase {
         XCTAssertTrue(screen.contains("[1 Accueil]"), screen)
         XCTAssertTrue(screen.contains("Prochain rendez-vous"), screen)
 
-        // A professional writes, with a result attached, while the app runs; `$` syncs.
-        let attachment = home.directory.url.appendingPathComponent("Résultat ferritine.txt")
-        try Data("Ferritine : 45 µg/L (normale).".utf8).write(to: attachment)
+        // A professional publishes a result and writes, while the app runs; `$` syncs.
+        try await professionalPublishes(home, title: "Résultat ferritine")
         let body = home.directory.url.appendingPathComponent("body.txt")
         try Data("Bonjour, votre dosage de ferritine est normal.".utf8).write(to: body)
-        XCTAssertEqual(try professional(home, "message", "start", "helene", "--topic", "Ferritine", "--body-file", body.path,
-                                        "--attach", attachment.path), 0)
+        XCTAssertEqual(try professional(home, "message", "start", "helene", "--topic", "Ferritine", "--body-file", body.path), 0)
         try mes.send("$")
-        screen = try mes.waitFor("Ferritine, Dr Amélie Garnier", timeout: 30)
-        XCTAssertTrue(screen.contains("nouveau document depuis votre dernière visite.") || screen.contains("nouveaux documents depuis"), screen)
+        // First visit: what is unread counts (later visits count what arrived since).
+        screen = try mes.waitFor("Ferritine, Dr Amélie Garnier", "16 documents non lus.", "8 messages non lus.", "Synchro : à jour", timeout: 30)
         XCTAssertTrue(screen.contains("Résultat ferritine"), "the attached result is a new document:\n\(screen)")
 
         // The line opens its item: the thread, in the Messagerie.
-        try mes.send("r")
-        let lines = try mes.screen().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let threadRow = try XCTUnwrap(lines.firstIndex { $0.contains("Ferritine, Dr Amélie Garnier") })
-        let selectedRow = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("▸") })
-        for _ in 0..<max(0, threadRow - selectedRow) { try mes.send("Down") }
+        // Down, one line at a time (each move waits for the pointer to move), to the thread.
+        for _ in 0..<12 where !(try mes.screen()).contains("▸ Ferritine, Dr Amélie Garnier") {
+            let before = try mes.screen().split(separator: "\n").first { $0.hasPrefix("▸") }
+            try mes.send("Down")
+            let deadline = Date().addingTimeInterval(3)
+            while Date() < deadline, try mes.screen().split(separator: "\n").first(where: { $0.hasPrefix("▸") }) == before {}
+        }
+        try mes.waitFor("▸ Ferritine, Dr Amélie Garnier")
         try mes.send("Enter")
         try mes.waitFor("votre dosage de ferritine est normal", timeout: 10)
 
@@ -59,7 +97,7 @@ final class SpacesE2ETests: XCTestCase {
         try mes.waitFor("Changer d’espace", "Lucas MARTINEAU, enfant")
         try mes.send("Down")
         try mes.send("Enter")
-        screen = try mes.waitFor("Profil : Lucas MARTINEAU, enfant", "Espace ouvert : Lucas MARTINEAU, enfant. Agenda", timeout: 10)
+        screen = try mes.waitFor("Profil : Lucas MARTINEAU, enfant", "[4 Agenda]", "M'T dents", timeout: 10)
         try mes.send("1")
         try mes.waitFor("Bilan de santé de l'enfant")
         try mes.send("7")
@@ -76,7 +114,8 @@ final class SpacesE2ETests: XCTestCase {
         defer { home.close() }
         let mes = try home.terminal(arguments: ["--lang", "en", "--screen-reader"])
         defer { mes.close() }
-        let screen = try mes.waitFor("Profile: Hélène MARTINEAU", "unread messages.", "Next appointment:", timeout: 20)
+        var screen = try mes.waitFor("Profile: Hélène MARTINEAU", "unread messages.", "Next appointment:", "Sync: up to date", timeout: 20)
+        screen = try mes.screen()
         XCTAssertTrue(screen.contains("Home, section 1 of 8."), screen)
         let cursor = try mes.cursor()
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
