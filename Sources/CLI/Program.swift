@@ -4,20 +4,45 @@ import L10n
 /// The version both programs report.
 public let mesVersion = "0.1.0"
 
-/// A command-line program: parses its arguments, answers `--help` and `--version`, reports usage
-/// errors in one line followed by the usage (exit 2), and runs the chosen command.
+/// A section the man page adds after the exit codes: a heading and terms with their text
+/// (ENVIRONMENT, FILES…), all localisation keys but the terms.
+public struct ManSection: Sendable {
+    public var headingKey: String
+    public var entries: [(term: String, textKey: String)]
+    public init(heading headingKey: String, entries: [(term: String, textKey: String)]) {
+        self.headingKey = headingKey
+        self.entries = entries
+    }
+}
+
+/// A command-line program: parses its arguments, answers `--help`, `help COMMAND`, `--version`
+/// and `completion SHELL`, reports usage errors in one line followed by the usage (exit 2), and
+/// runs the chosen command. Everything it prints about itself — help, man page, completions —
+/// comes from the same `ArgumentParser` specs it parses with.
 public struct Program: Sendable {
     public var name: String
     public var summaryKey: String
     public var parser: ArgumentParser
     /// Extra help paragraphs (localisation keys) printed after the options.
     public var epilogueKeys: [String]
+    /// The manual section: 1 for a user command, 8 for a daemon.
+    public var manSectionNumber: Int
+    /// ENVIRONMENT, FILES… for the man page.
+    public var manSections: [ManSection]
+    /// Lines `--version` prints after the program's own (linked library versions).
+    public var versionDetails: @Sendable () -> [String]
 
-    public init(name: String, summaryKey: String, parser: ArgumentParser, epilogueKeys: [String] = []) {
+    public init(name: String, summaryKey: String, parser: ArgumentParser, epilogueKeys: [String] = [],
+                manSection: Int = 1, manSections: [ManSection] = [], versionDetails: @escaping @Sendable () -> [String] = { [] }) {
         self.name = name
         self.summaryKey = summaryKey
+        var parser = parser
+        parser.commands += Self.builtInCommands
         self.parser = parser
         self.epilogueKeys = epilogueKeys
+        self.manSectionNumber = manSection
+        self.manSections = manSections
+        self.versionDetails = versionDetails
     }
 
     /// The options every program accepts.
@@ -27,10 +52,18 @@ public struct Program: Sendable {
         OptionSpec("--lang", value: "fr|en", help: "option.lang"),
     ]
 
+    /// `help [COMMAND…]` and `completion SHELL`, which every program answers by itself.
+    public static let builtInCommands = [
+        CommandSpec(["help"], summary: "cli.command.help", options: [OptionSpec("--man", help: "option.man"), OptionSpec("--check", help: "option.check")],
+                    optionalArguments: ["COMMAND…"], examples: ["help", "help --man"]),
+        CommandSpec(["completion"], summary: "cli.command.completion", arguments: ["bash|zsh|fish"],
+                    examples: ["completion bash"]),
+    ]
+
     /// Sets the language from `--lang` (scanned before full parsing, so that even a usage error
-    /// is reported in the language asked for), else from the environment.
-    public static func applyLanguage(from arguments: [String], environment: [String: String]) throws(UsageError) {
-        var language = Language.fromEnvironment(environment)
+    /// is reported in the language asked for), else from `fallback`, else from the environment.
+    public static func applyLanguage(from arguments: [String], environment: [String: String], fallback: Language? = nil) throws(UsageError) {
+        var language = fallback ?? Language.fromEnvironment(environment)
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -54,19 +87,19 @@ public struct Program: Sendable {
 
     /// Parses and runs. `run` receives the parsed arguments and returns an exit code; a thrown
     /// `CommandFailure` prints its message on standard error. Never returns normally: it exits.
+    /// `language` is the configured language: `--lang` overrides it, and it overrides `LC_*`/`LANG`.
     public func main(
         _ arguments: [String] = Array(CommandLine.arguments.dropFirst()),
         environment: [String: String] = ProcessInfo.processInfo.environment,
+        language: Language? = nil,
         run: (ParsedArguments) async throws -> ExitCode
     ) async -> Never {
         let parsed: ParsedArguments
         do {
-            try Self.applyLanguage(from: arguments, environment: environment)
+            try Self.applyLanguage(from: arguments, environment: environment, fallback: language)
             parsed = try parser.parse(arguments)
         } catch {
-            Console.error("\(name): \(describe(error))")
-            Console.error(usageLine())
-            Console.error(tr("cli.more-help", ["program": name]))
+            reportUsage(error)
             exit(ExitCode.usage.rawValue)
         }
         if parsed.has("--help") {
@@ -74,9 +107,10 @@ public struct Program: Sendable {
             exit(ExitCode.success.rawValue)
         }
         if parsed.has("--version") {
-            Console.output("\(name) \(mesVersion)")
+            Console.output(versionText())
             exit(ExitCode.success.rawValue)
         }
+        if let code = runBuiltIn(parsed) { exit(code.rawValue) }
         do {
             let code = try await run(parsed)
             exit(code.rawValue)
@@ -87,8 +121,9 @@ public struct Program: Sendable {
             Console.error("\(name): \(input.failure.message ?? "")")
             exit(input.failure.code.rawValue)
         } catch let usage as UsageError {
-            Console.error("\(name): \(describe(usage))")
-            Console.error(usageLine())
+            var usage = usage
+            if usage.command.isEmpty { usage.command = parsed.command }
+            reportUsage(usage)
             exit(ExitCode.usage.rawValue)
         } catch {
             Console.error("\(name): \(error)")
@@ -96,10 +131,73 @@ public struct Program: Sendable {
         }
     }
 
+    /// `help …` and `completion …`; nil for any other command.
+    public func runBuiltIn(_ parsed: ParsedArguments) -> ExitCode? {
+        switch parsed.command {
+        case ["help"]:
+            if parsed.has("--check") {
+                let problems = ProgramCheck.problems(self)
+                for problem in problems { Console.error("\(name): \(problem)") }
+                return problems.isEmpty ? .success : .failure
+            }
+            if parsed.has("--man") {
+                Console.output(ManPage.render(self))
+                return .success
+            }
+            let words = parsed.positionals
+            guard words.isEmpty || parser.commandWords(words) == words else {
+                reportUsage(UsageError(.unknownCommand(words.joined(separator: " "))))
+                return .usage
+            }
+            Console.output(helpText(for: words))
+            return .success
+        case ["completion"]:
+            guard let script = Completions.script(for: parsed.positionals[0], program: self) else {
+                reportUsage(UsageError(.invalidValue(option: "bash|zsh|fish", value: parsed.positionals[0]), command: ["completion"]))
+                return .usage
+            }
+            Console.output(script)
+            return .success
+        default:
+            return nil
+        }
+    }
+
+    /// `mes 0.1.0` and the versions of the libraries linked.
+    public func versionText() -> String {
+        (["\(name) \(mesVersion)"] + versionDetails()).joined(separator: "\n")
+    }
+
+    /// A usage error on standard error: the message, what is valid where it says, the usage of
+    /// the command concerned and where to read more.
+    public func reportUsage(_ error: Error) {
+        guard let usage = error as? UsageError else {
+            Console.error("\(name): \(error)")
+            return
+        }
+        Console.error("\(name): \(describe(usage))")
+        for line in validValueLines(usage) { Console.error(line) }
+        switch usage.reason {
+        case .unknownCommand, .missingCommand:
+            // A mistyped or missing subcommand: the group's commands.
+            let under = parser.commands(under: usage.command)
+            if !usage.command.isEmpty && !under.isEmpty {
+                Console.error(tr("cli.heading.commands"))
+                for line in commandListLines(under) { Console.error(line) }
+            }
+        default:
+            break
+        }
+        Console.error(usageLine(for: usage.command))
+        Console.error(usage.command.isEmpty ? tr("cli.more-help", ["program": name])
+                                            : tr("cli.more-help-command", ["program": name, "command": usage.command.joined(separator: " ")]))
+    }
+
     public func describe(_ error: UsageError) -> String {
         switch error.reason {
         case .unknownOption(let option): tr("cli.error.unknown-option", ["option": option])
         case .unknownCommand(let command): tr("cli.error.unknown-command", ["command": command])
+        case .missingCommand(let group): tr("cli.error.missing-command", ["command": group])
         case .missingValue(let option): tr("cli.error.missing-value", ["option": option])
         case .unexpectedValue(let option): tr("cli.error.unexpected-value", ["option": option])
         case .missingArgument(let argument): tr("cli.error.missing-argument", ["argument": argument])
@@ -108,41 +206,59 @@ public struct Program: Sendable {
         }
     }
 
-    public func usageLine() -> String {
-        tr("cli.usage", ["program": name])
+    /// After "invalid value": the valid values (or the expected form) of that option.
+    public func validValueLines(_ error: UsageError) -> [String] {
+        guard case .invalidValue(let option, _) = error.reason else { return [] }
+        let kind: ValueKind
+        if let spec = parser.option(option, in: error.command) {
+            kind = spec.kind
+        } else {
+            // A positional argument named by its placeholder (`keep-mine|keep-theirs`).
+            kind = ValueKind.implied(by: option)
+        }
+        switch kind {
+        case .choice(let choices):
+            return [tr("cli.error.valid-values")] + choiceLines(choices, indent: "  ")
+        case .date: return [tr("cli.format.date")]
+        case .time: return [tr("cli.format.time")]
+        case .integer: return [tr("cli.format.integer")]
+        default: return []
+        }
     }
 
-    /// The full help, or the help of one command.
+    public func usageLine(for command: [String] = []) -> String {
+        guard !command.isEmpty else { return tr("cli.usage", ["program": name]) }
+        if let spec = parser.commands.first(where: { $0.path == command }) {
+            return tr("cli.usage-command", ["program": name, "command": spec.name, "arguments": spec.argumentsSynopsis])
+                .trimmingCharacters(in: .whitespaces)
+        }
+        return tr("cli.usage-command", ["program": name, "command": command.joined(separator: " "), "arguments": "COMMAND"])
+    }
+
+    // MARK: Help
+
+    /// The full help, the help of one command, or the list of a group's commands.
     public func helpText(for command: [String] = []) -> String {
-        var lines: [String] = []
-        if let spec = parser.commands.first(where: { $0.path == command }), !command.isEmpty {
-            let arguments = spec.arguments.joined(separator: " ")
-                + spec.optionalArguments.map { " [\($0)]" }.joined()
-            lines.append(tr("cli.usage-command", ["program": name, "command": spec.name, "arguments": arguments]))
-            lines.append("")
-            lines.append(tr(spec.summaryKey))
-            lines.append(contentsOf: optionLines(tr("cli.heading.options"), spec.options + parser.globalOptions))
+        if !command.isEmpty, let spec = parser.commands.first(where: { $0.path == command }) {
+            return commandHelp(spec)
+        }
+        if !command.isEmpty {
+            var lines = [usageLine(for: command), "", tr("cli.heading.commands")]
+            lines += commandListLines(parser.commands(under: command))
+            lines += optionLines(tr("cli.heading.global-options"), parser.globalOptions)
+            lines += ["", tr("cli.help.more", ["program": name])]
             return lines.joined(separator: "\n")
         }
+        var lines: [String] = []
         lines.append("\(name) \(mesVersion) — \(tr(summaryKey))")
         lines.append("")
         lines.append(usageLine())
         if !parser.commands.isEmpty {
             lines.append("")
             lines.append(tr("cli.heading.commands"))
-            let width = min(28, (parser.commands.map { $0.name.count + $0.arguments.joined(separator: " ").count + 1 }.max() ?? 0) + 2)
-            for spec in parser.commands {
-                let left = ([spec.name] + spec.arguments).joined(separator: " ")
-                if left.count + 2 > width {
-                    // Too long for the column: the summary goes on its own line, aligned.
-                    lines.append("  " + left)
-                    lines.append("  " + String(repeating: " ", count: width) + tr(spec.summaryKey))
-                } else {
-                    lines.append("  " + left.padding(toLength: width, withPad: " ", startingAt: 0) + tr(spec.summaryKey))
-                }
-            }
+            lines += topLevelLines()
         }
-        lines.append(contentsOf: optionLines(tr("cli.heading.options"), parser.defaultOptions + parser.globalOptions))
+        lines += optionLines(tr("cli.heading.options"), parser.defaultOptions + parser.globalOptions)
         lines.append("")
         lines.append(tr("cli.heading.exit-codes"))
         for code in ExitCode.allCases {
@@ -152,16 +268,106 @@ public struct Program: Sendable {
             lines.append("")
             lines.append(tr(key, ["program": name]))
         }
+        lines.append("")
+        lines.append(tr("cli.help.more", ["program": name]))
         return lines.joined(separator: "\n")
     }
 
+    /// One command's help: usage, summary, subcommands if any, its options with their values,
+    /// the common options, examples.
+    public func commandHelp(_ spec: CommandSpec) -> String {
+        var lines = [usageLine(for: spec.path), "", tr(spec.summaryKey)]
+        let under = parser.commands(under: spec.path)
+        if !under.isEmpty {
+            lines += ["", tr("cli.heading.commands")] + commandListLines(under)
+        }
+        lines += optionLines(tr("cli.heading.options"), spec.options)
+        lines += optionLines(tr("cli.heading.global-options"), parser.globalOptions.filter { global in !spec.options.contains { $0.name == global.name } })
+        if !spec.examples.isEmpty {
+            lines += ["", tr("cli.heading.examples")] + spec.examples.map { "  \(name) \($0)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The top-level list: one line per command or group (a group lists its subcommands' words).
+    func topLevelLines() -> [String] {
+        var firstWords: [String] = []
+        for spec in parser.commands where !firstWords.contains(spec.path[0]) { firstWords.append(spec.path[0]) }
+        let width = min(16, (firstWords.map(\.count).max() ?? 0) + 2)
+        return firstWords.map { word in
+            let own = parser.commands.first { $0.path == [word] }
+            let under = parser.commands(under: [word]).map { $0.path.dropFirst().joined(separator: " ") }
+            var text = own.map { tr($0.summaryKey) } ?? ""
+            if !under.isEmpty { text += (text.isEmpty ? "" : " — ") + under.joined(separator: ", ") }
+            let left = own.map { ([word] + ($0.argumentsSynopsis.isEmpty ? [] : [$0.argumentsSynopsis])).joined(separator: " ") } ?? word
+            if left.count + 2 > width { return "  " + left + "\n  " + String(repeating: " ", count: width) + text }
+            return "  " + left.padding(toLength: width, withPad: " ", startingAt: 0) + text
+        }
+    }
+
+    /// `name ARGS  summary` lines, the summary aligned (or on its own line when the left is long).
+    func commandListLines(_ specs: [CommandSpec]) -> [String] {
+        let lefts = specs.map { ([$0.name] + ($0.argumentsSynopsis.isEmpty ? [] : [$0.argumentsSynopsis])).joined(separator: " ") }
+        let width = min(28, (lefts.map(\.count).max() ?? 0) + 2)
+        var lines: [String] = []
+        for (left, spec) in zip(lefts, specs) {
+            if left.count + 2 > width {
+                lines.append("  " + left)
+                lines.append("  " + String(repeating: " ", count: width) + tr(spec.summaryKey))
+            } else {
+                lines.append("  " + left.padding(toLength: width, withPad: " ", startingAt: 0) + tr(spec.summaryKey))
+            }
+        }
+        return lines
+    }
+
+    /// The option label as help and the man page show it: `--date DATE`.
+    public static func label(_ spec: OptionSpec) -> String {
+        spec.valueName.map { "\(spec.name) \($0)" } ?? spec.name
+    }
+
+    /// What help adds under an option's description: its values, format and default.
+    public static func detailLines(_ spec: OptionSpec) -> [String] {
+        var lines: [String] = []
+        switch spec.kind {
+        case .choice(let choices) where choices.contains(where: { $0.labelKey != nil }):
+            lines.append(tr("cli.heading.values"))
+            lines += choiceLines(choices, indent: "  ")
+        case .choice(let choices) where spec.valueName != choices.map(\.value).joined(separator: "|"):
+            lines.append(tr("cli.values", ["values": choices.map(\.value).joined(separator: ", ")]))
+        case .date: lines.append(tr("cli.format.date"))
+        case .time: lines.append(tr("cli.format.time"))
+        default: break
+        }
+        if let value = spec.defaultValue { lines.append(tr("cli.default", ["value": value])) }
+        return lines
+    }
+
+    /// `key   Screen name` lines of a closed set.
+    public static func choiceLines(_ choices: [ValueChoice], indent: String) -> [String] {
+        let width = (choices.map(\.value.count).max() ?? 0) + 2
+        return choices.map { choice in
+            guard let key = choice.labelKey else { return indent + choice.value }
+            return indent + choice.value.padding(toLength: width, withPad: " ", startingAt: 0) + tr(key)
+        }
+    }
+
+    func choiceLines(_ choices: [ValueChoice], indent: String) -> [String] { Self.choiceLines(choices, indent: indent) }
+
     private func optionLines(_ heading: String, _ options: [OptionSpec]) -> [String] {
         guard !options.isEmpty else { return [] }
-        let labels = options.map { spec in spec.valueName.map { "\(spec.name) \($0)" } ?? spec.name }
-        let width = (labels.map(\.count).max() ?? 0) + 2
+        let labels = options.map(Self.label)
+        let width = min(30, (labels.map(\.count).max() ?? 0) + 2)
         var lines = ["", heading]
+        let pad = "  " + String(repeating: " ", count: width)
         for (label, spec) in zip(labels, options) {
-            lines.append("  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + tr(spec.helpKey))
+            if label.count + 2 > width {
+                lines.append("  " + label)
+                lines.append(pad + tr(spec.helpKey))
+            } else {
+                lines.append("  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + tr(spec.helpKey))
+            }
+            lines += Self.detailLines(spec).map { pad + $0 }
         }
         return lines
     }

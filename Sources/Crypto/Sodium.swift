@@ -60,3 +60,8 @@ public enum Random {
         randombytes_uniform(upperBound)
     }
 }
+
+extension Sodium {
+    /// The version of the libsodium linked at run time (`mes --version`).
+    public static var libraryVersion: String { String(cString: sodium_version_string()) }
+}

@@ -228,7 +228,7 @@ public struct DocumentLibrary: Sendable {
 
     /// Prints the document through CUPS: the readable text for text documents and lab
     /// reports (`labReportText` draws the table), the file itself for PDF and images.
-    public func print(_ id: String, labReportText: (LabReport) -> String) throws -> String {
+    public func print(_ id: String, printer: String? = nil, labReportText: (LabReport) -> String) throws -> String {
         let document = try document(id)
         guard let content = try content(of: id) else { throw DocumentLibraryError.contentMissing }
         let bytes: [UInt8] = switch reader.reading(format: document.format, bytes: content.bytes) {
@@ -236,6 +236,6 @@ public struct DocumentLibrary: Sendable {
         case .text(let text) where DocumentFileFormat(mimeType: document.format) != .pdf: Array(text.utf8)
         default: content.bytes
         }
-        return try DocumentOutput.print(bytes)
+        return try DocumentOutput.print(bytes, printer: printer)
     }
 }

@@ -45,13 +45,14 @@ public enum DocumentOutput {
 
     /// Prints through CUPS: `lp` reads the content from a pipe (no file in clear on the disk).
     /// The job is named "mes", not after the document, since job names are visible to others.
-    /// Returns what `lp` said (the request id), for the status line.
-    public static func print(_ bytes: [UInt8], environment: [String: String] = ProcessInfo.processInfo.environment)
+    /// Returns what `lp` said (the request id), for the status line. `printer` names the CUPS
+    /// queue (`lp -d`; nil: the default one).
+    public static func print(_ bytes: [UInt8], printer: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(DocumentOutputError) -> String {
         guard let lp = ExternalTool.find("lp", environment: environment) else { throw .printingUnavailable }
         let result: ExternalTool.Result
         do {
-            result = try lp.run(["-t", "mes"], input: bytes, timeout: 30)
+            result = try lp.run(["-t", "mes"] + (printer.map { ["-d", $0] } ?? []), input: bytes, timeout: 30)
         } catch {
             throw .printFailed(String(describing: error))
         }

@@ -200,6 +200,9 @@ public struct AppShell: Application {
 
     var now: ContinuousClock.Instant { session?.clock() ?? .now }
 
+    /// A kiosk visitor's session.
+    public var isKiosk: Bool { session?.kiosk ?? false }
+
     // MARK: Update
 
     public mutating func start() -> [Effect<Event>] {
@@ -267,8 +270,9 @@ public struct AppShell: Application {
             say(tr("help.opened", ["screen": section.title]))
             return []
         case .character("q"), .character("Q"):
-            let question = quitQuestion
-            dialog = OpenDialog(owner: nil, modal: Modal(Dialog.confirm(title: tr("quit.title"), message: question, safeAnswer: .yes),
+            let question = isKiosk ? tr("kiosk.end.question") : quitQuestion
+            let title = tr(isKiosk ? "kiosk.end-session" : "quit.title")
+            dialog = OpenDialog(owner: nil, modal: Modal(Dialog.confirm(title: title, message: question, safeAnswer: .yes),
                                                          tag: QuitQuestion()))
             say(question)
             return []

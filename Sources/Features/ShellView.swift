@@ -48,7 +48,7 @@ struct ShellView {
             break
         }
         if shell.isWarningOfIdleEnd {
-            cursor = Dialog.error(title: tr("lock.idle.title"), message: AppShell.idleWarningMessage)
+            cursor = Dialog.error(title: tr("lock.idle.title"), message: shell.idleWarningMessage)
                 .render(into: &buffer, area: rows[2], context: context).cursor
         }
         drawMessageLine(&buffer, rows[3], context)
@@ -72,7 +72,7 @@ struct ShellView {
         var hints = shell.focus == .content ? shell.screen.keyHints : [KeyHint(.enter, tr("keys.open-section"))]
         hints += [KeyHint("1-8", tr("keys.sections"))]
         if shell.header.lock != .noVault || shell.sync.last != .notConnected { hints.append(KeyHint("$", tr("keys.sync"))) }
-        hints += [KeyHint("!", tr("keys.messages")), KeyHint("q", tr("keys.quit"))]
+        hints += [KeyHint("!", tr("keys.messages")), KeyHint("q", tr(shell.isKiosk ? "kiosk.end-session" : "keys.quit"))]
         return hints
     }
 
@@ -87,8 +87,10 @@ struct ShellView {
         let profile = shell.header.profileName.map { Sanitizer.sanitize($0, policy: .name) }
             ?? actingFor.map { tr("header.acting-for.alone", ["name": $0]) } ?? tr("header.no-profile")
         let acting = shell.header.profileName == nil ? "" : actingFor.map { " " + tr("header.acting-for", ["name": $0]) } ?? ""
+        // A kiosk visitor always sees how to end the session; there is no lock to speak of.
         let states = separator + tr("header.sync", ["state": shell.sync.word])
-            + separator + tr("header.lock", ["state": shell.header.lock.word])
+            + separator + (shell.isKiosk ? KeyBar.text(KeyHint(AppShell.endSessionKey, tr("kiosk.end-session")))
+                                         : tr("header.lock", ["state": shell.header.lock.word]))
         let profileLabel = tr("header.profile", ["name": ""])
         var title = "mes" + separator
         var room = area.width - 2 - DisplayWidth.of(title + profileLabel + states)
@@ -231,16 +233,16 @@ struct ShellView {
 }
 
 /// The key bar: `Entrée ouvrir  / chercher  …  ? aide`. A hint that does not fit is left out
-/// whole (never cut), and the help key always shows, last.
+/// whole (never cut), and the help key always shows, last (unless the screen has no help: `help` false).
 public enum KeyBar {
-    public static func render(_ hints: [KeyHint], into buffer: inout CellBuffer, area: Rect, context: ViewContext) {
+    public static func render(_ hints: [KeyHint], into buffer: inout CellBuffer, area: Rect, context: ViewContext, help hasHelp: Bool = true) {
         guard !area.isEmpty else { return }
         let style = context.style(.status)
         buffer.fill(area, style: style)
         let help = KeyHint("?", tr("keys.help"))
         let all = hints.filter { $0.key != "?" }
         let separator = context.screenReader ? ", " : "  "
-        let helpText = text(help)
+        let helpText = hasHelp ? text(help) : ""
         var room = area.width - 2 - DisplayWidth.of(helpText)
         var shown: [String] = []
         for hint in all {
@@ -250,7 +252,7 @@ public enum KeyBar {
             shown.append(piece)
             room -= needed
         }
-        shown.append(helpText)
+        if hasHelp { shown.append(helpText) }
         var x = area.x + 1
         for (index, piece) in shown.enumerated() {
             if index > 0 { x += buffer.put(separator, at: Point(x: x, y: area.y), style: style) }

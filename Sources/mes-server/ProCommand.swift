@@ -19,13 +19,13 @@ enum ProCommand {
 
     static let specs = [
         // `mes-server pro --help` explains the professional's side (its subcommands follow).
-        CommandSpec(["pro"], summary: "server.command.pro", options: options),
-        CommandSpec(["pro", "redeem"], summary: "server.command.pro-redeem", options: options, arguments: ["CODE"]),
-        CommandSpec(["pro", "get"], summary: "server.command.pro-get", options: options, arguments: ["RESOURCE"]),
+        CommandSpec(["pro"], summary: "server.command.pro", options: options).examples("pro --rpps 10003456789 --password-file pro.txt"),
+        CommandSpec(["pro", "redeem"], summary: "server.command.pro-redeem", options: options, arguments: ["CODE"]).examples("pro redeem ABCD-EFGH --rpps 10003456789 --password-file pro.txt"),
+        CommandSpec(["pro", "get"], summary: "server.command.pro-get", options: options, arguments: ["RESOURCE"]).examples("pro get DocumentReference --rpps 10003456789 --password-file pro.txt"),
         CommandSpec(["pro", "emergency"], summary: "server.command.pro-emergency", options: options + [
             OptionSpec("--reason", value: "TEXT", help: "server.option.reason"),
             OptionSpec("--samu", help: "server.option.samu"),
-        ], arguments: ["PATIENT"]),
+        ], arguments: ["PATIENT"]).examples("pro emergency patient-1 --rpps 10003456789 --password-file pro.txt --reason \"patient inconscient\""),
     ]
 
     static func run(_ arguments: ParsedArguments) async throws -> ExitCode {

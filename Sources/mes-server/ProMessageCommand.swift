@@ -15,12 +15,12 @@ enum ProMessageCommand {
     static let specs = [
         CommandSpec(["pro", "message", "start"], summary: "server.command.pro-message-start",
                     options: ProCommand.options + bodyOptions + [OptionSpec("--topic", value: "TEXT", help: "server.option.topic")],
-                    arguments: ["PATIENT"]),
+                    arguments: ["PATIENT"]).examples("pro message start patient-1 --rpps 10003456789 --password-file pro.txt --topic \"Résultats\" --body-file message.txt"),
         CommandSpec(["pro", "message", "reply"], summary: "server.command.pro-message-reply", options: ProCommand.options + bodyOptions,
-                    arguments: ["MESSAGE"]),
-        CommandSpec(["pro", "message", "close"], summary: "server.command.pro-message-close", options: ProCommand.options, arguments: ["THREAD"]),
-        CommandSpec(["pro", "message", "show"], summary: "server.command.pro-message-show", options: ProCommand.options, arguments: ["THREAD"]),
-        CommandSpec(["pro", "message", "inbox"], summary: "server.command.pro-message-inbox", options: ProCommand.options),
+                    arguments: ["MESSAGE"]).examples("pro message reply thread-7 --rpps 10003456789 --password-file pro.txt --body-file message.txt"),
+        CommandSpec(["pro", "message", "close"], summary: "server.command.pro-message-close", options: ProCommand.options, arguments: ["THREAD"]).examples("pro message close thread-7 --rpps 10003456789 --password-file pro.txt"),
+        CommandSpec(["pro", "message", "show"], summary: "server.command.pro-message-show", options: ProCommand.options, arguments: ["THREAD"]).examples("pro message show thread-7 --rpps 10003456789 --password-file pro.txt"),
+        CommandSpec(["pro", "message", "inbox"], summary: "server.command.pro-message-inbox", options: ProCommand.options).examples("pro message inbox --rpps 10003456789 --password-file pro.txt"),
     ]
 
     static func handles(_ arguments: ParsedArguments) -> Bool {

@@ -10,7 +10,13 @@ let program = Program(
         globalOptions: Program.standardOptions,
         commands: ProCommand.specs + ProMessageCommand.specs,
         defaultOptions: ServeCommand.options),
-    epilogueKeys: ["server.help.epilogue"])
+    epilogueKeys: ["server.help.epilogue"],
+    manSection: 8,
+    manSections: [
+        ManSection(heading: "man.heading.files", entries: [
+            ("/lib/systemd/system/mes-server.service", "man.server.files.unit"), ("/var/lib/mes-server/", "man.server.files.state"),
+        ]),
+    ])
 
 await program.main { arguments in
     if arguments.command.first == "pro" {

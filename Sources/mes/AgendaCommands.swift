@@ -17,7 +17,7 @@ enum AgendaCommands {
     static let itemOptions = [
         OptionSpec("--type", value: "rdv|rappel", help: "agenda.option.type"),
         OptionSpec("--title", value: "TITLE", help: "agenda.option.title"),
-        OptionSpec("--date", value: "YYYY-MM-DD", help: "agenda.option.date"),
+        OptionSpec("--date", value: "DATE", help: "agenda.option.date"),
         OptionSpec("--time", value: "HH:MM", help: "agenda.option.time"),
         OptionSpec("--duration", value: "MINUTES", help: "agenda.option.duration"),
         OptionSpec("--professional", value: "NAME", help: "agenda.option.professional"),
@@ -29,11 +29,11 @@ enum AgendaCommands {
     ]
 
     static let list = MesCommand(spec: CommandSpec(["agenda", "list"], summary: "agenda.list.summary", options: [
-        OptionSpec("--from", value: "YYYY-MM-DD", help: "agenda.option.from"),
-        OptionSpec("--to", value: "YYYY-MM-DD", help: "agenda.option.to"),
+        OptionSpec("--from", value: "DATE", help: "agenda.option.from"),
+        OptionSpec("--to", value: "DATE", help: "agenda.option.to"),
         OptionSpec("--json", help: "agenda.option.json"),
         profileOption,
-    ])) { context in
+    ]).examples("agenda list --from 2026-11-01 --to 30/11/2026")) { context in
         let from = try day(context, "--from") ?? CalendarDate(Date())
         let to = try day(context, "--to") ?? from.adding(months: 12)
         guard from < to else { throw UsageError(.invalidValue(option: "--to", value: to.iso)) }
@@ -48,7 +48,7 @@ enum AgendaCommands {
         }
     }
 
-    static let add = MesCommand(spec: CommandSpec(["agenda", "add"], summary: "agenda.add.summary", options: itemOptions)) { context in
+    static let add = MesCommand(spec: CommandSpec(["agenda", "add"], summary: "agenda.add.summary", options: itemOptions).examples("agenda add --type rdv --title \"Cardiologue\" --date 22/11/2026 --time 14h30 --professional \"Dr Martin\"")) { context in
         guard context.arguments.value("--date") != nil else { throw UsageError(.missingValue(option: "--date")) }
         return try withBook(context) { book in
             let event = try book.add(try draft(context, base: nil))
@@ -57,7 +57,7 @@ enum AgendaCommands {
     }
 
     static let edit = MesCommand(spec: CommandSpec(["agenda", "edit"], summary: "agenda.edit.summary", options: itemOptions,
-                                                   arguments: ["ID"])) { context in
+                                                   arguments: ["ID"]).examples("agenda edit rdv-12 --time 15:00")) { context in
         try withBook(context) { book in
             let id = context.arguments.positionals[0]
             let event = try book.update(id, with: try draft(context, base: try book.item(id)))
@@ -66,7 +66,7 @@ enum AgendaCommands {
     }
 
     static let delete = MesCommand(spec: CommandSpec(["agenda", "delete"], summary: "agenda.delete.summary", options: [profileOption],
-                                                     arguments: ["ID"])) { context in
+                                                     arguments: ["ID"]).examples("agenda delete rdv-12")) { context in
         try withBook(context) { book in
             let event = try book.item(context.arguments.positionals[0])
             try book.delete(event.id)
@@ -78,7 +78,7 @@ enum AgendaCommands {
         OptionSpec("--dry-run", help: "agenda.option.dry-run"),
         OptionSpec("--months", value: "N", help: "agenda.option.months"),
         profileOption,
-    ], arguments: ["FILE"])) { context in
+    ], arguments: ["FILE"]).examples("agenda import rendez-vous.ics --dry-run")) { context in
         var months = 12
         if let text = context.arguments.value("--months") {
             guard let value = Int(text), (1...120).contains(value) else { throw UsageError(.invalidValue(option: "--months", value: text)) }
@@ -112,7 +112,7 @@ enum AgendaCommands {
     static let export = MesCommand(spec: CommandSpec(["agenda", "export"], summary: "agenda.export.summary", options: [
         OptionSpec("--with-prevention", help: "agenda.option.with-prevention"),
         profileOption,
-    ], arguments: ["FILE"])) { context in
+    ], arguments: ["FILE"]).examples("agenda export agenda.ics --with-prevention")) { context in
         let path = context.arguments.positionals[0]
         guard !FileManager.default.fileExists(atPath: path) else {
             throw CommandFailure(.failure, tr("agenda.export.exists", ["path": safe(path)]))
@@ -134,7 +134,7 @@ enum AgendaCommands {
     static let preventionList = MesCommand(spec: CommandSpec(["prevention", "list"], summary: "prevention.list.summary", options: [
         OptionSpec("--json", help: "agenda.option.json"),
         profileOption,
-    ])) { context in
+    ]).examples("prevention list")) { context in
         try withBook(context) { book in
             guard try book.personalisedRecommendations() else {
                 Console.output(tr("prevention.list.off"))
@@ -155,8 +155,8 @@ enum AgendaCommands {
     }
 
     static let preventionDone = MesCommand(spec: CommandSpec(["prevention", "done"], summary: "prevention.done.summary", options: [
-        OptionSpec("--date", value: "YYYY-MM-DD", help: "agenda.option.date"), profileOption,
-    ], arguments: ["STEP"])) { context in
+        OptionSpec("--date", value: "DATE", help: "agenda.option.date"), profileOption,
+    ], arguments: ["STEP"]).examples("prevention done grippe --date 15/10/2026")) { context in
         let on = try day(context, "--date") ?? CalendarDate(Date())
         return try withBook(context) { book in
             try book.markDone(context.arguments.positionals[0], on: on, language: Localizer.shared.language)
@@ -165,9 +165,9 @@ enum AgendaCommands {
     }
 
     static let preventionPlan = MesCommand(spec: CommandSpec(["prevention", "plan"], summary: "prevention.plan.summary", options: [
-        OptionSpec("--date", value: "YYYY-MM-DD", help: "agenda.option.date"),
+        OptionSpec("--date", value: "DATE", help: "agenda.option.date"),
         OptionSpec("--time", value: "HH:MM", help: "agenda.option.time"), profileOption,
-    ], arguments: ["STEP"])) { context in
+    ], arguments: ["STEP"]).examples("prevention plan depistage-colorectal --date 2027-01-10 --time 09:00")) { context in
         guard let on = try day(context, "--date") else { throw UsageError(.missingValue(option: "--date")) }
         let time = try clock(context) ?? (9, 0)
         return try withBook(context) { book in
@@ -177,7 +177,7 @@ enum AgendaCommands {
     }
 
     static let preventionDismiss = MesCommand(spec: CommandSpec(["prevention", "dismiss"], summary: "prevention.dismiss.summary",
-                                                                options: [profileOption], arguments: ["STEP"])) { context in
+                                                                options: [profileOption], arguments: ["STEP"]).examples("prevention dismiss depistage-colorectal")) { context in
         try withBook(context) { book in
             try book.dismiss(context.arguments.positionals[0], on: CalendarDate(Date()), language: Localizer.shared.language)
             Console.output(tr("prevention.dismiss.done"))

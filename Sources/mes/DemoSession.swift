@@ -31,7 +31,7 @@ final class DemoSession: Sendable {
     /// Starts everything; `report` receives localised progress lines for the terminal.
     static func start(report: (String) -> Void) async throws -> DemoSession {
         report(tr("demo.starting-server"))
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("mes-demo-\(UUID().uuidString.prefix(8))")
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent(SessionEnding.folderName(SessionEnding.demoPrefix))
         let server: LocalServer
         do {
             server = try LocalServer.start(dataDirectory: data, arguments: ["--seed", "demo", "--remove-data-on-exit"])

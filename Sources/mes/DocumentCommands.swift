@@ -15,11 +15,16 @@ enum DocumentCommands {
 
     static let profileOption = OptionSpec("--profile", value: "ID", help: "documents.option.profile")
 
+    /// `--category`: the key (`comptes-rendus`) or the name the screens show ("Comptes rendus").
+    static let categoryOption = OptionSpec("--category", value: "CATEGORY", choices: Document.Category.allCases.map {
+        ValueChoice($0.rawValue, label: "documents.category." + $0.rawValue)
+    }, help: "documents.option.category")
+
     static let list = MesCommand(spec: CommandSpec(["documents", "list"], summary: "documents.list.summary", options: [
-        OptionSpec("--category", value: "CATEGORY", help: "documents.option.category"),
+        categoryOption,
         OptionSpec("--json", help: "documents.option.json"),
         profileOption,
-    ])) { context in
+    ]).examples("documents list", "documents list --category \"Comptes rendus\"", "documents list --category biologie --json")) { context in
         let category = try parseCategory(context.arguments.value("--category"))
         return try await withLibrary(context) { library in
             let listing = try library.listing(filter: DocumentFilter(category: category))
@@ -40,7 +45,7 @@ enum DocumentCommands {
     }
 
     static let show = MesCommand(spec: CommandSpec(["documents", "show"], summary: "documents.show.summary",
-                                                   options: [profileOption], arguments: ["ID"])) { context in
+                                                   options: [profileOption], arguments: ["ID"]).examples("documents show doc-1234")) { context in
         try await withLibrary(context) { library in
             let id = context.arguments.positionals[0]
             let summary = try library.summary(id)
@@ -70,7 +75,7 @@ enum DocumentCommands {
     static let search = MesCommand(spec: CommandSpec(["documents", "search"], summary: "documents.search.summary", options: [
         OptionSpec("--json", help: "documents.option.json"),
         profileOption,
-    ], arguments: ["TEXT"])) { context in
+    ], arguments: ["TEXT"]).examples("documents search cholestérol")) { context in
         try await withLibrary(context) { library in
             let hits = try library.search(context.arguments.positionals[0])
             let rows = try hits.map { (try library.summary($0.recordID), $0.snippet) }
@@ -105,11 +110,11 @@ enum DocumentCommands {
 
     static let add = MesCommand(spec: CommandSpec(["documents", "add"], summary: "documents.add.summary", options: [
         OptionSpec("--title", value: "TITLE", help: "documents.option.title"),
-        OptionSpec("--category", value: "CATEGORY", help: "documents.option.category"),
-        OptionSpec("--date", value: "YYYY-MM-DD", help: "documents.option.date"),
+        categoryOption,
+        OptionSpec("--date", value: "DATE", help: "documents.option.date"),
         OptionSpec("--note", value: "TEXT", help: "documents.option.note"),
         profileOption,
-    ], arguments: ["FILE"])) { context in
+    ], arguments: ["FILE"]).examples("documents add ordonnance.pdf --category ordonnances --date 22/11/2026", "documents add scan.jpg --title \"Radio du genou\" --category \"Radio, écho, scanner, IRM\"")) { context in
         let (category, date) = try categoryAndDate(context)
         return try await withLibrary(context) { library in
             let document = try library.importFile(atPath: context.arguments.positionals[0], title: context.arguments.value("--title"),
@@ -119,7 +124,7 @@ enum DocumentCommands {
     }
 
     static let mask = MesCommand(spec: CommandSpec(["documents", "mask"], summary: "documents.mask.summary",
-                                                   options: [profileOption], arguments: ["ID"])) { context in
+                                                   options: [profileOption], arguments: ["ID"]).examples("documents mask doc-1234")) { context in
         try await withLibrary(context) { library in
             let document = try library.setMasked(context.arguments.positionals[0], true)
             Console.output(tr("documents.mask.done", ["title": safe(document.title)]))
@@ -128,7 +133,7 @@ enum DocumentCommands {
     }
 
     static let unmask = MesCommand(spec: CommandSpec(["documents", "unmask"], summary: "documents.unmask.summary",
-                                                     options: [profileOption], arguments: ["ID"])) { context in
+                                                     options: [profileOption], arguments: ["ID"]).examples("documents unmask doc-1234")) { context in
         try await withLibrary(context) { library in
             let document = try library.setMasked(context.arguments.positionals[0], false)
             Console.output(tr("documents.unmask.done", ["title": safe(document.title)]))
@@ -136,7 +141,7 @@ enum DocumentCommands {
     }
 
     static let export = MesCommand(spec: CommandSpec(["documents", "export"], summary: "documents.export.summary",
-                                                     options: [profileOption], arguments: ["ID", "FILE"])) { context in
+                                                     options: [profileOption], arguments: ["ID", "FILE"]).examples("documents export doc-1234 ~/compte-rendu.pdf")) { context in
         try await withLibrary(context) { library in
             Console.error(tr("documents.export.warning"))
             let path = context.arguments.positionals[1]
@@ -147,7 +152,7 @@ enum DocumentCommands {
 
     static let delete = MesCommand(spec: CommandSpec(["documents", "delete"], summary: "documents.delete.summary",
                                                      options: [OptionSpec("--yes", help: "documents.option.yes"), profileOption],
-                                                     arguments: ["ID"])) { context in
+                                                     arguments: ["ID"]).examples("documents delete doc-1234 --yes")) { context in
         try await withLibrary(context) { library in
             let id = context.arguments.positionals[0]
             let summary = try library.summary(id)
@@ -167,7 +172,7 @@ enum DocumentCommands {
     }
 
     static let history = MesCommand(spec: CommandSpec(["documents", "history"], summary: "documents.history.summary",
-                                                      options: [profileOption], arguments: ["ID"])) { context in
+                                                      options: [profileOption], arguments: ["ID"]).examples("documents history doc-1234")) { context in
         try await withLibrary(context) { library in
             for entry in try library.history(of: context.arguments.positionals[0]) {
                 Console.output(safe(DocumentWording.historyLine(entry)))

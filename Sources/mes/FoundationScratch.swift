@@ -7,7 +7,7 @@ import Foundation
 enum FoundationScratch {
     /// Creates the private folder and points Foundation's per-user locations at it.
     static func redirect() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mes-scratch-\(UUID().uuidString.prefix(8))")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(SessionEnding.folderName(SessionEnding.scratchPrefix))
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false,
                                                 attributes: [.posixPermissions: 0o700])
         setenv("XDG_CACHE_HOME", directory.path, 1)

@@ -16,13 +16,20 @@ import Vault
 enum InteractiveApp {
     @MainActor
     static func run(_ context: MesContext) async throws -> ExitCode {
-        let kiosk = context.arguments.has("--kiosk")
-        // A kiosk and the demo leave nothing behind, not even display preferences: theirs live in
-        // memory, and the user's own settings.json is neither read nor written.
-        let ephemeral = kiosk || context.arguments.has("--demo")
+        // A kiosk serves visitor after visitor: its own loop (Docs/kiosk.md).
+        if context.arguments.has("--kiosk") { return try await KioskMode.run(context) }
+        // The demo leaves nothing behind, not even display preferences: they live in memory, and
+        // the user's own settings.json is neither read nor written.
+        let ephemeral = context.arguments.has("--demo")
         let store = ephemeral ? SettingsStore.inMemory() : SettingsStore(directory: context.home)
+        if ephemeral {
+            // What a killed session left goes first; then every ending of this one cleans up.
+            SessionEnding.sweep()
+            SessionEnding.install(kiosk: false)
+        }
         // Set before anything touches networking (the demo's login is the first).
         let scratch = ephemeral ? try FoundationScratch.redirect() : nil
+        if let scratch { SessionEnding.register { try? FileManager.default.removeItem(at: scratch) } }
         defer { scratch.map { try? FileManager.default.removeItem(at: $0) } }
         var settings = store.load() ?? AppSettings(language: Localizer.shared.language)
         if context.arguments.value("--lang") != nil {
@@ -34,24 +41,24 @@ enum InteractiveApp {
         // `--demo` brings its own server, account and ephemeral vault, with no question asked.
         let demo = context.arguments.has("--demo") ? try await DemoSession.start(report: Console.error) : nil
         defer { demo?.close() }
-        if let demo { DemoSignals.install { demo.close() } }
+        if let demo { SessionEnding.register { demo.close() } }
         // The vault is unlocked before the terminal switches screens, so the passphrase prompt
         // (or its file or descriptor) works as for every other command.
-        let vault = try demo?.vault ?? (kiosk ? nil : openVaultIfPresent(context))
+        let vault = try demo?.vault ?? openVaultIfPresent(context)
         defer { vault?.close() }
         // Every section works in the active space: the one open last, else the user's own.
         let space = try vault.flatMap { try SpaceWiring.initial($0) }
-        let bundle = try vault.flatMap { vault in try space.map { try SpaceWiring.open($0, vault: vault, kiosk: kiosk) } }
-        let spaces = vault.map { SpaceWiring.services($0, kiosk: kiosk) }
+        let bundle = try vault.flatMap { vault in try space.map { try SpaceWiring.open($0, vault: vault) } }
+        let spaces = vault.map { SpaceWiring.services($0) }
         let terminal: CursesTerminal
         do {
-            terminal = try CursesTerminal(environment: context.environment, raw: kiosk)
+            terminal = try CursesTerminal(environment: context.environment)
         } catch {
             throw CommandFailure(.failure, error.description)
         }
         let header = vault.map(Self.header(for:)) ?? HeaderInfo()
-        let session = vault.map { SessionControl.forVault($0) } ?? (kiosk ? .kiosk() : nil)
-        let sync = vault.flatMap { kiosk ? nil : syncService(for: $0) }
+        let session = vault.map { SessionControl.forVault($0) }
+        let sync = vault.flatMap { syncService(for: $0) }
         let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: bundle?.documents,
                                             agenda: bundle?.agenda, session: session, sync: sync, sharing: bundle?.sharing,
                                             messages: bundle?.messages, profile: bundle?.profile, home: bundle?.home, spaces: spaces,
@@ -61,12 +68,19 @@ enum InteractiveApp {
         let code = runtime.run()
         runtime.cancelSubscriptions()
         terminal.close()
+        if ephemeral {
+            SessionEnding.eraseTerminal()
+            demo?.close()
+            scratch.map { try? FileManager.default.removeItem(at: $0) }
+            SessionEnding.finish()
+        }
         return ExitCode(rawValue: code) ?? .failure
     }
 
     /// The Documents section's services for a space (nil before the first sync).
     /// Contents not in the vault yet are fetched on demand when an account is logged in.
-    static func documentsServices(kiosk: Bool, profileID: String? = nil) -> (Vault) throws -> DocumentsServices? {
+    /// `printer`: a kiosk's configured CUPS queue (none: a kiosk does not print).
+    static func documentsServices(kiosk: Bool, printer: String? = nil, profileID: String? = nil) -> (Vault) throws -> DocumentsServices? {
         { vault in
             guard let library = try DocumentLibrary.open(vault, profileID: profileID) else { return nil }
             var fetch: (@Sendable (Document) async throws -> [UInt8])?
@@ -74,7 +88,8 @@ enum InteractiveApp {
                 let engine = SyncEngine(vault: vault)
                 fetch = { document in try await engine.fetchContent(of: document.id).bytes }
             }
-            return DocumentsServices(library: library, kiosk: kiosk, fetchContent: fetch)
+            let canPrint = DocumentOutput.canPrint() && (!kiosk || printer != nil)
+            return DocumentsServices(library: library, kiosk: kiosk, canPrint: canPrint, printer: printer, fetchContent: fetch)
         }
     }
 

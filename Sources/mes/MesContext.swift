@@ -14,7 +14,20 @@ enum MesOptions {
     static let interactive = [
         OptionSpec("--demo", help: "option.demo"),
         OptionSpec("--kiosk", help: "option.kiosk"),
+        OptionSpec("--kiosk-config", value: "FILE", help: "option.kiosk-config"),
         OptionSpec("--screen-reader", help: "option.screen-reader"),
+    ]
+
+    /// ENVIRONMENT and FILES of `mes(1)`.
+    static let manSections = [
+        ManSection(heading: "man.heading.environment", entries: [
+            ("MES_SHARE_DIR", "man.env.share-dir"), ("XDG_DATA_HOME", "man.env.data-home"), ("XDG_CONFIG_HOME", "man.env.config-home"),
+            ("LANG, LC_MESSAGES, LC_ALL", "man.env.lang"), ("NO_COLOR", "man.env.no-color"),
+        ]),
+        ManSection(heading: "man.heading.files", entries: [
+            ("~/.config/mes/config", "man.files.config"), ("/etc/mes/kiosk.conf", "man.files.kiosk"),
+            ("~/.local/share/mes/", "man.files.vault"),
+        ]),
     ]
 }
 

@@ -23,7 +23,7 @@ enum MessageCommands {
         OptionSpec("--search", value: "TEXT", help: "messages.option.search"),
         OptionSpec("--oldest-first", help: "messages.option.oldest-first"),
         jsonOption, profileOption,
-    ])) { context in
+    ]).examples("messages list --unread")) { context in
         try withMessenger(context) { messenger in
             let filter = InboxFilter(unreadOnly: context.arguments.has("--unread"), archived: context.arguments.has("--archived"),
                                      search: context.arguments.value("--search") ?? "")
@@ -46,7 +46,7 @@ enum MessageCommands {
     }
 
     static let show = MesCommand(spec: CommandSpec(["messages", "show"], summary: "messages.show.summary",
-                                                   options: [jsonOption, profileOption], arguments: ["THREAD"])) { context in
+                                                   options: [jsonOption, profileOption], arguments: ["THREAD"]).examples("messages show thread-7")) { context in
         try withMessenger(context) { messenger in
             let id = context.arguments.positionals[0]
             let conversation = try messenger.conversation(id)
@@ -93,7 +93,7 @@ enum MessageCommands {
         OptionSpec("--file", value: "PATH", help: "messages.option.file"),
         OptionSpec("--draft", help: "messages.option.draft"),
         profileOption,
-    ], arguments: ["THREAD"])) { context in
+    ], arguments: ["THREAD"]).examples("messages reply thread-7 --body-file reponse.txt --attach doc-1234")) { context in
         guard let path = context.arguments.value("--body-file") else { throw UsageError(.missingValue(option: "--body-file")) }
         let body: String
         if path == "-" {
@@ -119,7 +119,7 @@ enum MessageCommands {
     }
 
     static let drafts = MesCommand(spec: CommandSpec(["messages", "drafts"], summary: "messages.drafts.summary",
-                                                     options: [jsonOption, profileOption])) { context in
+                                                     options: [jsonOption, profileOption]).examples("messages drafts")) { context in
         try withMessenger(context) { messenger in
             let drafts = try messenger.drafts().values.sorted { $0.updated > $1.updated }
             if context.arguments.has("--json") {
@@ -135,7 +135,7 @@ enum MessageCommands {
     }
 
     static let attachment = MesCommand(spec: CommandSpec(["messages", "attachment"], summary: "messages.attachment.summary",
-                                                         options: [profileOption], arguments: ["MESSAGE", "INDEX"])) { context in
+                                                         options: [profileOption], arguments: ["MESSAGE", "INDEX"]).examples("messages attachment msg-3 1")) { context in
         try withMessenger(context) { messenger in
             let (message, index) = try attachmentArguments(context)
             Console.output(safe(MessagingWording.file(try messenger.file(index, of: message))))
@@ -150,10 +150,10 @@ enum MessageCommands {
 
     static let saveAttachment = MesCommand(spec: CommandSpec(["messages", "save-attachment"], summary: "messages.save-attachment.summary", options: [
         OptionSpec("--title", value: "TITLE", help: "documents.option.title"),
-        OptionSpec("--category", value: "CATEGORY", help: "documents.option.category"),
-        OptionSpec("--date", value: "YYYY-MM-DD", help: "documents.option.date"),
+        DocumentCommands.categoryOption,
+        OptionSpec("--date", value: "DATE", help: "documents.option.date"),
         profileOption,
-    ], arguments: ["MESSAGE", "INDEX"])) { context in
+    ], arguments: ["MESSAGE", "INDEX"]).examples("messages save-attachment msg-3 1 --category biologie")) { context in
         let (category, date) = try DocumentCommands.categoryAndDate(context)
         return try withMessenger(context) { messenger in
             let (message, index) = try attachmentArguments(context)
@@ -168,7 +168,7 @@ enum MessageCommands {
 
     static let archive = MesCommand(spec: CommandSpec(["messages", "archive"], summary: "messages.archive.summary", options: [
         OptionSpec("--undo", help: "messages.option.undo"), profileOption,
-    ], arguments: ["THREAD"])) { context in
+    ], arguments: ["THREAD"]).examples("messages archive thread-7", "messages archive thread-7 --undo")) { context in
         try withMessenger(context) { messenger in
             let undo = context.arguments.has("--undo")
             try messenger.setArchived(context.arguments.positionals[0], !undo)
@@ -178,7 +178,7 @@ enum MessageCommands {
 
     static let delete = MesCommand(spec: CommandSpec(["messages", "delete"], summary: "messages.delete.summary", options: [
         OptionSpec("--yes", help: "messages.option.yes"), profileOption,
-    ], arguments: ["THREAD"])) { context in
+    ], arguments: ["THREAD"]).examples("messages delete thread-7 --yes")) { context in
         try withMessenger(context) { messenger in
             let thread = try messenger.thread(context.arguments.positionals[0])
             if !context.arguments.has("--yes") {
@@ -196,7 +196,7 @@ enum MessageCommands {
     }
 
     static let discard = MesCommand(spec: CommandSpec(["messages", "discard"], summary: "messages.discard.summary",
-                                                      options: [profileOption], arguments: ["MESSAGE"])) { context in
+                                                      options: [profileOption], arguments: ["MESSAGE"]).examples("messages discard msg-9")) { context in
         try withMessenger(context) { messenger in
             try messenger.discard(messageID: context.arguments.positionals[0])
             Console.output(tr("messages.discard.done"))
@@ -205,7 +205,7 @@ enum MessageCommands {
 
     static let pharmacyList = MesCommand(spec: CommandSpec(["messages", "pharmacy", "list"], summary: "messages.pharmacy-list.summary", options: [
         OptionSpec("--search", value: "TEXT", help: "messages.option.search"), jsonOption, profileOption,
-    ])) { context in
+    ]).examples("messages pharmacy list --search Lyon")) { context in
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
         guard let messenger = try Messenger.open(vault, profileID: try context.profileID(in: vault)) else {
@@ -229,7 +229,7 @@ enum MessageCommands {
         OptionSpec("--pharmacy", value: "ID", help: "messages.option.pharmacy"),
         OptionSpec("--note", value: "TEXT", help: "messages.option.note"),
         profileOption,
-    ], arguments: ["DOC"])) { context in
+    ], arguments: ["DOC"]).examples("messages pharmacy send doc-1234 --pharmacy pharm-2")) { context in
         guard let pharmacyID = context.arguments.value("--pharmacy") else { throw UsageError(.missingValue(option: "--pharmacy")) }
         let vault = try VaultOpener.open(context)
         defer { vault.close() }

@@ -30,7 +30,7 @@ enum ProfileCommands {
     static let show = MesCommand(spec: CommandSpec(["profile", "show"], summary: "profile.show.summary", options: [
         OptionSpec("--json", help: "profile.option.json"), OptionSpec("--rubrique", value: "RUBRIQUE", help: "profile.option.rubrique"),
         profileOption,
-    ])) { context in
+    ]).examples("profile show --rubrique allergies")) { context in
         let only = try context.arguments.value("--rubrique").map(parseRubrique)
         return try await withBooks(context) { book, _ in
             let sections = try book.allEntries().filter { only == nil || $0.rubrique == only }
@@ -62,7 +62,7 @@ enum ProfileCommands {
 
     static let add = MesCommand(spec: CommandSpec(["profile", "add"], summary: "profile.add.summary",
                                                   options: fieldOptions + [OptionSpec("--not-concerned", help: "profile.option.not-concerned"), profileOption],
-                                                  arguments: ["RUBRIQUE"])) { context in
+                                                  arguments: ["RUBRIQUE"]).examples("profile add allergies --name Pénicilline")) { context in
         let rubrique = try parseRubrique(context.arguments.positionals[0])
         return try await withBooks(context) { book, _ in
             if rubrique == .allergies && context.arguments.has("--not-concerned") {
@@ -77,7 +77,7 @@ enum ProfileCommands {
     }
 
     static let edit = MesCommand(spec: CommandSpec(["profile", "edit"], summary: "profile.edit.summary",
-                                                   options: fieldOptions + [profileOption], arguments: ["RUBRIQUE", "ID"])) { context in
+                                                   options: fieldOptions + [profileOption], arguments: ["RUBRIQUE", "ID"]).examples("profile edit allergies entry-4 --comment \"urticaire\"")) { context in
         let rubrique = try parseRubrique(context.arguments.positionals[0])
         return try await withBooks(context) { book, _ in
             let entry = try book.edit(rubrique, id: context.arguments.positionals[1], fieldValues(context, rubrique))
@@ -86,7 +86,7 @@ enum ProfileCommands {
     }
 
     static let delete = MesCommand(spec: CommandSpec(["profile", "delete"], summary: "profile.delete.summary",
-                                                     options: [yesOption, profileOption], arguments: ["RUBRIQUE", "ID"])) { context in
+                                                     options: [yesOption, profileOption], arguments: ["RUBRIQUE", "ID"]).examples("profile delete allergies entry-4 --yes")) { context in
         let rubrique = try parseRubrique(context.arguments.positionals[0])
         return try await withBooks(context) { book, _ in
             let entry = try book.entry(rubrique, id: context.arguments.positionals[1])
@@ -103,7 +103,7 @@ enum ProfileCommands {
     static let synthesis = MesCommand(spec: CommandSpec(["profile", "synthesis"], summary: "profile.synthesis.summary", options: [
         OptionSpec("--sections", value: "LIST", help: "profile.option.sections"), OptionSpec("--save", help: "profile.option.save"),
         OptionSpec("--out", value: "FILE", help: "profile.option.out"), profileOption,
-    ])) { context in
+    ]).examples("profile synthesis --out synthese.pdf")) { context in
         let out = context.arguments.value("--out")
         guard out != nil || context.arguments.has("--save") else { throw CommandFailure(.usage, tr("profile.synthesis.needs-target")) }
         let sections = try (context.arguments.value("--sections") ?? "").split(separator: ",").map { part in
@@ -148,7 +148,7 @@ enum ProfileCommands {
     static let list = MesCommand(spec: CommandSpec(["measures", "list"], summary: "measures.list.summary", options: [
         OptionSpec("--code", value: "MEASURE", help: "measures.option.code"), OptionSpec("--from", value: "DATE", help: "measures.option.from"),
         OptionSpec("--to", value: "DATE", help: "measures.option.to"), OptionSpec("--json", help: "profile.option.json"), profileOption,
-    ])) { context in
+    ]).examples("measures list --code weight --from 01/01/2026")) { context in
         let type = try context.arguments.value("--code").map(parseMeasure)
         let from = try context.arguments.value("--from").map { try parseDate($0, option: "--from") }
         let to = try context.arguments.value("--to").map { try parseDate($0, option: "--to", endOfDay: true) }
@@ -168,7 +168,7 @@ enum ProfileCommands {
     static let addMeasure = MesCommand(spec: CommandSpec(["measures", "add"], summary: "measures.add.summary", options: [
         OptionSpec("--date", value: "DATE", help: "measures.option.date"), OptionSpec("--unit", value: "UNIT", help: "measures.option.unit"),
         OptionSpec("--note", value: "TEXT", help: "measures.option.note"), profileOption,
-    ], arguments: ["MEASURE", "VALUE"])) { context in
+    ], arguments: ["MEASURE", "VALUE"]).examples("measures add weight 72.5 --date 22/11/2026")) { context in
         let type = try parseMeasure(context.arguments.positionals[0])
         let values = try parseValues(context.arguments.positionals[1])
         let date = try context.arguments.value("--date").map { try parseDate($0, option: "--date") } ?? Date()
@@ -183,7 +183,7 @@ enum ProfileCommands {
     static let editMeasure = MesCommand(spec: CommandSpec(["measures", "edit"], summary: "measures.edit.summary", options: [
         OptionSpec("--date", value: "DATE", help: "measures.option.date"), OptionSpec("--unit", value: "UNIT", help: "measures.option.unit"),
         OptionSpec("--note", value: "TEXT", help: "measures.option.note"), profileOption,
-    ], arguments: ["ID"], optionalArguments: ["VALUE"])) { context in
+    ], arguments: ["ID"], optionalArguments: ["VALUE"]).examples("measures edit m-8 73")) { context in
         let values = try context.arguments.positionals.dropFirst().first.map(parseValues)
         let date = try context.arguments.value("--date").map { try parseDate($0, option: "--date") }
         return try await withBooks(context) { _, measures in
@@ -195,7 +195,7 @@ enum ProfileCommands {
     }
 
     static let deleteMeasure = MesCommand(spec: CommandSpec(["measures", "delete"], summary: "measures.delete.summary",
-                                                            options: [profileOption], arguments: ["ID"])) { context in
+                                                            options: [profileOption], arguments: ["ID"]).examples("measures delete m-8")) { context in
         try await withBooks(context) { _, measures in
             try measures.delete(context.arguments.positionals[0])
             Console.output(tr("measures.delete.done"))
@@ -203,7 +203,7 @@ enum ProfileCommands {
     }
 
     static let importMeasures = MesCommand(spec: CommandSpec(["measures", "import"], summary: "measures.import.summary",
-                                                             options: [yesOption, profileOption], arguments: ["FILE"])) { context in
+                                                             options: [yesOption, profileOption], arguments: ["FILE"]).examples("measures import tension.csv")) { context in
         let path = context.arguments.positionals[0]
         guard let data = FileManager.default.contents(atPath: path), data.count <= 20_000_000 else {
             throw CommandFailure(.failure, tr("measures.import.unreadable", ["path": safe(path)]))
@@ -230,7 +230,7 @@ enum ProfileCommands {
 
     static let target = MesCommand(spec: CommandSpec(["measures", "target"], summary: "measures.target.summary",
                                                      options: [OptionSpec("--clear", help: "measures.option.clear"), profileOption],
-                                                     arguments: ["MEASURE"], optionalArguments: ["LOW", "HIGH"])) { context in
+                                                     arguments: ["MEASURE"], optionalArguments: ["LOW", "HIGH"]).examples("measures target hba1c 6 7")) { context in
         let type = try parseMeasure(context.arguments.positionals[0])
         guard type.allowsTarget else { throw CommandFailure(.usage, tr("measures.target.not-allowed")) }
         let bounds = try context.arguments.positionals.dropFirst().map { try parseValues($0)[0] }

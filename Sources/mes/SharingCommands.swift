@@ -20,7 +20,7 @@ enum SharingCommands {
         OptionSpec("--duration", value: "30m|2h|24h|7d", help: "sharing.option.duration"),
         OptionSpec("--rubriques", value: "LIST", help: "sharing.option.rubriques"),
         jsonOption, profileOption,
-    ])) { context in
+    ]).examples("access code --duration 24h --rubriques documents,profil", "access code --json")) { context in
         let durationText = context.arguments.value("--duration") ?? AccessDuration.twoHours.rawValue
         guard let duration = AccessDuration(rawValue: durationText) else { throw UsageError(.invalidValue(option: "--duration", value: durationText)) }
         let rubriques = try parseRubriques(context.arguments.value("--rubriques"))
@@ -43,7 +43,7 @@ enum SharingCommands {
     }
 
     static let list = MesCommand(spec: CommandSpec(["access", "list"], summary: "sharing.list.summary",
-                                                   options: [jsonOption, profileOption])) { context in
+                                                   options: [jsonOption, profileOption]).examples("access list")) { context in
         try await withCenter(context) { center in
             let now = Date()
             let sessions = try center.sessions(at: now), codes = try center.pendingCodes(at: now)
@@ -66,7 +66,7 @@ enum SharingCommands {
     }
 
     static let end = MesCommand(spec: CommandSpec(["access", "end"], summary: "sharing.end.summary",
-                                                  options: [profileOption], arguments: ["ID"])) { context in
+                                                  options: [profileOption], arguments: ["ID"]).examples("access end grant-42")) { context in
         try await withCenter(context) { center in
             try await center.end(context.arguments.positionals[0])
             Console.output(tr("sharing.end.done"))
@@ -74,7 +74,7 @@ enum SharingCommands {
     }
 
     static let block = MesCommand(spec: CommandSpec(["access", "block"], summary: "sharing.block.summary",
-                                                    options: [profileOption], arguments: ["RPPS"])) { context in
+                                                    options: [profileOption], arguments: ["RPPS"]).examples("access block 10003456789")) { context in
         try await withCenter(context) { center in
             let entry = try await center.block(context.arguments.positionals[0])
             Console.output(tr("sharing.block.done", ["professional": safe(SharingWording.professional(entry.practitioner))]))
@@ -83,7 +83,7 @@ enum SharingCommands {
     }
 
     static let unblock = MesCommand(spec: CommandSpec(["access", "unblock"], summary: "sharing.unblock.summary",
-                                                      options: [profileOption], arguments: ["RPPS"])) { context in
+                                                      options: [profileOption], arguments: ["RPPS"]).examples("access unblock 10003456789")) { context in
         try await withCenter(context) { center in
             try await center.unblock(context.arguments.positionals[0])
             Console.output(tr("sharing.unblock.done"))
@@ -91,7 +91,7 @@ enum SharingCommands {
     }
 
     static let blocked = MesCommand(spec: CommandSpec(["access", "blocked"], summary: "sharing.blocked.summary",
-                                                      options: [jsonOption, profileOption])) { context in
+                                                      options: [jsonOption, profileOption]).examples("access blocked")) { context in
         try await withCenter(context) { center in
             let blocks = try center.blockedProfessionals()
             if context.arguments.has("--json") {
@@ -117,7 +117,7 @@ enum SharingCommands {
     }
 
     static let directory = MesCommand(spec: CommandSpec(["access", "directory"], summary: "sharing.directory.summary",
-                                                        options: [profileOption], arguments: ["NAME|RPPS"])) { context in
+                                                        options: [profileOption], arguments: ["NAME|RPPS"]).examples("access directory Dupont")) { context in
         try await withCenter(context) { center in
             let found = try await center.searchDirectory(context.arguments.positionals[0])
             if found.isEmpty { Console.output(tr("sharing.directory.none")) }
@@ -130,7 +130,7 @@ enum SharingCommands {
         OptionSpec("--bris-de-glace", value: "on|off", help: "sharing.option.bris-de-glace"),
         OptionSpec("--masked", value: "on|off", help: "sharing.option.masked"),
         jsonOption, profileOption,
-    ])) { context in
+    ]).examples("access emergency", "access emergency --samu off")) { context in
         let samu = try onOff(context, "--samu"), glass = try onOff(context, "--bris-de-glace"), masked = try onOff(context, "--masked")
         return try await withCenter(context) { center in
             let policy = if samu == nil && glass == nil && masked == nil {
@@ -155,7 +155,7 @@ enum SharingCommands {
     }
 
     static let maskAll = MesCommand(spec: CommandSpec(["access", "mask-all"], summary: "sharing.mask-all.summary",
-                                                      options: [profileOption], optionalArguments: ["on|off"])) { context in
+                                                      options: [profileOption], optionalArguments: ["on|off"]).examples("access mask-all on")) { context in
         let wanted: Bool? = switch context.arguments.positionals.first {
         case nil: nil
         case "on": true
@@ -169,7 +169,7 @@ enum SharingCommands {
     }
 
     static let masked = MesCommand(spec: CommandSpec(["access", "masked"], summary: "sharing.masked.summary",
-                                                     options: [profileOption])) { context in
+                                                     options: [profileOption]).examples("access masked")) { context in
         try await withCenter(context) { center in
             let documents = try center.maskedDocuments()
             if documents.isEmpty { Console.output(tr("sharing.masked.none")) }
@@ -183,11 +183,11 @@ enum SharingCommands {
         OptionSpec("--actor", value: "NAME", help: "sharing.option.actor"),
         OptionSpec("--role", value: "professional|caregiver|service|holder", help: "sharing.option.role"),
         OptionSpec("--kind", value: "read|create|update|delete|access-granted|emergency-access", help: "sharing.option.kind"),
-        OptionSpec("--from", value: "YYYY-MM-DD", help: "sharing.option.from"),
-        OptionSpec("--to", value: "YYYY-MM-DD", help: "sharing.option.to"),
+        OptionSpec("--from", value: "DATE", help: "sharing.option.from"),
+        OptionSpec("--to", value: "DATE", help: "sharing.option.to"),
         OptionSpec("--mine", help: "sharing.option.mine"),
         jsonOption, profileOption,
-    ])) { context in
+    ]).examples("history --role professional --from 01/11/2026", "history --json")) { context in
         var filter = HistoryFilter(actor: context.arguments.value("--actor"))
         if context.arguments.has("--mine") { filter.roles = [.holder] }
         if let role = context.arguments.value("--role") {
@@ -220,7 +220,7 @@ enum SharingCommands {
 
     static let export = MesCommand(spec: CommandSpec(["export"], summary: "sharing.export.summary", options: [
         OptionSpec("--fhir", value: "FILE", help: "sharing.option.fhir"), profileOption,
-    ])) { context in
+    ]).examples("export --fhir ~/mon-espace.json")) { context in
         guard let path = context.arguments.value("--fhir") else { throw UsageError(.missingValue(option: "--fhir")) }
         return try await withCenter(context) { center in
             Console.error(tr("sharing.export.warning"))

@@ -54,9 +54,10 @@ enum SpaceWiring {
         text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 
-    /// Every section's services in `space`; remembers it as the active one and starts a visit
+    /// Every section's services in `space` (a kiosk has its own wiring: one visitor, one
+    /// space, `KioskMode`); remembers it as the active one and starts a visit
     /// of its Accueil (what arrived since the previous visit is new).
-    static func open(_ space: SpaceSummary, vault: Vault, kiosk: Bool) throws -> SpaceBundle {
+    static func open(_ space: SpaceSummary, vault: Vault) throws -> SpaceBundle {
         let id = space.id
         let since = try vault.write { session -> Date? in
             let previous = try session.settings.value(visitKey(id), as: Date.self)
@@ -64,13 +65,13 @@ enum SpaceWiring {
             try session.settings.set(id, for: activeKey)
             return previous
         }
-        let documents = try InteractiveApp.documentsServices(kiosk: kiosk, profileID: id)(vault)
+        let documents = try InteractiveApp.documentsServices(kiosk: false, profileID: id)(vault)
         let sharing = space.relation == .delegated ? nil
-            : try SharingCenter.open(vault, profileID: id).map { SharingServices(center: $0, kiosk: kiosk) }
+            : try SharingCenter.open(vault, profileID: id).map { SharingServices(center: $0) }
         let profile = try ProfileBook.open(vault, profileID: id).map { ProfileServices(book: $0, library: documents?.library) }
         return SpaceBundle(space: space, home: homeServices(vault, profileID: id, since: since), documents: documents,
-                           agenda: try InteractiveApp.agendaServices(kiosk: kiosk, profileID: id)(vault),
-                           messages: try InteractiveApp.messagesServices(kiosk: kiosk, profileID: id)(vault),
+                           agenda: try InteractiveApp.agendaServices(kiosk: false, profileID: id)(vault),
+                           messages: try InteractiveApp.messagesServices(kiosk: false, profileID: id)(vault),
                            sharing: sharing, profile: profile)
     }
 
@@ -85,10 +86,10 @@ enum SpaceWiring {
     }
 
     /// How the shell lists and opens the vault's spaces.
-    static func services(_ vault: Vault, kiosk: Bool) -> SpacesServices {
+    static func services(_ vault: Vault) -> SpacesServices {
         SpacesServices(list: { try list(vault) }, open: { id in
             guard let space = try list(vault).first(where: { $0.id == id }) else { return nil }
-            return try open(space, vault: vault, kiosk: kiosk)
+            return try open(space, vault: vault)
         })
     }
 }

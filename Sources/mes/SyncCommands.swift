@@ -19,15 +19,15 @@ enum SyncCommands {
         OptionSpec("--password-fd", value: "N", help: "sync.option.password-fd"),
         OptionSpec("--otp-file", value: "FILE", help: "sync.option.otp-file"),
         OptionSpec("--otp-fd", value: "N", help: "sync.option.otp-fd"),
-    ]), run: runLogin)
+    ]).examples("login --server https://mes.example.fr --identifier jeanne.martin", "login --server http://127.0.0.1:8080 --identifier demo --password-fd 3 --otp-fd 4"), run: runLogin)
 
     static let sync = MesCommand(spec: CommandSpec(["sync"], summary: "sync.command.sync", options: [
         OptionSpec("--page-size", value: "N", help: "sync.option.page-size"),
-    ]), run: runSync)
-    static let status = MesCommand(spec: CommandSpec(["status"], summary: "sync.command.status"), run: runStatus)
-    static let conflicts = MesCommand(spec: CommandSpec(["conflicts"], summary: "sync.command.conflicts"), run: runConflicts)
+    ]).examples("sync", "sync --page-size 200"), run: runSync)
+    static let status = MesCommand(spec: CommandSpec(["status"], summary: "sync.command.status").examples("status"), run: runStatus)
+    static let conflicts = MesCommand(spec: CommandSpec(["conflicts"], summary: "sync.command.conflicts").examples("conflicts"), run: runConflicts)
     static let resolve = MesCommand(spec: CommandSpec(["conflicts", "resolve"], summary: "sync.command.resolve",
-                                                      arguments: ["ID", "keep-mine|keep-theirs"]), run: runResolve)
+                                                      arguments: ["ID", "keep-mine|keep-theirs"]).examples("conflicts resolve 3f2a keep-mine"), run: runResolve)
 
     // MARK: login
 

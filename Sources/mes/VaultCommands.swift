@@ -15,7 +15,7 @@ enum VaultCommands {
         OptionSpec("--new-passphrase-fd", value: "N", help: "option.new-passphrase-fd"),
     ]
 
-    static let initialize = MesCommand(spec: CommandSpec(["vault", "init"], summary: "vault.init.summary")) { context in
+    static let initialize = MesCommand(spec: CommandSpec(["vault", "init"], summary: "vault.init.summary").examples("vault init", "vault init --passphrase-file ~/.config/mes/passphrase")) { context in
         let directory = VaultDirectory(context.home)
         return try run(directory) {
             // A new passphrase: typed twice at the prompt.
@@ -32,7 +32,7 @@ enum VaultCommands {
     }
 
     static let changePassphrase = MesCommand(spec: CommandSpec(["vault", "passwd"], summary: "vault.passwd.summary",
-                                                               options: newPassphraseOptions)) { context in
+                                                               options: newPassphraseOptions).examples("vault passwd")) { context in
         let directory = VaultDirectory(context.home)
         return try run(directory) {
             let current = try SecretInput.read(from: context.passphraseSource(), promptText: tr("vault.prompt.passphrase"))
@@ -47,7 +47,7 @@ enum VaultCommands {
     static let recover = MesCommand(spec: CommandSpec(["vault", "recover"], summary: "vault.recover.summary", options: [
         OptionSpec("--recovery-key-file", value: "FILE", help: "option.recovery-key-file"),
         OptionSpec("--recovery-key-fd", value: "N", help: "option.recovery-key-fd"),
-    ] + newPassphraseOptions)) { context in
+    ] + newPassphraseOptions).examples("vault recover")) { context in
         let directory = VaultDirectory(context.home)
         return try run(directory) {
             let keySource = try SecretSource.from(context.arguments, file: "--recovery-key-file", fd: "--recovery-key-fd")
@@ -60,7 +60,7 @@ enum VaultCommands {
         }
     }
 
-    static let check = MesCommand(spec: CommandSpec(["vault", "check"], summary: "vault.check.summary")) { context in
+    static let check = MesCommand(spec: CommandSpec(["vault", "check"], summary: "vault.check.summary").examples("vault check")) { context in
         let directory = VaultDirectory(context.home)
         var intact = true
         _ = try run(directory) {

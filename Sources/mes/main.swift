@@ -1,4 +1,5 @@
 import CLI
+import Crypto
 import Foundation
 import L10n
 import SystemShim
@@ -16,7 +17,12 @@ let program = Program(
         globalOptions: MesOptions.global,
         commands: MesCommands.all.map(\.spec),
         defaultOptions: MesOptions.interactive),
-    epilogueKeys: ["mes.help.epilogue"])
+    epilogueKeys: ["mes.help.epilogue"],
+    manSection: 1,
+    manSections: MesOptions.manSections,
+    versionDetails: {
+        ["SQLite \(Vault.sqliteVersion)", "libsodium \(Sodium.libraryVersion)", CursesTerminal.libraryVersion]
+    })
 
 await program.main { arguments in
     let context = try MesContext(arguments: arguments)

@@ -110,6 +110,69 @@ final class TerminalSession {
         throw Failure(description: "mes did not exit within \(timeout) s; the screen shows:\n\((try? screen()) ?? "")")
     }
 
+    /// The process id of `mes` in this session (found in /proc by its `--home`), once it runs.
+    func mesProcessID(timeout: TimeInterval = 5) throws -> pid_t {
+        let deadline = Date().addingTimeInterval(timeout)
+        let binary = try Self.mesBinary().path
+        while Date() < deadline {
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+                guard let pid = pid_t(entry),
+                      let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+                let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+                if arguments.first == binary, arguments.contains(home.path) { return pid }
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw Failure(description: "no mes process for \(home.path)")
+    }
+
+    /// Waits until the process `pid` has ended (for endings where the shell around it ends too).
+    func waitForProcessEnd(_ pid: pid_t, timeout: TimeInterval = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if kill(pid, 0) != 0 && errno == ESRCH { return }
+            // A zombie has ended too (its parent, killed with the terminal, will never reap it).
+            if let status = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+               status.split(separator: " ").dropFirst(2).first == "Z" { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw Failure(description: "process \(pid) did not end within \(timeout) s")
+    }
+
+    /// Copies every byte the terminal receives from now on into `pipedOutput` (tmux `pipe-pane`).
+    func startPipingOutput() throws {
+        try tmux(["pipe-pane", "-t", socketTarget, "-o", "cat >> " + Self.quoted(pipedOutput.path)])
+    }
+
+    var pipedOutput: URL { directory.appendingPathComponent("piped-output") }
+
+    /// The bytes piped so far, once they contain `marker` (or whatever came within `timeout`).
+    func pipedBytes(waitingFor marker: String, timeout: TimeInterval = 3) -> Data {
+        let deadline = Date().addingTimeInterval(timeout)
+        var raw = Data()
+        while Date() < deadline {
+            raw = (try? Data(contentsOf: pipedOutput)) ?? Data()
+            if raw.range(of: Data(marker.utf8)) != nil { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return raw
+    }
+
+    /// The screen with everything tmux kept above it (the scrollback), oldest first.
+    func screenAndScrollback() throws -> String {
+        try tmux(["capture-pane", "-p", "-S", "-", "-t", socketTarget])
+    }
+
+    /// Keeps the pane, and what it shows, after mes has ended (to read the screen it left).
+    func keepScreenAfterExit() throws {
+        try tmux(["set-option", "-t", socketTarget, "remain-on-exit", "on"])
+    }
+
+    /// Kills the tmux server (the terminal goes away: SIGHUP), keeping the session's files.
+    func killTerminal() throws {
+        try tmux(["kill-server"], allowFailure: true)
+    }
+
     private var socketTarget: String { "=mes:" }
 
     @discardableResult

@@ -183,7 +183,7 @@ public struct DocumentsScreen: FeatureScreen {
             return .open(dialog, tag: DocumentsAction.export(id), saying: tr("documents.export.warning"))
         case .print(let id):
             guard services.canPrint else { return .say(tr("documents.print.unavailable")) }
-            return .run(DocumentsEffects.print(id, library), saying: tr("documents.print.started"))
+            return .run(DocumentsEffects.print(id, library, printer: services.printer), saying: tr("documents.print.started"))
         case .history(let id):
             return .run(DocumentsEffects.history(id, library))
         case .add:

@@ -10,15 +10,18 @@ public struct DocumentsServices: Sendable {
     public var library: DocumentLibrary
     /// Kiosk mode: no export (printing stays), no system viewer.
     public var kiosk: Bool
-    /// CUPS is installed (`lp`).
+    /// CUPS is installed (`lp`), and in a kiosk a printer is configured.
     public var canPrint: Bool
+    /// The CUPS queue to print to (nil: the system's default). A kiosk prints only to its own.
+    public var printer: String?
     public var fetchContent: (@Sendable (Document) async throws -> [UInt8])?
 
-    public init(library: DocumentLibrary, kiosk: Bool = false, canPrint: Bool = DocumentOutput.canPrint(),
+    public init(library: DocumentLibrary, kiosk: Bool = false, canPrint: Bool = DocumentOutput.canPrint(), printer: String? = nil,
                 fetchContent: (@Sendable (Document) async throws -> [UInt8])? = nil) {
         self.library = library
         self.kiosk = kiosk
         self.canPrint = canPrint
+        self.printer = printer
         self.fetchContent = fetchContent
     }
 }
@@ -158,9 +161,9 @@ enum DocumentsEffects {
         }
     }
 
-    static func print(_ id: String, _ library: DocumentLibrary) -> Effect<any Sendable> {
+    static func print(_ id: String, _ library: DocumentLibrary, printer: String?) -> Effect<any Sendable> {
         write {
-            let said = try library.print(id, labReportText: DocumentWording.labReportText)
+            let said = try library.print(id, printer: printer, labReportText: DocumentWording.labReportText)
             return (tr("documents.print.done", ["message": said]), id)
         }
     }

@@ -4,9 +4,6 @@ import TerminalUI
 
 /// When the user last pressed a key, and since when the end-of-session warning shows.
 struct IdleWatch: Sendable {
-    /// How long the end-of-session warning stays before the session ends (any key extends it).
-    static let warning = Duration.seconds(30)
-
     var lastActivity: ContinuousClock.Instant
     var warningSince: ContinuousClock.Instant?
 }
@@ -26,9 +23,10 @@ extension AppShell {
 
     private var idleDeadline: ContinuousClock.Instant? {
         guard let session else { return nil }
-        if let since = idle.warningSince { return since + IdleWatch.warning }
+        if let since = idle.warningSince { return since + session.idleWarning }
         // A kiosk always ends an idle session, whatever the setting says.
-        guard let delay = settings.lockAfter ?? (session.endsWhenIdle ? AppSettings.defaultLockAfter : nil) else { return nil }
+        guard let delay = session.idleDelay ?? settings.lockAfter ?? (session.endsWhenIdle ? AppSettings.defaultLockAfter : nil)
+        else { return nil }
         return idle.lastActivity + delay
     }
 
@@ -41,9 +39,9 @@ extension AppShell {
             lockNow()
         } else if idle.warningSince == nil {
             idle.warningSince = now
-            say(Self.idleWarningMessage)
+            say(idleWarningMessage)
         } else {
-            // Kiosk hook: the kiosk issue turns this into "wipe and welcome the next visitor".
+            // The program wipes the session and, in a kiosk, welcomes the next visitor.
             endedWhenIdle = true
             exitCode = 0
         }
@@ -71,6 +69,11 @@ extension AppShell {
             }]
         }
         idle.lastActivity = session.clock()
+        if session.kiosk && key == Self.endSessionKey {
+            // "Terminer ma session": at once, from anywhere (a dialog, the help, the warning).
+            exitCode = 0
+            return []
+        }
         if idle.warningSince != nil {
             idle.warningSince = nil
             say(tr("lock.idle.extended"))
@@ -121,8 +124,12 @@ extension AppShell {
     /// Quits from the lock screen, where letters belong to the passphrase.
     static let quitWhileLockedKey = Key.function(10)
 
-    static var idleWarningMessage: String {
-        tr("lock.idle.message", ["seconds": String(IdleWatch.warning.components.seconds)])
+    /// Ends a kiosk visitor's session ("Terminer ma session").
+    public static let endSessionKey = Key.function(10)
+
+    var idleWarningMessage: String {
+        let seconds = (session?.idleWarning ?? SessionControl.shortestIdleWarning).components.seconds
+        return tr("lock.idle.message", ["seconds": String(seconds)])
     }
 
     /// The shell's keys in the help, with Ctrl-X when there is a vault to lock.

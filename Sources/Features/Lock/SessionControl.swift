@@ -21,6 +21,14 @@ public struct SessionControl: Sendable {
     public var unlock: @Sendable (SecureBytes) -> UnlockResult
     /// The time, injectable so tests can pass minutes in an instant.
     public var clock: @Sendable () -> ContinuousClock.Instant
+    /// A kiosk visitor's session: "Terminer ma session" (F10) always shows and ends it at once.
+    public var kiosk = false
+    /// How long without a key before the session locks or, ephemeral, warns that it will end
+    /// (nil: the user's setting).
+    public var idleDelay: Duration?
+    /// How long the end-of-session warning shows before an ephemeral session ends (any key
+    /// extends it). At least 20 seconds, so a visitor has time to react.
+    public var idleWarning = Duration.seconds(30)
 
     public init(endsWhenIdle: Bool, lock: @escaping @Sendable () -> Void,
                 unlock: @escaping @Sendable (SecureBytes) -> UnlockResult,
@@ -33,6 +41,11 @@ public struct SessionControl: Sendable {
 
     /// A kiosk session with no vault open yet: nothing to lock, and idle ends the session.
     public static func kiosk(clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) -> SessionControl {
-        SessionControl(endsWhenIdle: true, lock: {}, unlock: { _ in .wrongPassphrase }, clock: clock)
+        var session = SessionControl(endsWhenIdle: true, lock: {}, unlock: { _ in .wrongPassphrase }, clock: clock)
+        session.kiosk = true
+        return session
     }
+
+    /// The shortest end-of-session warning a kiosk may be configured with.
+    public static let shortestIdleWarning = Duration.seconds(20)
 }

@@ -246,3 +246,8 @@ public final class CursesTerminal: TerminalBackend {
         }
     }
 }
+
+extension CursesTerminal {
+    /// The version of the ncurses library linked at run time (`mes --version`), e.g. `ncurses 6.4.20230625`.
+    nonisolated public static var libraryVersion: String { String(cString: curses_version()) }
+}

@@ -1,0 +1,6 @@
+import SQLite
+
+extension Vault {
+    /// The version of the SQLite library linked at run time (`mes --version`).
+    public static var sqliteVersion: String { Database.libraryVersion }
+}
