@@ -26,7 +26,8 @@ enum AidantCommands {
         OptionSpec("--rubriques", value: "LIST", help: "sharing.option.rubriques"),
         OptionSpec("--until", value: "YYYY-MM-DD", help: "aidants.cli.option.until"),
         OptionSpec("--legal-representative", help: "aidants.cli.option.legal"),
-    ])) { context in
+    ]).examples("aidants invite --identifier julien.martineau --family Martineau --given Julien --birth-date 1994-03-12 --rubriques documents,agenda --until 2027-06-30",
+                "aidants invite --space lucas --legal-representative --identifier julien.martineau --family Martineau --given Julien --birth-date 1994-03-12 --until 2033-09-03")) { context in
         let arguments = context.arguments
         func required(_ option: String) throws(UsageError) -> String {
             guard let value = arguments.value(option), !value.isEmpty else { throw UsageError(.missingArgument(option)) }
@@ -50,7 +51,8 @@ enum AidantCommands {
         }
     }
 
-    static let list = MesCommand(spec: CommandSpec(["aidants", "list"], summary: "aidants.cli.list.summary", options: [jsonOption])) { context in
+    static let list = MesCommand(spec: CommandSpec(["aidants", "list"], summary: "aidants.cli.list.summary", options: [jsonOption])
+        .examples("aidants list", "aidants list --space lucas --json")) { context in
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
         let profile = try context.profileID(in: vault) ?? SpaceWiring.list(vault).first { $0.relation == .own }?.id
@@ -100,7 +102,8 @@ enum AidantCommands {
         }
     }
 
-    static let revoke = MesCommand(spec: CommandSpec(["aidants", "revoke"], summary: "aidants.cli.revoke.summary", arguments: ["ID"])) { context in
+    static let revoke = MesCommand(spec: CommandSpec(["aidants", "revoke"], summary: "aidants.cli.revoke.summary", arguments: ["ID"])
+        .examples("aidants revoke delegation-julien")) { context in
         guard let consent = context.arguments.positionals.first else { throw UsageError(.missingArgument("ID")) }
         return try await withOperations(context) { operations, _ in
             try await operations.revoke(consent: consent)
@@ -109,7 +112,7 @@ enum AidantCommands {
     }
 
     static let invitations = MesCommand(spec: CommandSpec(["invitations", "list"], summary: "invitations.cli.list.summary",
-                                                          options: [jsonOption])) { context in
+                                                          options: [jsonOption]).examples("invitations list", "invitations list --json")) { context in
         try await withOperations(context) { operations, _ in
             let list = try await operations.invitations()
             if context.arguments.has("--json") {
@@ -137,7 +140,7 @@ enum AidantCommands {
     static let refuse = answerCommand("refuse", summary: "invitations.cli.refuse.summary", accept: false)
 
     static func answerCommand(_ word: String, summary: String, accept: Bool) -> MesCommand {
-        MesCommand(spec: CommandSpec(["invitations", word], summary: summary, arguments: ["ID"])) { context in
+        MesCommand(spec: CommandSpec(["invitations", word], summary: summary, arguments: ["ID"]).examples("invitations \(word) 3f2a9c1e")) { context in
             guard let consent = context.arguments.positionals.first else { throw UsageError(.missingArgument("ID")) }
             return try await withOperations(context) { operations, _ in
                 try await operations.answer(consent: consent, accept: accept)
@@ -149,7 +152,7 @@ enum AidantCommands {
     static let lost = MesCommand(spec: CommandSpec(["spaces", "lost"], summary: "spaces.cli.lost.summary", options: [
         OptionSpec("--export", value: "FILE", help: "spaces.cli.option.export"),
         OptionSpec("--clear", help: "spaces.cli.option.clear"),
-    ])) { context in
+    ]).examples("spaces lost", "spaces lost --export changes-helene.json", "spaces lost --clear")) { context in
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
         let changes = try vault.read { try $0.lostChanges.all() }

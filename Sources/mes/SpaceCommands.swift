@@ -13,7 +13,8 @@ enum SpaceCommands {
     static let all: [MesCommand] = [list]
 
     static let list = MesCommand(spec: CommandSpec(["spaces", "list"], summary: "spaces.cli.list.summary",
-                                                   options: [OptionSpec("--json", help: "spaces.cli.option.json")])) { context in
+                                                   options: [OptionSpec("--json", help: "spaces.cli.option.json")])
+        .examples("spaces list", "spaces list --json")) { context in
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
         let spaces = try SpaceWiring.list(vault)
