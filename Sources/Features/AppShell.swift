@@ -169,7 +169,7 @@ public struct AppShell: Application {
         if let reason = activeSpace?.whyNot(section) { return OutOfScopeScreen(section: section, reason: reason) }
         switch section {
         case .home: return home.map { HomeScreen(services: $0) } ?? ComingSoonScreen(section: section)
-        case .caregivers: return spaces.map { CaregiversScreen(services: $0, activeID: activeSpace?.id) } ?? ComingSoonScreen(section: section)
+        case .caregivers: return spaces.map { CaregiversScreen(services: $0, active: activeSpace) } ?? ComingSoonScreen(section: section)
         default: return makeSpaceScreen(section)
         }
     }
@@ -226,6 +226,9 @@ public struct AppShell: Application {
             header.sync = result.state
             if result.state == .offline { say(tr("sync.app.offline")) }
             if result.state == .unauthorized { say(tr("sync.app.unauthorized")) }
+            for notice in result.notices { say(notice) }
+            // The space open now is gone (its delegation ended): back to the first one left.
+            if let active = activeSpace, result.lostSpaces.contains(active.id) { return leaveLostSpace() }
             return []
         case .event(.dataChanged(let kinds, let pending)):
             if let pending { sync.outbox(pending, now: now, canSync: syncService != nil) }
@@ -614,6 +617,19 @@ extension AppShell {
         header = bundle.space.header(into: header)
         say(tr("spaces.switched", ["space": bundle.space.described]) + " " + arrivalAnnouncement())
         return appearEffects()
+    }
+
+    /// Opens the first space left (the user's own) after the open one was lost.
+    func leaveLostSpace() -> [Effect<Event>] {
+        let spaces = spaces
+        return [Effect {
+            do {
+                guard let first = try spaces?.list().first, let bundle = try spaces?.open(first.id) else { return .spaceFailed(tr("spaces.lost.gone")) }
+                return .spaceOpened(bundle)
+            } catch {
+                return .spaceFailed(tr("spaces.failed"))
+            }
+        }]
     }
 
     /// A line of the Accueil opened: its section, then its item there.

@@ -10,10 +10,9 @@ import Vault
 public struct DelegationOperations: Sendable {
     let client: BackendClient
 
+    /// The operations of the account logged in on `vault` (sent once, as the access operations are).
     public init(vault: Vault, transport: (@Sendable (URL) -> any Transport)? = nil, requestTimeout: TimeInterval = 15) throws {
-        guard let account = try Account.stored(in: vault) else { throw SyncError.notLoggedIn }
-        let transport = transport?(account.server) ?? URLSessionTransport(baseURL: account.server, requestTimeout: requestTimeout)
-        client = BackendClient(transport: transport, token: account.token, backoff: Backoff(maximumAttempts: 1))
+        client = try AccessOperations(vault: vault, transport: transport, requestTimeout: requestTimeout).client
     }
 
     /// Who is invited: the server matches all three against the person's account.

@@ -63,8 +63,8 @@ public struct SyncReport: Sendable, Equatable {
     /// Conflicts recorded during this sync.
     public var conflicts = 0
     public var failures: [Failure] = []
-    /// A space the account lost (a delegation ended) while changes made there were unsent:
-    /// they are kept aside (`LostChangeStore`), never dropped.
+    /// A space the account lost (a delegation ended, a child come of age), with how many
+    /// changes made there were unsent: those are kept aside (`LostChangeStore`), never dropped.
     public struct LostSpace: Sendable, Equatable {
         public var profileID: String
         public var spaceName: String

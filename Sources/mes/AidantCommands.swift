@@ -73,7 +73,7 @@ enum AidantCommands {
         if delegations.isEmpty { Console.output(tr("aidants.cli.none")) }
         for delegation in delegations {
             Console.output(Sanitizer.sanitize(tr("aidants.cli.line", [
-                "name": delegation.delegateName, "status": statusWord(status(delegation, now: now)),
+                "name": delegation.delegateName, "status": CaregiversScreen.status(delegation, now: now),
                 "rubriques": SharingWording.sections(delegation.sections),
                 "until": delegation.end.map { LocalFormat.date($0) } ?? "—", "id": delegation.id,
             ])))
@@ -81,17 +81,7 @@ enum AidantCommands {
         return .success
     }
 
-    static func statusWord(_ status: String) -> String {
-        switch status {
-        case "pending": tr("aidants.status.pending")
-        case "active": tr("aidants.status.active")
-        case "refused": tr("aidants.status.refused")
-        case "revoked": tr("aidants.status.revoked")
-        default: tr("aidants.status.expired")
-        }
-    }
-
-    /// pending, active, refused, revoked or expired.
+    /// pending, active, refused, revoked or expired (the JSON's words).
     static func status(_ delegation: Delegation, now: Date) -> String {
         switch delegation.status {
         case .proposed, .active:
@@ -128,7 +118,7 @@ enum AidantCommands {
             if list.isEmpty { Console.output(tr("invitations.cli.none")) }
             for invitation in list {
                 Console.output(Sanitizer.sanitize(tr(invitation.legalRepresentation ? "invitations.cli.line.legal" : "invitations.cli.line", [
-                    "name": invitation.name, "status": statusWord(invitation.status),
+                    "name": invitation.name, "status": CaregiversScreen.word(invitation.status),
                     "rubriques": SharingWording.sections(Set(invitation.rubriques)),
                     "until": invitation.until.map { LocalFormat.date($0) } ?? "—", "id": invitation.consent,
                 ])))

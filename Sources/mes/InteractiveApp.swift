@@ -149,7 +149,12 @@ enum InteractiveApp {
         let engine = SyncEngine(vault: vault)
         return SyncService {
             let report = await engine.sync()
-            return SyncResult(state: syncState(report.outcome.rawValue), pending: report.pending, received: report.received)
+            let notices = report.lostChanges.map { lost in
+                let space = Sanitizer.sanitize(lost.spaceName, policy: .name)
+                return lost.count > 0 ? trPlural("spaces.lost.reported", count: lost.count, ["space": space]) : tr("spaces.lost.ended", ["space": space])
+            }
+            return SyncResult(state: syncState(report.outcome.rawValue), pending: report.pending, received: report.received,
+                              lostSpaces: report.lostChanges.map(\.profileID), notices: notices)
         }
     }
 

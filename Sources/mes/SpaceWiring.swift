@@ -3,6 +3,7 @@ import Documents
 import Features
 import Foundation
 import HealthRecord
+import L10n
 import MedicalProfile
 import Messaging
 import Sharing
@@ -85,11 +86,46 @@ enum SpaceWiring {
         }
     }
 
-    /// How the shell lists and opens the vault's spaces.
+    /// How the shell lists and opens the vault's spaces, and section 7 manages delegations
+    /// (the server's operations when an account is logged in).
     static func services(_ vault: Vault) -> SpacesServices {
-        SpacesServices(list: { try list(vault) }, open: { id in
+        let operations = try? DelegationOperations(vault: vault)
+        let open: @Sendable (String) throws -> SpaceBundle? = { id in
             guard let space = try list(vault).first(where: { $0.id == id }) else { return nil }
-            return try open(space, vault: vault)
-        })
+            return try Self.open(space, vault: vault)
+        }
+        let delegations: @Sendable (String) throws -> [Delegation] = { id in
+            try vault.read { try $0.records(Delegation.self).all(profile: id) }.sorted { $0.start > $1.start }
+        }
+        var invitations: (@Sendable () async throws -> [InvitationSummary])?
+        var revoke: (@Sendable (String) async throws -> Void)?
+        var answer: (@Sendable (String, Bool) async throws -> Void)?
+        if let operations {
+            invitations = { try await failure { try await summaries(operations.invitations()) } }
+            revoke = { id in try await failure { try await operations.revoke(consent: id) } }
+            answer = { id, accept in try await failure { try await operations.answer(consent: id, accept: accept) } }
+        }
+        return SpacesServices(list: { try list(vault) }, open: open, delegations: delegations, invitations: invitations,
+                              revoke: revoke, answer: answer)
+    }
+
+    static func summaries(_ invitations: [DelegationOperations.Invitation]) -> [InvitationSummary] {
+        invitations.map {
+            InvitationSummary(id: $0.consent, name: $0.name, status: $0.status, legalRepresentative: $0.legalRepresentation,
+                              rubriques: Set($0.rubriques), until: $0.until)
+        }
+    }
+
+    /// A server refusal in the user's words, for the screens.
+    static func failure<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as SyncError {
+            switch error {
+            case .refused(_, let detail): throw SpaceActionFailure(AidantCommands.refusal(detail))
+            case .unauthorized, .notLoggedIn: throw SpaceActionFailure(tr("aidants.cli.not-logged-in"))
+            default: throw SpaceActionFailure(tr("aidants.cli.offline"))
+            }
+        }
     }
 }

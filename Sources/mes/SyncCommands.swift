@@ -81,7 +81,7 @@ enum SyncCommands {
         if report.stopReason == .vaultDamaged { throw CommandFailure(.damaged, tr("vault.error.damaged")) }
         Console.output(tr("sync.summary", ["sent": String(report.sent), "received": String(report.received),
                                            "conflicts": String(report.conflicts), "errors": String(report.errors)]))
-        for lost in report.lostChanges {
+        for lost in report.lostChanges where lost.count > 0 {
             Console.error(trPlural("spaces.lost.reported", count: lost.count, ["space": Sanitizer.sanitize(lost.spaceName, policy: .name)]))
         }
         for failure in report.failures {

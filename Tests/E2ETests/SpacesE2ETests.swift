@@ -12,17 +12,7 @@ import XCTest
 final class SpacesE2ETests: XCTestCase {
     /// `mes-server pro …` as Dr Garnier (the biologist), who writes to Hélène.
     func professional(_ home: SyncedHome, _ arguments: String...) throws -> Int32 {
-        let password = home.directory.url.appendingPathComponent("pro-password")
-        try Data("demo-garnier".utf8).write(to: password)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.path("mes-server"))
-        process.arguments = ["pro", "--url", home.server.url.absoluteString, "--rpps", "10003456783", "--password-file", password.path,
-                             "--otp-file", home.server.dataDirectory.appendingPathComponent("otp/10003456783.txt").path] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try home.professional(rpps: "10003456783", password: "demo-garnier", arguments)
     }
 
     /// Dr Garnier publishes a result in Hélène's space, through an access code Hélène gave.
@@ -124,5 +114,23 @@ final class SpacesE2ETests: XCTestCase {
         try mes.waitFor("Switch space", "Lucas MARTINEAU, child")
         try mes.send("Down", "Enter")
         try mes.waitFor("Profile: Lucas MARTINEAU, child", "Space opened: Lucas MARTINEAU, child.", timeout: 10)
+    }
+
+    func testAsAidantTheHeaderSaysForWhomAndAnOutOfScopeSectionSaysWhy() async throws {
+        let home = try await SyncedHome(identifier: "julien.martineau", password: "demo-julien")
+        defer { home.close() }
+        let mes = try home.terminal()
+        defer { mes.close() }
+        var screen = try mes.waitFor("Profil : aidant pour Hélène MARTINEAU", "Synchro : à jour", "messages non lus.", timeout: 20)
+        XCTAssertTrue(screen.contains("documents non lus."), screen)
+        try mes.send("3")
+        screen = try mes.waitFor("Hors de votre délégation", "ne couvre pas cette rubrique")
+        XCTAssertTrue(screen.contains("Documents, Agenda, Messagerie. Touche @ pour changer d’espace."), screen)
+        try mes.send("6")
+        try mes.waitFor("Un aidant ne gère pas le partage de l’espace de Hélène MARTINEAU")
+        try mes.send("2")
+        try mes.waitFor("Échographie abdominale", timeout: 10)
+        try mes.send("7")
+        try mes.waitFor("▸ Hélène MARTINEAU, vous êtes son aidant. Rubriques : Documents")
     }
 }

@@ -11,6 +11,8 @@ private final class FakeSpaces: Sendable {
     static let child = SpaceSummary(id: "lucas", name: "Lucas MARTINEAU", relation: .child)
     static let helped = SpaceSummary(id: "paul", name: "Paul DURAND", relation: .delegated, rubriques: [.documents, .agenda])
     let opened = Mutex<[String]>([])
+    let revoked = Mutex<[String]>([])
+    let answered = Mutex<[String]>([])
     let digests: [String: HomeDigest]
 
     init(digests: [String: HomeDigest] = [:]) { self.digests = digests }
@@ -21,7 +23,15 @@ private final class FakeSpaces: Sendable {
             guard let space = [Self.own, Self.child, Self.helped].first(where: { $0.id == id }) else { return nil }
             let digest = digests[id] ?? HomeDigest()
             return SpaceBundle(space: space, home: HomeServices { digest })
-        })
+        }, delegations: { id in
+            id == "helene" ? [Delegation(id: "delegation-julien", profileID: "helene", delegateName: "Julien Martineau", role: .caregiver,
+                                         sections: [.documents, .agenda], start: Date(timeIntervalSince1970: 1_700_000_000),
+                                         end: Date(timeIntervalSince1970: 4_000_000_000))] : []
+        }, invitations: {
+            [InvitationSummary(id: "inv-1", name: "Paul DURAND", status: "pending", legalRepresentative: false, rubriques: [.documents],
+                               until: Date(timeIntervalSince1970: 4_000_000_000))]
+        }, revoke: { [self] id in revoked.withLock { $0.append(id) } },
+           answer: { [self] id, accept in answered.withLock { $0.append("\(id):\(accept)") } })
     }
 }
 
@@ -136,5 +146,43 @@ final class SpacesScreenTests: XCTestCase {
         XCTAssertTrue(terminal.screen.text.contains("No upcoming appointment."))
         XCTAssertTrue(runtime.app.messages.last?.contains("3 unread documents. 0 unread messages. No upcoming appointment.") == true,
                       runtime.app.messages.last ?? "")
+    }
+
+    func testSection7ListsTheAidantsAndRevokingAsksFirstWithNoFocused() async {
+        let spaces = FakeSpaces()
+        let (runtime, terminal) = start(spaces, section: .caregivers)
+        await runtime.settle()
+        XCTAssertTrue(terminal.screen.contains("Aidants de l’espace de Hélène MARTINEAU (r révoquer)"), terminal.screen.text)
+        XCTAssertTrue(terminal.screen.text.contains("Julien Martineau, aidant : acceptée. Rubriques : Documents, Agenda"), terminal.screen.text)
+        for _ in 0..<3 { runtime.send(.key(.down)) }
+        XCTAssertTrue(terminal.screen.contains("▸ Julien Martineau"), terminal.screen.text)
+        runtime.send(.key(.character("r")))
+        XCTAssertTrue(terminal.screen.contains("[▸Non (n)]"), terminal.screen.text)
+        runtime.send(.key(.enter))
+        await runtime.settle()
+        XCTAssertEqual(spaces.revoked.withLock { $0 }, [], "Enter on a fresh question revokes nothing")
+        XCTAssertEqual(runtime.app.messages.last, "Rien n’a changé.")
+        runtime.send(.key(.character("r")))
+        runtime.send(.key(.character("o")))
+        await runtime.settle()
+        XCTAssertEqual(spaces.revoked.withLock { $0 }, ["delegation-julien"])
+        XCTAssertTrue(runtime.app.messages.contains("Délégation de Julien Martineau terminée."), "\(runtime.app.messages)")
+    }
+
+    func testSection7ReadsTheInvitationsAndAcceptsOne() async {
+        let spaces = FakeSpaces()
+        let (runtime, terminal) = start(spaces, section: .caregivers)
+        await runtime.settle()
+        runtime.send(.key(.character("i")))
+        await runtime.settle()
+        XCTAssertTrue(terminal.screen.text.contains("Espace de Paul DURAND, comme aidant : invitation en attente"), terminal.screen.text)
+        XCTAssertEqual(runtime.app.messages.last, "1 invitation en attente.")
+        for _ in 0..<4 { runtime.send(.key(.down)) }
+        XCTAssertTrue(terminal.screen.contains("▸ Espace de Paul DURAND"), terminal.screen.text)
+        runtime.send(.key(.character("a")))
+        XCTAssertTrue(terminal.screen.text.contains("Accepter l’invitation de Paul DURAND ?"), terminal.screen.text)
+        runtime.send(.key(.character("o")))
+        await runtime.settle()
+        XCTAssertEqual(spaces.answered.withLock { $0 }, ["inv-1:true"])
     }
 }

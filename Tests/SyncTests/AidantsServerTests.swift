@@ -206,6 +206,7 @@ final class AidantsServerTests: XCTestCase {
         try await parent.login(server)
         let after = await parent.sync()
         XCTAssertEqual(after.outcome, .complete, "\(after)")
+        XCTAssertEqual(after.lostChanges.map(\.count), [0], "the space is said lost, with nothing unsent")
         XCTAssertNil(try parent.find(Profile.self, "lucas"), "the young adult's space leaves the parent's vault")
         XCTAssertEqual(try parent.vault.read { try $0.documents.all(profile: "lucas") }.count, 0)
         XCTAssertNotNil(try parent.find(Profile.self, "helene"))

@@ -101,16 +101,58 @@ public struct SpaceBundle: Sendable {
     }
 }
 
-/// How the shell lists and opens spaces (built by the program over the vault).
+/// An invitation (or a delegation) made to the user, as the server lists it.
+public struct InvitationSummary: Sendable, Hashable {
+    public var id: String
+    /// Whose space ("Hélène MARTINEAU").
+    public var name: String
+    /// pending, active, refused, revoked or expired.
+    public var status: String
+    public var legalRepresentative: Bool
+    public var rubriques: Set<Section>
+    public var until: Date?
+
+    public init(id: String, name: String, status: String, legalRepresentative: Bool, rubriques: Set<Section>, until: Date?) {
+        self.id = id
+        self.name = name
+        self.status = status
+        self.legalRepresentative = legalRepresentative
+        self.rubriques = rubriques
+        self.until = until
+    }
+}
+
+/// What a server operation of section 7 answered when it refused, in the user's words.
+public struct SpaceActionFailure: Error, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+}
+
+/// How the shell and section 7 list and open spaces and manage who helps whom (built by the
+/// program over the vault and the server).
 public struct SpacesServices: Sendable {
     /// The spaces of the vault, the user's own first.
     public var list: @Sendable () throws -> [SpaceSummary]
     /// Opens a space: every section's services there, and remembers it as the active one.
     public var open: @Sendable (String) throws -> SpaceBundle?
+    /// The delegations of a space (its aidants and representatives), as the last sync left them.
+    public var delegations: @Sendable (String) throws -> [Delegation]
+    /// The invitations made to the user (the server: needs the network).
+    public var invitations: (@Sendable () async throws -> [InvitationSummary])?
+    /// Ends a delegation (either side), or answers an invitation (true: accept).
+    public var revoke: (@Sendable (String) async throws -> Void)?
+    public var answer: (@Sendable (String, Bool) async throws -> Void)?
 
-    public init(list: @escaping @Sendable () throws -> [SpaceSummary], open: @escaping @Sendable (String) throws -> SpaceBundle?) {
+    public init(list: @escaping @Sendable () throws -> [SpaceSummary], open: @escaping @Sendable (String) throws -> SpaceBundle?,
+                delegations: @escaping @Sendable (String) throws -> [Delegation] = { _ in [] },
+                invitations: (@Sendable () async throws -> [InvitationSummary])? = nil,
+                revoke: (@Sendable (String) async throws -> Void)? = nil, answer: (@Sendable (String, Bool) async throws -> Void)? = nil) {
         self.list = list
         self.open = open
+        self.delegations = delegations
+        self.invitations = invitations
+        self.revoke = revoke
+        self.answer = answer
     }
 }
 
