@@ -94,7 +94,7 @@ let package = Package(
         .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "TerminalUI", "CursesShim", "L10n",
                                                             "Features", "Documents", "Agenda", "Messaging", "Sync", "FHIR", "LocalServer", "MedicalProfile"]),
         // libFuzzer harnesses, built by `make fuzz` only (Tests/Fuzz/README.md).
-        .executableTarget(name: "mes-fuzz", dependencies: ["FHIR", "L10n", "TerminalUI", "Documents", "Server", "Vault"]),
+        .executableTarget(name: "mes-fuzz", dependencies: ["FHIR", "L10n", "TerminalUI", "Documents", "Server", "Vault", "ICalendar", "MedicalProfile"]),
         // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
         .executableTarget(name: "vault-crash-writer", dependencies: ["Vault", "HealthRecord", "Crypto"]),
 

@@ -64,9 +64,11 @@ enum RTFText {
                     case "row": emit("\n")
                     case "uc": groups[groups.count - 1].fallback = max(0, parameter ?? 1)
                     case "u":
+                        // A signed 16-bit number (negative above U+7FFF); anything else is
+                        // malformed and shows as U+FFFD (`\u-5157022194805273032` trapped).
                         if var code = parameter {
-                            if code < 0 { code += 65536 }
-                            if let scalar = Unicode.Scalar(UInt32(code)) { emit(scalar) }
+                            if (-32768 ... -1).contains(code) { code += 65536 }
+                            emit(UInt32(exactly: code).flatMap(Unicode.Scalar.init) ?? "\u{FFFD}")
                             pendingFallback = groups[groups.count - 1].fallback
                         }
                     default:

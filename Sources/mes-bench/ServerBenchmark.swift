@@ -41,15 +41,20 @@ enum ServerBenchmark {
         let cases = [("read by id", "/DocumentReference/syn-42"),
                      ("search, 50 entries", "/DocumentReference?patient=helene&_count=50"),
                      ("category search, 50 entries", "/DocumentReference?patient=helene&category=biologie&_count=50")]
-        let www = root.appendingPathComponent("www")
-        try FileManager.default.createDirectory(at: www, withIntermediateDirectories: true)
+        // nginx's workers drop to an unprivileged user: the static copies live in a directory
+        // they can read (the private one holds the token), or nginx answers 403 to every request.
+        let www = FileManager.default.temporaryDirectory.appendingPathComponent("mes-bench-www-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: www, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(at: www) }
         var results: [(String, Figures, Figures?)] = []
         let nginx = try Nginx(root: root, www: www)
         defer { nginx?.stop() }
         if nginx == nil { print("nginx is not installed: `make bench BENCH=server` installs it; no comparison this time") }
         for (index, (name, path)) in cases.enumerated() {
             let body = try fetch(base + path, secrets: root)
-            try Data(body).write(to: www.appendingPathComponent("case\(index).json"))
+            let copy = www.appendingPathComponent("case\(index).json")
+            try Data(body).write(to: copy)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: copy.path)
             var figures = try measure(wrk: wrk, url: base + path, script: root.appendingPathComponent("authorization.lua"))
             figures.bytes = body.count
             var reference: Figures?
@@ -150,7 +155,10 @@ enum ServerBenchmark {
             return .nan
         }
         let rate = value(after: "Requests/sec:").flatMap(Double.init) ?? 0
-        if output.contains("Non-2xx") { print("  warning: non-2xx answers from \(url)") }
+        if output.contains("Non-2xx") {
+            print("  warning: non-2xx answers from \(url): figures not counted")
+            return Figures(requestsPerSecond: 0, p50: .nan, p99: .nan, bytes: 0)
+        }
         return Figures(requestsPerSecond: rate, p50: milliseconds(value(after: "50%")), p99: milliseconds(value(after: "99%")), bytes: 0)
     }
 

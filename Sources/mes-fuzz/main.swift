@@ -6,7 +6,9 @@
 @testable import Documents
 import FHIR
 import Foundation
+import ICalendar
 import L10n
+import MedicalProfile
 @testable import Server
 import TerminalUI
 @testable import Vault
@@ -56,9 +58,10 @@ enum Harness {
         guard !lines.isEmpty else { return }
         let requestLine = lines.removeFirst().split(separator: " ", maxSplits: 1).map(String.init)
         guard requestLine.count == 2 else { return }
-        let target = requestLine[1].split(separator: "?", maxSplits: 1).map(String.init)
+        // (Empty pieces kept: "U ?" and a bare "=" trapped the harness itself.)
+        let target = requestLine[1].split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let query = target.count > 1 ? target[1].split(separator: "&").map { pair -> (name: String, value: String) in
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             return (parts[0], parts.count > 1 ? parts[1] : "")
         } : []
         var headers: [String: String] = [:]
@@ -74,9 +77,20 @@ enum Harness {
         _ = try? KeyFile.decode(bytes)
     }
 
+    /// The iCalendar importer (libical underneath): a `.ics` file, recurrences expanded.
+    static func iCalendar(_ bytes: [UInt8]) {
+        _ = try? ICalendar.read(bytes, from: Date(timeIntervalSince1970: 1_767_225_600), to: Date(timeIntervalSince1970: 1_798_761_600))
+    }
+
+    /// The measures importer: the same bytes as a CSV file and as a FHIR Bundle.
+    static func measuresImport(_ bytes: [UInt8]) {
+        _ = try? MeasuresUnderFuzz.book.previewCSV(String(decoding: bytes, as: UTF8.self))
+        _ = try? MeasuresUnderFuzz.book.previewBundle(bytes)
+    }
+
     static let all: [String: @Sendable ([UInt8]) -> Void] = [
         "fhir-json": fhirJSON, "po": poCatalogue, "sanitizer": sanitizer, "rtf": rtf, "server-request": serverRequest,
-        "key-slots": keySlots,
+        "key-slots": keySlots, "icalendar": iCalendar, "measures-import": measuresImport,
     ]
 }
 
@@ -91,6 +105,12 @@ enum ServerUnderFuzz {
     }()
 }
 
+/// An ephemeral vault (key in memory, files removed at exit) the measures importer reads for
+/// duplicates.
+enum MeasuresUnderFuzz {
+    static let book = MeasureBook(vault: try! Vault.ephemeral(), profileID: "fuzz")
+}
+
 nonisolated(unsafe) var selected: ([UInt8]) -> Void = { _ in }
 
 let name = ProcessInfo.processInfo.environment["MES_FUZZ_TARGET"] ?? ""
@@ -100,6 +120,7 @@ guard let harness = Harness.all[name] else {
 }
 selected = harness
 if name == "server-request" { _ = ServerUnderFuzz.router }
+if name == "measures-import" { _ = MeasuresUnderFuzz.book }
 var argc = CommandLine.argc
 var argv = CommandLine.unsafeArgv
 exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in

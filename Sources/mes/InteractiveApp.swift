@@ -44,7 +44,16 @@ enum InteractiveApp {
         if let demo { SessionEnding.register { demo.close() } }
         // The vault is unlocked before the terminal switches screens, so the passphrase prompt
         // (or its file or descriptor) works as for every other command.
-        let vault = try demo?.vault ?? openVaultIfPresent(context)
+        var opened = try demo?.vault ?? openVaultIfPresent(context)
+        if opened == nil, demo == nil, isatty(0) == 1, isatty(1) == 1 {
+            // No vault yet: the first run makes it, logs in and syncs (nothing to read first).
+            switch try FirstRunFlow.run(context, screenReader: settings.screenReader) {
+            case .opened(let vault): opened = vault
+            case .explore: break
+            case .quit: return .success
+            }
+        }
+        let vault = opened
         defer { vault?.close() }
         // Every section works in the active space: the one open last, else the user's own.
         let space = try vault.flatMap { try SpaceWiring.initial($0) }

@@ -52,19 +52,19 @@ enum KioskMode {
         } catch {
             throw CommandFailure(.failure, error.description)
         }
-        let visitor = Visitor(server: config.server)
+        let login = LoginFlow(ephemeral: true) { try Vault.ephemeral() }
         defer {
-            visitor.end()
+            login.end()
             terminal.close()
             SessionEnding.eraseTerminal()
         }
         let welcome = Runtime(app: KioskWelcome(languages: config.languages, simple: config.simpleWording, screenReader: screenReader,
-                                                farewell: farewell, idleDelay: config.idleDelay, login: visitor.login),
+                                                farewell: farewell, idleDelay: config.idleDelay, login: checks(login, config.server)),
                               backend: terminal)
-        welcome.subscribe(visitor.progress)
+        welcome.subscribe(login.progress { KioskWelcome.Event.progress($0) })
         let welcomeCode = welcome.run()
         welcome.cancelSubscriptions()
-        guard welcomeCode == 0, let vault = visitor.vault else { return false }
+        guard welcomeCode == 0, let vault = login.vault else { return false }
         let language = welcome.app.language
         var settings = AppSettings(language: language)
         settings.screenReader = screenReader
@@ -87,6 +87,27 @@ enum KioskMode {
         return code == 0
     }
 
+    /// The welcome's checks: a visitor's login into an ephemeral vault, refusals in the kiosk's words.
+    private static func checks(_ login: LoginFlow, _ server: URL) -> KioskLogin {
+        KioskLogin(checkPassword: { identifier, password in
+            outcome(await login.start(server: server, identifier: identifier, password: password.text))
+        }, checkCode: { code in
+            outcome(await login.finish(code: code))
+        })
+    }
+
+    static func outcome(_ refusal: LoginFlow.Refusal?) -> KioskLogin.Outcome {
+        switch refusal {
+        case nil: .accepted
+        case .wrongPassword?: .refused("kiosk.error.wrong-password")
+        case .wrongCode?: .refused("kiosk.error.wrong-code")
+        case .expiredCode?: .restart("kiosk.error.expired-code")
+        case .lockedOut?: .restart("kiosk.error.locked-out")
+        case .offline?: .refused("kiosk.error.offline")
+        case .other(let reason)?: .refused("kiosk.error.other", detail: reason)
+        }
+    }
+
     /// Nothing the kiosk starts (`lp`) may open a shell, an editor or a pager.
     private static func lockDownEnvironment() {
         for name in ["EDITOR", "VISUAL", "PAGER", "BROWSER"] { unsetenv(name) }
@@ -97,103 +118,6 @@ enum KioskMode {
     private static func emptyFolder(_ folder: URL) {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
-        }
-    }
-}
-
-/// One visitor's login and session: the challenge between password and code, the ephemeral
-/// vault once the code is accepted, and the first sync's progress for the welcome to show.
-private final class Visitor: Sendable {
-    let server: URL
-    private let state = Mutex<State>(State())
-    private let progressLines: AsyncStream<String>
-    private let progressInput: AsyncStream<String>.Continuation
-
-    private struct State {
-        var challenge: LoginChallenge?
-        var vault: Vault?
-        var cleanup: Int?
-    }
-
-    init(server: URL) {
-        self.server = server
-        (progressLines, progressInput) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1))
-    }
-
-    var vault: Vault? { state.withLock { $0.vault } }
-
-    var login: KioskLogin {
-        KioskLogin(checkPassword: { [self] identifier, password in await checkPassword(identifier, password) },
-                   checkCode: { [self] code in await checkCode(code) })
-    }
-
-    /// The first sync's progress, as the welcome's events.
-    var progress: @Sendable (_ post: @escaping @Sendable (KioskWelcome.Event) -> Void) async -> Void {
-        { [progressLines] post in
-            for await line in progressLines { post(.progress(line)) }
-        }
-    }
-
-    private func checkPassword(_ identifier: String, _ password: SecureBytes) async -> KioskLogin.Outcome {
-        do {
-            let challenge = try await LoginChallenge.start(server: server, identifier: identifier, password: password.text)
-            state.withLock { $0.challenge = challenge }
-            return .accepted
-        } catch {
-            return Self.refusal(error)
-        }
-    }
-
-    private func checkCode(_ code: String) async -> KioskLogin.Outcome {
-        guard let challenge = state.withLock({ $0.challenge }) else { return .restart("kiosk.error.expired-code") }
-        let account: Account
-        do {
-            account = try await challenge.finish(oneTimeCode: code)
-        } catch {
-            return Self.refusal(error)
-        }
-        state.withLock { $0.challenge = nil }
-        progressInput.yield(tr("kiosk.sync.starting"))
-        do {
-            let vault = try Vault.ephemeral()
-            let token = SessionEnding.register { vault.close() }
-            state.withLock {
-                $0.vault = vault
-                $0.cleanup = token
-            }
-            try account.save(in: vault)
-            let input = progressInput
-            _ = await SyncEngine(vault: vault).sync { progress in
-                input.yield(tr("kiosk.sync.progress", ["count": String(progress.received)]))
-            }
-            return .accepted
-        } catch {
-            end()
-            return .refused("kiosk.error.other", detail: Sanitizer.sanitize(String(describing: error)))
-        }
-    }
-
-    /// The visitor is gone: the vault's key is wiped and its files removed.
-    func end() {
-        let (vault, token) = state.withLock { state in
-            defer { state = State() }
-            return (state.vault, state.cleanup)
-        }
-        vault?.close()
-        if let token { SessionEnding.unregister(token) }
-        progressInput.finish()
-    }
-
-    /// A login refusal in the kiosk's words (a text key of `KioskWelcome.words`).
-    static func refusal(_ error: any Error) -> KioskLogin.Outcome {
-        guard let error = error as? SyncError else { return .refused("kiosk.error.other", detail: Sanitizer.sanitize(String(describing: error))) }
-        switch error.code {
-        case "offline", "server-trouble": return .refused("kiosk.error.offline")
-        case "login-refused:invalid-code": return .refused("kiosk.error.wrong-code")
-        case "login-refused:expired-code", "login-refused:invalid-challenge": return .restart("kiosk.error.expired-code")
-        case "login-refused:locked-out": return .restart("kiosk.error.locked-out")
-        case _ where error.code.hasPrefix("login-refused"): return .refused("kiosk.error.wrong-password")
-        default: return .refused("kiosk.error.other", detail: Sanitizer.sanitize(error.code))
         }
     }
 }

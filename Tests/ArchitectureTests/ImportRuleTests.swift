@@ -46,7 +46,7 @@ final class ImportRuleTests: XCTestCase {
                       "Messaging", "TerminalUI", "CursesShim", "Features", "MedicalProfile"],
         "vault-crash-writer": ["Vault", "HealthRecord", "Crypto"],
         // libFuzzer harnesses (`make fuzz`): the parsers of every side, the server's included.
-        "mes-fuzz": ["Documents", "FHIR", "L10n", "Server", "TerminalUI", "Vault"],
+        "mes-fuzz": ["Documents", "FHIR", "ICalendar", "L10n", "MedicalProfile", "Server", "TerminalUI", "Vault"],
     ]
 
     /// The toolchain's own modules any module may use.

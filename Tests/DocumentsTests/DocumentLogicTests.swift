@@ -127,6 +127,17 @@ final class DocumentLogicTests: XCTestCase {
         XCTAssertEqual(RTFText.plainText(Array(rtf.utf8)), "Résultat : normal.\nDurée\t3 mois\nPrix € 5")
     }
 
+    /// Found by fuzzing (`make fuzz TARGET=rtf`, input kept in Tests/Fuzz/rtf/): a `\u` number
+    /// outside 16 bits trapped ("Negative value is not representable"). It reads as U+FFFD.
+    func testAnRTFUnicodeNumberOutOfRangeIsReplacedNotATrap() {
+        XCTAssertEqual(RTFText.plainText(Array(#"{\rtf1\uc0 a\u-5157022194805273032 b\u99999999999 c\u-10179 d\u-9}"#.utf8)),
+                       "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFF7}", "out of range, out of range, a lone surrogate, then a real -9 (U+FFF7)")
+        let found: [UInt8] = [0x00, 0x7B, 0x5C, 0x72, 0x7B, 0x5C, 0x6E, 0x65, 0x31, 0x31, 0x31, 0x31, 0x7B, 0x34, 0x40, 0x6E, 0xF3, 0x69,
+                              0x2F, 0x6E, 0x20, 0x5C, 0x75, 0x2D] + Array("0000515702219480527303".utf8) + [0x32, 0x6E, 0x62, 0x00, 0x80, 0x00]
+            + Array("par ".utf8)
+        _ = RTFText.plainText(found)  // the input the fuzzer found (Tests/Fuzz/rtf/crash-unicode-out-of-range.rtf): no trap
+    }
+
     func testPlainTextAndLabReportsAreRead() throws {
         let reader = DocumentReader()
         XCTAssertEqual(reader.reading(format: "text/plain; charset=utf-8", bytes: Array("\u{FEFF}Bonjour".utf8)), .text("Bonjour"))

@@ -7,6 +7,7 @@ final class AccessibilityTests: XCTestCase {
     func testEverySectionHelpLanguageAndThemeWithNoColor() throws {
         let session = try TerminalSession(environment: ["LANG": "C.UTF-8", "NO_COLOR": "1"], recordOutput: true)
         defer { session.close() }
+        try session.lookAroundFirst()
         try session.waitFor("1 Accueil")
         let titles = ["Accueil", "Documents", "Profil médical", "Agenda", "Messagerie", "Partage et confidentialité",
                       "Aidants et profils", "Réglages"]
@@ -40,6 +41,7 @@ final class AccessibilityTests: XCTestCase {
     func testColorsAreEmittedWithoutNoColor() throws {
         let session = try TerminalSession(recordOutput: true)
         defer { session.close() }
+        try session.lookAroundFirst()
         try session.waitFor("1 Accueil")
         try session.send("q", "o")
         XCTAssertEqual(try session.waitForExit(), 0)
@@ -49,6 +51,7 @@ final class AccessibilityTests: XCTestCase {
     func testScreenReaderModePutsTheCursorOnTheFocusedItem() throws {
         let session = try TerminalSession(arguments: ["--screen-reader"], term: "linux")
         defer { session.close() }
+        try session.lookAroundFirst()
         try session.waitFor("Sections : 1 Accueil, 2 Documents", "Accueil, section 1 sur 8.")
         try session.send("8")
         let screen = try session.waitFor("Réglages, section 8 sur 8. Quatre réglages")
@@ -67,6 +70,7 @@ final class AccessibilityTests: XCTestCase {
     func testAsciiFallbackOnAVT100WithoutUTF8() throws {
         let session = try TerminalSession(term: "vt100", environment: ["LANG": "C"])
         defer { session.close() }
+        try session.lookAroundFirst()
         let screen = try session.waitFor("[1 Accueil]", "8 Reglages")
         XCTAssertTrue(screen.contains("mes | Profil"), screen)
         XCTAssertFalse(screen.contains("│") || screen.contains("▸"), screen)

@@ -158,6 +158,15 @@ final class TerminalSession {
         return raw
     }
 
+    /// On a home with no vault, the first run's welcome shows: Esc goes on to the app without one.
+    func lookAroundFirst() throws {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, !["Bienvenue dans mes", "Welcome to mes"].contains(where: { ((try? screen()) ?? "").contains($0) }) {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        try send("Escape")
+    }
+
     /// The screen with everything tmux kept above it (the scrollback), oldest first.
     func screenAndScrollback() throws -> String {
         try tmux(["capture-pane", "-p", "-S", "-", "-t", socketTarget])

@@ -13,8 +13,11 @@ final class AccessCodeTests: XCTestCase {
         let server = try start()
         let pro = try await server.professional("bernard")
         let answer = try await server.get("/DocumentReference?patient=helene", token: pro)
-        XCTAssertEqual(answer.status, 403)
-        XCTAssertEqual(answer.detail, "no-access")
+        XCTAssertEqual(answer.status, 404, "a space the caller cannot open is not found, like a space that does not exist")
+        XCTAssertEqual(answer.detail, "not-found")
+        let missing = try await server.get("/DocumentReference?patient=nobody", token: pro)
+        XCTAssertEqual(missing.status, answer.status)
+        XCTAssertEqual(missing.body, answer.body, "the same answer: it tells nothing of which spaces exist")
         let read = try await server.get("/DocumentReference/doc-synthese", token: pro)
         XCTAssertEqual(read.status, 404, "a resource the caller may not see is not found, like a missing one")
     }
@@ -47,7 +50,7 @@ final class AccessCodeTests: XCTestCase {
         try await server.expectGet("/Condition/cond-hta", token: pro, status: 404, "outside the rubriques: not found")
         // Another patient stays closed.
         let other = try await server.get("/DocumentReference?patient=bruno", token: pro)
-        XCTAssertEqual(other.status, 403)
+        XCTAssertEqual(other.status, 404)
     }
 
     func testACodeIsSingleUse() async throws {
@@ -61,7 +64,7 @@ final class AccessCodeTests: XCTestCase {
         XCTAssertEqual(again.detail, "invalid-code")
         let bernard = try await server.professional("bernard")
         let refused = try await server.get("/DocumentReference?patient=helene", token: bernard)
-        XCTAssertEqual(refused.status, 403)
+        XCTAssertEqual(refused.status, 404)
     }
 
     func testTheHolderEndsASessionAtOnce() async throws {
@@ -80,7 +83,7 @@ final class AccessCodeTests: XCTestCase {
         let revoked = try await server.request("POST", "/Consent/\(consent)/$revoke", token: holder)
         XCTAssertEqual(revoked.status, 200)
         let after = try await server.get("/DocumentReference?patient=helene", token: pro)
-        XCTAssertEqual(after.status, 403)
+        XCTAssertEqual(after.status, 404)
         let ended = try await server.get("/Consent/\(consent)", token: holder)
         XCTAssertEqual(ended.json["status"]?.stringValue, "inactive")
     }
@@ -99,7 +102,7 @@ final class AccessCodeTests: XCTestCase {
         try await server.advanceClock(seconds: 2 * 60)
         let pro3 = try await server.professional("garnier")
         let after = try await server.get("/DocumentReference?patient=helene", token: pro3)
-        XCTAssertEqual(after.status, 403)
+        XCTAssertEqual(after.status, 404)
         // The other code was never redeemed: its redeem window (60 min by default) passes too.
         try await server.advanceClock(seconds: 30 * 60)
         let late = try await server.redeem(unused.code, token: server.professional("bernard"))
@@ -139,8 +142,7 @@ final class AccessCodeTests: XCTestCase {
         let block = try await server.request("POST", "/Patient/helene/$block", json: ["practitioner": "Practitioner/renaud"], token: holder)
         XCTAssertEqual(block.status, 201)
         let after = try await server.get("/DocumentReference?patient=helene", token: pro)
-        XCTAssertEqual(after.status, 403)
-        XCTAssertEqual(after.detail, "blocked")
+        XCTAssertEqual(after.status, 404, "a blocked professional sees nothing of the space, its searches included")
         let (second, _) = try await server.accessCode(holderToken: holder, rubriques: ["documents"])
         let redeem = try await server.redeem(second, token: pro)
         XCTAssertEqual(redeem.status, 403)
@@ -157,7 +159,7 @@ final class AccessCodeTests: XCTestCase {
         let server = try start()
         let pro = try await server.professional("bernard")
         let byPro = try await server.request("POST", "/Patient/helene/$access-code", json: ["durationMinutes": 60, "rubriques": ["documents"]], token: pro)
-        XCTAssertEqual(byPro.status, 403)
+        XCTAssertEqual(byPro.status, 404)
         let aidant = try await server.aidant()
         let byAidant = try await server.request("POST", "/Patient/helene/$access-code", json: ["durationMinutes": 60, "rubriques": ["documents"]], token: aidant)
         XCTAssertEqual(byAidant.status, 403)

@@ -36,7 +36,7 @@ final class ChangesFeedTests: XCTestCase {
         let poll = try await server.get("/Patient/helene/$changes?since=\(cursor)", token: token)
         XCTAssertEqual(String(decoding: poll.body, as: UTF8.self), #"{"cursor":"\#(cursor)","more":false,"changes":[]}"#)
         let bruno = try await server.otherHolder()
-        try await server.expectGet("/Patient/helene/$changes", token: bruno, status: 403)
+        try await server.expectGet("/Patient/helene/$changes", token: bruno, status: 404)
     }
 
     func testNoChangeIsSkippedOrRepeatedUnderConcurrentWrites() async throws {

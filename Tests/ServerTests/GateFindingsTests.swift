@@ -39,8 +39,8 @@ final class GateFindingsTests: XCTestCase {
         for consent in ["delegation-julien", session, block] {
             XCTAssertEqual(server.call("POST", "/Consent/\(consent)/$revoke", token: holder).status, 200, consent)
         }
-        XCTAssertEqual(server.call("GET", "/DocumentReference?patient=helene", token: aidant).status, 403)
-        XCTAssertEqual(server.call("GET", "/DocumentReference?patient=helene", token: pro).status, 403)
+        XCTAssertEqual(server.call("GET", "/DocumentReference?patient=helene", token: aidant).status, 404)
+        XCTAssertEqual(server.call("GET", "/DocumentReference?patient=helene", token: pro).status, 404)
         let renaud = try server.token(login: "10003456784")
         let again = server.call("POST", "/Patient/helene/$access-code", json: ["durationMinutes": 60, "rubriques": ["documents"]], token: holder)
         XCTAssertEqual(server.call("POST", "/$redeem-access-code", json: ["code": again.json["code"] ?? .null], token: renaud).status, 200, "unblocked")
@@ -67,10 +67,10 @@ final class GateFindingsTests: XCTestCase {
             XCTAssertEqual(existing.detail, missing.detail, path)
             XCTAssertEqual(server.call("DELETE", path, token: bruno).status, 404, path)
         }
-        // A space that does not exist answers like one the caller has no access to.
+        // A space that does not exist answers like one the caller has no access to: not found.
         let closed = server.call("GET", "/Condition?patient=helene", token: bruno)
         let absent = server.call("GET", "/Condition?patient=nobody", token: bruno)
-        XCTAssertEqual(closed.status, 403)
+        XCTAssertEqual(closed.status, 404)
         XCTAssertEqual(closed.status, absent.status)
         XCTAssertEqual(closed.detail, absent.detail)
     }

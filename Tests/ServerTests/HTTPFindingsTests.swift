@@ -102,6 +102,19 @@ final class HTTPFindingsTests: XCTestCase {
         XCTAssertTrue(search.contains(server.url + "/Condition"), search)
     }
 
+    /// Found by fuzzing (`make fuzz TARGET=server-request`, input kept in
+    /// Tests/Fuzz/server-request/): one request with `Accept: ;` — no login needed — trapped and
+    /// killed the whole server. Odd Accept headers are answered, and the server stays up.
+    func testAnOddAcceptHeaderIsAnsweredAndTheServerStaysUp() async throws {
+        let server = try ServerProcess()
+        for accept in [";", ";;", " ; , ;", ",", ";q=0.5", "application/fhir+json;", "text/html;"] {
+            let status = try runProgram("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Accept: \(accept)",
+                                                          server.url + "/metadata"])
+            XCTAssertEqual(status, accept == "text/html;" ? "406" : "200", "Accept: \(accept)")
+        }
+        try await server.expectGet("/metadata", token: nil, status: 200)
+    }
+
     /// An oversize body gets its 413 every time (answered before the body was read, the client
     /// often saw a reset connection instead).
     func testAnOversizeBodyAlwaysGetsIts413() async throws {

@@ -53,10 +53,10 @@ final class ResourceWriteTests: XCTestCase {
         XCTAssertEqual(post1.json["id"], post2.json["id"])
         let search = try await server.get("/Observation?identifier=urn:mes:client|measure-42", token: token)
         XCTAssertEqual(search.json["total"]?.intValue, 1)
-        // A resource cannot be written into another space, nor without one.
+        // A resource cannot be written into another space (not found: the caller cannot open it), nor without one.
         var elsewhere = observation(60)
         elsewhere["subject"] = ["reference": "Patient/bruno"]
-        try await server.expect(403, "POST", "/Observation", json: elsewhere, token: token)
+        try await server.expect(404, "POST", "/Observation", json: elsewhere, token: token)
         var nowhere = observation(60)
         nowhere["subject"] = nil
         try await server.expect(422, "POST", "/Observation", json: nowhere, token: token)

@@ -160,4 +160,35 @@ final class VaultHardeningTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dead.path))
         XCTAssertTrue(FileManager.default.fileExists(atPath: alive.path))
     }
+
+    /// Memory after lock: health data read from the vault is in SQLite's memory while it is
+    /// unlocked and nowhere in the process's memory once it locks — SQLite's allocator zeroes
+    /// what it frees (`CSQLite/shim.h`). Run in a fresh process (`vault-crash-writer
+    /// --heap-probe`), where the allocator is installed before SQLite starts as in `mes`.
+    /// With the zeroing taken out of the allocator, this fails: about 200 copies of the
+    /// marker stay in freed memory after the lock, and the released SQLite block keeps it.
+    func testFreedSQLiteMemoryHoldsNoHealthDataAfterLock() throws {
+        let home = workspace.appendingPathComponent("vault")
+        let passphraseFile = workspace.appendingPathComponent("passphrase")
+        try Data("mémoire effacée".utf8).write(to: passphraseFile)
+        try makeVault(in: home, passphrase: "mémoire effacée").0.close()
+        let process = Process()
+        process.executableURL = CrashSafetyTests.writerURL
+        process.arguments = ["--heap-probe", home.path, passphraseFile.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        var counts: [String: Int] = [:]
+        for field in text.split(whereSeparator: \.isWhitespace) {
+            let parts = field.split(separator: "=")
+            if parts.count == 2 { counts[String(parts[0])] = Int(parts[1]) }
+        }
+        XCTAssertGreaterThan(counts["unlocked"] ?? 0, 0, "the scan finds the marker while the vault is open: \(text)")
+        XCTAssertEqual(counts["locked"], 0, "health data left in memory after lock: \(text)")
+        XCTAssertGreaterThan(counts["plain-freed-block"] ?? 0, 0, "the control: a block plain free() released keeps its bytes: \(text)")
+        XCTAssertEqual(counts["sqlite-freed-block"], 0, "a block SQLite released is zeroed: \(text)")
+    }
 }

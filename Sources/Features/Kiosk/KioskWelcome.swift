@@ -37,8 +37,8 @@ public struct KioskWelcome: Application {
     public enum Event: Sendable {
         case password(KioskLogin.Outcome)
         case code(KioskLogin.Outcome)
-        /// A sentence about the first sync's progress.
-        case progress(String)
+        /// The first sync's progress: records received so far (0: it starts).
+        case progress(Int)
     }
 
     public enum Step: Hashable, Sendable {
@@ -228,24 +228,17 @@ public struct KioskWelcome: Application {
     }
 
     private mutating func typeCode(_ key: Key) -> [Effect<Event>] {
-        switch key {
-        case .escape:
-            restart(notice: nil)
-            return []
-        case .enter:
-            let typed = code.text.trimmingCharacters(in: .whitespaces)
-            guard !typed.isEmpty else {
-                notice = words("kiosk.code.missing")
-                return []
-            }
+        switch CodeEntry.handle(key, &code) {
+        case .typed: return []
+        case .back: restart(notice: nil)
+        case .missing: notice = words("kiosk.code.missing")
+        case .submit(let typed):
             step = .waiting
             notice = words("kiosk.code.checking")
             let check = login.checkCode
             return [Effect { .code(await check(typed)) }]
-        default:
-            _ = code.handle(key)
-            return []
         }
+        return []
     }
 
     private mutating func handle(_ event: Event) -> [Effect<Event>] {
@@ -269,8 +262,9 @@ public struct KioskWelcome: Application {
         case .password(.restart(let why, let detail)), .code(.restart(let why, let detail)):
             restart(notice: words(why, ["reason": detail]))
             step = .credentials
-        case .progress(let sentence):
-            if step == .waiting { notice = sentence }
+        case .progress(let count):
+            guard step == .waiting else { break }
+            notice = count == 0 ? words("kiosk.sync.starting") : words("kiosk.sync.progress", ["count": String(count)])
         }
         return []
     }
@@ -280,84 +274,40 @@ public struct KioskWelcome: Application {
     // MARK: View
 
     public func view(size: Size, capabilities: TerminalCapabilities) -> Frame {
-        let context = ViewContext(size: size, theme: Theme(.standard, usesColor: capabilities.colors), symbols: capabilities.symbols,
-                                  screenReader: screenReader)
-        var buffer = CellBuffer(size: size, style: context.style(.normal), asciiOnly: !capabilities.utf8)
-        let rows = buffer.bounds.splitRows([.fixed(1), .fill(1), .fixed(1), .fixed(1)])
-        buffer.fill(rows[0], style: context.style(.header))
-        buffer.put(" " + words("kiosk.header"), at: rows[0].origin, style: context.style(.header), maxWidth: rows[0].width)
-        let body = screenReader ? rows[1] : rows[1].inset(left: 2, right: 2)
-        var y = body.y + (screenReader ? 0 : 1)
-        func line(_ text: String, _ role: Role = .normal) {
-            for piece in TextLayout.wrap(text, width: body.width) where y < body.maxY {
-                buffer.put(piece, at: Point(x: body.x, y: y), style: context.style(role), maxWidth: body.width)
-                y += 1
-            }
-        }
+        var page = WelcomePage(size: size, capabilities: capabilities, screenReader: screenReader, header: words("kiosk.header"))
         var cursor: Point?
         if farewell {
-            line(words("kiosk.end.title"), .title)
-            line(words("kiosk.end.body"))
-            y += 1
+            page.line(words("kiosk.end.title"), .title)
+            page.line(words("kiosk.end.body"))
+            page.y += 1
         }
         switch step {
         case .language:
-            line(words("kiosk.welcome.title"), .title)
-            y += 1
-            line(words("kiosk.welcome.body"))
-            y += 1
-            for (index, language) in languages.enumerated() where y < body.maxY {
+            page.heading(words("kiosk.welcome.title"), words("kiosk.welcome.body"))
+            for (index, language) in languages.enumerated() {
                 let chosen = index == languageChoice
-                let marker = chosen ? context.symbols.pointer : " "
-                let text = "\(marker) \(index + 1)  \(Self.languageName(language))"
-                buffer.put(text, at: Point(x: body.x, y: y), style: context.style(chosen ? .selection : .normal), maxWidth: body.width)
-                if chosen { cursor = Point(x: body.x + 2, y: y) }
-                y += 1
+                let marker = chosen ? page.context.symbols.pointer : " "
+                let start = page.put("\(marker) \(index + 1)  \(Self.languageName(language))", chosen ? .selection : .normal)
+                if chosen { cursor = Point(x: start.x + 2, y: start.y) }
             }
-            y += 1
         case .credentials, .code, .waiting:
-            let asksCode = codeStage
-            line(words(asksCode ? "kiosk.code.title" : "kiosk.login.title"), .title)
-            y += 1
-            line(words(asksCode ? "kiosk.code.body" : "kiosk.login.body"))
-            y += 1
-            if asksCode {
-                cursor = drawField(words("kiosk.code.field"), .code, &buffer, &y, body, context)
+            let typing = step != .waiting
+            let context = page.context
+            if codeStage {
+                page.heading(words("kiosk.code.title"), words("kiosk.code.body"))
+                cursor = page.field(words("kiosk.code.field")) { code.render(into: &$0, area: $1, context: context, focused: typing) }
             } else {
-                let identifierCursor = drawField(words("kiosk.login.identifier"), .identifier, &buffer, &y, body, context)
-                let passwordCursor = drawField(words("kiosk.login.password"), .password, &buffer, &y, body, context)
+                page.heading(words("kiosk.login.title"), words("kiosk.login.body"))
+                let identifierCursor = page.field(words("kiosk.login.identifier")) {
+                    identifier.render(into: &$0, area: $1, context: context, focused: typing && field == 0)
+                }
+                let passwordCursor = page.field(words("kiosk.login.password")) {
+                    password.render(into: &$0, area: $1, context: context, focused: typing && field == 1)
+                }
                 cursor = field == 1 ? passwordCursor : identifierCursor
             }
         }
-        if let notice {
-            y += 1
-            line(notice, step == .waiting ? .normal : .warning)
-        }
-        let status = context.style(.status)
-        buffer.fill(rows[2], style: status)
-        let statusLine = TextLayout.truncate(notice ?? words(statusKey), to: max(1, rows[2].width - 2), ellipsis: context.symbols.ellipsis)
-        buffer.put(" " + statusLine, at: rows[2].origin, style: status, maxWidth: rows[2].width)
-        // No help screen here: every word the visitor needs is on the screen itself.
-        KeyBar.render(keyHints, into: &buffer, area: rows[3], context: context, help: false)
-        if step == .waiting { cursor = screenReader ? rows[2].origin : nil }
-        return Frame(buffer: buffer, cursor: cursor, announcement: notice)
-    }
-
-    private enum Field { case identifier, password, code }
-
-    /// A labelled field on its own row; returns the field's cursor.
-    private func drawField(_ label: String, _ which: Field, _ buffer: inout CellBuffer, _ y: inout Int, _ body: Rect,
-                           _ context: ViewContext) -> Point {
-        let labelWidth = min(DisplayWidth.of(label), body.width / 2)
-        buffer.put(label, at: Point(x: body.x, y: y), style: context.style(.normal), maxWidth: labelWidth)
-        let area = Rect(x: body.x + labelWidth, y: y, width: max(1, min(40, body.width - labelWidth)), height: 1)
-        let cursor: Point = switch which {
-        case .identifier: identifier.render(into: &buffer, area: area, context: context, focused: field == 0 && step == .credentials)
-        case .password: password.render(into: &buffer, area: area, context: context, focused: field == 1 && step == .credentials)
-        case .code: code.render(into: &buffer, area: area, context: context, focused: step == .code)
-        }
-        y += 2
-        return cursor
+        return page.frame(notice: notice, waiting: step == .waiting, status: words(statusKey), hints: keyHints, cursor: cursor)
     }
 
     private var keyHints: [KeyHint] {

@@ -44,6 +44,13 @@ public struct SecretField: TextEditing {
         return storage.withUnsafeBytes { bytes in try? SecureBytes(copying: bytes[0..<count]) }
     }
 
+    /// Reads what was typed, in place.
+    func withTypedBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        guard let storage else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        let count = byteCount
+        return storage.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    }
+
     /// Forgets what was typed (zeroes the memory).
     public mutating func clear() {
         storage?.wipe()

@@ -84,10 +84,17 @@ final class GateTransaction {
         self.generation = generation
     }
 
-    /// The caller in the space of `patient`: 403 `no-access` when they have none there (also
-    /// when no such space exists), `blocked` for a blocked professional.
+    /// The caller in the space of `patient`. A space the caller cannot open — none of theirs,
+    /// a delegation or session that ended, a blocked professional, or no such space — is *not
+    /// found* (404), like a resource they may not see: invisible is 404 everywhere, searches
+    /// and operations included. (What the caller may do inside a space they do open is
+    /// answered 403: `rubrique`, `holder-only`, `read-only`.)
     func scope(_ patient: String) throws -> Scope {
-        Scope(transaction: self, access: try Authorization.access(db, caller: caller, patient: patient, now: now))
+        do {
+            return Scope(transaction: self, access: try Authorization.access(db, caller: caller, patient: patient, now: now))
+        } catch let error as APIError where error.status == 403 {
+            throw APIError.notFound("no such patient space")
+        }
     }
 
     /// The caller in the space of `patient`, on the holder's side only (403 `holder-only`).
@@ -137,7 +144,7 @@ final class GateTransaction {
     func space(of resource: Resource) throws -> String { try WriteRules.patient(of: resource, db: db) }
 
     /// A search of a shared type (Practitioner): every authenticated caller reads it.
-    func searchShared(_ query: SearchQuery) throws -> (total: Int, rows: [StoredResource]) {
+    func searchShared(_ query: SearchQuery) throws -> SearchResult {
         guard let policy = ResourcePolicy.of(query.type), policy.audience == .shared else {
             throw APIError.badRequest("the patient parameter is required", detail: "missing-patient")
         }
@@ -234,7 +241,7 @@ struct Scope {
 
     /// A search of `query.type` in this space: 403 `rubrique` when the type is outside this
     /// access; the rows this access may not see are left out in SQL.
-    func search(_ query: SearchQuery) throws -> (total: Int, rows: [StoredResource]) {
+    func search(_ query: SearchQuery) throws -> SearchResult {
         guard access.canRead(type: query.type) else { throw APIError.forbidden("this access does not cover \(query.type)", detail: "rubrique") }
         var query = query
         query.patient = patient

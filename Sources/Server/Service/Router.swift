@@ -160,7 +160,11 @@ final class Router: HTTPHandler {
             throw APIError(406, .notSupported, "only FHIR JSON is served (_format=\(format))", detail: "not-acceptable")
         }
         guard let accept = request.header("accept")?.lowercased(), !accept.isEmpty else { return }
-        let kinds = accept.split(separator: ",").map { $0.split(separator: ";")[0].trimmingCharacters(in: .whitespaces) }
+        // Empty pieces kept: `Accept: ;` split to nothing and trapped the whole server (fuzzing).
+        let kinds = accept.split(separator: ",").map {
+            ($0.split(separator: ";", omittingEmptySubsequences: false).first ?? "").trimmingCharacters(in: .whitespaces)
+        }
+        guard !kinds.isEmpty else { return }  // `Accept: ,` names nothing: no preference
         let acceptable = kinds.contains { kind in
             kind.hasSuffix("json") || kind == "*/*" || kind == "application/*" || kind.hasPrefix("text/plain") || kind.hasPrefix("image/")
                 || kind == "application/pdf" || kind == "application/octet-stream" || kind.isEmpty

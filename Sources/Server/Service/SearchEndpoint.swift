@@ -70,13 +70,23 @@ struct SearchEndpoint {
         case "-_lastUpdated": query.order = "seq DESC"
         default: throw APIError.badRequest("_sort supports date, -date, _lastUpdated, -_lastUpdated", detail: "invalid-parameter")
         }
-        let (total, rows) = try router.gate.read(caller) { transaction in
+        // Read before the gate's transaction: its snapshot holds at least this generation.
+        let generation = router.store.generation
+        let result = try router.gate.read(caller) { transaction in
             if let patient { return try transaction.scope(patient).search(query) }
             return try transaction.searchShared(query)
         }
+        // The same rows (the search key names space, visibility and parameters) asked the same
+        // way (the links repeat the request's parameters) get the same bytes.
+        let baseURL = router.baseURL(request)
+        let bundleKey = result.key + "\u{2}" + request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "\u{1}") + "\u{2}" + baseURL
+        let cache = router.store.searchCache
+        if let bytes = cache.bundle(for: bundleKey, generation: generation) { return .fhir(200, bytes) }
         let countOnly = query.countOnly || count == 0
-        return .fhir(200, Self.bundle(total: total, rows: rows, links: links(request, type: type, total: total, count: countOnly ? 0 : count, offset: offset),
-                                      baseURL: router.baseURL(request)))
+        let bytes = Self.bundle(total: result.total, rows: result.rows,
+                                links: links(request, type: type, total: result.total, count: countOnly ? 0 : count, offset: offset), baseURL: baseURL)
+        cache.storeBundle(bundleKey, generation: generation, bytes: bytes, rows: result.rows.count)
+        return .fhir(200, bytes)
     }
 
     /// `_summary`: `count` gives the total only; `false` (the default) the resources; other
@@ -167,9 +177,14 @@ struct SearchEndpoint {
         text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
     }
 
-    static func encode(_ text: String) -> String {
+    /// Built once: a CharacterSet built per call cost more than the rest of a cached search.
+    private static let unreserved: CharacterSet = {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~|/:")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        return allowed
+    }()
+
+    static func encode(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 }

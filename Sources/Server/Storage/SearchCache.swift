@@ -17,6 +17,9 @@ final class SearchCache: Sendable {
     let capacity: Int
     static let largestPage = 100
     private let entries = Mutex<[String: Entry]>([:])
+    /// Whole searchset Bundles, serialized, by search key and request: a repeated search is
+    /// answered with the same bytes (the gate has still opened the caller's scope first).
+    private let bundles = Mutex<[String: (generation: UInt64, bytes: [UInt8])]>([:])
 
     init(capacity: Int) { self.capacity = capacity }
 
@@ -30,6 +33,19 @@ final class SearchCache: Sendable {
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = Entry(generation: generation, total: total, rows: rows)
+        }
+    }
+
+    func bundle(for key: String, generation: UInt64) -> [UInt8]? {
+        guard capacity > 0, let entry = bundles.withLock({ $0[key] }), entry.generation >= generation else { return nil }
+        return entry.bytes
+    }
+
+    func storeBundle(_ key: String, generation: UInt64, bytes: [UInt8], rows: Int) {
+        guard capacity > 0, rows <= Self.largestPage else { return }
+        bundles.withLock { bundles in
+            if bundles.count >= capacity { bundles.removeAll(keepingCapacity: true) }
+            bundles[key] = (generation, bytes)
         }
     }
 }

@@ -1,5 +1,13 @@
 import SQLite
 
+/// A search's answer: the total, the page, and the key that names it in the `SearchCache`
+/// (the same key for the same rows: space, visibility and parameters included).
+struct SearchResult {
+    var total: Int
+    var rows: [StoredResource]
+    var key: String
+}
+
 /// One search, as the search endpoint parsed it: run by a `Scope` (which sets the space and
 /// adds the caller's visibility) or, for shared types, by the gate.
 struct SearchQuery {
@@ -22,7 +30,7 @@ struct SearchQuery {
 
     /// The total and the page; from `cache` when the same query was answered at this
     /// `generation` of the store (or later).
-    func run(_ db: Database, visibility: VisibilityRule?, cache: SearchCache? = nil, generation: UInt64 = 0) throws -> (total: Int, rows: [StoredResource]) {
+    func run(_ db: Database, visibility: VisibilityRule?, cache: SearchCache? = nil, generation: UInt64 = 0) throws -> SearchResult {
         var clauses = ["type = ?", "deleted = 0"]
         var values: [any SQLBindable] = [type]
         if !patient.isEmpty || visibility != nil {
@@ -44,10 +52,10 @@ struct SearchQuery {
         }
         let whereClause = clauses.joined(separator: " AND ")
         let key = "\(whereClause)|\(values.map { "\($0)" }.joined(separator: "\u{1}"))|\(order)|\(count)|\(offset)|\(countOnly)"
-        if let cache, let hit = cache.value(for: key, generation: generation) { return hit }
+        if let cache, let hit = cache.value(for: key, generation: generation) { return SearchResult(total: hit.total, rows: hit.rows, key: key) }
         let result = try compute(db, whereClause: whereClause, values: values)
         cache?.store(key, generation: generation, total: result.total, rows: result.rows)
-        return result
+        return SearchResult(total: result.total, rows: result.rows, key: key)
     }
 
     private func compute(_ db: Database, whereClause: String, values: [any SQLBindable]) throws -> (total: Int, rows: [StoredResource]) {
