@@ -9,6 +9,7 @@ enum MesOptions {
         OptionSpec("--home", value: "DIR", help: "option.home"),
         OptionSpec("--passphrase-file", value: "FILE", help: "option.passphrase-file"),
         OptionSpec("--passphrase-fd", value: "N", help: "option.passphrase-fd"),
+        OptionSpec("--space", value: "ID|me|NAME", help: "option.space"),
     ]
 
     /// Options of the interactive terminal app (`mes` with no command).

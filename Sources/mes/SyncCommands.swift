@@ -81,6 +81,9 @@ enum SyncCommands {
         if report.stopReason == .vaultDamaged { throw CommandFailure(.damaged, tr("vault.error.damaged")) }
         Console.output(tr("sync.summary", ["sent": String(report.sent), "received": String(report.received),
                                            "conflicts": String(report.conflicts), "errors": String(report.errors)]))
+        for lost in report.lostChanges where lost.count > 0 {
+            Console.error(trPlural("spaces.lost.reported", count: lost.count, ["space": Sanitizer.sanitize(lost.spaceName, policy: .name)]))
+        }
         for failure in report.failures {
             Console.error(tr("sync.failure", ["kind": failure.kind, "id": Sanitizer.sanitize(failure.recordID),
                                               "reason": describe(code: failure.code)]))
