@@ -77,7 +77,7 @@ public struct DocumentsScreen: FeatureScreen {
             // A line of the Accueil: the document, selected in the list, then opened.
             reader = nil
             openAfterLoad = item.id
-            return Update(effects: [load(selecting: item.id)])
+            return Update(effects: load(selecting: item.id))
         case .key:
             if var open = reader {
                 let result = open.update(input)
