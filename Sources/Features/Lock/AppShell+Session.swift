@@ -61,12 +61,25 @@ extension AppShell {
             let result = screen.update(.key(key))
             lockScreen = screen
             say(screen.announcement)
-            guard case .submit(let passphrase)? = result.requests.first as? LockScreen.Request else { return [] }
-            let unlock = session.unlock
-            return [Effect {
-                defer { passphrase.wipe() }
-                return .unlocked(unlock(passphrase))
-            }]
+            switch result.requests.first as? LockScreen.Request {
+            case .submit(let passphrase)?:
+                let unlock = session.unlock
+                return [Effect {
+                    defer { passphrase.wipe() }
+                    return .unlocked(unlock(passphrase))
+                }]
+            case .recover(let recoveryKey, let newPassphrase)?:
+                guard let recover = session.recover else { return [] }
+                return [Effect {
+                    defer {
+                        recoveryKey.wipe()
+                        newPassphrase.wipe()
+                    }
+                    return .unlocked(recover(recoveryKey, newPassphrase))
+                }]
+            case nil:
+                return []
+            }
         }
         idle.lastActivity = session.clock()
         if session.kiosk && key == Self.endSessionKey {
@@ -90,7 +103,7 @@ extension AppShell {
     mutating func lockNow() {
         session?.lock()
         dropLoadedScreens()
-        let screen = LockScreen()
+        let screen = LockScreen(offersRecovery: session?.recover != nil)
         lockScreen = screen
         header.lock = .locked
         dialog = nil

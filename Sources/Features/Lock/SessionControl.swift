@@ -21,6 +21,9 @@ public struct SessionControl: Sendable {
     public var unlock: @Sendable (SecureBytes) -> UnlockResult
     /// The time, injectable so tests can pass minutes in an instant.
     public var clock: @Sendable () -> ContinuousClock.Instant
+    /// Opens the vault with its recovery key and sets a new passphrase (nil: the lock screen
+    /// offers no recovery). `.wrongPassphrase` means the key is wrong.
+    public var recover: (@Sendable (_ recoveryKey: SecureBytes, _ newPassphrase: SecureBytes) -> UnlockResult)?
     /// A kiosk visitor's session: "Terminer ma session" (F10) always shows and ends it at once.
     public var kiosk = false
     /// How long without a key before the session locks or, ephemeral, warns that it will end
