@@ -23,10 +23,13 @@ enum InteractiveApp {
         let ephemeral = context.arguments.has("--demo")
         let store = ephemeral ? SettingsStore.inMemory() : SettingsStore(directory: context.home)
         if ephemeral {
-            // What a killed session left goes first; then every ending of this one cleans up.
+            // What a killed session left goes first.
             SessionEnding.sweep()
-            SessionEnding.install(kiosk: false)
         }
+        // Every ending cleans up, the user's own sessions too: a terminal that goes away (SIGHUP)
+        // or a SIGTERM closes the vault (its key wiped, its WAL checkpointed) and erases the
+        // screen, rather than leaving a process with the vault open and nobody at the keys.
+        SessionEnding.install(kiosk: false)
         // Set before anything touches networking (the demo's login is the first).
         let scratch = ephemeral ? try FoundationScratch.redirect() : nil
         if let scratch { SessionEnding.register { try? FileManager.default.removeItem(at: scratch) } }
@@ -55,6 +58,7 @@ enum InteractiveApp {
         }
         let vault = opened
         defer { vault?.close() }
+        if let vault, demo == nil { SessionEnding.register { vault.close() } }
         // Every section works in the active space: the one open last, else the user's own.
         let space = try vault.flatMap { try SpaceWiring.initial($0) }
         let bundle = try vault.flatMap { vault in try space.map { try SpaceWiring.open($0, vault: vault) } }
