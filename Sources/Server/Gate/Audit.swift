@@ -60,9 +60,11 @@ enum Audit {
 
     /// Audits an access by someone other than the holder, and tells the holder once a day per
     /// person and kind ("Dr Martin a consulté votre espace").
-    static func trace(_ db: Database, access: Access, action: Action, interaction: String, entities: [String], now: Date) throws {
+    static func trace(_ db: Database, access: Access, action: Action, interaction: String, entities: [String], now: Date,
+                      notifyingHolder: Bool = true) throws {
         guard access.isAudited else { return }
         try record(db, access: access, action: action, interaction: interaction, entities: entities, now: now, purpose: access.emergencyKind)
+        guard notifyingHolder else { return }
         let day = FHIRDateTime.date(now)
         let actor = access.caller.displayName
         if action == .read {
@@ -72,6 +74,12 @@ enum Audit {
             try notify(db, patient: access.patient, code: "access.write", text: tr("server.notification.write", ["actor": actor]), now: now,
                        mark: "write|\(access.caller.accountID)|\(access.patient)|\(day)")
         }
+    }
+
+    /// Records a read noted during a gate transaction.
+    static func trace(_ db: Database, _ read: GateTransaction.Read, now: Date) throws {
+        try trace(db, access: read.access, action: .read, interaction: read.interaction, entities: read.entities, now: now,
+                  notifyingHolder: read.notifiesHolder)
     }
 
     static func newID() -> String { UUID().uuidString.lowercased() }

@@ -37,7 +37,7 @@ struct Gate: Sendable {
             }
             if !reads.isEmpty {
                 try store.write { db in
-                    for read in reads { try Audit.trace(db, access: read.access, action: .read, interaction: read.interaction, entities: read.entities, now: now) }
+                    for read in reads { try Audit.trace(db, read, now: now) }
                 }
             }
             return value
@@ -69,9 +69,7 @@ struct Gate: Sendable {
                 let transaction = GateTransaction(db: db, caller: caller, now: now)
                 defer { denials = transaction.denials }
                 let value = try body(transaction)
-                for read in transaction.reads {
-                    try Audit.trace(db, access: read.access, action: .read, interaction: read.interaction, entities: read.entities, now: now)
-                }
+                for read in transaction.reads { try Audit.trace(db, read, now: now) }
                 return value
             }
         } catch {
@@ -87,6 +85,9 @@ final class GateTransaction {
         var access: Access
         var interaction: String
         var entities: [String]
+        /// Whether the holder is also told ("Dr X a consulté votre espace"); not for a
+        /// professional reading their own conversation, which is no visit to the space.
+        var notifiesHolder = true
     }
 
     let db: Database
@@ -110,6 +111,13 @@ final class GateTransaction {
         self.now = now
         self.cache = cache
         self.generation = generation
+    }
+
+    /// Records that the caller, a professional, read their own conversation in `access`'s space:
+    /// it is in the holder's history like every access by someone else, without the "a
+    /// consulté votre espace" notice (a conversation is not a visit to the dossier).
+    func noteConversationRead(_ access: Access, _ entities: [String]) {
+        reads.append(.init(access: access, interaction: "message-thread", entities: entities, notifiesHolder: false))
     }
 
     /// The caller in the space of `patient`. A space the caller cannot open — none of theirs,

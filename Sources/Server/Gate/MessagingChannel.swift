@@ -14,7 +14,10 @@ import SQLite
 /// - a message the professional writes is saved in the patient's space with the same index and
 ///   sequence as every write, so the patient's sync brings it;
 /// - a blocked professional still writes and answers: a block closes the dossier, not the
-///   messagerie (as MSSanté keeps them apart).
+///   messagerie (as MSSanté keeps them apart; MES's list of what a blocked professional loses
+///   names Documents, Vaccinations, Histoire de santé, Entourage et volontés);
+/// - everything a professional reads or writes here is in the holder's activity history
+///   (DESIGN §7: every access by someone other than the holder is an AuditEvent).
 struct MessagingChannel {
     fileprivate let transaction: GateTransaction
     let practitioner: String
@@ -74,7 +77,16 @@ struct MessagingChannel {
             let thread = try thread(of: threadID)
             guard thread.root.patient == patient else { throw APIError.notFound("no such message") }
         }
-        return try ResourceRepository.save(db, &resource, index: ResourceIndex(resource: resource, patient: patient), now: transaction.now)
+        let isNew = try resource.id.map { try ResourceRepository.fetch(db, type: "Communication", id: $0) == nil } ?? true
+        let stored = try ResourceRepository.save(db, &resource, index: ResourceIndex(resource: resource, patient: patient), now: transaction.now)
+        try Audit.record(db, access: audited(in: patient), action: isNew ? .create : .update, interaction: isNew ? "message" : "message-status",
+                         entities: [stored.reference], now: transaction.now)
+        return stored
+    }
+
+    /// The professional as the holder's history records them in `patient`'s space.
+    private func audited(in patient: String) -> Access {
+        Access(patient: patient, role: .professional, caller: transaction.caller, rubriques: [])
     }
 
     /// The thread's messages, oldest first, then the DocumentReferences attached to them, each
@@ -102,6 +114,7 @@ struct MessagingChannel {
                 }
             }
         }
+        transaction.noteConversationRead(audited(in: root.patient), rows.map(\.reference))
         return rows
     }
 }
