@@ -56,12 +56,17 @@ final class DemoSyncTests: XCTestCase {
     }
 
     func testAnExpiredTokenPausesSyncAndKeepsTheOutboxUntilTheNextLogin() async throws {
-        let server = try TestServer(extra: ["--token-ttl", "1"])
+        // The server's clock moves past the token's life (a sleep against a one-second life
+        // raced the next sync on a loaded machine).
+        let server = try TestServer(extra: ["--token-ttl", "600", "--enable-test-clock"])
         let client = try TestClient()
         try await client.login(server)
         try client.changes.save(HealthMeasurement(id: "expiry-obs", profileID: Demo.holderSpace, type: .weight,
                                                   effective: Date(timeIntervalSince1970: 1_700_000_000), value: 70))
-        try await Task.sleep(for: .milliseconds(1500))
+        let advance: JSON = ["advanceSeconds": 601]
+        let moved = try await URLSessionTransport(baseURL: server.url).send(BackendRequest(method: "POST", path: "/_test/clock",
+                                                                                         body: Data(advance.serialized())))
+        XCTAssertEqual(moved.status, 200)
         let expired = await client.sync()
         XCTAssertEqual(expired.outcome, .unauthorized)
         XCTAssertEqual(expired.pending, 1, "the outbox is kept")
