@@ -43,7 +43,7 @@ enum ImportCommand {
             let json: [String: Any] = ["patient": result.patient, "login": login, "written": result.written, "skipped": result.skipped,
                                        "restoredByServer": result.restoredByServer]
             let text = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
-            Console.output(String(decoding: text, as: UTF8.self))
+            Console.output(JSONText.escapingControls(String(decoding: text, as: UTF8.self)))
         } else {
             Console.output(tr("server.import.done", ["patient": result.patient, "login": login,
                                                      "count": String(result.written.values.reduce(0, +)),

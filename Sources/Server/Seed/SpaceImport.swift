@@ -198,6 +198,10 @@ struct SpaceImport {
             }
             return status == "active" || status == "proposed" || status == "draft" ? .grant : .server
         }
+        // A connected service's Consent (`urn:mes:consent-category|service`): open while active.
+        if type == "Consent", Concept.tokens(of: resource["category"]).contains(where: { $0.system == "urn:mes:consent-category" && $0.code == "service" }) {
+            return resource["status"]?.stringValue == "active" ? .grant : .server
+        }
         if type == "Communication" { return .server }
         if ResourcePolicy.of(type)?.writers == .server { return .server }
         return .holder
