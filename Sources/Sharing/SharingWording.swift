@@ -122,6 +122,7 @@ public enum SharingWording {
         case .message, .thread: tr("sharing.kind.message")
         case .agendaEvent: tr("sharing.kind.agenda")
         case .measurement: tr("sharing.kind.measurement")
+        case .careHistory: tr("sharing.kind.care-history")
         case .profile, .emergencyContact: nil
         default: tr("sharing.kind.profile")
         }
