@@ -44,10 +44,10 @@ final class FHIRReimportTests: XCTestCase {
                                      ["import", "--data", data.path, "--bundle", tampered.path, "--login", "helene.importee", "--password-file", password.path])
         XCTAssertNotEqual(refused.status, 0, "a content whose hash differs is refused")
 
-        let imported = try runWithErrors(BuiltProducts.path("mes-server"),
-                                      ["import", "--data", data.path, "--bundle", first, "--login", "helene.importee", "--password-file", password.path, "--json"])
-        XCTAssertEqual(imported.status, 0, imported.output)
-        let report = try JSON(parsing: Array(imported.output.utf8))
+        let imported = try ProcessRunner.run(BuiltProducts.path("mes-server"),
+                                             ["import", "--data", data.path, "--bundle", first, "--login", "helene.importee", "--password-file", password.path, "--json"])
+        XCTAssertEqual(imported.status, 0, imported.standardError)
+        let report = try JSON(parsing: Array(imported.standardOutput.utf8))
         XCTAssertEqual(report["patient"]?.stringValue, "helene")
         let again = try runProgram(BuiltProducts.path("mes-server"),
                                    ["import", "--data", data.path, "--bundle", first, "--login", "helene.bis", "--password-file", password.path])
@@ -88,21 +88,6 @@ final class FHIRReimportTests: XCTestCase {
         // The policy came across as a rule the gate applies, not only as data.
         let policy = try await center.policy()
         XCTAssertTrue(policy.maskAllDocuments)
-    }
-
-    /// Runs a program: its status and its standard output, followed by its standard error.
-    func runWithErrors(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self) + String(decoding: errorData, as: UTF8.self))
     }
 
     static func resources(_ path: String) throws -> [String: Resource] {

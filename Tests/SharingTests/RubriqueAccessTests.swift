@@ -14,17 +14,10 @@ final class RubriqueAccessTests: XCTestCase {
         let passphrase = world.directory.url.appendingPathComponent("passphrase")
         try Data("phrase secrète de test".utf8).write(to: passphrase)
         func mes(_ arguments: String...) throws -> (status: Int32, output: String, errors: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: BuiltProducts.path("mes"))
-            process.arguments = ["--home", world.directory.url.appendingPathComponent("vault").path, "--passphrase-file", passphrase.path] + arguments
-            process.environment = ["LANG": "fr_FR.UTF-8", "HOME": world.directory.path]
-            let output = Pipe(), errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            let out = output.fileHandleForReading.readDataToEndOfFile(), err = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+            let result = try ProcessRunner.run(BuiltProducts.path("mes"),
+                                               ["--home", world.directory.url.appendingPathComponent("vault").path, "--passphrase-file", passphrase.path] + arguments,
+                                               environment: ["LANG": "fr_FR.UTF-8", "HOME": world.directory.path])
+            return (result.status, result.standardOutput, result.standardError)
         }
         func code(_ rubriques: String) throws -> String {
             let created = try mes("access", "code", "--duration", "2h", "--rubriques", rubriques, "--json")
