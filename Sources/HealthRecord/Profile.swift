@@ -164,8 +164,13 @@ public enum Section: String, Codable, Sendable, CaseIterable, Hashable, Comparab
     case vaccinations
     case agenda
     case messages
-    /// Historique des soins (reimbursements).
+    /// Histoire de santé: the care timeline fed by the reimbursement history (`ExplanationOfBenefit`).
     case careHistory = "reimbursements"
+    /// Entourage et volontés: the entourage (`Patient.contact`: personne de confiance, contacts
+    /// d'urgence, aidants), the holder's wishes (the `acd` Consent: don d'organes, trusted person)
+    /// and the documents of wishes (EXPPAT_1 volontés et droits, EXPPAT_3 directives anticipées),
+    /// without the other documents.
+    case entourage
 
     /// Also reads the names an older vault stored (`medical-profile`, `measurements`, `care-history`).
     public init(from decoder: any Decoder) throws {

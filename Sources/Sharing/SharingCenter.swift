@@ -282,12 +282,14 @@ public struct SharingCenter: Sendable {
     @discardableResult
     public func exportFHIR(to path: String, kiosk: Bool) async throws(SharingError) -> Int {
         guard !kiosk else { throw .output(.refusedInKiosk) }
+        // The holder's choices travel as the Consents the server keeps for them (as last known offline).
+        let choices = Self.policyConsents(await currentPolicy(), patient: profileID)
         do {
-            var result = try FHIRExport.bundle(of: vault, profileID: profileID)
+            var result = try FHIRExport.bundle(of: vault, profileID: profileID, extra: choices)
             if !result.missingContents.isEmpty {
                 let engine = SyncEngine(vault: vault, transport: transport)
                 for id in result.missingContents { _ = try? await engine.fetchContent(of: id) }
-                result = try FHIRExport.bundle(of: vault, profileID: profileID)
+                result = try FHIRExport.bundle(of: vault, profileID: profileID, extra: choices)
             }
             guard result.missingContents.isEmpty else { throw SharingError.contentsMissing(result.missingContents.count) }
             try DocumentOutput.export(result.bytes, to: path, kiosk: kiosk)
@@ -298,6 +300,26 @@ public struct SharingCenter: Sendable {
             throw .output(error)
         } catch {
             throw .refused("\(error)")
+        }
+    }
+
+    private func currentPolicy() async -> API.AccessPolicy {
+        if let policy = try? await policy() { return policy }
+        return (try? cachedPolicy()) ?? API.AccessPolicy()
+    }
+
+    /// The holder's policy as the server mirrors it (`$access-policy`): one Consent per choice,
+    /// active while the holder departs from the default (`mes-server import` applies them again).
+    static func policyConsents(_ policy: API.AccessPolicy, patient: String) -> [Resource] {
+        [("opposition-bris-de-glace", policy.opposeEmergency), ("opposition-samu", policy.opposeSamu),
+         ("mask-all-documents", policy.maskAllDocuments), ("opposition-masked-emergency", !policy.maskedVisibleInEmergency)].map { kind, active in
+            var consent = Resource(type: "Consent", id: "\(kind)-\(patient)")
+            consent["status"] = .string(active ? "active" : "inactive")
+            consent["scope"] = Concept.codeable(CodeSystem.consentScope, "patient-privacy")
+            consent["category"] = [Concept.codeable(CodeSystem.mesConsentKind, kind)]
+            consent["patient"] = ["reference": .string("Patient/\(patient)")]
+            consent["provision"] = ["type": "deny"]
+            return consent
         }
     }
 

@@ -24,8 +24,13 @@ public enum SharingWording {
         case .agenda: tr("sharing.rubrique.agenda")
         case .messages: tr("sharing.rubrique.messages")
         case .careHistory: tr("sharing.rubrique.reimbursements")
+        case .entourage: tr("sharing.rubrique.entourage")
         }
     }
+
+    /// The rubriques in the order the access-code form offers them (documents, vaccinations,
+    /// histoire de santé, entourage et volontés, profil médical et mesures, agenda, messagerie).
+    public static let formOrder: [HealthRecord.Section] = [.documents, .vaccinations, .careHistory, .entourage, .medicalProfile, .agenda, .messages]
 
     /// The rubriques a grant opens, in the app's order.
     public static func sections(_ sections: Set<HealthRecord.Section>) -> String {
@@ -117,6 +122,7 @@ public enum SharingWording {
         case .message, .thread: tr("sharing.kind.message")
         case .agendaEvent: tr("sharing.kind.agenda")
         case .measurement: tr("sharing.kind.measurement")
+        case .careHistory: tr("sharing.kind.care-history")
         case .profile, .emergencyContact: nil
         default: tr("sharing.kind.profile")
         }

@@ -15,7 +15,8 @@ public enum FHIRExport {
         public var missingContents: [String]
     }
 
-    public static func bundle(of vault: Vault, profileID: String, now: Date = Date()) throws -> Result {
+    /// `extra`: resources the vault does not hold as records (the holder's policy choices, as Consents).
+    public static func bundle(of vault: Vault, profileID: String, now: Date = Date(), extra: [Resource] = []) throws -> Result {
         try vault.read { session in
             var seen: Set<String> = []
             var entries: [FHIRBundle.Entry] = []
@@ -46,6 +47,7 @@ public enum FHIRExport {
                     add(binary)
                 }
             }
+            extra.forEach(add)
             let bundle = FHIRBundle(kind: .collection, id: UUID().uuidString.lowercased(), entries: entries,
                                     timestamp: FHIRDateTime.instant(now))
             return Result(bytes: Array(bundle.resource.serialized()), resourceCount: entries.count, missingContents: missing)

@@ -8,7 +8,7 @@ let program = Program(
     summaryKey: "server.summary",
     parser: ArgumentParser(
         globalOptions: Program.standardOptions,
-        commands: ProCommand.specs + ProMessageCommand.specs,
+        commands: ProCommand.specs + ProMessageCommand.specs + ImportCommand.specs,
         defaultOptions: ServeCommand.options),
     epilogueKeys: ["server.help.epilogue"],
     manSection: 8,
@@ -22,5 +22,6 @@ await program.main { arguments in
     if arguments.command.first == "pro" {
         return try await ProCommand.run(arguments)
     }
+    if arguments.command.first == "import" { return try ImportCommand.run(arguments) }
     return try ServeCommand.run(arguments)
 }

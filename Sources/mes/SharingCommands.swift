@@ -235,12 +235,26 @@ enum SharingCommands {
 
     static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
 
-    static func parseRubriques(_ text: String?) throws(UsageError) -> [HealthRecord.Section] {
+    /// The friendly names `--rubriques` takes, in the order the issue and the app list them; the
+    /// wire names (`reimbursements`, `profile`) and a few spellings are accepted too.
+    static let rubriqueNames: [(name: String, section: HealthRecord.Section)] = [
+        ("documents", .documents), ("vaccinations", .vaccinations), ("histoire-de-sante", .careHistory), ("entourage", .entourage),
+        ("profile", .medicalProfile), ("agenda", .agenda), ("messages", .messages),
+    ]
+    static let rubriqueAliases: [String: HealthRecord.Section] = [
+        "reimbursements": .careHistory, "care-history": .careHistory, "health-history": .careHistory, "histoire": .careHistory,
+        "entourage-et-volontes": .entourage, "wishes": .entourage, "volontes": .entourage,
+        "profil": .medicalProfile, "profil-medical": .medicalProfile, "messagerie": .messages,
+    ]
+
+    static func parseRubriques(_ text: String?) throws -> [HealthRecord.Section] {
         guard let text else { return [.documents] }
         var rubriques: [HealthRecord.Section] = []
         for word in text.split(separator: ",") {
-            guard let rubrique = HealthRecord.Section(rawValue: word.trimmingCharacters(in: .whitespaces)) else {
-                throw UsageError(.invalidValue(option: "--rubriques", value: String(word)))
+            let name = word.trimmingCharacters(in: .whitespaces).lowercased()
+            guard let rubrique = rubriqueNames.first(where: { $0.name == name })?.section ?? rubriqueAliases[name] else {
+                throw CommandFailure(.usage, tr("sharing.error.rubrique", ["value": TerminalUI.Sanitizer.sanitize(String(word)),
+                                                                          "values": rubriqueNames.map(\.name).joined(separator: ", ")]))
             }
             if !rubriques.contains(rubrique) { rubriques.append(rubrique) }
         }

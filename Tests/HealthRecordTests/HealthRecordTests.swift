@@ -178,7 +178,7 @@ final class RecordCodingTests: XCTestCase {
     }
 
     func testSectionsAreTheServersRubriquesAndOldVaultNamesStillRead() throws {
-        XCTAssertEqual(Section.allCases.map(\.rawValue), ["documents", "profile", "vaccinations", "agenda", "messages", "reimbursements"])
+        XCTAssertEqual(Section.allCases.map(\.rawValue), ["documents", "profile", "vaccinations", "agenda", "messages", "reimbursements", "entourage"])
         let old = try JSONDecoder().decode([Section].self, from: Data(#"["medical-profile", "measurements", "care-history", "agenda"]"#.utf8))
         XCTAssertEqual(old, [.medicalProfile, .medicalProfile, .careHistory, .agenda])
         XCTAssertThrowsError(try JSONDecoder().decode([Section].self, from: Data(#"["everything"]"#.utf8)))

@@ -70,7 +70,7 @@ final class GateTableTests: XCTestCase {
         Reimbursement     write   403    403    404    404         404  404      404     404    404  403       404     401
         Reimbursement     delete  405    405    404    404         404  404      404     404    404  405       404     401
         Consent           read    200    200    404    404         404  404      404     404    404  404       404     401
-        Consent           search  200    200    403    404         403  404      404     403    403  403       403     401
+        Consent           search  200    200    403    404         403  404      404     403    403  200-      403     401
         Consent           write   403    403    404    404         404  404      404     404    404  404       404     401
         Consent           delete  403    403    404    404         404  404      404     404    404  404       404     401
         AuditEvent        read    200    200    404    404         404  404      404     404    404  404       404     401
@@ -204,6 +204,87 @@ final class GateTableTests: XCTestCase {
         XCTAssertEqual(world.server.call("PUT", "/Patient/helene/$access-policy", json: ["maskAllDocuments": "yes"], token: holder).status, 400)
     }
 
+    /// The rubriques « entourage et volontés » and « histoire de santé » of an access code.
+    /// Roles: `entourage` (a code for entourage et volontés alone), `history` (histoire de santé
+    /// alone), `docsEntourage` (documents and entourage), `pro` (documents and vaccinations).
+    /// Routes: `Entourage` is the space's Patient — `200` with its `contact` (personne de
+    /// confiance, contacts), `200-` without; `Directives` the EXPPAT_3 document and
+    /// `DirectivesBinary` its content; `Wishes` the holder's `acd` Consent (don d'organes,
+    /// personne de confiance); `Consent` a delegation (never theirs); `Reimbursement` an
+    /// ExplanationOfBenefit.
+    static let rubriqueRoles = ["holder", "entourage", "history", "docsEntourage", "pro"]
+    static let rubriqueTable = """
+        route             op      holder entourage history docsEntourage pro
+        Entourage         read    200    200       200-    200           200-
+        Directives        read    200    200       404     200           200
+        Directives        search  200    200       403     200           200
+        Directives        write   200    403       404     403           403
+        DirectivesBinary  read    200    200       404     200           200
+        Document          read    200    404       404     200           200
+        Document          search  200    200-      403     200           200
+        Binary            read    200    404       404     200           200
+        Wishes            read    200    200       404     200           404
+        Wishes            search  200    200       403     200           403
+        Wishes            write   200    403       404     403           404
+        Consent           read    200    404       404     404           404
+        Consent           search  200    200-      403     200-          403
+        Reimbursement     read    200    404       200     404           404
+        Reimbursement     search  200    403       200     403           403
+        Immunization      read    200    404       404     404           200
+        Condition         search  200    403       403     403           403
+        """
+
+    func testEntourageEtVolontesAndHistoireDeSanteOpenWhatTheySayAndNothingElse() throws {
+        let world = try GateWorld()
+        let holder = try XCTUnwrap(world.tokens["holder"])
+        var wishes = Resource(type: "Consent", id: "wishes-helene")
+        wishes["status"] = "active"
+        wishes["scope"] = Concept.codeable("http://terminology.hl7.org/CodeSystem/consentscope", "adr")
+        wishes["category"] = [Concept.codeable(ResourceIndex.consentCategories, "acd")]
+        wishes["patient"] = ["reference": "Patient/helene"]
+        wishes["extension"] = [["url": .string(ExtensionURL.organDonation), "valueCode": "consents"],
+                               ["url": .string(ExtensionURL.trustedPerson), "valueString": "Julien Martineau"]]
+        let saved = world.server.call("PUT", "/Consent/wishes-helene", json: wishes.json, token: holder)
+        XCTAssertEqual(saved.status, 201, saved.text)
+        world.samples["Directives"] = ("DocumentReference", "doc-directives")
+        world.samples["DirectivesBinary"] = ("Binary", "doc-directives-content")
+        world.samples["Wishes"] = ("Consent", "wishes-helene")
+        for (role, id, rpps, rubriques) in [("entourage", "entourage", "10009999993", ["entourage"]), ("history", "history", "10009999994", ["reimbursements"]),
+                                            ("docsEntourage", "docsentourage", "10009999995", ["documents", "entourage"])] {
+            try world.server.addProfessional(id: id, rpps: rpps, name: "Dr \(id)")
+            let token = try world.server.token(login: rpps)
+            let code = world.server.call("POST", "/Patient/helene/$access-code",
+                                         json: ["durationMinutes": 60, "rubriques": .array(rubriques.map { .string($0) })], token: holder)
+            XCTAssertEqual(code.status, 201, code.text)
+            let redeemed = world.server.call("POST", "/$redeem-access-code", json: ["code": code.json["code"] ?? .null], token: token)
+            XCTAssertEqual(redeemed.status, 200, redeemed.text)
+            world.tokens[role] = token
+        }
+        var mismatches: [String] = []
+        for line in Self.rubriqueTable.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ").map(String.init)
+            for (role, expected) in zip(Self.rubriqueRoles, fields.dropFirst(2)) {
+                let actual: GateWorld.Outcome
+                if fields[0] == "Entourage" {
+                    let answer = world.server.call("GET", "/Patient/helene", token: world.tokens[role])
+                    let trusted = answer.json["contact"]?.elements.contains { $0.serialized().contains(Array("QUAL".utf8)) } ?? false
+                    actual = GateWorld.Outcome(cell: answer.status == 200 ? (trusted ? "200" : "200-") : String(answer.status), detail: answer.detail ?? "")
+                } else {
+                    actual = try world.run(route: fields[0], operation: fields[1], role: role)
+                }
+                if actual.cell != expected { mismatches.append("\(fields[0]) \(fields[1]) as \(role): \(actual.cell), expected \(expected) — \(actual.detail)") }
+            }
+        }
+        XCTAssertTrue(mismatches.isEmpty, "\n" + mismatches.joined(separator: "\n"))
+        // The changes feed shows the same Patient: without its entourage to `history`.
+        let feed = world.server.call("GET", "/Patient/helene/$changes", token: world.tokens["history"])
+        XCTAssertEqual(feed.status, 200, feed.text)
+        XCTAssertTrue(feed.text.contains("\"birthDate\""), "the Patient is in the feed")
+        XCTAssertFalse(feed.text.contains("QUAL"), "no entourage in the feed without the rubrique")
+        let entourageFeed = world.server.call("GET", "/Patient/helene/$changes", token: world.tokens["entourage"])
+        XCTAssertTrue(entourageFeed.text.contains("QUAL") && entourageFeed.text.contains("doc-directives") && !entourageFeed.text.contains("doc-echo"))
+    }
+
     /// The visibility rule in memory and in SQL agree for every role, every combination of
     /// flags, and rows by the caller or by someone else.
     func testTheVisibilityRuleIsTheSameInMemoryAndInSQL() throws {
@@ -213,8 +294,8 @@ final class GateTableTests: XCTestCase {
         try db.execute("CREATE TABLE resources (id INTEGER PRIMARY KEY, type TEXT NOT NULL, flags INTEGER NOT NULL, authors TEXT NOT NULL)")
         let authorsCases = [" Practitioner/me ", " Practitioner/other Practitioner/me ", " Practitioner/other ", " "]
         var rows: [(Int, String, VisibilityFlags, String)] = []
-        for type in ["DocumentReference", "Binary", "Condition"] {
-            for flags in 0..<64 {
+        for type in ["DocumentReference", "Binary", "Condition", "Consent"] {
+            for flags in 0..<128 {
                 for authors in authorsCases {
                     rows.append((rows.count, type, VisibilityFlags(rawValue: flags), authors))
                     try db.run("INSERT INTO resources (id, type, flags, authors) VALUES (?, ?, ?, ?)", [rows.count - 1, type, flags, authors])
@@ -232,6 +313,11 @@ final class GateTableTests: XCTestCase {
             var access = Access(patient: "p", role: .professional, caller: caller, rubriques: Set(Section.allCases), emergencyKind: emergency)
             access.policy = SpacePolicy(maskAllDocuments: true, maskedVisibleInEmergency: maskedVisible)
             accesses.append(access)
+        }
+        // « Entourage et volontés » alone, with the documents, and for an aidant.
+        for (role, rubriques) in [(Access.Role.professional, [Section.entourage]), (.professional, [.entourage, .documents]),
+                                  (.aidant, [.entourage, .agenda]), (.professional, [.careHistory])] as [(Access.Role, [Section])] {
+            accesses.append(Access(patient: "p", role: role, caller: caller, rubriques: Set(rubriques)))
         }
         for access in accesses {
             let rule = access.visibility

@@ -89,7 +89,7 @@ final class MedicalProfileSyncTests: XCTestCase {
                                                                          "code": .string(try server.oneTimeCode(for: Demo.holder.identifier))])
         let holder = try XCTUnwrap(verified["access_token"]?.stringValue)
         let (created, code) = try await call("POST", API.Path.accessCode(patient: Demo.holderSpace),
-                                             ["durationMinutes": 60, "rubriques": ["documents", "profile", "vaccinations"]], token: holder)
+                                             ["durationMinutes": 60, "rubriques": ["documents", "profile", "vaccinations", "entourage"]], token: holder)
         XCTAssertEqual(created, 201)
         // Professionals log in with their password and a one-time code, as patients do.
         let (_, proChallenge) = try await call("POST", API.Path.login, ["rpps": "10003456781", "password": "demo-lefevre"])
@@ -99,7 +99,8 @@ final class MedicalProfileSyncTests: XCTestCase {
         let (redeemed, _) = try await call("POST", API.Path.redeem, ["code": code["code"] ?? .null], token: professional)
         XCTAssertEqual(redeemed, 200)
 
-        // What MES lets professionals read directly: vaccinations (and the entourage on the Patient).
+        // What MES lets professionals read directly: vaccinations (and, with « entourage et
+        // volontés », the entourage on the Patient).
         let vaccination = try await call("GET", "/Immunization/vac-zona", token: professional)
         let patient = try await call("GET", "/Patient/helene", token: professional)
         XCTAssertEqual(vaccination.0, 200)

@@ -403,7 +403,7 @@ public struct SharingScreen: FeatureScreen {
     static func codeForm() -> Form {
         var fields = [FormField(id: "duration", label: tr("sharing.form.duration"),
                                 kind: .choice(options: AccessDuration.allCases.map(SharingWording.duration), selected: 1))]
-        for section in HealthRecord.Section.allCases {
+        for section in SharingWording.formOrder {
             fields.append(FormField(id: section.rawValue, label: SharingWording.section(section), kind: .checkbox(section == .documents)))
         }
         return Form(fields)

@@ -42,11 +42,11 @@ enum Accounts {
     /// Creates an account, or returns the existing one with that login unchanged (idempotent seeding).
     @discardableResult
     static func create(_ db: Database, kind: Caller.Kind, login: String, passwordHash: String, displayName: String,
-                       patientID: String?, practitionerID: String?) throws -> String {
+                       patientID: String?, practitionerID: String?, id chosen: String? = nil) throws -> String {
         if let existing = try db.queryFirst("SELECT id FROM accounts WHERE login = ?", [login], map: { $0.string(0) }) {
             return existing
         }
-        let id = "acc-" + Hex.encode(Random.bytes(8))
+        let id = chosen ?? "acc-" + Hex.encode(Random.bytes(8))
         try db.run("INSERT INTO accounts (id, kind, login, password_hash, display_name, patient_id, practitioner_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    [id, kind.rawValue, login, passwordHash, displayName, patientID, practitionerID])
         return id

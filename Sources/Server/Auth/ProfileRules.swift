@@ -2,7 +2,7 @@ import FHIR
 import Foundation
 
 /// The profil médical's rules (DOMAIN-FACTS §1.2): a professional reads directly only the
-/// vaccinations (and, in every space, the Patient's entourage); diseases, treatments,
+/// vaccinations (and, with « entourage et volontés », the Patient's entourage); diseases, treatments,
 /// allergies, family history, hospitalisations, handicaps, habits and measures reach
 /// professionals only through the synthèse the holder saves among the documents (or in an
 /// emergency session, which opens the whole record). No professional writes them. A

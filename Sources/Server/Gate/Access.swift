@@ -57,9 +57,32 @@ struct Access: Sendable {
         guard let policy = ResourcePolicy.of(type), ProfileRules.mayRead(type: type, access: self) else { return false }
         switch policy.audience {
         case .space, .shared: return true
-        case .holderSide: return isHolderSide
-        case .rubrique(let rubrique): return isHolderSide || rubriques.contains(rubrique)
+        case .holderSide: return isHolderSide || (type == "Consent" && rubriques.contains(.entourage))
+        case .rubrique(let rubrique):
+            return isHolderSide || rubriques.contains(rubrique) || (rubriques.contains(.entourage) && SpacePolicy.documentTypes.contains(type))
         }
+    }
+
+    /// The types this access reads only through « entourage et volontés »: of them it sees the
+    /// rows carrying `.wishes` alone (the wishes Consent; the documents of wishes without the
+    /// documents rubrique).
+    var typesOnlyWishes: Set<String> {
+        guard !isHolderSide, rubriques.contains(.entourage) else { return [] }
+        return rubriques.contains(.documents) ? ["Consent"] : SpacePolicy.documentTypes.union(["Consent"])
+    }
+
+    /// Whether this access sees the space's entourage (`Patient.contact`): the holder's side, and
+    /// others with « entourage et volontés ».
+    var seesEntourage: Bool { isHolderSide || rubriques.contains(.entourage) }
+
+    /// The row as this access is shown it: a space's Patient without its entourage (`contact`)
+    /// for an access that does not hold « entourage et volontés ».
+    func presented(_ stored: StoredResource) -> StoredResource {
+        guard stored.type == "Patient", !stored.deleted, !seesEntourage, var resource = try? stored.resource(), resource["contact"] != nil else { return stored }
+        resource["contact"] = nil
+        var shown = stored
+        shown.json = Array(resource.serialized())
+        return shown
     }
 
     /// Whether this access writes resources of `type`.
@@ -79,6 +102,12 @@ struct Access: Sendable {
 
     /// Which rows this access sees (the one definition, for memory and SQL alike).
     var visibility: VisibilityRule {
+        var rule = baseVisibility
+        rule.typesOnlyWishes = typesOnlyWishes
+        return rule
+    }
+
+    private var baseVisibility: VisibilityRule {
         switch role {
         case .holder: return VisibilityRule(hidden: [.invisibleToPatient])
         case .parent: return VisibilityRule(hidden: [.invisibleToPatient, .invisibleToLegalRepresentatives])

@@ -153,7 +153,7 @@ final class GateTransaction {
     func resource(_ type: String, _ id: String) throws -> (scope: Scope?, stored: StoredResource) {
         let (scope, stored) = try row(type, id)
         if stored.deleted { throw APIError.gone("\(type)/\(id) was deleted") }
-        return (scope, stored)
+        return (scope, scope?.access.presented(stored) ?? stored)
     }
 
     /// The row at `type/id` (a tombstone included) when the caller may see it; 404 otherwise.
@@ -296,8 +296,9 @@ struct Scope {
         }
         var query = query
         query.patient = patient
-        let result = try query.run(db, visibility: access.visibility, cache: transaction.cache, generation: transaction.generation)
+        var result = try query.run(db, visibility: access.visibility, cache: transaction.cache, generation: transaction.generation)
         if !result.rows.isEmpty || query.countOnly { noteRead("search-type", result.rows.map(\.reference)) }
+        if query.type == "Patient" { result.rows = result.rows.map(access.presented) }
         return result
     }
 
@@ -316,7 +317,7 @@ struct Scope {
             // have seen before: the feed does not name what it never showed.
             if !visible, !access.visibility.admits(type: row.type, flags: row.flags, authors: row.authors),
                !access.visibility.admits(type: row.type, flags: prior, authors: row.authors) { continue }
-            result.append((row, visible))
+            result.append((access.presented(row), visible))
         }
         let visibleRows = result.filter(\.visible).map(\.0.reference)
         if !visibleRows.isEmpty { noteRead("history-instance", visibleRows) }

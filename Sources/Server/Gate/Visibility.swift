@@ -12,6 +12,9 @@ struct VisibilityFlags: OptionSet, Sendable, Hashable {
     static let holderOnly = VisibilityFlags(rawValue: 8)
     static let maskedFromThirdPersons = VisibilityFlags(rawValue: 16)
     static let maskedFromSocialCare = VisibilityFlags(rawValue: 32)
+    /// Part of « entourage et volontés » (set by the index): the holder's wishes Consent (`acd`)
+    /// and the documents of wishes (EXPPAT_1, EXPPAT_3) with their content.
+    static let wishes = VisibilityFlags(rawValue: 64)
 
     /// The flag a DMP visibility code (TRE_A07) sets.
     init(_ code: VisibilityCode) {
@@ -40,10 +43,14 @@ struct VisibilityRule: Sendable, Equatable {
     var typesHiddenUnlessAuthor: Set<String> = []
     /// The caller's own reference (`Practitioner/<id>`) as the `authors` column spells it.
     var author: String?
+    /// Rows of these types are hidden unless they carry `.wishes`: what « entourage et volontés »
+    /// alone opens of the documents and Consents.
+    var typesOnlyWishes: Set<String> = []
 
     /// The rule for one row.
     func admits(type: String, flags: VisibilityFlags, authors: String) -> Bool {
         guard flags.isDisjoint(with: hidden) else { return false }
+        if typesOnlyWishes.contains(type), !flags.contains(.wishes) { return false }
         if flags.isDisjoint(with: hiddenUnlessAuthor), !typesHiddenUnlessAuthor.contains(type) { return true }
         guard let author else { return false }
         return authors.contains(" \(author) ")
@@ -53,6 +60,10 @@ struct VisibilityRule: Sendable, Equatable {
     var sql: (condition: String, arguments: [any SQLBindable]) {
         var condition = "(flags & \(hidden.rawValue)) = 0"
         var arguments: [any SQLBindable] = []
+        if !typesOnlyWishes.isEmpty {
+            condition += " AND (type NOT IN (\(typesOnlyWishes.sorted().map { _ in "?" }.joined(separator: ", "))) OR (flags & \(VisibilityFlags.wishes.rawValue)) != 0)"
+            arguments.append(contentsOf: typesOnlyWishes.sorted() as [any SQLBindable])
+        }
         var conditional: [String] = []
         if !hiddenUnlessAuthor.isEmpty { conditional.append("(flags & \(hiddenUnlessAuthor.rawValue)) != 0") }
         if !typesHiddenUnlessAuthor.isEmpty {

@@ -29,6 +29,11 @@ struct ResourceIndex: Sendable, Equatable {
         "Task": "for", "Encounter": "subject",
     ]
 
+    /// The documents « entourage et volontés » opens (TRE_A05): volontés et droits du patient,
+    /// directives anticipées.
+    static let wishesDocumentTypes: Set<String> = ["EXPPAT_1", "EXPPAT_3"]
+    static let consentCategories = "http://terminology.hl7.org/CodeSystem/consentcategorycodes"
+
     static let servedTypes: Set<String> = Set(patientMember.keys).union(["Patient", "Practitioner", "Appointment", "AuditEvent", "Binary"])
 
     /// The patient id a resource belongs to, from its own members (nil when it names none).
@@ -112,6 +117,10 @@ struct ResourceIndex: Sendable, Equatable {
                 if let code = VisibilityCode(rawValue: label.code) { flags.insert(VisibilityFlags(code)) }
             }
         }
+        if type == "DocumentReference", Concept.tokens(of: json["type"]).contains(where: { Self.wishesDocumentTypes.contains($0.code) }) {
+            flags.insert(.wishes)
+        }
+        if type == "Consent", Concept.tokens(of: json["category"]).contains(where: { $0.system == Self.consentCategories && $0.code == "acd" }) { flags.insert(.wishes) }
         if type == "Communication", Concept.tokens(of: json["category"]).contains(where: { $0.system == CodeSystem.mesCommunicationKind && $0.code == "notification" }) {
             flags.insert(.holderOnly)
         }

@@ -137,8 +137,25 @@ enum Schema {
         Migration(version: 2) { db in try db.execute(version2); try ResourceRepository.reindexTokens(db) },
         Migration(version: 3, sql: version3),
         Migration(version: 4, sql: version4),
-        Migration(version: 5, sql: searchIndexes),
+        Migration(version: 5) { db in try flagWishes(db) },
+        Migration(version: 6, sql: searchIndexes),
     ]
+
+    /// « Entourage et volontés » (issue 15): the rows it opens carry `.wishes` — the holder's
+    /// wishes Consent, the documents of wishes (EXPPAT_1, EXPPAT_3) and their content.
+    static func flagWishes(_ db: Database) throws {
+        let wishes = VisibilityFlags.wishes.rawValue
+        try db.run("""
+            UPDATE resources SET flags = flags | \(wishes) WHERE deleted = 0 AND (
+              (type = 'DocumentReference' AND (tokens LIKE '% type=EXPPAT_1 %' OR tokens LIKE '% type=EXPPAT_3 %'))
+              OR (type = 'Consent' AND tokens LIKE ?))
+            """, ["% category=\(ResourceIndex.consentCategories)|acd %"])
+        let binaries = try db.query("SELECT \(ResourceRepository.columns) FROM resources WHERE type = 'Binary' AND deleted = 0", [], map: ResourceRepository.row)
+        for binary in binaries {
+            guard let document = try WriteRules.document(of: binary, db: db), document.flags.contains(.wishes) else { continue }
+            try db.run("UPDATE resources SET flags = flags | \(wishes) WHERE type = 'Binary' AND id = ?", [binary.id])
+        }
+    }
 
     /// The holder's space-wide policy, applied by the gate (`SpacePolicy`): "mask all my
     /// documents, present and future", and masked documents in an emergency (shown unless opposed).
