@@ -169,8 +169,9 @@ public struct AppShell: Application {
     func makeScreen(_ section: AppSection) -> any FeatureScreen {
         if let reason = activeSpace?.whyNot(section) { return OutOfScopeScreen(section: section, reason: reason) }
         switch section {
-        case .home: return home.map { HomeScreen(services: $0) } ?? ComingSoonScreen(section: section)
-        case .caregivers: return spaces.map { CaregiversScreen(services: $0, active: activeSpace) } ?? ComingSoonScreen(section: section)
+        case .home: return home.map { HomeScreen(services: $0) } ?? SignInHintScreen(section: section, hasVault: session != nil)
+        case .caregivers:
+            return spaces.map { CaregiversScreen(services: $0, active: activeSpace) } ?? SignInHintScreen(section: section, hasVault: session != nil)
         default: return makeSpaceScreen(section)
         }
     }
