@@ -61,6 +61,9 @@ public struct CaregiversScreen: FeatureScreen {
     var lost: [LostSpaceSummary] = []
     /// The invitation form, while it is open (it owns the keys).
     var form: Form?
+    /// The list read again after a change (and after the sync bringing it in): the change's own
+    /// sentence stays on the status line.
+    var quietReload = false
     var list = ListState(count: 0)
     var loaded = false
     var clock: @Sendable () -> Date = { Date() }
@@ -143,12 +146,19 @@ public struct CaregiversScreen: FeatureScreen {
             return .run(load())
         case .event(Event.loaded(let spaces, let delegations, let lost)):
             let first = !loaded
+            let before = summary
             self.spaces = spaces
             self.delegations = delegations
             self.lost = lost
             loaded = true
             reselect()
-            return first ? .handled : .say(summary)
+            if quietReload {
+                // Quiet until the sync that follows brings the change in.
+                if summary != before { quietReload = false }
+                return .handled
+            }
+            // Said when it changed (a sync brought something), not again after each read.
+            return first || summary == before ? .handled : .say(summary)
         case .event(Event.invitations(let invitations)):
             self.invitations = invitations
             reselect()
@@ -157,6 +167,7 @@ public struct CaregiversScreen: FeatureScreen {
             return confirmInvite(draft, match)
         case .event(Event.done(let message)):
             form = nil
+            quietReload = true
             var effects = [load()]
             if invitations != nil, let fetch = invitationsEffect() { effects.append(fetch) }
             return Update(effects: effects, announcement: message, requests: [ShellRequest.syncNow])
