@@ -1,3 +1,4 @@
+import Crypto
 import FHIR
 import Foundation
 import HealthRecord
@@ -107,5 +108,44 @@ final class AidantsE2ETests: XCTestCase {
         try mes.waitFor("Délégation de Claire Dupont terminée.", timeout: 10)
         let revoked = try await invitations(home, "claire.dupont")
         XCTAssertEqual(revoked.map(\.status), ["revoked"])
+    }
+
+    func testARevokedAidantHandsTheUnsentChangeToTheHolderFromSectionSeven() async throws {
+        let home = try await SyncedHome(identifier: "julien.martineau", password: "demo-julien")
+        defer { home.close() }
+        // Julien moved a rendez-vous in Hélène's agenda, not sent yet…
+        let vault = try Vault.open(in: VaultDirectory(home.home), passphrase: SecureBytes(copying: Array(SyncedHome.passphraseText.utf8)))
+        try LocalChanges(vault: vault).save(AgendaEvent(id: "appt-by-julien", profileID: "helene", category: .appointment,
+                                                        title: "Ophtalmologue (pris par Julien)", start: Date().addingTimeInterval(6 * 86400)))
+        vault.close()
+        // …when Hélène revokes his delegation.
+        let copy = home.directory.url.appendingPathComponent("helene-revokes")
+        let helene = try await SyncedHome.syncedVault(server: home.server, in: copy)
+        let consent = try XCTUnwrap(try helene.read { try $0.records(Delegation.self).all(profile: "helene") }
+            .first { $0.delegateName.hasPrefix("Julien") && $0.status == .active }?.id)
+        try await DelegationOperations(vault: helene).revoke(consent: consent)
+        helene.close()
+
+        let mes = try home.terminal()
+        defer { mes.close() }
+        try mes.waitFor("L’espace ouvert n’est plus accessible", timeout: 20)
+        try mes.send("7")
+        try mes.waitFor("Modifications non envoyées d’espaces perdus", "Hélène MARTINEAU : 1 modification non envoyée")
+        try mes.send("Down", "Down", "Down", "Down", "Down", "Down")
+        try mes.waitFor("▸ Hélène MARTINEAU : 1 modification")
+        try mes.send("h")
+        try mes.waitFor("Remettre 1 modification non envoyée à Hélène MARTINEAU ?")
+        try mes.send("Enter")
+        try mes.waitFor("Rien n’a changé.")
+        try mes.send("h", "o")
+        try mes.waitFor("1 modification remise à Hélène MARTINEAU", timeout: 10)
+        let screen = try mes.screen()
+        XCTAssertFalse(screen.contains("Modifications non envoyées d’espaces perdus"), screen)
+
+        // Hélène finds it among her documents, the change written out in it.
+        let documents = try await home.serverCopy()
+        let deposit = try XCTUnwrap(documents.first { $0.title.hasPrefix("Modifications non envoyées, remises par Julien") },
+                                    "\(documents.map(\.title))")
+        XCTAssertEqual(deposit.profileID, "helene")
     }
 }
