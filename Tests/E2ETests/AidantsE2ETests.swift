@@ -128,7 +128,9 @@ final class AidantsE2ETests: XCTestCase {
 
         let mes = try home.terminal()
         defer { mes.close() }
-        try mes.waitFor("L’espace ouvert n’est plus accessible", timeout: 20)
+        var screen = try mes.waitFor("L’espace ouvert n’est plus accessible", "Aucun espace n’est ouvert à votre compte", timeout: 20)
+        XCTAssertFalse(screen.contains("aidant pour"), "the header names nobody any more:\n\(screen)")
+        XCTAssertTrue(screen.contains("Section 7 : h les remet à la personne"), screen)
         try mes.send("7")
         try mes.waitFor("Modifications non envoyées d’espaces perdus", "Hélène MARTINEAU : 1 modification non envoyée")
         try mes.send("Down", "Down", "Down", "Down", "Down", "Down")
@@ -139,7 +141,7 @@ final class AidantsE2ETests: XCTestCase {
         try mes.waitFor("Rien n’a changé.")
         try mes.send("h", "o")
         try mes.waitFor("1 modification remise à Hélène MARTINEAU", timeout: 10)
-        let screen = try mes.screen()
+        screen = try mes.screen()
         XCTAssertFalse(screen.contains("Modifications non envoyées d’espaces perdus"), screen)
 
         // Hélène finds it among her documents, the change written out in it.

@@ -1,23 +1,42 @@
 import L10n
 import TerminalUI
 
-/// The Accueil (and section 7) before any space is there: no vault yet, or a vault whose
-/// account never synchronised. It says how to log in, in steps, rather than "soon".
+/// The Accueil (and section 7 without a vault) before any space is there: no vault yet, a vault
+/// not logged in, or an account left with no space (an aidant whose delegations all ended). It
+/// says what to do, in steps, rather than "soon".
 public struct SignInHintScreen: FeatureScreen {
     public var holdsVaultData: Bool { false }
     public let section: AppSection
-    /// A vault is open (only the login and the first sync are missing).
-    public let hasVault: Bool
-
-    public init(section: AppSection, hasVault: Bool) {
-        self.section = section
-        self.hasVault = hasVault
+    public enum Situation: Sendable {
+        /// No vault on this computer yet.
+        case noVault
+        /// A vault, no account logged in (or never synchronised).
+        case notLoggedIn
+        /// Logged in, but no space is open to this account (any more).
+        case noSpace
     }
 
-    var title: String { tr(hasVault ? "home.signin.title.vault" : "home.signin.title.none") }
+    public let situation: Situation
+
+    public init(section: AppSection, situation: Situation) {
+        self.section = section
+        self.situation = situation
+    }
+
+    var title: String {
+        switch situation {
+        case .noVault: tr("home.signin.title.none")
+        case .notLoggedIn: tr("home.signin.title.vault")
+        case .noSpace: tr("home.signin.title.no-space")
+        }
+    }
 
     var steps: [String] {
-        (hasVault ? [] : [tr("home.signin.step.vault")]) + [tr("home.signin.step.login"), tr("home.signin.step.sync"), tr("home.signin.step.demo")]
+        switch situation {
+        case .noVault: [tr("home.signin.step.vault"), tr("home.signin.step.login"), tr("home.signin.step.sync"), tr("home.signin.step.demo")]
+        case .notLoggedIn: [tr("home.signin.step.login"), tr("home.signin.step.sync"), tr("home.signin.step.demo")]
+        case .noSpace: [tr("home.signin.step.invitations"), tr("home.signin.step.lost")]
+        }
     }
 
     public var keyMap: KeyMap { KeyMap(title: section.title, bindings: []) }

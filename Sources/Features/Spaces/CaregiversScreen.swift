@@ -303,8 +303,13 @@ public struct CaregiversScreen: FeatureScreen {
         guard managesAidants, let active else { return .say(tr("aidants.invite.not-holder")) }
         guard services.check != nil, services.invite != nil else { return .say(tr("aidants.offline")) }
         form = InviteForm.make(legalRepresentative: active.relation == .child, now: clock())
-        let title = tr("aidants.invite.title", ["space": Sanitizer.sanitize(active.name, policy: .name)])
-        return .say(title + ". " + (form?.focusedField.map(InviteForm.describe) ?? ""))
+        return .say(formTitle + ". " + (form?.focusedField.map(InviteForm.describe) ?? ""))
+    }
+
+    /// "Inviter un aidant pour …" (for a child's space: "… ou le second représentant légal …").
+    var formTitle: String {
+        tr(active?.relation == .child ? "aidants.invite.title.child" : "aidants.invite.title",
+           ["space": Sanitizer.sanitize(active?.name ?? "", policy: .name)])
     }
 
     private mutating func formKey(_ key: Key) -> Update {
@@ -404,8 +409,7 @@ public struct CaregiversScreen: FeatureScreen {
 
     public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
         if let form {
-            buffer.put(tr("aidants.invite.title", ["space": Sanitizer.sanitize(active?.name ?? "", policy: .name)]), at: area.origin,
-                       style: context.style(.title), maxWidth: area.width)
+            buffer.put(formTitle, at: area.origin, style: context.style(.title), maxWidth: area.width)
             return form.render(into: &buffer, area: area.inset(top: 2), context: context)
         }
         guard loaded else {

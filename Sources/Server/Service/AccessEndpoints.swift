@@ -234,7 +234,7 @@ struct AccessEndpoints {
               let birthDate = body["birthDate"]?.stringValue, FHIRDateTime.range(of: birthDate) != nil, birthDate.count == 10 else {
             throw APIError.badRequest("family, given and birthDate (YYYY-MM-DD) of the aidant are required", detail: "invalid-parameter")
         }
-        guard let untilText = body["until"]?.stringValue, let until = FHIRDateTime.range(of: untilText)?.end else {
+        guard let untilText = body["until"]?.stringValue, let until = Self.delegationEnd(untilText) else {
             throw APIError.badRequest("until must be a FHIR date", detail: "invalid-parameter")
         }
         let kindText = body["kind"]?.stringValue ?? Delegations.Kind.caregiving.rawValue
@@ -268,6 +268,16 @@ struct AccessEndpoints {
         let now = self.now
         let id = try router.store.write { db in try Delegations.handOver(db, patient: patient, caller: caller, changes: changes, now: now) }
         return .fhir(201, ["document": .string(id), "status": "deposited", "count": .int(changes.count)])
+    }
+
+    /// When a delegation ends: a day (`2027-06-30`) is through its last second in France (so
+    /// every app shows that day, not the next); an instant is that instant.
+    static func delegationEnd(_ text: String) -> Date? {
+        guard let range = FHIRDateTime.range(of: text) else { return nil }
+        guard text.count == 10 else { return range.start }
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, let start = LocalFormat.instant(DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
+        return (LocalFormat.calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86400)).addingTimeInterval(-1)
     }
 
     /// `GET /$invitations`: the delegations made to the caller (as aidant or representative),
