@@ -76,12 +76,26 @@ public struct DelegationOperations: Sendable {
         let list: [JSON] = changes.map { change in
             var entry: JSON = ["kind": .string(change.kind), "id": .string(change.recordID), "operation": .string(change.operation),
                                "created": .string(FHIRDateTime.instant(change.created))]
-            if let payload = change.payload, let record = try? JSON(parsing: payload) { entry["record"] = record }
+            if let record = Self.readable(change) { entry["record"] = record }
             return entry
         }
         let answer = try await post(API.Path.handOver(patient: patient), ["changes": .array(list)])
         guard let document = answer["document"]?.stringValue else { throw .protocolViolation("hand-over answer without its document") }
         return document
+    }
+
+    /// A kept change's record as the holder will read it: its fields, dates written out
+    /// (ISO 8601) rather than as the vault's numbers; nil for a deletion.
+    static func readable(_ change: LostChange) -> JSON? {
+        guard let payload = change.payload else { return nil }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = .sortedKeys
+        if let kind = RecordKind(rawValue: change.kind), let record = try? AnyRecord.decode(kind, Data(payload.utf8)),
+           let data = try? encoder.encode(record), let json = try? JSON(parsing: Array(data)) {
+            return json
+        }
+        return try? JSON(parsing: payload)
     }
 
     /// One delegation made to this account, as the server lists it.

@@ -128,7 +128,7 @@ final class AidantsE2ETests: XCTestCase {
 
         let mes = try home.terminal()
         defer { mes.close() }
-        var screen = try mes.waitFor("L’espace ouvert n’est plus accessible", "Aucun espace n’est ouvert à votre compte", timeout: 20)
+        var screen = try mes.waitFor("L’espace ouvert n’est plus accessible", "Aucun espace n’est ouvert à votre compte pour l’instant", timeout: 20)
         XCTAssertFalse(screen.contains("aidant pour"), "the header names nobody any more:\n\(screen)")
         XCTAssertTrue(screen.contains("Section 7 : h les remet à la personne"), screen)
         try mes.send("7")

@@ -95,6 +95,8 @@ final class HandOverServerTests: XCTestCase {
         XCTAssertTrue(text.contains("Kiné (déplacé par Claire au jeudi)"), text)
         XCTAssertTrue(text.contains("appt-by-claire"), text)
         XCTAssertTrue(text.contains("Elles n’ont pas été appliquées"), text)
+        XCTAssertTrue(text.range(of: #""start": "20\d\d-\d\d-\d\dT"#, options: .regularExpression) != nil, "dates written out:\n\(text)")
+        XCTAssertTrue(deposit.isMaskedFromProfessionals, "a note between the aidant and the holder")
         XCTAssertNil(try holder.find(AgendaEvent.self, "appt-by-claire").map { $0.title == "Kiné (déplacé par Claire au jeudi)" ? $0 : nil } ?? nil,
                      "nothing is applied to the space")
         let history = try holder.vault.read { try $0.auditEntries.all(profile: "helene") }

@@ -213,7 +213,8 @@ public struct CaregiversScreen: FeatureScreen {
         let lines = lines
         let previous = list.selected
         let activeRow = lines.firstIndex { if case .space(let space) = $0 { space.id == activeID } else { false } }
-        let selected = previous > 0 && lines.indices.contains(previous) && lines[previous].isSelectable ? previous : (activeRow ?? 1)
+        let firstSelectable = lines.firstIndex { $0.isSelectable } ?? 1
+        let selected = previous > 0 && lines.indices.contains(previous) && lines[previous].isSelectable ? previous : (activeRow ?? firstSelectable)
         list = ListState(count: lines.count, selected: selected)
     }
 

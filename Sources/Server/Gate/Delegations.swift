@@ -235,7 +235,8 @@ enum Delegations {
 
     /// The aidant of an ended delegation hands the changes they could not send to the holder:
     /// one plain-text document deposited in the holder's space (listed among their documents,
-    /// announced by a notification, recorded in their history as the aidant's). It does not
+    /// announced by a notification, recorded in their history as the aidant's), masked from
+    /// professionals (a note between the aidant and the holder, who may unmask it). It does not
     /// reopen the space: nothing is read, nothing else is written, the changes are not applied
     /// (the holder keeps the document, or deletes it to discard them), and a delegation hands
     /// over once only, within `handOverWindow` of its end. Returns the document's id.
@@ -289,7 +290,8 @@ enum Delegations {
         let document = DocumentReference(id: id, typeSystem: CodeSystem.documentTypeFR, typeCode: "DOCPAT09", typeDisplay: title,
                                          classCode: "95", category: .administrative, subject: "Patient/\(patient)",
                                          date: FHIRDateTime.instant(now), authors: [DocumentReference.Author(reference: nil, display: author)],
-                                         title: title, attachment: .init(contentType: "text/plain; charset=utf-8", title: title,
+                                         title: title, visibility: [.maskedFromProfessionals],
+                                         attachment: .init(contentType: "text/plain; charset=utf-8", title: title,
                                                                          creation: FHIRDateTime.instant(now)))
         var writer = SeedWriter(db: db, now: now)
         try writer.saveDocument(document, content: content)
