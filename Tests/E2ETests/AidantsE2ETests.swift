@@ -150,4 +150,53 @@ final class AidantsE2ETests: XCTestCase {
                                     "\(documents.map(\.title))")
         XCTAssertEqual(deposit.profileID, "helene")
     }
+
+    func testTheAccueilListsRecommendationsThatOpenInTheAgendaAndALineOpensItsRendezVous() async throws {
+        let home = try await SyncedHome()
+        defer { home.close() }
+        let mes = try home.terminal()
+        defer { mes.close() }
+        var screen = try mes.waitFor("recommandations de prévention à faire.", "Dépistage du cancer colorectal", timeout: 20)
+        // The recommendations are the last block but two: up from the bottom of the list.
+        for _ in 0..<20 { try mes.send("Down") }
+        screen = try mes.waitFor("accès par d’autres personnes")
+        var tries = 0
+        while !(try mes.screen()).contains("▸ Dépistage du cancer colorectal"), tries < 12 {
+            try mes.send("Up")
+            try await Task.sleep(for: .milliseconds(150))
+            tries += 1
+        }
+        try mes.send("Enter")
+        screen = try mes.waitFor("[p Examens recommandés]", "▸ À faire — Dépistage du cancer colorectal")
+        // Back to the Accueil: the next rendez-vous opens its detail in the agenda.
+        try mes.send("1")
+        try mes.waitFor("Prochain rendez-vous")
+        tries = 0
+        while !(try mes.screen()).contains("▸ Séance de kinésithérapie"), tries < 12 {
+            try mes.send("Up")
+            try await Task.sleep(for: .milliseconds(150))
+            tries += 1
+        }
+        try mes.send("Enter")
+        screen = try mes.waitFor("Avec : Mme Léa Fontaine", "Échap retour")
+        XCTAssertTrue(screen.contains("[4 Agenda]"), screen)
+    }
+
+    func testWithoutAnAccountTheAccueilSaysHowToLogIn() throws {
+        let passphrase = FileManager.default.temporaryDirectory.appendingPathComponent("mes-e2e-pass-\(UUID().uuidString.prefix(6))")
+        try Data("phrase de test\n".utf8).write(to: passphrase)
+        defer { try? FileManager.default.removeItem(at: passphrase) }
+        for (arguments, words) in [([], ["Aucun espace ici pour l’instant : connectez-vous", "« mes login »", "« mes --demo »"]),
+                                   (["--lang", "en", "--screen-reader"], ["No space here yet: log in", "“mes login”"])] {
+            let mes = try TerminalSession(arguments: ["--passphrase-file", passphrase.path] + arguments, prepareHome: { home in
+                let (vault, _) = try Vault.create(in: VaultDirectory(home), passphrase: SecureBytes(copying: Array("phrase de test".utf8)),
+                                                  keyDerivation: .fixed(.minimumForTests))
+                vault.close()
+            })
+            defer { mes.close() }
+            let screen = try mes.waitFor(words[0], timeout: 15)
+            for word in words { XCTAssertTrue(screen.contains(word), screen) }
+            XCTAssertFalse(screen.contains("Bientôt disponible") || screen.contains("Coming soon"), screen)
+        }
+    }
 }
