@@ -124,7 +124,10 @@ public struct HomeScreen: FeatureScreen {
             [Line(text: block.heading)] + block.items.map { Line(text: Self.describe($0), item: $0) }
         }
         let first = lines.firstIndex { !$0.isHeading } ?? 0
-        list = ListState(count: lines.count, selected: selectedID.flatMap { id in lines.firstIndex { $0.item?.id == id } } ?? first)
+        // From the top, scrolled only as far as the kept selection needs (a new document above
+        // it must not push the first block's sentence out of sight).
+        list = ListState(count: lines.count)
+        list.jump(to: selectedID.flatMap { id in lines.firstIndex { $0.item?.id == id } } ?? first, visibleRows: 15)
     }
 
     /// The blocks, each a sentence with its count first, and its lines.
