@@ -45,6 +45,12 @@ enum HomeBenchmark {
         var query: [Duration] = []
         for _ in 0..<runs { query.append(try ContinuousClock().measure { digest = try services.digest() }) }
         print("  digest read (SQL):             \(DocumentsBenchmark.summary(query))")
+        var recommendations: [Duration] = []
+        for _ in 0..<runs {
+            var alone = HomeDigest()
+            recommendations.append(try ContinuousClock().measure { try book.homeRecommendations(into: &alone, on: CalendarDate(Date()), language: .french) })
+        }
+        print("    of which recommendations:    \(DocumentsBenchmark.summary(recommendations))")
         print("    \(digest.newDocuments) new documents, \(digest.unreadMessages) unread messages, \(digest.upcomingAppointments) rendez-vous ahead, "
               + "\(digest.dueReminders) rappels due, \(digest.dueRecommendations) recommendations due, \(digest.recentAccesses) accesses")
         try MainActor.assumeIsolated {
