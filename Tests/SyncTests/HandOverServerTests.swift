@@ -114,6 +114,50 @@ final class HandOverServerTests: XCTestCase {
         }
     }
 
+    func testAnExpiredDelegationHandsOverWithinThirtyDaysOfItsEndAndNotAfter() async throws {
+        let server = try TestServer(extra: ["--enable-test-clock"])
+        try await account(server, "claire.dupont", family: "Dupont", given: "Claire")
+        try await account(server, "paul.martin", family: "Martin", given: "Paul")
+        let holder = try TestClient()
+        try await holder.login(server)
+        let holderOps = try DelegationOperations(vault: holder.vault)
+        // Two delegations of a week; Claire's and Paul's changes wait unsent when they expire.
+        var clients: [TestClient] = []
+        for (login, family, given) in [("claire.dupont", "Dupont", "Claire"), ("paul.martin", "Martin", "Paul")] {
+            let consent = try await holderOps.invite(.init(identifier: login, family: family, given: given, birthDate: "1980-01-02"),
+                                                     patient: "helene", rubriques: [.agenda], until: Date().addingTimeInterval(7 * 86400))
+            let aidant = try await client(server, login)
+            try await DelegationOperations(vault: aidant.vault).answer(consent: consent, accept: true)
+            _ = await aidant.sync()
+            try aidant.changes.save(AgendaEvent(id: "appt-\(given)", profileID: "helene", category: .reminder, title: "Rappel de \(given)",
+                                                start: Date().addingTimeInterval(2 * 86400)))
+            clients.append(aidant)
+        }
+        func advance(days: Double) async throws {
+            let body: JSON = ["advanceSeconds": .double(days * 86400)]
+            let moved = try await URLSessionTransport(baseURL: server.url).send(BackendRequest(method: "POST", path: "/_test/clock",
+                                                                                             body: Data(body.serialized())))
+            XCTAssertEqual(moved.status, 200)
+        }
+        // Ten days on: both expired three days ago; Claire hands hers over.
+        try await advance(days: 10)
+        for aidant in clients {
+            try await aidant.login(server, identifier: aidant === clients[0] ? "claire.dupont" : "paul.martin",
+                                   password: aidant === clients[0] ? "secret-claire.dupont" : "secret-paul.martin")
+            let report = await aidant.sync()
+            XCTAssertEqual(report.lostChanges.map(\.count), [1], "\(report)")
+        }
+        let claireChanges = try clients[0].vault.read { try $0.lostChanges.all() }
+        _ = try await DelegationOperations(vault: clients[0].vault).handOver(claireChanges, patient: "helene")
+        // Forty days on (33 after the end): Paul is too late, and told to export instead.
+        try await advance(days: 30)
+        try await clients[1].login(server, identifier: "paul.martin", password: "secret-paul.martin")
+        let paulChanges = try clients[1].vault.read { try $0.lostChanges.all() }
+        let late = await refusal { _ = try await DelegationOperations(vault: clients[1].vault).handOver(paulChanges, patient: "helene") }
+        XCTAssertEqual(late?.0, 403)
+        XCTAssertEqual(late?.1, "hand-over-closed")
+    }
+
     /// The text of a PDF, by `pdftotext` (poppler-utils, in the Makefile's packages).
     func pdfText(_ bytes: [UInt8]) throws -> String {
         let directory = try TemporaryDirectory(prefix: "mes-handover-pdf")
