@@ -101,6 +101,13 @@ final class HandOverServerTests: XCTestCase {
                        "nothing is applied to the space: the holder has the version sent before the end")
         let history = try holder.vault.read { try $0.auditEntries.all(profile: "helene") }
         XCTAssertTrue(history.contains { $0.actorName == "Claire Dupont" && $0.targetID == document }, "\(history.map { ($0.actorName, $0.targetID ?? "") })")
+        // The holder discards it as any document of theirs: deleted, and gone from the server.
+        XCTAssertEqual(deposit.origin, .patient, "on the holder's side: deletable")
+        try holder.changes.delete(Document.self, id: document)
+        let discarded = await holder.sync()
+        XCTAssertEqual(discarded.sent, 1, "\(discarded)")
+        let value3 = try await status(server, "/DocumentReference/\(document)", token: token(holder))
+        XCTAssertTrue([404, 410].contains(value3), "\(value3)")
 
         // The attestations (start and end), in French although the server speaks English.
         for prefix in ["Attestation de délégation d’accès : Claire Dupont", "Attestation de fin de délégation : Claire Dupont"] {

@@ -289,7 +289,10 @@ enum Delegations {
         let author = tr("server.handover.author", ["aidant": caller.displayName])
         let document = DocumentReference(id: id, typeSystem: CodeSystem.documentTypeFR, typeCode: "DOCPAT09", typeDisplay: title,
                                          classCode: "95", category: .administrative, subject: "Patient/\(patient)",
-                                         date: FHIRDateTime.instant(now), authors: [DocumentReference.Author(reference: nil, display: author)],
+                                         date: FHIRDateTime.instant(now),
+                                         // Deposited on the holder's side (the aidant acted for them): the holder
+                                         // may delete it to discard the changes; the history says who it was.
+                                         authors: [DocumentReference.Author(reference: "Patient/\(patient)", display: author)],
                                          title: title, visibility: [.maskedFromProfessionals],
                                          attachment: .init(contentType: "text/plain; charset=utf-8", title: title,
                                                                          creation: FHIRDateTime.instant(now)))
