@@ -23,6 +23,7 @@ public enum API {
         public static func accept(consent: String) -> String { "/Consent/\(consent)/$accept" }
         public static func refuse(consent: String) -> String { "/Consent/\(consent)/$refuse" }
         public static let invitations = "/$invitations"
+        public static func handOver(patient: String) -> String { "/Patient/\(patient)/$hand-over" }
     }
 
     /// The answer to a login: either a token (professionals) or a one-time-code challenge (patients, aidants).

@@ -62,6 +62,8 @@ public struct AppShell: Application {
         case spaceOpened(SpaceBundle)
         /// A space could not be opened (said on the message line).
         case spaceFailed(String)
+        /// The open space was lost and none is left: every section closes (said why).
+        case noSpaceLeft
     }
 
     public enum Focus: Hashable, Sendable {
@@ -165,12 +167,18 @@ public struct AppShell: Application {
         if let news = sharing?.newcomersAtStart { say(news) }
     }
 
+    /// Why there is no space to show (what the Accueil says instead).
+    var signInSituation: SignInHintScreen.Situation {
+        session == nil ? .noVault : syncService == nil ? .notLoggedIn : .noSpace
+    }
+
     /// The screen of a section: plug new sections' screens in here.
     func makeScreen(_ section: AppSection) -> any FeatureScreen {
         if let reason = activeSpace?.whyNot(section) { return OutOfScopeScreen(section: section, reason: reason) }
         switch section {
-        case .home: return home.map { HomeScreen(services: $0) } ?? ComingSoonScreen(section: section)
-        case .caregivers: return spaces.map { CaregiversScreen(services: $0, active: activeSpace) } ?? ComingSoonScreen(section: section)
+        case .home: return home.map { HomeScreen(services: $0) } ?? SignInHintScreen(section: section, situation: signInSituation)
+        case .caregivers:
+            return spaces.map { CaregiversScreen(services: $0, active: activeSpace) } ?? SignInHintScreen(section: section, situation: signInSituation)
         default: return makeSpaceScreen(section)
         }
     }
@@ -244,6 +252,8 @@ public struct AppShell: Application {
         case .event(.spaceFailed(let message)):
             say(message)
             return []
+        case .event(.noSpaceLeft):
+            return closeSpaces()
         case .event(.unlocked(let result)):
             finishUnlock(result)
             // The screen dropped at the lock loads again what it shows.
@@ -622,12 +632,30 @@ extension AppShell {
         return appearEffects()
     }
 
+    /// The open space was lost and no other is left (an aidant's only delegation ended): the
+    /// sections close, the header names nobody, and the Accueil says what is left to do.
+    mutating func closeSpaces() -> [Effect<Event>] {
+        activeSpace = nil
+        home = nil
+        documents = nil
+        agenda = nil
+        messaging = nil
+        sharing = nil
+        profile = nil
+        screens = pluggedScreens
+        header.profileName = nil
+        header.actingFor = nil
+        say(tr("spaces.lost.gone"))
+        return appearEffects()
+    }
+
     /// Opens the first space left (the user's own) after the open one was lost.
     func leaveLostSpace() -> [Effect<Event>] {
         let spaces = spaces
         return [Effect {
             do {
-                guard let first = try spaces?.list().first, let bundle = try spaces?.open(first.id) else { return .spaceFailed(tr("spaces.lost.gone")) }
+                guard let first = try spaces?.list().first else { return .noSpaceLeft }
+                guard let bundle = try spaces?.open(first.id) else { return .spaceFailed(tr("spaces.lost.gone")) }
                 return .spaceOpened(bundle)
             } catch {
                 return .spaceFailed(tr("spaces.failed"))

@@ -34,6 +34,9 @@ public struct HomeDigest: Sendable, Equatable {
     /// Rappels and tasks due (overdue or within the next week), soonest first.
     public var dueReminders = 0
     public var reminders: [Item] = []
+    /// Prevention recommendations due or overdue (the agenda's recommendations view).
+    public var dueRecommendations = 0
+    public var recommendations: [Item] = []
     /// Accesses and changes by others (professionals, aidants, services) since the last visit.
     public var recentAccesses = 0
     public var accesses: [Item] = []

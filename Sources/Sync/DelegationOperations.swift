@@ -35,13 +35,67 @@ public struct DelegationOperations: Sendable {
     /// legal representative, who gets the whole space). Returns the delegation's Consent id.
     public func invite(_ invitee: Invitee, patient: String, rubriques: [Section], until: Date,
                        legalRepresentative: Bool = false) async throws(SyncError) -> String {
+        let answer = try await post(API.Path.delegate(patient: patient),
+                                    Self.body(invitee, rubriques: rubriques, until: until, legalRepresentative: legalRepresentative))
+        guard let consent = answer["consent"]?.stringValue else { throw .protocolViolation("delegation answer without its consent") }
+        return consent
+    }
+
+    /// The person the server matched, shown to the holder's side to confirm before inviting.
+    public struct Match: Sendable, Equatable {
+        /// "Julien MARTINEAU" (from the server: sanitise to draw).
+        public var name: String
+        public var identifier: String
+        /// `YYYY-MM-DD`.
+        public var birthDate: String
+    }
+
+    /// Asks the server who matches `invitee` and whether the invitation would pass its rules
+    /// (limits, already invited, a minor's space): nothing is sent to anyone.
+    public func check(_ invitee: Invitee, patient: String, until: Date, legalRepresentative: Bool = false) async throws(SyncError) -> Match {
+        var body = Self.body(invitee, rubriques: [], until: until, legalRepresentative: legalRepresentative)
+        body["check"] = .bool(true)
+        let answer = try await post(API.Path.delegate(patient: patient), body)
+        guard let name = answer["name"]?.stringValue else { throw .protocolViolation("match answer without a name") }
+        return Match(name: name, identifier: answer["identifier"]?.stringValue ?? invitee.identifier,
+                     birthDate: answer["birthDate"]?.stringValue ?? invitee.birthDate)
+    }
+
+    static func body(_ invitee: Invitee, rubriques: [Section], until: Date, legalRepresentative: Bool) -> JSON {
         var body: JSON = ["identifier": .string(invitee.identifier), "family": .string(invitee.family), "given": .string(invitee.given),
                           "birthDate": .string(invitee.birthDate), "until": .string(FHIRDateTime.instant(until)),
                           "rubriques": .array(rubriques.map { .string($0.rawValue) })]
         if legalRepresentative { body["kind"] = "legal-representation" }
-        let answer = try await post(API.Path.delegate(patient: patient), body)
-        guard let consent = answer["consent"]?.stringValue else { throw .protocolViolation("delegation answer without its consent") }
-        return consent
+        return body
+    }
+
+    /// Hands the changes kept from a lost space (`LostChangeStore`) to its holder: one document
+    /// deposited in their space, once per ended delegation (`POST /Patient/{id}/$hand-over`).
+    /// Returns the document's id.
+    public func handOver(_ changes: [LostChange], patient: String) async throws(SyncError) -> String {
+        let list: [JSON] = changes.map { change in
+            var entry: JSON = ["kind": .string(change.kind), "id": .string(change.recordID), "operation": .string(change.operation),
+                               "created": .string(FHIRDateTime.instant(change.created))]
+            if let record = Self.readable(change) { entry["record"] = record }
+            return entry
+        }
+        let answer = try await post(API.Path.handOver(patient: patient), ["changes": .array(list)])
+        guard let document = answer["document"]?.stringValue else { throw .protocolViolation("hand-over answer without its document") }
+        return document
+    }
+
+    /// A kept change's record as the holder will read it: its fields, dates written out
+    /// (ISO 8601) rather than as the vault's numbers; nil for a deletion.
+    static func readable(_ change: LostChange) -> JSON? {
+        guard let payload = change.payload else { return nil }
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = .sortedKeys
+        if let kind = RecordKind(rawValue: change.kind), let record = try? AnyRecord.decode(kind, Data(payload.utf8)),
+           let data = try? encoder.encode(record), let json = try? JSON(parsing: Array(data)) {
+            return json
+        }
+        return try? JSON(parsing: payload)
     }
 
     /// One delegation made to this account, as the server lists it.

@@ -44,6 +44,23 @@ public struct LostChangeStore {
         return kept.count
     }
 
+    /// Forgets the kept changes of one space (after they were handed to its holder).
+    public func remove(profile: String) throws {
+        let left = try all().filter { $0.profileID != profile }
+        if left.isEmpty { try clear() } else { try session.settings.set(left, for: Self.key) }
+    }
+
+    /// The kept changes by space (its id and name), in the order they were lost.
+    public func bySpace() throws -> [(id: String, name: String, changes: [LostChange])] {
+        var spaces: [(id: String, name: String, changes: [LostChange])] = []
+        for change in try all() {
+            if let index = spaces.firstIndex(where: { $0.id == change.profileID }) { spaces[index].changes.append(change) } else {
+                spaces.append((change.profileID, change.spaceName, [change]))
+            }
+        }
+        return spaces
+    }
+
     /// Forgets the kept changes (after the user exported them).
     public func clear() throws { try session.settings.remove(Self.key) }
 }

@@ -1,3 +1,4 @@
+import Agenda
 import Crypto
 import Features
 import Foundation
@@ -8,7 +9,7 @@ import Vault
 
 /// `mes-bench home [DOCUMENTS]`: a vault holding 10,000 documents, 5,000 threads (50,000
 /// messages, two unread in each), 5,000 agenda items over two years and 2,000 activity entries
-/// in one space; then, on the virtual terminal at 80x24, the time from the Accueil appearing to
+/// in one space (and the prevention calendar applied to its person); then, on the virtual terminal at 80x24, the time from the Accueil appearing to
 /// its first full frame (every block's count and top rows read from the vault in SQL, drawn).
 /// Budget (issue 16): 50 ms.
 enum HomeBenchmark {
@@ -30,13 +31,28 @@ enum HomeBenchmark {
         print("  vault filled:                  \(DocumentsBenchmark.format(ContinuousClock.now - fillStart))")
         // The last visit a week ago: a week of documents is new.
         let since = Date().addingTimeInterval(-7 * 86400)
-        let services = HomeServices { try vault.read { try $0.homeDigest(profile: "helene", since: since, now: Date()) } }
+        // Hélène, 57: the prevention calendar has recommendations due for her (the Accueil's block),
+        // computed as the app does (the carnet and the agenda's marks read, the calendar applied).
+        try vault.write { try $0.profiles.save(Profile(id: "helene", relation: .own, givenName: "Hélène", familyName: "Martineau",
+                                                       birthDate: CalendarDate(iso: "1969-04-02"), gender: .female), origin: .remote) }
+        let book = AgendaBook(vault: vault, profileID: "helene", calendar: try PreventionCalendar.load())
+        let services = HomeServices {
+            var digest = try vault.read { try $0.homeDigest(profile: "helene", since: since, now: Date()) }
+            try book.homeRecommendations(into: &digest, on: CalendarDate(Date()), language: .french)
+            return digest
+        }
         var digest = HomeDigest()
         var query: [Duration] = []
         for _ in 0..<runs { query.append(try ContinuousClock().measure { digest = try services.digest() }) }
         print("  digest read (SQL):             \(DocumentsBenchmark.summary(query))")
+        var recommendations: [Duration] = []
+        for _ in 0..<runs {
+            var alone = HomeDigest()
+            recommendations.append(try ContinuousClock().measure { try book.homeRecommendations(into: &alone, on: CalendarDate(Date()), language: .french) })
+        }
+        print("    of which recommendations:    \(DocumentsBenchmark.summary(recommendations))")
         print("    \(digest.newDocuments) new documents, \(digest.unreadMessages) unread messages, \(digest.upcomingAppointments) rendez-vous ahead, "
-              + "\(digest.dueReminders) rappels due, \(digest.recentAccesses) accesses")
+              + "\(digest.dueReminders) rappels due, \(digest.dueRecommendations) recommendations due, \(digest.recentAccesses) accesses")
         try MainActor.assumeIsolated {
             var frames: [Duration] = []
             for _ in 0..<runs {

@@ -142,7 +142,9 @@ enum AidantCommands {
     static let lost = MesCommand(spec: CommandSpec(["spaces", "lost"], summary: "spaces.cli.lost.summary", options: [
         OptionSpec("--export", value: "FILE", help: "spaces.cli.option.export"),
         OptionSpec("--clear", help: "spaces.cli.option.clear"),
-    ]).examples("spaces lost", "spaces lost --export changes-helene.json", "spaces lost --clear")) { context in
+        OptionSpec("--hand-over", help: "spaces.cli.option.hand-over"),
+    ]).examples("spaces lost", "spaces lost --export changes-helene.json", "spaces lost --hand-over", "spaces lost --clear")) { context in
+        if context.arguments.has("--hand-over") { return try await handOverLost(context) }
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
         let changes = try vault.read { try $0.lostChanges.all() }
@@ -174,9 +176,29 @@ enum AidantCommands {
         return .success
     }
 
+    /// `mes spaces lost --hand-over`: each lost space's kept changes go to its holder, as one
+    /// document in their space; those handed over are then forgotten here.
+    static func handOverLost(_ context: MesContext) async throws -> ExitCode {
+        try await withOperations(context) { operations, _, vault in
+            let spaces = try vault.read { try $0.lostChanges.bySpace() }
+            if spaces.isEmpty { Console.output(tr("spaces.cli.lost.none")) }
+            for space in spaces {
+                _ = try await operations.handOver(space.changes, patient: space.id)
+                try vault.write { try $0.lostChanges.remove(profile: space.id) }
+                Console.output(trPlural("spaces.handover.done", count: space.changes.count,
+                                        ["space": Sanitizer.sanitize(space.name, policy: .name)]))
+            }
+        }
+    }
+
     /// Opens the vault and the server's delegation operations for the space of `--space`
     /// (default: the user's own); errors become messages and exit codes.
     static func withOperations(_ context: MesContext, _ body: (DelegationOperations, SpaceSummary) async throws -> Void) async throws -> ExitCode {
+        try await withOperations(context) { operations, space, _ in try await body(operations, space) }
+    }
+
+    /// The same, with the vault open.
+    static func withOperations(_ context: MesContext, _ body: (DelegationOperations, SpaceSummary, Vault) async throws -> Void) async throws -> ExitCode {
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
         let spaces = try SpaceWiring.list(vault)
@@ -186,7 +208,7 @@ enum AidantCommands {
         let operations: DelegationOperations
         do { operations = try DelegationOperations(vault: vault) } catch { throw CommandFailure(.unauthorized, tr("aidants.cli.not-logged-in")) }
         do {
-            try await body(operations, space)
+            try await body(operations, space, vault)
         } catch let error as SyncError {
             switch error {
             case .offline, .serverTrouble: throw CommandFailure(.offline, tr("aidants.cli.offline"))
@@ -211,6 +233,10 @@ enum AidantCommands {
         case "not-a-minor": tr("aidants.refused.not-a-minor")
         case "representative-limit": tr("aidants.refused.representatives")
         case "self-delegation": tr("aidants.refused.self")
+        case "already-handed-over": tr("spaces.handover.refused.already")
+        case "hand-over-closed": tr("spaces.handover.refused.closed")
+        case "still-delegated": tr("spaces.handover.refused.active")
+        case "no-ended-delegation": tr("spaces.handover.refused.none")
         default: tr("aidants.refused.other", ["detail": Sanitizer.sanitize(detail ?? "?")])
         }
     }

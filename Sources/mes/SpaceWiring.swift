@@ -70,19 +70,22 @@ enum SpaceWiring {
         let sharing = space.relation == .delegated ? nil
             : try SharingCenter.open(vault, profileID: id).map { SharingServices(center: $0) }
         let profile = try ProfileBook.open(vault, profileID: id).map { ProfileServices(book: $0, library: documents?.library) }
-        return SpaceBundle(space: space, home: homeServices(vault, profileID: id, since: since), documents: documents,
-                           agenda: try InteractiveApp.agendaServices(kiosk: false, profileID: id)(vault),
+        let agenda = try InteractiveApp.agendaServices(kiosk: false, profileID: id)(vault)
+        return SpaceBundle(space: space, home: homeServices(vault, profileID: id, since: since, book: agenda?.book), documents: documents,
+                           agenda: agenda,
                            messages: try InteractiveApp.messagesServices(kiosk: false, profileID: id)(vault),
                            sharing: sharing, profile: profile)
     }
 
-    static func homeServices(_ vault: Vault, profileID: String, since: Date?) -> HomeServices {
+    static func homeServices(_ vault: Vault, profileID: String, since: Date?, book: AgendaBook? = nil) -> HomeServices {
         HomeServices {
-            try vault.read { session in
+            var digest = try vault.read { session in
                 var digest = try session.homeDigest(profile: profileID, since: since, now: Date())
                 digest.conflicts = try ConflictStore(session: session).all(profile: profileID).count
                 return digest
             }
+            try book?.homeRecommendations(into: &digest, on: CalendarDate(Date()), language: Localizer.shared.language)
+            return digest
         }
     }
 
@@ -105,8 +108,40 @@ enum SpaceWiring {
             revoke = { id in try await failure { try await operations.revoke(consent: id) } }
             answer = { id, accept in try await failure { try await operations.answer(consent: id, accept: accept) } }
         }
-        return SpacesServices(list: { try list(vault) }, open: open, delegations: delegations, invitations: invitations,
-                              revoke: revoke, answer: answer)
+        var services = SpacesServices(list: { try list(vault) }, open: open, delegations: delegations, invitations: invitations,
+                                      revoke: revoke, answer: answer)
+        services.lost = {
+            try vault.read { try $0.lostChanges.bySpace() }.map { LostSpaceSummary(id: $0.id, name: $0.name, count: $0.changes.count) }
+        }
+        if let operations { inviting(&services, operations, vault: vault) }
+        return services
+    }
+
+    /// Section 7's invitation (the match first, then the invitation) and hand-over, over the server.
+    static func inviting(_ services: inout SpacesServices, _ operations: DelegationOperations, vault: Vault) {
+        @Sendable func invitee(_ draft: InviteDraft) -> DelegationOperations.Invitee {
+            .init(identifier: draft.identifier, family: draft.family, given: draft.given, birthDate: draft.birthDate)
+        }
+        services.check = { draft, space in
+            try await failure {
+                let match = try await operations.check(invitee(draft), patient: space, until: draft.until,
+                                                       legalRepresentative: draft.legalRepresentative)
+                let parts = match.birthDate.split(separator: "-").compactMap { Int($0) }
+                let born = parts.count == 3 ? LocalFormat.instant(DateComponents(year: parts[0], month: parts[1], day: parts[2])) : nil
+                return InviteMatch(name: match.name, identifier: match.identifier, birthDate: born)
+            }
+        }
+        services.invite = { draft, space in
+            _ = try await failure {
+                try await operations.invite(invitee(draft), patient: space, rubriques: Section.allCases.filter(draft.rubriques.contains),
+                                            until: draft.until, legalRepresentative: draft.legalRepresentative)
+            }
+        }
+        services.handOver = { space in
+            let changes = try vault.read { try $0.lostChanges.all() }.filter { $0.profileID == space }
+            _ = try await failure { try await operations.handOver(changes, patient: space) }
+            try vault.write { try $0.lostChanges.remove(profile: space) }
+        }
     }
 
     static func summaries(_ invitations: [DelegationOperations.Invitation]) -> [InvitationSummary] {

@@ -18,10 +18,11 @@ final class SyncedHome {
     let passphrase: URL
 
     /// `identifier`/`password`: the demo account the home logs in to (Hélène by default).
-    init(identifier: String = "helene.martineau", password: String = "demo-helene") async throws {
+    /// `serverArguments`: more options for `mes-server` (`--enable-test-clock`, …).
+    init(identifier: String = "helene.martineau", password: String = "demo-helene", serverArguments: [String] = []) async throws {
         directory = try TemporaryDirectory(prefix: "mes-e2e-synced")
         server = try LocalServer.start(executable: BuiltProducts.path("mes-server"),
-                                       dataDirectory: directory.url.appendingPathComponent("server"), arguments: ["--seed", "demo"])
+                                       dataDirectory: directory.url.appendingPathComponent("server"), arguments: ["--seed", "demo"] + serverArguments)
         home = directory.url.appendingPathComponent("home")
         passphrase = directory.url.appendingPathComponent("passphrase")
         try Data((Self.passphraseText + "\n").utf8).write(to: passphrase)

@@ -152,7 +152,7 @@ final class SpacesScreenTests: XCTestCase {
         let spaces = FakeSpaces()
         let (runtime, terminal) = start(spaces, section: .caregivers)
         await runtime.settle()
-        XCTAssertTrue(terminal.screen.contains("Aidants de l’espace de Hélène MARTINEAU (r révoquer)"), terminal.screen.text)
+        XCTAssertTrue(terminal.screen.contains("Aidants de l’espace de Hélène MARTINEAU (n inviter, r révoquer)"), terminal.screen.text)
         XCTAssertTrue(terminal.screen.text.contains("Julien Martineau, aidant : acceptée. Rubriques : Documents, Agenda"), terminal.screen.text)
         for _ in 0..<3 { runtime.send(.key(.down)) }
         XCTAssertTrue(terminal.screen.contains("▸ Julien Martineau"), terminal.screen.text)

@@ -16,36 +16,6 @@ import XCTest
 /// server's test clock) leaves the parent's vault, and a second legal representative never
 /// receives what is invisible to legal representatives.
 final class AidantsServerTests: XCTestCase {
-    /// A patient account of the test's own, through the test-only endpoint.
-    @discardableResult
-    func account(_ server: TestServer, _ login: String, family: String, given: String, birthDate: String = "1980-01-02",
-                 holder: Bool = false) async throws -> String? {
-        let body: JSON = ["login": .string(login), "password": .string("secret-\(login)"), "family": .string(family), "given": .string(given),
-                          "birthDate": .string(birthDate), "holder": .bool(holder)]
-        let answer = try await URLSessionTransport(baseURL: server.url).send(BackendRequest(method: "POST", path: "/_test/accounts",
-                                                                                          body: Data(body.serialized())))
-        XCTAssertEqual(answer.status, 201, String(decoding: answer.body, as: UTF8.self))
-        return try JSON(parsing: answer.body)["patient"]?.stringValue
-    }
-
-    func client(_ server: TestServer, _ login: String, password: String? = nil) async throws -> TestClient {
-        let client = try TestClient()
-        try await client.login(server, identifier: login, password: password ?? "secret-\(login)")
-        return client
-    }
-
-    func token(_ client: TestClient) throws -> String { try XCTUnwrap(Account.stored(in: client.vault)).token }
-
-    func status(_ server: TestServer, _ path: String, query: [(String, String)] = [], token: String) async throws -> Int {
-        try await URLSessionTransport(baseURL: server.url).send(BackendRequest(path: path, query: query,
-                                                                              headers: ["Authorization": "Bearer \(token)"])).status
-    }
-
-    func refusal(_ body: () async throws -> Void) async -> (Int, String?)? {
-        do { try await body() } catch SyncError.refused(let status, let detail) { return (status, detail) } catch { XCTFail("\(error)") }
-        return nil
-    }
-
     func testInviteAcceptActInScopeThenRevokeKeepsTheUnsentChanges() async throws {
         let server = try TestServer(extra: ["--enable-test-clock"])
         try await account(server, "claire.dupont", family: "Dupont", given: "Claire")
@@ -216,5 +186,38 @@ final class AidantsServerTests: XCTestCase {
         XCTAssertEqual(value9, .complete)
         XCTAssertEqual(try lucas.find(Profile.self, "lucas")?.relation, .own)
         XCTAssertNotNil(try lucas.find(Document.self, "doc-lucas-secret"))
+    }
+}
+
+/// The helpers of the aidants' server tests (this file's and `HandOverServerTests`).
+extension XCTestCase {
+    /// A patient account of the test's own, through the test-only endpoint.
+    @discardableResult
+    func account(_ server: TestServer, _ login: String, family: String, given: String, birthDate: String = "1980-01-02",
+                 holder: Bool = false) async throws -> String? {
+        let body: JSON = ["login": .string(login), "password": .string("secret-\(login)"), "family": .string(family), "given": .string(given),
+                          "birthDate": .string(birthDate), "holder": .bool(holder)]
+        let answer = try await URLSessionTransport(baseURL: server.url).send(BackendRequest(method: "POST", path: "/_test/accounts",
+                                                                                          body: Data(body.serialized())))
+        XCTAssertEqual(answer.status, 201, String(decoding: answer.body, as: UTF8.self))
+        return try JSON(parsing: answer.body)["patient"]?.stringValue
+    }
+
+    func client(_ server: TestServer, _ login: String, password: String? = nil) async throws -> TestClient {
+        let client = try TestClient()
+        try await client.login(server, identifier: login, password: password ?? "secret-\(login)")
+        return client
+    }
+
+    func token(_ client: TestClient) throws -> String { try XCTUnwrap(Account.stored(in: client.vault)).token }
+
+    func status(_ server: TestServer, _ path: String, query: [(String, String)] = [], token: String) async throws -> Int {
+        try await URLSessionTransport(baseURL: server.url).send(BackendRequest(path: path, query: query,
+                                                                              headers: ["Authorization": "Bearer \(token)"])).status
+    }
+
+    func refusal(_ body: () async throws -> Void) async -> (Int, String?)? {
+        do { try await body() } catch SyncError.refused(let status, let detail) { return (status, detail) } catch { XCTFail("\(error)") }
+        return nil
     }
 }

@@ -27,6 +27,8 @@ public struct AgendaScreen: FeatureScreen {
     private(set) var prevention: [PreventionItem] = []
     private(set) var preventionList = ListState(count: 0)
     private(set) var preventionNote: String?
+    /// A recommendation an Accueil line opened, selected once the recommendations are read.
+    private(set) var pendingRule: String?
     /// The item whose detail is open.
     private(set) var detail: AgendaEvent?
     private(set) var failure: String?
@@ -175,6 +177,14 @@ public struct AgendaScreen: FeatureScreen {
             }
         case .event(let answer as Answer):
             return answered(answer)
+        case .event(let item as OpenItem):
+            return open(item)
+        case .event(let opened as OpenedAgendaItem):
+            let day = CalendarDate(opened.event.start)
+            calendar = MonthCalendar(year: day.year, month: day.month, day: day.day, today: calendar.today)
+            view = .month
+            detail = opened.event
+            return Update(effects: [load()], announcement: AgendaDetail.lines(opened.event).joined(separator: ". "))
         case .event(let preview as AgendaImportPreviewBox):
             let counts = tr("agenda.import.counts", ["new": String(preview.preview.new.count), "duplicates": String(preview.preview.duplicates.count),
                                                      "problems": String(preview.preview.problems.count)])
@@ -201,6 +211,10 @@ public struct AgendaScreen: FeatureScreen {
         dayList.setCount(dayItems.count)
         upcomingList.setCount(upcoming.count)
         preventionList.setCount(prevention.count)
+        if let rule = pendingRule, let index = prevention.firstIndex(where: { $0.rule.id == rule }) {
+            preventionList = ListState(count: prevention.count, selected: index)
+            pendingRule = nil
+        }
         if dayItems.isEmpty { inDay = false }
         failure = nil
     }
@@ -350,6 +364,25 @@ public struct AgendaScreen: FeatureScreen {
     }
 
     // MARK: Actions
+
+    /// A line of the Accueil opened here: a recommendation (the recommendations view, the step
+    /// selected), or an agenda item (its detail, on its day).
+    private mutating func open(_ item: OpenItem) -> Update {
+        if let rule = HomeDigest.Item.preventionRule(of: item.id) {
+            view = .prevention
+            detail = nil
+            if let index = prevention.firstIndex(where: { $0.rule.id == rule }) {
+                preventionList = ListState(count: prevention.count, selected: index)
+                return .say(tr("agenda.view.prevention") + ", " + Self.spoken(prevention[index]))
+            }
+            pendingRule = rule
+            return Update(effects: [load()], announcement: tr("agenda.view.prevention"))
+        }
+        let (book, id) = (services.book, item.id)
+        return .run(Effect {
+            do { return OpenedAgendaItem(event: try book.item(id)) } catch { return AgendaScreenEvent.failed(Self.message(error)) }
+        })
+    }
 
     private mutating func openSelected() -> Update {
         guard let event = selectedEvent else { return .handled }
@@ -639,4 +672,9 @@ struct AgendaFormDialog: Component {
         buffer.put(title, at: area.origin, style: context.style(.title), maxWidth: area.width)
         return form.render(into: &buffer, area: area.inset(top: 2), context: context)
     }
+}
+
+/// An agenda item an Accueil line opened, read from the vault.
+struct OpenedAgendaItem: Sendable {
+    let event: AgendaEvent
 }

@@ -37,8 +37,8 @@ public struct OpenItem: Sendable, Hashable {
 }
 
 /// Section 1, Accueil: for the active space, what is new and what is next, one block each —
-/// new documents, unread messages, the next rendez-vous, rappels due, accesses by others, and
-/// what waits to be sent. Each line opens its item; a block's heading is one sentence with
+/// new documents, unread messages, the next rendez-vous, rappels due, prevention recommendations
+/// due, accesses by others, and what waits to be sent. Each line opens its item; a block's heading is one sentence with
 /// its count first (what a screen reader says).
 public struct HomeScreen: FeatureScreen {
     enum Event: Sendable {
@@ -124,7 +124,10 @@ public struct HomeScreen: FeatureScreen {
             [Line(text: block.heading)] + block.items.map { Line(text: Self.describe($0), item: $0) }
         }
         let first = lines.firstIndex { !$0.isHeading } ?? 0
-        list = ListState(count: lines.count, selected: selectedID.flatMap { id in lines.firstIndex { $0.item?.id == id } } ?? first)
+        // From the top, scrolled only as far as the kept selection needs (a new document above
+        // it must not push the first block's sentence out of sight).
+        list = ListState(count: lines.count)
+        list.jump(to: selectedID.flatMap { id in lines.firstIndex { $0.item?.id == id } } ?? first, visibleRows: 15)
     }
 
     /// The blocks, each a sentence with its count first, and its lines.
@@ -141,6 +144,7 @@ public struct HomeScreen: FeatureScreen {
             blocks.append((tr("home.appointment.none"), []))
         }
         blocks.append((trPlural("home.reminders.due", count: digest.dueReminders), digest.reminders))
+        blocks.append((trPlural("home.recommendations.due", count: digest.dueRecommendations), digest.recommendations))
         blocks.append((trPlural("home.accesses.recent", count: digest.recentAccesses), digest.accesses))
         blocks.append((trPlural("home.pending", count: digest.pending) + " " + trPlural("home.conflicts", count: digest.conflicts), []))
         return blocks

@@ -12,10 +12,16 @@ import TerminalUI
 ///   manages the person's sharing);
 /// - after `i`, the invitations made to the user (from the server): `a` accepts, `x` refuses,
 ///   `r` ends one's own delegation.
+/// - `n` opens the invitation form (nom de naissance, prénom, date de naissance, identifier,
+///   rubriques, end date, the declaration ticked); Enter asks the server who matches (nothing is
+///   sent), the match is shown to confirm (« Non » focused), then the invitation goes; for a
+///   child's space the form also invites the second legal representative;
+/// - changes kept from a lost space: `h` hands them to the holder (one document in their space).
 /// Every change is confirmed first, the safe answer focused, then a sync brings it in.
 public struct CaregiversScreen: FeatureScreen {
     enum Event: Sendable {
-        case loaded([SpaceSummary], [Delegation])
+        case loaded([SpaceSummary], [Delegation], [LostSpaceSummary])
+        case matched(InviteDraft, InviteMatch)
         case invitations([InvitationSummary])
         case done(String)
         case failed(String)
@@ -27,6 +33,7 @@ public struct CaregiversScreen: FeatureScreen {
         case space(SpaceSummary)
         case delegation(Delegation)
         case invitation(InvitationSummary)
+        case lost(LostSpaceSummary)
         case note(String)
 
         var isSelectable: Bool {
@@ -41,6 +48,8 @@ public struct CaregiversScreen: FeatureScreen {
     enum Action: Sendable {
         case revoke(id: String, name: String)
         case answer(id: String, name: String, accept: Bool)
+        case invite(InviteDraft, name: String)
+        case handOver(id: String, name: String, count: Int)
     }
 
     let services: SpacesServices
@@ -49,6 +58,12 @@ public struct CaregiversScreen: FeatureScreen {
     var spaces: [SpaceSummary] = []
     var delegations: [Delegation] = []
     var invitations: [InvitationSummary]?
+    var lost: [LostSpaceSummary] = []
+    /// The invitation form, while it is open (it owns the keys).
+    var form: Form?
+    /// The list read again after a change (and after the sync bringing it in): the change's own
+    /// sentence stays on the status line.
+    var quietReload = false
     var list = ListState(count: 0)
     var loaded = false
     var clock: @Sendable () -> Date = { Date() }
@@ -78,16 +93,27 @@ public struct CaregiversScreen: FeatureScreen {
             KeyBinding([.character("i")], tr("aidants.help.invitations")),
             KeyBinding([.character("a")], tr("aidants.help.accept")),
             KeyBinding([.character("x")], tr("aidants.help.refuse")),
+            KeyBinding([.character("n")], tr("aidants.help.invite")),
+            KeyBinding([.character("h")], tr("aidants.help.hand-over")),
         ])
     }
 
+    public var capturesText: Bool { form?.capturesText ?? false }
+
     public var keyHints: [KeyHint] {
-        switch selectedLine {
+        if form != nil {
+            return [KeyHint(.tab, tr("aidants.hint.next-field")), KeyHint(.enter, tr("aidants.hint.check")),
+                    KeyHint(.escape, tr("aidants.hint.cancel"))]
+        }
+        return switch selectedLine {
+        case .lost?: [KeyHint("h", tr("aidants.hint.hand-over"))]
         case .delegation?: [KeyHint("r", tr("aidants.hint.revoke")), KeyHint("i", tr("aidants.hint.invitations"))]
         case .invitation(let invitation)?:
             invitation.status == "pending" ? [KeyHint("a", tr("aidants.hint.accept")), KeyHint("x", tr("aidants.hint.refuse"))]
                 : [KeyHint("r", tr("aidants.hint.end"))]
-        default: [KeyHint(.enter, tr("spaces.hint.open")), KeyHint("i", tr("aidants.hint.invitations"))]
+        default:
+            managesAidants ? [KeyHint(.enter, tr("spaces.hint.open")), KeyHint("n", tr("aidants.hint.invite")), KeyHint("i", tr("aidants.hint.invitations"))]
+                : [KeyHint(.enter, tr("spaces.hint.open")), KeyHint("i", tr("aidants.hint.invitations"))]
         }
     }
 
@@ -101,6 +127,10 @@ public struct CaregiversScreen: FeatureScreen {
             lines.append(.heading(tr("invitations.title")))
             lines += invitations.isEmpty ? [.note(tr("invitations.none"))] : invitations.map(Line.invitation)
         }
+        if !lost.isEmpty {
+            lines.append(.heading(tr("spaces.lost.title")))
+            lines += lost.map(Line.lost)
+        }
         return lines
     }
 
@@ -110,21 +140,34 @@ public struct CaregiversScreen: FeatureScreen {
     }
 
     public mutating func update(_ input: ComponentInput) -> Update {
+        if form != nil, case .key(let key) = input { return formKey(key) }
         switch input {
         case .appear, .changed:
             return .run(load())
-        case .event(Event.loaded(let spaces, let delegations)):
+        case .event(Event.loaded(let spaces, let delegations, let lost)):
             let first = !loaded
+            let before = summary
             self.spaces = spaces
             self.delegations = delegations
+            self.lost = lost
             loaded = true
             reselect()
-            return first ? .handled : .say(summary)
+            if quietReload {
+                // Quiet until the sync that follows brings the change in.
+                if summary != before { quietReload = false }
+                return .handled
+            }
+            // Said when it changed (a sync brought something), not again after each read.
+            return first || summary == before ? .handled : .say(summary)
         case .event(Event.invitations(let invitations)):
             self.invitations = invitations
             reselect()
             return .say(trPlural("invitations.count", count: invitations.filter { $0.status == "pending" }.count))
+        case .event(Event.matched(let draft, let match)):
+            return confirmInvite(draft, match)
         case .event(Event.done(let message)):
+            form = nil
+            quietReload = true
             var effects = [load()]
             if invitations != nil, let fetch = invitationsEffect() { effects.append(fetch) }
             return Update(effects: effects, announcement: message, requests: [ShellRequest.syncNow])
@@ -140,6 +183,15 @@ public struct CaregiversScreen: FeatureScreen {
             return .run(effect, saying: tr("invitations.loading"))
         case .key(.character("r")):
             return confirmEnd()
+        case .key(.character("n")):
+            return openForm()
+        case .key(.character("h")):
+            guard case .lost(let space)? = selectedLine else { return .say(tr("spaces.handover.choose")) }
+            guard services.handOver != nil else { return .say(tr("aidants.offline")) }
+            let name = Sanitizer.sanitize(space.name, policy: .name)
+            let question = trPlural("spaces.handover.question", count: space.count, ["name": name])
+            return .open(Dialog.confirm(title: tr("spaces.handover.title"), message: question),
+                         tag: Action.handOver(id: space.id, name: name, count: space.count), saying: question)
         case .key(.character(let letter)) where letter == "a" || letter == "x":
             guard case .invitation(let invitation)? = selectedLine, invitation.status == "pending" else { return .say(tr("invitations.choose")) }
             let accept = letter == "a"
@@ -161,7 +213,8 @@ public struct CaregiversScreen: FeatureScreen {
         let lines = lines
         let previous = list.selected
         let activeRow = lines.firstIndex { if case .space(let space) = $0 { space.id == activeID } else { false } }
-        let selected = previous > 0 && lines.indices.contains(previous) && lines[previous].isSelectable ? previous : (activeRow ?? 1)
+        let firstSelectable = lines.firstIndex { $0.isSelectable } ?? 1
+        let selected = previous > 0 && lines.indices.contains(previous) && lines[previous].isSelectable ? previous : (activeRow ?? firstSelectable)
         list = ListState(count: lines.count, selected: selected)
     }
 
@@ -169,7 +222,7 @@ public struct CaregiversScreen: FeatureScreen {
         let (services, activeID) = (services, activeID)
         return Effect {
             do {
-                return Event.loaded(try services.list(), try activeID.map { try services.delegations($0) } ?? [])
+                return Event.loaded(try services.list(), try activeID.map { try services.delegations($0) } ?? [], try services.lost())
             } catch {
                 return Event.failed(tr("spaces.failed"))
             }
@@ -216,6 +269,22 @@ public struct CaregiversScreen: FeatureScreen {
                     return Event.done(tr("aidants.revoked", ["name": name]))
                 } catch { return Event.failed(Self.message(error)) }
             }, saying: tr("aidants.sending"))
+        case .invite(let draft, let name):
+            guard let invite = services.invite, let space = activeID else { return .say(tr("aidants.offline")) }
+            return .run(Effect {
+                do {
+                    try await invite(draft, space)
+                    return Event.done(tr("aidants.invite.sent", ["name": name]))
+                } catch { return Event.failed(Self.message(error)) }
+            }, saying: tr("aidants.sending"))
+        case .handOver(let id, let name, let count):
+            guard let handOver = services.handOver else { return .say(tr("aidants.offline")) }
+            return .run(Effect {
+                do {
+                    try await handOver(id)
+                    return Event.done(trPlural("spaces.handover.done", count: count, ["space": name]))
+                } catch { return Event.failed(Self.message(error)) }
+            }, saying: tr("aidants.sending"))
         case .answer(let id, let name, let accept):
             guard let send = services.answer else { return .say(tr("aidants.offline")) }
             return .run(Effect {
@@ -227,9 +296,71 @@ public struct CaregiversScreen: FeatureScreen {
         }
     }
 
+    // MARK: The invitation form
+
+    /// `n`: the form, for the holder's side of the active space (a child's space may also
+    /// invite its second legal representative).
+    private mutating func openForm() -> Update {
+        guard managesAidants, let active else { return .say(tr("aidants.invite.not-holder")) }
+        guard services.check != nil, services.invite != nil else { return .say(tr("aidants.offline")) }
+        form = InviteForm.make(legalRepresentative: active.relation == .child, now: clock())
+        return .say(formTitle + ". " + (form?.focusedField.map(InviteForm.describe) ?? ""))
+    }
+
+    /// "Inviter un aidant pour …" (for a child's space: "… ou le second représentant légal …").
+    var formTitle: String {
+        tr(active?.relation == .child ? "aidants.invite.title.child" : "aidants.invite.title",
+           ["space": Sanitizer.sanitize(active?.name ?? "", policy: .name)])
+    }
+
+    private mutating func formKey(_ key: Key) -> Update {
+        guard var open = form else { return .ignored }
+        if key == .escape {
+            form = nil
+            return .say(tr("aidants.invite.cancelled"))
+        }
+        guard key == .enter else {
+            let before = open.focus
+            let outcome = open.handle(key)
+            form = open
+            guard let field = open.focusedField else { return .handled }
+            if open.focus != before { return .say(InviteForm.describe(field)) }
+            if case .changed = outcome, field.kind.rawText == nil { return .say(InviteForm.describe(field)) }
+            return .handled
+        }
+        // Enter, from any field: every value checked, then the server asked who matches.
+        switch InviteForm.draft(&open, now: clock()) {
+        case .failure(let problem):
+            form = open
+            return .say(problem.message)
+        case .success(let draft):
+            form = open
+            guard let check = services.check, let space = activeID else { return .say(tr("aidants.offline")) }
+            return .run(Effect {
+                do { return Event.matched(draft, try await check(draft, space)) } catch { return Event.failed(Self.message(error)) }
+            }, saying: tr("aidants.invite.checking"))
+        }
+    }
+
+    /// The match, to confirm before anything is sent (« Non » focused).
+    private func confirmInvite(_ draft: InviteDraft, _ match: InviteMatch) -> Update {
+        let name = Sanitizer.sanitize(match.name, policy: .name)
+        let space = Sanitizer.sanitize(active?.name ?? "", policy: .name)
+        var question = tr("aidants.invite.match", ["name": name, "birth": match.birthDate.map { LocalFormat.date($0) } ?? "?",
+                                                   "identifier": Sanitizer.sanitize(match.identifier, policy: .name)])
+        question += " " + (draft.legalRepresentative
+            ? tr("aidants.invite.confirm.legal", ["space": space])
+            : tr("aidants.invite.confirm", ["space": space, "list": SharingWording.sections(draft.rubriques),
+                                            "date": LocalFormat.date(draft.until)]))
+        return .open(Dialog.confirm(title: tr("aidants.invite.confirm.title"), message: question),
+                     tag: Action.invite(draft, name: name), saying: question)
+    }
+
     /// The line in words (what the screen shows and a screen reader says).
     func describe(_ line: Line) -> String {
         switch line {
+        case .lost(let space):
+            return trPlural("spaces.lost.line", count: space.count, ["name": Sanitizer.sanitize(space.name, policy: .name)])
         case .heading(let text), .note(let text): return text
         case .space(let space):
             var text = space.described
@@ -278,6 +409,10 @@ public struct CaregiversScreen: FeatureScreen {
     }
 
     public func render(into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
+        if let form {
+            buffer.put(formTitle, at: area.origin, style: context.style(.title), maxWidth: area.width)
+            return form.render(into: &buffer, area: area.inset(top: 2), context: context)
+        }
         guard loaded else {
             buffer.put(tr("spaces.title"), at: area.origin, style: context.style(.title), maxWidth: area.width)
             return Rendered(cursor: area.origin)

@@ -122,6 +122,58 @@ public struct InvitationSummary: Sendable, Hashable {
     }
 }
 
+/// An invitation being written by the holder's side (section 7's form).
+public struct InviteDraft: Sendable, Hashable {
+    public var identifier: String
+    /// Nom de naissance.
+    public var family: String
+    public var given: String
+    /// `YYYY-MM-DD`.
+    public var birthDate: String
+    public var rubriques: Set<Section>
+    public var until: Date
+    /// A minor's second legal representative (the whole space) rather than an aidant.
+    public var legalRepresentative: Bool
+
+    public init(identifier: String, family: String, given: String, birthDate: String, rubriques: Set<Section>, until: Date,
+                legalRepresentative: Bool = false) {
+        self.identifier = identifier
+        self.family = family
+        self.given = given
+        self.birthDate = birthDate
+        self.rubriques = rubriques
+        self.until = until
+        self.legalRepresentative = legalRepresentative
+    }
+}
+
+/// The person the server matched for a draft, shown to confirm before anything is sent.
+public struct InviteMatch: Sendable, Hashable {
+    /// From the server: sanitised when drawn.
+    public var name: String
+    public var identifier: String
+    public var birthDate: Date?
+
+    public init(name: String, identifier: String, birthDate: Date?) {
+        self.name = name
+        self.identifier = identifier
+        self.birthDate = birthDate
+    }
+}
+
+/// Changes kept from a space the user lost, not yet handed over (section 7 lists them).
+public struct LostSpaceSummary: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var count: Int
+
+    public init(id: String, name: String, count: Int) {
+        self.id = id
+        self.name = name
+        self.count = count
+    }
+}
+
 /// What a server operation of section 7 answered when it refused, in the user's words.
 public struct SpaceActionFailure: Error, Sendable {
     public var message: String
@@ -142,6 +194,13 @@ public struct SpacesServices: Sendable {
     /// Ends a delegation (either side), or answers an invitation (true: accept).
     public var revoke: (@Sendable (String) async throws -> Void)?
     public var answer: (@Sendable (String, Bool) async throws -> Void)?
+    /// The holder's side of a space (its id): who the server matches for a draft (nothing
+    /// sent), then the invitation itself.
+    public var check: (@Sendable (InviteDraft, String) async throws -> InviteMatch)?
+    public var invite: (@Sendable (InviteDraft, String) async throws -> Void)?
+    /// Changes kept from lost spaces (the vault), and handing one space's to its holder.
+    public var lost: @Sendable () throws -> [LostSpaceSummary] = { [] }
+    public var handOver: (@Sendable (String) async throws -> Void)?
 
     public init(list: @escaping @Sendable () throws -> [SpaceSummary], open: @escaping @Sendable (String) throws -> SpaceBundle?,
                 delegations: @escaping @Sendable (String) throws -> [Delegation] = { _ in [] },

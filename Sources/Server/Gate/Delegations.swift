@@ -82,6 +82,21 @@ enum Delegations {
     /// The holder's side of `scope` invites `aidant`: checks the rules, then a pending row and
     /// a `proposed` Consent. 422 with a clear detail when a rule refuses it.
     static func invite(_ scope: Scope, aidant: Caller, kind: Kind, rubriques: [Section], until: Date) throws -> String {
+        try check(scope, aidant: aidant, kind: kind, until: until)
+        let consentID = Audit.newID()
+        try scope.db.run("""
+            INSERT INTO delegations (consent_id, account_id, patient_id, rubriques, ends, revoked, state, kind, created, inviter)
+            VALUES (?, ?, ?, ?, ?, 0, 'pending', ?, ?, ?)
+            """, [consentID, aidant.accountID, scope.patient, Authorization.rubriqueColumn(rubriques), until.timeIntervalSince1970, kind.rawValue,
+                  scope.now.timeIntervalSince1970, scope.access.caller.accountID])
+        try scope.saveServer(consent(consentID, patient: scope.patient, aidant: aidant, kind: kind, rubriques: rubriques, until: until,
+                                     now: scope.now, status: "proposed"))
+        return consentID
+    }
+
+    /// The rules an invitation must pass (what `invite` checks first, and what the holder's
+    /// side is told before confirming the match): 422 with a clear detail when one refuses it.
+    static func check(_ scope: Scope, aidant: Caller, kind: Kind, until: Date) throws {
         let db = scope.db, now = scope.now, patient = scope.patient
         guard aidant.kind == .patient, aidant.patientID != patient, aidant.accountID != scope.access.caller.accountID else {
             throw APIError.unprocessable("one cannot be one's own aidant", detail: "self-delegation")
@@ -114,15 +129,6 @@ enum Delegations {
                              [aidant.accountID, patient, seconds], map: { _ in true }) != nil {
             throw APIError.unprocessable("this person is already invited or already aidant of this space", detail: "already-delegated")
         }
-        let consentID = Audit.newID()
-        try db.run("""
-            INSERT INTO delegations (consent_id, account_id, patient_id, rubriques, ends, revoked, state, kind, created, inviter)
-            VALUES (?, ?, ?, ?, ?, 0, 'pending', ?, ?, ?)
-            """, [consentID, aidant.accountID, patient, Authorization.rubriqueColumn(rubriques), until.timeIntervalSince1970, kind.rawValue,
-                  seconds, scope.access.caller.accountID])
-        try scope.saveServer(consent(consentID, patient: patient, aidant: aidant, kind: kind, rubriques: rubriques, until: until, now: now,
-                                     status: "proposed"))
-        return consentID
     }
 
     // MARK: - The invited person's answer
@@ -183,17 +189,23 @@ enum Delegations {
     // MARK: - Attestations
 
     /// The attestation of a delegation (or of its end), a PDF document in the holder's space and
-    /// in the aidant's own space when they have one.
+    /// in the aidant's own space when they have one. Always written in French, the official
+    /// language of the document, whatever language the server, the holder or the aidant use:
+    /// both spaces receive the same legal text, and every app shows its title as it is.
     static func attest(_ db: Database, _ row: Row, aidant: Caller, ended: Bool, now: Date) throws {
+        func tr(_ key: String, _ arguments: [String: String] = [:]) -> String {
+            Localizer.shared.text(key, arguments, language: attestationLanguage)
+        }
         let holderName = try name(db, patient: row.patient) ?? row.patient
-        let day = FHIRDateTime.date(now)
+        let day = LocalFormat.date(now, language: attestationLanguage)
         let role = tr(row.kind == .legalRepresentation ? "server.attestation.role.legal" : "server.attestation.role.aidant")
         let title = tr(ended ? "server.attestation.end.title" : "server.attestation.title", ["aidant": aidant.displayName, "holder": holderName])
         var lines = [
             tr(ended ? "server.attestation.end.body" : "server.attestation.body",
                ["aidant": aidant.displayName, "holder": holderName, "role": role, "date": day]),
-            tr("server.attestation.rubriques", ["list": row.rubriques.map(\.rawValue).joined(separator: ", ")]),
-            tr("server.attestation.period", ["start": FHIRDateTime.date(row.created), "end": ended ? day : FHIRDateTime.date(row.ends)]),
+            tr("server.attestation.rubriques", ["list": row.rubriques.map { tr(rubriqueKey($0)) }.joined(separator: ", ")]),
+            tr("server.attestation.period", ["start": LocalFormat.date(row.created, language: attestationLanguage),
+                                             "end": ended ? day : LocalFormat.date(row.ends, language: attestationLanguage)]),
         ]
         if !ended { lines.append(tr("server.attestation.limits")) }
         lines.append(tr("server.attestation.reference", ["consent": row.consentID]))
@@ -210,6 +222,109 @@ enum Delegations {
                                              title: title, attachment: .init(contentType: "application/pdf", title: title,
                                                                              creation: FHIRDateTime.instant(now)))
             try writer.saveDocument(document, content: pdf)
+        }
+    }
+
+    // MARK: - Hand-over of unsent changes
+
+    /// How long after a delegation's end its aidant may still hand over what they had not sent.
+    static let handOverWindow: TimeInterval = 30 * 86400
+    /// At most this many changes, and this many bytes of document, in one hand-over.
+    static let handOverMaxChanges = 1000
+    static let handOverMaxBytes = 512 * 1024
+
+    /// The aidant of an ended delegation hands the changes they could not send to the holder:
+    /// one plain-text document deposited in the holder's space (listed among their documents,
+    /// announced by a notification, recorded in their history as the aidant's), masked from
+    /// professionals (a note between the aidant and the holder, who may unmask it). It does not
+    /// reopen the space: nothing is read, nothing else is written, the changes are not applied
+    /// (the holder keeps the document, or deletes it to discard them), and a delegation hands
+    /// over once only, within `handOverWindow` of its end. Returns the document's id.
+    static func handOver(_ db: Database, patient: String, caller: Caller, changes: [JSON], now: Date) throws -> String {
+        let seconds = now.timeIntervalSince1970
+        let rows = try db.query("SELECT \(Row.columns) FROM delegations WHERE account_id = ? AND patient_id = ? ORDER BY created DESC",
+                                [caller.accountID, patient], map: Row.init)
+        if rows.contains(where: { $0.status(at: now) == "active" }) {
+            throw APIError(409, .conflict, "your delegation to this space is active: synchronise instead", detail: "still-delegated")
+        }
+        // Only one's own delegations are looked at: anyone else learns nothing of the space.
+        guard let row = rows.first(where: { ["revoked", "expired"].contains($0.status(at: now)) }) else {
+            throw APIError(404, .notFound, "no ended delegation of yours to this space", detail: "no-ended-delegation")
+        }
+        let ended = try endDate(db, row) ?? row.ends
+        guard seconds - ended.timeIntervalSince1970 <= handOverWindow else {
+            throw APIError.forbidden("the delegation ended too long ago to hand changes over", detail: "hand-over-closed")
+        }
+        guard !changes.isEmpty, changes.count <= handOverMaxChanges, changes.allSatisfy({ $0.objectValue != nil }) else {
+            throw APIError.badRequest("changes must be 1 to \(handOverMaxChanges) objects", detail: "invalid-parameter")
+        }
+        try db.run("INSERT OR IGNORE INTO notification_marks (mark) VALUES (?)", ["hand-over|\(row.consentID)"])
+        guard db.changes > 0 else {
+            throw APIError(409, .conflict, "the changes of this delegation were handed over already", detail: "already-handed-over")
+        }
+        func tr(_ key: String, _ arguments: [String: String] = [:]) -> String {
+            Localizer.shared.text(key, arguments, language: attestationLanguage)
+        }
+        let holderName = try name(db, patient: patient) ?? patient
+        let title = tr("server.handover.title", ["aidant": caller.displayName])
+        var text = [title, "", tr("server.handover.intro", ["aidant": caller.displayName, "holder": holderName,
+                                                            "date": LocalFormat.date(ended, language: attestationLanguage),
+                                                            "count": String(changes.count)]), ""]
+        for (index, change) in changes.enumerated() {
+            let operation = change["operation"]?.stringValue ?? "?"
+            text.append(tr("server.handover.change", ["number": String(index + 1), "kind": String((change["kind"]?.stringValue ?? "?").prefix(40)),
+                                                      "id": String((change["id"]?.stringValue ?? "?").prefix(80)),
+                                                      "operation": tr(operation == "delete" ? "server.handover.delete" : "server.handover.save"),
+                                                      "date": change["created"]?.stringValue.flatMap(FHIRDateTime.parse)
+                                                          .map { LocalFormat.dateTime($0, language: attestationLanguage) } ?? "?"]))
+            if let record = change["record"], record.objectValue != nil { text.append(record.prettyPrinted()) }
+            text.append("")
+        }
+        text.append(tr("server.handover.outro"))
+        let content = Array(text.joined(separator: "\n").utf8)
+        guard content.count <= handOverMaxBytes else {
+            throw APIError(413, .tooLong, "the changes are too large to hand over (\(handOverMaxBytes) bytes at most)", detail: "too-large")
+        }
+        let id = "handover-\(row.consentID.prefix(24))"
+        let author = tr("server.handover.author", ["aidant": caller.displayName])
+        let document = DocumentReference(id: id, typeSystem: CodeSystem.documentTypeFR, typeCode: "DOCPAT09", typeDisplay: title,
+                                         classCode: "95", category: .administrative, subject: "Patient/\(patient)",
+                                         date: FHIRDateTime.instant(now),
+                                         // Deposited on the holder's side (the aidant acted for them): the holder
+                                         // may delete it to discard the changes; the history says who it was.
+                                         authors: [DocumentReference.Author(reference: "Patient/\(patient)", display: author)],
+                                         title: title, visibility: [.maskedFromProfessionals],
+                                         attachment: .init(contentType: "text/plain; charset=utf-8", title: title,
+                                                                         creation: FHIRDateTime.instant(now)))
+        var writer = SeedWriter(db: db, now: now)
+        try writer.saveDocument(document, content: content)
+        let access = Access(patient: patient, role: .aidant, caller: caller, rubriques: [])
+        try Audit.record(db, access: access, action: .create, interaction: "hand-over",
+                         entities: ["DocumentReference/\(id)", "Consent/\(row.consentID)"], now: now)
+        try Audit.notify(db, patient: patient, code: "delegation.hand-over",
+                         text: Localizer.shared.text("server.handover.notification", ["aidant": caller.displayName, "count": String(changes.count)]),
+                         now: now)
+        return id
+    }
+
+    /// When a delegation was revoked (its Consent's period end), nil when it was not.
+    static func endDate(_ db: Database, _ row: Row) throws -> Date? {
+        guard row.state == "revoked", let stored = try ResourceRepository.fetch(db, type: "Consent", id: row.consentID) else { return nil }
+        return try stored.resource()["provision"]?["period"]?["end"]?.stringValue.flatMap(FHIRDateTime.parse)
+    }
+
+    /// The language of attestations (see `attest`).
+    static let attestationLanguage = Language.french
+
+    /// The catalogue key naming a rubrique (the words the apps use).
+    static func rubriqueKey(_ section: Section) -> String {
+        switch section {
+        case .documents: "sharing.rubrique.documents"
+        case .medicalProfile: "sharing.rubrique.profile"
+        case .vaccinations: "sharing.rubrique.vaccinations"
+        case .agenda: "sharing.rubrique.agenda"
+        case .messages: "sharing.rubrique.messages"
+        case .careHistory: "sharing.rubrique.reimbursements"
         }
     }
 

@@ -234,20 +234,50 @@ struct AccessEndpoints {
               let birthDate = body["birthDate"]?.stringValue, FHIRDateTime.range(of: birthDate) != nil, birthDate.count == 10 else {
             throw APIError.badRequest("family, given and birthDate (YYYY-MM-DD) of the aidant are required", detail: "invalid-parameter")
         }
-        guard let untilText = body["until"]?.stringValue, let until = FHIRDateTime.range(of: untilText)?.end else {
+        guard let untilText = body["until"]?.stringValue, let until = Self.delegationEnd(untilText) else {
             throw APIError.badRequest("until must be a FHIR date", detail: "invalid-parameter")
         }
         let kindText = body["kind"]?.stringValue ?? Delegations.Kind.caregiving.rawValue
         guard let kind = Delegations.Kind(rawValue: kindText) else { throw APIError.badRequest("unknown kind \(kindText)", detail: "invalid-parameter") }
-        let chosen = kind == .legalRepresentation ? Section.allCases : try rubriques(body)
-        let consentID = try router.gate.write(caller) { transaction -> String in
+        // `check: true`: the match and the rules only, nothing sent (what the app shows the holder
+        // to confirm before inviting, as MES shows the person found).
+        let checkOnly = body["check"]?.boolValue ?? false
+        let chosen = kind == .legalRepresentation || checkOnly ? Section.allCases : try rubriques(body)
+        let answer = try router.gate.write(caller) { transaction -> JSON in
             let scope = try transaction.holderScope(patient)
             guard let aidant = try Delegations.match(scope.db, identifier: login, family: family, given: given, birthDate: birthDate) else {
                 throw APIError(404, .notFound, "no account matches this identifier, name and birth date", detail: "no-match")
             }
-            return try Delegations.invite(scope, aidant: aidant, kind: kind, rubriques: chosen, until: until)
+            guard !checkOnly else {
+                try Delegations.check(scope, aidant: aidant, kind: kind, until: until)
+                return ["status": "match", "name": .string(aidant.displayName), "identifier": .string(aidant.login), "birthDate": .string(birthDate)]
+            }
+            let consentID = try Delegations.invite(scope, aidant: aidant, kind: kind, rubriques: chosen, until: until)
+            return ["consent": .string(consentID), "status": "pending"]
         }
-        return .fhir(201, ["consent": .string(consentID), "status": "pending"])
+        return .fhir(checkOnly ? 200 : 201, answer)
+    }
+
+    /// `POST /Patient/{id}/$hand-over` {changes: [{kind, id, operation, created, record?}]}: the
+    /// aidant of an ended delegation deposits the changes they could not send, once, as one
+    /// document in the holder's space (`Delegations.handOver`). It goes around the gate on
+    /// purpose: the caller has no access to the space any more, and gets none.
+    func handOver(_ request: HTTPRequest, patient: String, caller: Caller) throws -> HTTPResponse {
+        let body = try router.jsonBody(request)
+        let changes = body["changes"]?.elements ?? []
+        let now = self.now
+        let id = try router.store.write { db in try Delegations.handOver(db, patient: patient, caller: caller, changes: changes, now: now) }
+        return .fhir(201, ["document": .string(id), "status": "deposited", "count": .int(changes.count)])
+    }
+
+    /// When a delegation ends: a day (`2027-06-30`) is through its last second in France (so
+    /// every app shows that day, not the next); an instant is that instant.
+    static func delegationEnd(_ text: String) -> Date? {
+        guard let range = FHIRDateTime.range(of: text) else { return nil }
+        guard text.count == 10 else { return range.start }
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, let start = LocalFormat.instant(DateComponents(year: parts[0], month: parts[1], day: parts[2])) else { return nil }
+        return (LocalFormat.calendar.date(byAdding: .day, value: 1, to: start) ?? start.addingTimeInterval(86400)).addingTimeInterval(-1)
     }
 
     /// `GET /$invitations`: the delegations made to the caller (as aidant or representative),

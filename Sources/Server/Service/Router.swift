@@ -109,6 +109,7 @@ final class Router: HTTPHandler {
                 return try access.policy(request, patient: id, caller: caller)
             case ("Patient", "$block", "POST"): return try access.block(request, patient: id, caller: caller)
             case ("Patient", "$delegate", "POST"): return try access.delegate(request, patient: id, caller: caller)
+            case ("Patient", "$hand-over", "POST"): return try access.handOver(request, patient: id, caller: caller)
             case ("Consent", "$revoke", "POST"): return try access.revoke(request, consent: id, caller: caller)
             case ("Patient", "$services", "GET"): return try ServiceEndpoints(router: self).connections(patient: id, caller: caller)
             case ("Patient", "$connect-service", "POST"): return try ServiceEndpoints(router: self).connect(request, patient: id, caller: caller)
