@@ -325,6 +325,7 @@ enum Delegations {
         case .agenda: "sharing.rubrique.agenda"
         case .messages: "sharing.rubrique.messages"
         case .careHistory: "sharing.rubrique.reimbursements"
+        case .entourage: "sharing.rubrique.entourage"
         }
     }
 
