@@ -103,7 +103,8 @@ final class AidantsFormAndAccueilTests: XCTestCase {
             type(value, runtime)
             runtime.send(.key(.tab))
         }
-        for _ in 0..<7 { runtime.send(.key(.tab)) }
+        // Past every rubrique and the end date, to the declaration.
+        for _ in 0..<(Section.allCases.count + 1) { runtime.send(.key(.tab)) }
         runtime.send(.key(.character(" ")))
         runtime.send(.key(.enter))
         await runtime.settle()
