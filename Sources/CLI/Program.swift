@@ -58,6 +58,8 @@ public struct Program: Sendable {
                     optionalArguments: ["COMMAND…"], examples: ["help", "help --man"]),
         CommandSpec(["completion"], summary: "cli.command.completion", arguments: ["bash|zsh|fish"],
                     examples: ["completion bash"]),
+        CommandSpec(["version"], summary: "cli.command.version", options: [OptionSpec("--json", help: "option.json")],
+                    examples: ["version", "version --json"]),
     ]
 
     /// Sets the language from `--lang` (scanned before full parsing, so that even a usage error
@@ -102,6 +104,7 @@ public struct Program: Sendable {
             reportUsage(error)
             exit(ExitCode.usage.rawValue)
         }
+        Console.setQuiet(parsed.has("--quiet"))
         if parsed.has("--help") {
             Console.output(helpText(for: parsed.command))
             exit(ExitCode.success.rawValue)
@@ -151,6 +154,13 @@ public struct Program: Sendable {
             }
             Console.output(helpText(for: words))
             return .success
+        case ["version"]:
+            guard parsed.has("--json") else {
+                Console.output(versionText())
+                return .success
+            }
+            Console.json(versionJSON())
+            return .success
         case ["completion"]:
             guard let script = Completions.script(for: parsed.positionals[0], program: self) else {
                 reportUsage(UsageError(.invalidValue(option: "bash|zsh|fish", value: parsed.positionals[0]), command: ["completion"]))
@@ -161,6 +171,17 @@ public struct Program: Sendable {
         default:
             return nil
         }
+    }
+
+    /// `version --json`: the program, its version and the libraries' (Docs/json.md).
+    public func versionJSON() -> String {
+        let libraries = versionDetails().map { line -> [String: String] in
+            guard let space = line.lastIndex(of: " ") else { return ["name": line, "version": ""] }
+            return ["name": String(line[..<space]), "version": String(line[line.index(after: space)...])]
+        }
+        let object: [String: Any] = ["program": name, "version": mesVersion, "libraries": libraries]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return JSONText.escapingControls(String(decoding: data, as: UTF8.self))
     }
 
     /// `mes 0.1.0` and the versions of the libraries linked.
@@ -384,6 +405,26 @@ public enum Console {
         write(text + "\n", to: STDOUT_FILENO)
     }
 
+    /// A `--json` answer on standard output: `payload` (JSON text, controls already escaped)
+    /// in the versioned envelope of Docs/json.md.
+    public static func json(_ payload: String) {
+        output(JSONText.document(payload))
+    }
+
+    /// An informational line on standard error (a step, a reminder, a confirmation that is not
+    /// the command's answer): silenced by `--quiet`, unlike errors.
+    public static func info(_ text: String) {
+        if !isQuiet { error(text) }
+    }
+
+    /// Whether `--quiet` was given: progress and informational lines are not shown.
+    public static var isQuiet: Bool { quietSwitch.value }
+
+    /// Set once by `Program.main` from `--quiet`, before the command runs.
+    public static func setQuiet(_ quiet: Bool) { quietSwitch.value = quiet }
+
+    private static let quietSwitch = LockedFlag()
+
     public static func error(_ text: String) {
         write(text + "\n", to: STDERR_FILENO)
     }
@@ -398,5 +439,15 @@ public enum Console {
             guard count > 0 else { return }
             written += count
         }
+    }
+}
+
+/// A Boolean read from any thread (the `--quiet` switch).
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = false
+    var value: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
     }
 }

@@ -60,7 +60,7 @@ enum AidantCommands {
             .sorted { $0.start > $1.start }
         let now = Date()
         if context.arguments.has("--json") {
-            Console.output(try SharingCommands.json(delegations.map { delegation in
+            Console.json(try SharingCommands.json(delegations.map { delegation in
                 [
                     "id": delegation.id, "name": delegation.delegateName, "account": delegation.delegateAccount ?? NSNull(),
                     "role": delegation.role.rawValue, "status": status(delegation, now: now),
@@ -106,7 +106,7 @@ enum AidantCommands {
         try await withOperations(context) { operations, _ in
             let list = try await operations.invitations()
             if context.arguments.has("--json") {
-                Console.output(try SharingCommands.json(list.map { invitation in
+                Console.json(try SharingCommands.json(list.map { invitation in
                     [
                         "id": invitation.consent, "space": invitation.patient, "name": invitation.name, "status": invitation.status,
                         "role": invitation.legalRepresentation ? "legal-representative" : "caregiver",
@@ -142,6 +142,7 @@ enum AidantCommands {
     static let lost = MesCommand(spec: CommandSpec(["spaces", "lost"], summary: "spaces.cli.lost.summary", options: [
         OptionSpec("--export", value: "FILE", help: "spaces.cli.option.export"),
         OptionSpec("--clear", help: "spaces.cli.option.clear"),
+        MesOptions.json,
     ]).examples("spaces lost", "spaces lost --export changes-helene.json", "spaces lost --clear")) { context in
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
@@ -164,7 +165,12 @@ enum AidantCommands {
             Console.output(tr("spaces.cli.lost.cleared"))
             return .success
         }
-        if context.arguments.value("--export") == nil {
+        if context.arguments.value("--export") == nil, context.arguments.has("--json") {
+            Console.json(try SharingCommands.json(changes.map { change -> [String: Any] in
+                ["space": change.profileID, "spaceName": change.spaceName, "kind": change.kind, "id": change.recordID,
+                 "operation": change.operation, "created": SharingCommands.iso(change.created), "lost": SharingCommands.iso(change.lost)]
+            }))
+        } else if context.arguments.value("--export") == nil {
             if changes.isEmpty { Console.output(tr("spaces.cli.lost.none")) }
             for change in changes {
                 Console.output(Sanitizer.sanitize(tr("spaces.cli.lost.line", ["space": change.spaceName, "kind": change.kind, "id": change.recordID,

@@ -35,7 +35,7 @@ enum ProfileCommands {
         return try await withBooks(context) { book, _ in
             let sections = try book.allEntries().filter { only == nil || $0.rubrique == only }
             if context.arguments.has("--json") {
-                Console.output(try json(sections))
+                Console.json(try json(sections))
                 return
             }
             let conditions = try book.entries(.conditions)
@@ -203,7 +203,7 @@ enum ProfileCommands {
         return try await withBooks(context) { _, measures in
             let rows = try measures.measurements(type, from: from, to: to)
             if context.arguments.has("--json") {
-                Console.output(try json(rows))
+                Console.json(try json(rows))
                 return
             }
             if rows.isEmpty { Console.output(tr("measures.list.empty")) }
