@@ -234,12 +234,14 @@ public struct Program: Sendable {
         if let spec = parser.option(option, in: error.command) {
             kind = spec.kind
         } else {
-            // A positional argument named by its placeholder (`keep-mine|keep-theirs`).
-            kind = ValueKind.implied(by: option)
+            // A positional argument named by its placeholder (`keep-mine|keep-theirs`, `RUBRIQUE`).
+            kind = parser.argumentKind(option)
         }
         switch kind {
         case .choice(let choices):
             return [tr("cli.error.valid-values")] + choiceLines(choices, indent: "  ")
+        case .list(let choices):
+            return [tr("cli.error.valid-list")] + choiceLines(choices, indent: "  ")
         case .date: return [tr("cli.format.date")]
         case .time: return [tr("cli.format.time")]
         case .integer: return [tr("cli.format.integer")]
@@ -302,12 +304,25 @@ public struct Program: Sendable {
         if !under.isEmpty {
             lines += ["", tr("cli.heading.commands")] + commandListLines(under)
         }
+        lines += argumentLines(spec)
         lines += optionLines(tr("cli.heading.options"), spec.options)
         lines += optionLines(tr("cli.heading.global-options"), parser.globalOptions.filter { global in !spec.options.contains { $0.name == global.name } })
         if !spec.examples.isEmpty {
             lines += ["", tr("cli.heading.examples")] + spec.examples.map { "  \(name) \($0)" }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "Arguments:" and the valid values of the positional arguments whose placeholder does not
+    /// spell them (`RUBRIQUE`), or nothing.
+    func argumentLines(_ spec: CommandSpec) -> [String] {
+        var lines: [String] = []
+        for placeholder in spec.arguments + spec.optionalArguments {
+            guard let kind = parser.argumentKinds[placeholder], let choices = kind.choicesOrList else { continue }
+            lines.append("  \(placeholder)")
+            lines += choiceLines(choices, indent: "    ")
+        }
+        return lines.isEmpty ? [] : ["", tr("cli.heading.arguments")] + lines
     }
 
     /// The top-level list: one line per command or group (a group lists its subcommands' words).
@@ -356,6 +371,9 @@ public struct Program: Sendable {
             lines += choiceLines(choices, indent: "  ")
         case .choice(let choices) where spec.valueName != choices.map(\.value).joined(separator: "|"):
             lines.append(tr("cli.values", ["values": choices.map(\.value).joined(separator: ", ")]))
+        case .list(let choices):
+            lines.append(tr("cli.heading.values-list"))
+            lines += choiceLines(choices, indent: "  ")
         case .date: lines.append(tr("cli.format.date"))
         case .time: lines.append(tr("cli.format.time"))
         default: break

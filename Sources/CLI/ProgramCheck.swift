@@ -48,7 +48,7 @@ public enum ProgramCheck {
             }
             // The parser takes every option the help lists, with a valid value, for this command.
             for option in spec.options + parser.globalOptions where !["--help", "--version"].contains(option.name) {
-                var line = spec.path + spec.arguments.map { ValueKind.implied(by: $0) == .text ? "x" : sample(ValueKind.implied(by: $0)) }
+                var line = spec.path + spec.arguments.map { parser.argumentKind($0) == .text ? "x" : sample(parser.argumentKind($0)) }
                 line.append(option.name)
                 if option.takesValue { line.append(sample(option.kind)) }
                 do {
@@ -108,7 +108,7 @@ public enum ProgramCheck {
     /// A valid value of `kind`, to try an option with.
     static func sample(_ kind: ValueKind) -> String {
         switch kind {
-        case .choice(let choices): choices.first?.value ?? "x"
+        case .choice(let choices), .list(let choices): choices.first?.value ?? "x"
         case .date: "22/11/2026"
         case .time: "14h30"
         case .integer: "3"

@@ -23,7 +23,7 @@ enum AidantCommands {
         OptionSpec("--family", value: "NAME", help: "aidants.cli.option.family"),
         OptionSpec("--given", value: "NAME", help: "aidants.cli.option.given"),
         OptionSpec("--birth-date", value: "YYYY-MM-DD", help: "aidants.cli.option.birth-date"),
-        OptionSpec("--rubriques", value: "LIST", help: "sharing.option.rubriques"),
+        OptionSpec("--rubriques", value: "LIST", kind: .list(MesArguments.sharedRubriques), help: "sharing.option.rubriques"),
         OptionSpec("--until", value: "YYYY-MM-DD", help: "aidants.cli.option.until"),
         OptionSpec("--legal-representative", help: "aidants.cli.option.legal"),
     ]).examples("aidants invite --identifier julien.martineau --family Martineau --given Julien --birth-date 1994-03-12 --rubriques documents,agenda --until 2027-06-30",

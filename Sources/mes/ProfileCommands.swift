@@ -304,16 +304,16 @@ enum ProfileCommands {
 
     static func parseRubrique(_ text: String) throws -> ProfileRubrique {
         guard let code = FieldValues.matchCode(text, in: ProfileRubrique.allCases.map(\.rawValue)), let rubrique = ProfileRubrique(rawValue: code) else {
-            throw CommandFailure(.usage, tr("profile.error.unknown-rubrique", [
-                "name": safe(text), "list": ProfileRubrique.allCases.map(\.rawValue).joined(separator: ", "),
-            ]))
+            // Reported with the rubriques listed (MesArguments.profileRubriques).
+            throw UsageError(.invalidValue(option: "RUBRIQUE", value: text))
         }
         return rubrique
     }
 
     static func parseMeasure(_ text: String) throws -> MeasurementType {
         guard let type = MeasureUnits.type(named: text) else {
-            throw CommandFailure(.usage, ProfileWording.error(.unknownMeasure(safe(text))))
+            // Reported with the measures listed (MesArguments.measures).
+            throw UsageError(.invalidValue(option: "MEASURE", value: text))
         }
         return type
     }

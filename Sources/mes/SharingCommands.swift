@@ -18,9 +18,9 @@ enum SharingCommands {
 
     static let code = MesCommand(spec: CommandSpec(["access", "code"], summary: "sharing.code.summary", options: [
         OptionSpec("--duration", value: "30m|2h|24h|7d", help: "sharing.option.duration"),
-        OptionSpec("--rubriques", value: "LIST", help: "sharing.option.rubriques"),
+        OptionSpec("--rubriques", value: "LIST", kind: .list(MesArguments.sharedRubriques), help: "sharing.option.rubriques"),
         jsonOption, profileOption,
-    ]).examples("access code --duration 24h --rubriques documents,profil", "access code --json")) { context in
+    ]).examples("access code --duration 24h --rubriques documents,profile", "access code --json")) { context in
         let durationText = context.arguments.value("--duration") ?? AccessDuration.twoHours.rawValue
         guard let duration = AccessDuration(rawValue: durationText) else { throw UsageError(.invalidValue(option: "--duration", value: durationText)) }
         let rubriques = try parseRubriques(context.arguments.value("--rubriques"))
