@@ -77,6 +77,8 @@ public struct Program: Sendable {
             }
             if let value {
                 guard let chosen = Language(rawValue: value) else {
+                    // Said in the language the configuration or the environment asks for.
+                    Localizer.shared.setLanguage(language)
                     throw UsageError(.invalidValue(option: "--lang", value: value))
                 }
                 language = chosen
