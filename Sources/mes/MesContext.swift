@@ -70,7 +70,8 @@ struct MesContext: Sendable {
         do {
             return try ConfigFile.load(configPath) ?? ConfigFile()
         } catch let error as ConfigFile.SyntaxError {
-            throw CommandFailure(.failure, tr("config.error.syntax", ["path": Sanitizer.sanitize(configPath.path), "line": String(error.line)]))
+            throw CommandFailure(.failure, tr("config.error.line", ["path": Sanitizer.sanitize(configPath.path), "line": String(error.line),
+                                                                   "reason": error.reason]))
         }
     }
 
