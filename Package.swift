@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "FHIR", "HealthRecord", "Vault", "Crypto", "LocalServer", "TestSupport", "MedicalProfile",
-                                                     "mes", "mes-server"]),
+                                                     "mes", "mes-server", "CLI"]),
         .testTarget(name: "L10nTests", dependencies: ["L10n"]),
         .testTarget(name: "CLITests", dependencies: ["CLI", "TestSupport"]),
         .testTarget(name: "FHIRTests", dependencies: ["FHIR", "HealthRecord"]),

@@ -25,6 +25,11 @@ for path in ./usr/bin/mes ./usr/bin/mes-server ./usr/share/mes/Localization/fr/c
     grep -q " $path\$" <<< "$contents" || grep -q " $path -> " <<< "$contents" || fail "missing $path"
 done
 dpkg-deb --field "$deb" Depends | grep -q libsodium || fail "Depends lacks the linked libraries"
+# The licence: machine-readable (DEP-5), EUPL-1.2 with its full text.
+copyright=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/doc/mes/copyright)
+grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/$' <<< "$copyright" || fail "copyright is not DEP-5"
+grep -q '^License: EUPL-1.2$' <<< "$copyright" || fail "copyright lacks the EUPL-1.2 text paragraph"
+grep -q '^ 15. Applicable Law$' <<< "$copyright" || fail "copyright lacks the full EUPL text"
 
 echo "== lintian"
 lintian --fail-on error --tag-display-limit 0 --allow-root "$deb"

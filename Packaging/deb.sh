@@ -52,7 +52,14 @@ done
 
 # Documentation: copyright and the changelog a native package carries.
 mkdir -p "$root/usr/share/doc/mes"
-install -m 0644 "$here/copyright" "$root/usr/share/doc/mes/copyright"
+# DEP-5: the header and paragraphs of Packaging/copyright, then the EUPL's paragraph with the
+# full text of the tree's LICENSE (indented by one space, blank lines as " .").
+{
+    cat "$here/copyright"
+    printf '\nLicense: EUPL-1.2\n'
+    sed -e 's/[[:space:]]*$//' -e 's/^$/./' -e 's/^/ /' "$repo/LICENSE"
+} > "$root/usr/share/doc/mes/copyright"
+chmod 0644 "$root/usr/share/doc/mes/copyright"
 date=$(git -C "$repo" log -1 --format=%cD 2>/dev/null || date -R)
 printf 'mes (%s) unstable; urgency=medium\n\n  * Built from the mes source tree (%s).\n\n -- %s  %s\n' \
     "$version" "$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$maintainer" "$date" \

@@ -29,6 +29,9 @@ public enum ValueKind: Sendable, Equatable {
     /// One of a closed set; the key or the screen name, case and accents aside; handlers
     /// receive the key.
     case choice([ValueChoice])
+    /// Several of a closed set, separated by commas (`documents,vaccinations`); each one by its
+    /// key or its screen name; handlers receive the keys joined by commas.
+    case list([ValueChoice])
 
     /// The kind a placeholder implies, so that `OptionSpec("--date", value: "YYYY-MM-DD", …)`
     /// checks dates without saying more: `a|b|c` (plain words) is a choice, `YYYY-MM-DD` a date,
@@ -52,6 +55,14 @@ public enum ValueKind: Sendable, Equatable {
 }
 
 extension ValueKind {
+    /// The values of a closed set (one of them or several), else nil.
+    public var choicesOrList: [ValueChoice]? {
+        switch self {
+        case .choice(let choices), .list(let choices): choices
+        default: nil
+        }
+    }
+
     /// `a|b|c` for a closed set (the placeholder `implied(by:)` reads back), else nil.
     public var choicesPlaceholder: String? {
         if case .choice(let choices) = self { return choices.map(\.value).joined(separator: "|") }
@@ -95,8 +106,10 @@ public struct OptionSpec: Sendable {
 
     /// The choices of a closed set, or nil.
     public var choices: [ValueChoice]? {
-        if case .choice(let choices) = kind { return choices }
-        return nil
+        switch kind {
+        case .choice(let choices), .list(let choices): return choices
+        default: return nil
+        }
     }
 }
 
@@ -180,11 +193,24 @@ public struct ArgumentParser: Sendable {
     public var commands: [CommandSpec]
     /// The options of running the program with no command (its default action).
     public var defaultOptions: [OptionSpec]
+    /// What a positional argument's placeholder stands for, when its valid values are a closed
+    /// set the placeholder does not spell (`RUBRIQUE`: the rubriques of the medical profile). A
+    /// placeholder means the same in every command, like an option's name. The handler checks
+    /// the value (it may accept more, such as aliases); help, completion and the "invalid
+    /// value" error list these.
+    public var argumentKinds: [String: ValueKind]
 
-    public init(globalOptions: [OptionSpec], commands: [CommandSpec], defaultOptions: [OptionSpec] = []) {
+    public init(globalOptions: [OptionSpec], commands: [CommandSpec], defaultOptions: [OptionSpec] = [],
+                argumentKinds: [String: ValueKind] = [:]) {
         self.globalOptions = globalOptions
         self.commands = commands
         self.defaultOptions = defaultOptions
+        self.argumentKinds = argumentKinds
+    }
+
+    /// What the positional argument `placeholder` takes: declared, else implied by its spelling.
+    public func argumentKind(_ placeholder: String) -> ValueKind {
+        argumentKinds[placeholder] ?? ValueKind.implied(by: placeholder)
     }
 
     public func parse(_ arguments: [String]) throws(UsageError) -> ParsedArguments {

@@ -57,7 +57,7 @@ public enum Completions {
                 let command = parser.commands.first { $0.path == path }
                 let options = path.isEmpty ? parser.defaultOptions : command?.options ?? []
                 let positionals = (command?.arguments ?? []) + (command?.optionalArguments ?? [])
-                let kinds = positionals.map { ValueKind.implied(by: $0) }
+                let kinds = positionals.map { parser.argumentKind($0) }
                 let files = kinds.contains { $0 == .file || $0 == .directory }
                 let words = kinds.flatMap { kind -> [String] in
                     if case .choice(let choices) = kind { return choices.map(\.value) }
@@ -129,7 +129,7 @@ public enum Completions {
 
     static func bashValue(_ option: OptionSpec) -> String {
         switch option.kind {
-        case .choice(let choices): "COMPREPLY=($(compgen -W \"\(choices.map(\.value).joined(separator: " "))\" -- \"$cur\")); return"
+        case .choice(let choices), .list(let choices): "COMPREPLY=($(compgen -W \"\(choices.map(\.value).joined(separator: " "))\" -- \"$cur\")); return"
         case .file: "COMPREPLY=($(compgen -f -- \"$cur\")); return"
         case .directory: "COMPREPLY=($(compgen -d -- \"$cur\")); return"
         default: "return"
@@ -175,7 +175,7 @@ public enum Completions {
 
     static func zshValue(_ option: OptionSpec) -> String {
         switch option.kind {
-        case .choice(let choices): "compadd -- \(choices.map(\.value).joined(separator: " ")); return"
+        case .choice(let choices), .list(let choices): "compadd -- \(choices.map(\.value).joined(separator: " ")); return"
         case .file: "_files; return"
         case .directory: "_files -/; return"
         default: "return"
@@ -233,7 +233,7 @@ public enum Completions {
         var parts = ["-l \(option.name.dropFirst(2))"]
         switch option.kind {
         case .flag: break
-        case .choice(let choices): parts.append("-x -a \(fishQuote(choices.map(\.value).joined(separator: " ")))")
+        case .choice(let choices), .list(let choices): parts.append("-x -a \(fishQuote(choices.map(\.value).joined(separator: " ")))")
         case .file: parts.append("-r -F")
         case .directory: parts.append("-x -a '(__fish_complete_directories)'")
         default: parts.append("-x")

@@ -1,24 +1,34 @@
 import Foundation
+import L10n
 
 /// A configuration file of `key = value` lines: the user's `$XDG_CONFIG_HOME/mes/config` and a
-/// kiosk's `/etc/mes/kiosk.conf` alike. Blank lines and lines starting with `#` are comments;
-/// a value may be written in double quotes (kept as is inside). Setting a key rewrites its line
+/// kiosk's `/etc/mes/kiosk.conf` alike (one syntax, one reader, the same errors with the line's
+/// number). Blank lines and lines starting with `#` are comments, and so is what follows a `#`
+/// after a space at the end of a line (`idle-seconds = 300   # five minutes`); a value may be
+/// written in double quotes (kept as is inside, `#` included). Setting a key rewrites its line
 /// in place, so comments and order survive `mes config set`.
 public struct ConfigFile: Sendable, Equatable {
     /// A line that is not `key = value`.
     public struct SyntaxError: Error, Equatable, Sendable {
         public var line: Int
         public var text: String
+
+        /// What is wrong, in words: the same for every configuration file.
+        public var reason: String { tr("config.syntax.expected") }
     }
 
     enum Line: Sendable, Equatable {
         case other(String)
-        case entry(key: String, value: String)
+        /// `raw` is the line as read (kept as is when written back), nil for a line set since.
+        case entry(key: String, value: String, raw: String?)
     }
 
     var lines: [Line]
 
     public init() { lines = [] }
+
+    /// Two files are the same when they would be written the same.
+    public static func == (lhs: ConfigFile, rhs: ConfigFile) -> Bool { lhs.text == rhs.text }
 
     public init(parsing text: String) throws(SyntaxError) {
         lines = []
@@ -30,12 +40,42 @@ public struct ConfigFile: Sendable, Equatable {
             }
             guard let equals = line.firstIndex(of: "=") else { throw SyntaxError(line: number + 1, text: String(raw)) }
             let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            guard Self.isKey(key) else { throw SyntaxError(line: number + 1, text: String(raw)) }
-            if value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
-            lines.append(.entry(key: key, value: value))
+            guard Self.isKey(key), let value = Self.value(line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)) else {
+                throw SyntaxError(line: number + 1, text: String(raw))
+            }
+            lines.append(.entry(key: key, value: value, raw: String(raw)))
         }
         if case .other("") = lines.last { lines.removeLast() }
+    }
+
+    /// The value written after `=`: quoted (`"…"`, then only a comment may follow) or plain (up
+    /// to a `#` that follows a space); nil for an unclosed quote or text after the closing one.
+    static func value(_ text: String) -> String? {
+        if text.hasPrefix("\"") {
+            let rest = text.dropFirst()
+            guard let close = rest.firstIndex(of: "\"") else { return nil }
+            let after = rest[rest.index(after: close)...].trimmingCharacters(in: .whitespaces)
+            guard after.isEmpty || after.hasPrefix("#") else { return nil }
+            return String(rest[..<close])
+        }
+        if text.hasPrefix("#") { return "" }
+        var previous: Character = "x"
+        for index in text.indices {
+            if text[index] == "#" && (previous == " " || previous == "\t") {
+                return text[..<index].trimmingCharacters(in: .whitespaces)
+            }
+            previous = text[index]
+        }
+        return text
+    }
+
+    /// Every `key = value` line with its number (1 for the first line), in the order of the
+    /// file, repeated keys included: for a reader that checks each value and names the line.
+    public var numberedEntries: [(line: Int, key: String, value: String)] {
+        lines.enumerated().compactMap { index, line in
+            if case .entry(let key, let value, _) = line { return (index + 1, key, value) }
+            return nil
+        }
     }
 
     /// Reads `url`; nil when there is no such file.
@@ -52,24 +92,24 @@ public struct ConfigFile: Sendable, Equatable {
 
     /// The last value given for `key`.
     public subscript(key: String) -> String? {
-        for line in lines.reversed() { if case .entry(key, let value) = line { return value } }
+        for line in lines.reversed() { if case .entry(key, let value, _) = line { return value } }
         return nil
     }
 
     /// Every key with its (last) value, in the order of the file.
     public var entries: [(key: String, value: String)] {
         var seen: [String] = []
-        for line in lines { if case .entry(let key, _) = line, !seen.contains(key) { seen.append(key) } }
+        for line in lines { if case .entry(let key, _, _) = line, !seen.contains(key) { seen.append(key) } }
         return seen.map { ($0, self[$0] ?? "") }
     }
 
     /// Sets `key` (its last line is rewritten; a new key goes at the end); nil removes it.
     public mutating func set(_ key: String, _ value: String?) {
-        let index = lines.lastIndex { if case .entry(key, _) = $0 { return true } else { return false } }
+        let index = lines.lastIndex { if case .entry(key, _, _) = $0 { return true } else { return false } }
         switch (index, value) {
-        case (let index?, let value?): lines[index] = .entry(key: key, value: value)
-        case (nil, let value?): lines.append(.entry(key: key, value: value))
-        case (_, nil): lines.removeAll { if case .entry(key, _) = $0 { return true } else { return false } }
+        case (let index?, let value?): lines[index] = .entry(key: key, value: value, raw: nil)
+        case (nil, let value?): lines.append(.entry(key: key, value: value, raw: nil))
+        case (_, nil): lines.removeAll { if case .entry(key, _, _) = $0 { return true } else { return false } }
         }
     }
 
@@ -78,8 +118,9 @@ public struct ConfigFile: Sendable, Equatable {
         lines.map { line in
             switch line {
             case .other(let text): return text
-            case .entry(let key, let value):
-                let quoted = value != value.trimmingCharacters(in: .whitespaces) || value.hasPrefix("\"") || value.hasPrefix("#")
+            case .entry(_, _, let raw?): return raw
+            case .entry(let key, let value, nil):
+                let quoted = value != value.trimmingCharacters(in: .whitespaces) || value.hasPrefix("\"") || value.contains("#")
                 return "\(key) = " + (quoted ? "\"\(value)\"" : value)
             }
         }.joined(separator: "\n") + "\n"

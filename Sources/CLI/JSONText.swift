@@ -28,3 +28,17 @@ public enum JSONText {
             || (0x2028...0x202E).contains(value) || (0x2066...0x2069).contains(value)
     }
 }
+
+extension JSONText {
+    /// The version of the `--json` outputs' shape (Docs/json.md, Docs/json-schema.json). It
+    /// changes only when a field is removed or changes meaning; new fields may appear in any
+    /// version.
+    public static let formatVersion = 1
+
+    /// `payload` (JSON text) in the envelope every `--json` output has:
+    /// `{"mes_json":1,"data":PAYLOAD}` — the version first, so a script can check it before
+    /// reading on.
+    public static func document(_ payload: String) -> String {
+        "{\"mes_json\":\(formatVersion),\"data\":\(payload)}"
+    }
+}

@@ -58,6 +58,8 @@ public struct Program: Sendable {
                     optionalArguments: ["COMMAND…"], examples: ["help", "help --man"]),
         CommandSpec(["completion"], summary: "cli.command.completion", arguments: ["bash|zsh|fish"],
                     examples: ["completion bash"]),
+        CommandSpec(["version"], summary: "cli.command.version", options: [OptionSpec("--json", help: "option.json")],
+                    examples: ["version", "version --json"]),
     ]
 
     /// Sets the language from `--lang` (scanned before full parsing, so that even a usage error
@@ -75,6 +77,8 @@ public struct Program: Sendable {
             }
             if let value {
                 guard let chosen = Language(rawValue: value) else {
+                    // Said in the language the configuration or the environment asks for.
+                    Localizer.shared.setLanguage(language)
                     throw UsageError(.invalidValue(option: "--lang", value: value))
                 }
                 language = chosen
@@ -102,6 +106,7 @@ public struct Program: Sendable {
             reportUsage(error)
             exit(ExitCode.usage.rawValue)
         }
+        Console.setQuiet(parsed.has("--quiet"))
         if parsed.has("--help") {
             Console.output(helpText(for: parsed.command))
             exit(ExitCode.success.rawValue)
@@ -151,6 +156,13 @@ public struct Program: Sendable {
             }
             Console.output(helpText(for: words))
             return .success
+        case ["version"]:
+            guard parsed.has("--json") else {
+                Console.output(versionText())
+                return .success
+            }
+            Console.json(versionJSON())
+            return .success
         case ["completion"]:
             guard let script = Completions.script(for: parsed.positionals[0], program: self) else {
                 reportUsage(UsageError(.invalidValue(option: "bash|zsh|fish", value: parsed.positionals[0]), command: ["completion"]))
@@ -161,6 +173,17 @@ public struct Program: Sendable {
         default:
             return nil
         }
+    }
+
+    /// `version --json`: the program, its version and the libraries' (Docs/json.md).
+    public func versionJSON() -> String {
+        let libraries = versionDetails().map { line -> [String: String] in
+            guard let space = line.lastIndex(of: " ") else { return ["name": line, "version": ""] }
+            return ["name": String(line[..<space]), "version": String(line[line.index(after: space)...])]
+        }
+        let object: [String: Any] = ["program": name, "version": mesVersion, "libraries": libraries]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return JSONText.escapingControls(String(decoding: data, as: UTF8.self))
     }
 
     /// `mes 0.1.0` and the versions of the libraries linked.
@@ -213,12 +236,14 @@ public struct Program: Sendable {
         if let spec = parser.option(option, in: error.command) {
             kind = spec.kind
         } else {
-            // A positional argument named by its placeholder (`keep-mine|keep-theirs`).
-            kind = ValueKind.implied(by: option)
+            // A positional argument named by its placeholder (`keep-mine|keep-theirs`, `RUBRIQUE`).
+            kind = parser.argumentKind(option)
         }
         switch kind {
         case .choice(let choices):
             return [tr("cli.error.valid-values")] + choiceLines(choices, indent: "  ")
+        case .list(let choices):
+            return [tr("cli.error.valid-list")] + choiceLines(choices, indent: "  ")
         case .date: return [tr("cli.format.date")]
         case .time: return [tr("cli.format.time")]
         case .integer: return [tr("cli.format.integer")]
@@ -281,12 +306,25 @@ public struct Program: Sendable {
         if !under.isEmpty {
             lines += ["", tr("cli.heading.commands")] + commandListLines(under)
         }
+        lines += argumentLines(spec)
         lines += optionLines(tr("cli.heading.options"), spec.options)
         lines += optionLines(tr("cli.heading.global-options"), parser.globalOptions.filter { global in !spec.options.contains { $0.name == global.name } })
         if !spec.examples.isEmpty {
             lines += ["", tr("cli.heading.examples")] + spec.examples.map { "  \(name) \($0)" }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// "Arguments:" and the valid values of the positional arguments whose placeholder does not
+    /// spell them (`RUBRIQUE`), or nothing.
+    func argumentLines(_ spec: CommandSpec) -> [String] {
+        var lines: [String] = []
+        for placeholder in spec.arguments + spec.optionalArguments {
+            guard let kind = parser.argumentKinds[placeholder], let choices = kind.choicesOrList else { continue }
+            lines.append("  \(placeholder)")
+            lines += choiceLines(choices, indent: "    ")
+        }
+        return lines.isEmpty ? [] : ["", tr("cli.heading.arguments")] + lines
     }
 
     /// The top-level list: one line per command or group (a group lists its subcommands' words).
@@ -335,6 +373,9 @@ public struct Program: Sendable {
             lines += choiceLines(choices, indent: "  ")
         case .choice(let choices) where spec.valueName != choices.map(\.value).joined(separator: "|"):
             lines.append(tr("cli.values", ["values": choices.map(\.value).joined(separator: ", ")]))
+        case .list(let choices):
+            lines.append(tr("cli.heading.values-list"))
+            lines += choiceLines(choices, indent: "  ")
         case .date: lines.append(tr("cli.format.date"))
         case .time: lines.append(tr("cli.format.time"))
         default: break
@@ -384,6 +425,26 @@ public enum Console {
         write(text + "\n", to: STDOUT_FILENO)
     }
 
+    /// A `--json` answer on standard output: `payload` (JSON text, controls already escaped)
+    /// in the versioned envelope of Docs/json.md.
+    public static func json(_ payload: String) {
+        output(JSONText.document(payload))
+    }
+
+    /// An informational line on standard error (a step, a reminder, a confirmation that is not
+    /// the command's answer): silenced by `--quiet`, unlike errors.
+    public static func info(_ text: String) {
+        if !isQuiet { error(text) }
+    }
+
+    /// Whether `--quiet` was given: progress and informational lines are not shown.
+    public static var isQuiet: Bool { quietSwitch.value }
+
+    /// Set once by `Program.main` from `--quiet`, before the command runs.
+    public static func setQuiet(_ quiet: Bool) { quietSwitch.value = quiet }
+
+    private static let quietSwitch = LockedFlag()
+
     public static func error(_ text: String) {
         write(text + "\n", to: STDERR_FILENO)
     }
@@ -398,5 +459,15 @@ public enum Console {
             guard count > 0 else { return }
             written += count
         }
+    }
+}
+
+/// A Boolean read from any thread (the `--quiet` switch).
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = false
+    var value: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
     }
 }

@@ -23,11 +23,34 @@ public enum ProgramCheck {
         // Every text in every language.
         var keys = [program.summaryKey] + program.epilogueKeys + all.map(\.helpKey) + parser.commands.map(\.summaryKey)
         keys += all.flatMap { $0.choices ?? [] }.compactMap(\.labelKey)
+        keys += parser.argumentKinds.values.flatMap { $0.choicesOrList ?? [] }.compactMap(\.labelKey)
         keys += program.manSections.flatMap { [$0.headingKey] + $0.entries.map(\.textKey) }
         for language in Language.allCases {
             let catalogue = Localizer.shared.catalogue(for: language)
             for key in Set(keys).sorted() where catalogue[key] == nil {
                 problems.append(tr("cli.check.missing-text", ["key": key, "language": language.rawValue]))
+            }
+        }
+
+        // Every value the parser can refuse is refused with what is valid listed: options of a
+        // checked kind, and positional arguments whose placeholder names a closed set.
+        for spec in parser.commands {
+            for option in spec.options where option.takesValue && ![.text, .file, .directory].contains(option.kind) {
+                let line = spec.path + spec.arguments.map { parser.argumentKind($0) == .text ? "x" : sample(parser.argumentKind($0)) }
+                    + [option.name, "@@not-valid"]
+                do {
+                    _ = try parser.parse(line)
+                    problems.append(tr("cli.check.not-refused", ["command": spec.name, "option": option.name]))
+                } catch {
+                    if program.validValueLines(error).isEmpty {
+                        problems.append(tr("cli.check.no-valid-values", ["command": spec.name, "option": option.name]))
+                    }
+                }
+            }
+            for placeholder in spec.arguments + spec.optionalArguments where parser.argumentKind(placeholder).choicesOrList != nil {
+                if program.validValueLines(UsageError(.invalidValue(option: placeholder, value: "@@not-valid"), command: spec.path)).isEmpty {
+                    problems.append(tr("cli.check.no-valid-values", ["command": spec.name, "option": placeholder]))
+                }
             }
         }
 
@@ -48,7 +71,7 @@ public enum ProgramCheck {
             }
             // The parser takes every option the help lists, with a valid value, for this command.
             for option in spec.options + parser.globalOptions where !["--help", "--version"].contains(option.name) {
-                var line = spec.path + spec.arguments.map { ValueKind.implied(by: $0) == .text ? "x" : sample(ValueKind.implied(by: $0)) }
+                var line = spec.path + spec.arguments.map { parser.argumentKind($0) == .text ? "x" : sample(parser.argumentKind($0)) }
                 line.append(option.name)
                 if option.takesValue { line.append(sample(option.kind)) }
                 do {
@@ -108,7 +131,7 @@ public enum ProgramCheck {
     /// A valid value of `kind`, to try an option with.
     static func sample(_ kind: ValueKind) -> String {
         switch kind {
-        case .choice(let choices): choices.first?.value ?? "x"
+        case .choice(let choices), .list(let choices): choices.first?.value ?? "x"
         case .date: "22/11/2026"
         case .time: "14h30"
         case .integer: "3"

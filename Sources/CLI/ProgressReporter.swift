@@ -1,7 +1,10 @@
 import Foundation
 
-/// Shows the progress of long work on standard error: a bar redrawn in place on a terminal,
-/// plain lines (at most one per `lineInterval`, plus the last) otherwise, so logs stay readable.
+/// Shows the progress of long work on standard error, and only there and only on a terminal:
+/// a bar redrawn in place. Redirected to a file or a pipe, or with `--quiet`, it shows nothing
+/// (a script reads the command's answer and its exit code; a log keeps no bar). With
+/// `plainLines`, a caller that wants a log of the steps gets plain lines instead (at most one
+/// per `lineInterval`, plus the last).
 public final class ProgressReporter {
     private let isTerminal: Bool
     private let width: Int
@@ -9,10 +12,15 @@ public final class ProgressReporter {
     private var lastLine = Date.distantPast
     private var drewBar = false
     private let write: (String) -> Void
+    private let plainLines: Bool
+    private let quiet: Bool
 
     public init(isTerminal: Bool = isatty(STDERR_FILENO) == 1, width: Int = 30, lineInterval: TimeInterval = 1,
-                write: @escaping (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+                plainLines: Bool = false, quiet: Bool = Console.isQuiet,
+                write: @escaping (String) -> Void = { Console.write($0, to: STDERR_FILENO) }) {
         self.isTerminal = isTerminal
+        self.plainLines = plainLines
+        self.quiet = quiet
         self.width = width
         self.lineInterval = lineInterval
         self.write = write
@@ -20,6 +28,7 @@ public final class ProgressReporter {
 
     /// Reports `done` of `total` (nil when the total is not known yet), with an already localised label.
     public func update(_ label: String, done: Int, total: Int?, bytes: Int? = nil, force: Bool = false) {
+        guard !quiet else { return }
         let counts = total.map { "\(done)/\($0)" } ?? "\(done)"
         let size = bytes.map { " · " + Self.formatBytes($0) } ?? ""
         if isTerminal {
@@ -28,7 +37,7 @@ public final class ProgressReporter {
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
             write("\r\u{1B}[2K\(label) [\(bar)] \(counts)\(size)")
             drewBar = true
-        } else if force || Date().timeIntervalSince(lastLine) >= lineInterval {
+        } else if plainLines, force || Date().timeIntervalSince(lastLine) >= lineInterval {
             write("\(label): \(counts)\(size)\n")
             lastLine = Date()
         }

@@ -12,6 +12,12 @@ public enum ValueCheck {
         case .date: date(value)
         case .time: time(value)
         case .choice(let choices): choice(value, in: choices)?.value
+        case .list(let choices):
+            value.split(separator: ",", omittingEmptySubsequences: false).map { part -> String? in
+                choice(part.trimmingCharacters(in: .whitespaces), in: choices)?.value
+            }.reduce(into: [String]?.some([])) { keys, key in
+                if let key, keys != nil { keys?.append(key) } else { keys = nil }
+            }?.joined(separator: ",")
         }
     }
 

@@ -40,7 +40,7 @@ enum AgendaCommands {
         return try withBook(context) { book in
             let items = try book.items(from: from.start(), to: to.adding(days: 1).start())
             if context.arguments.has("--json") {
-                Console.output(try json(items))
+                Console.json(try json(items))
                 return
             }
             if items.isEmpty { Console.output(tr("agenda.list.empty")) }
@@ -164,7 +164,7 @@ enum AgendaCommands {
             }
             let items = try book.recommendations(on: CalendarDate(Date()))
             if context.arguments.has("--json") {
-                Console.output(try preventionJSON(items))
+                Console.json(try preventionJSON(items))
                 return
             }
             if items.isEmpty { Console.output(tr("prevention.list.empty")) }

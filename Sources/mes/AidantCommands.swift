@@ -23,7 +23,7 @@ enum AidantCommands {
         OptionSpec("--family", value: "NAME", help: "aidants.cli.option.family"),
         OptionSpec("--given", value: "NAME", help: "aidants.cli.option.given"),
         OptionSpec("--birth-date", value: "YYYY-MM-DD", help: "aidants.cli.option.birth-date"),
-        OptionSpec("--rubriques", value: "LIST", help: "sharing.option.rubriques"),
+        OptionSpec("--rubriques", value: "LIST", kind: .list(MesArguments.sharedRubriques), help: "sharing.option.rubriques"),
         OptionSpec("--until", value: "YYYY-MM-DD", help: "aidants.cli.option.until"),
         OptionSpec("--legal-representative", help: "aidants.cli.option.legal"),
     ]).examples("aidants invite --identifier julien.martineau --family Martineau --given Julien --birth-date 1994-03-12 --rubriques documents,agenda --until 2027-06-30",
@@ -60,7 +60,7 @@ enum AidantCommands {
             .sorted { $0.start > $1.start }
         let now = Date()
         if context.arguments.has("--json") {
-            Console.output(try SharingCommands.json(delegations.map { delegation in
+            Console.json(try SharingCommands.json(delegations.map { delegation in
                 [
                     "id": delegation.id, "name": delegation.delegateName, "account": delegation.delegateAccount ?? NSNull(),
                     "role": delegation.role.rawValue, "status": status(delegation, now: now),
@@ -106,7 +106,7 @@ enum AidantCommands {
         try await withOperations(context) { operations, _ in
             let list = try await operations.invitations()
             if context.arguments.has("--json") {
-                Console.output(try SharingCommands.json(list.map { invitation in
+                Console.json(try SharingCommands.json(list.map { invitation in
                     [
                         "id": invitation.consent, "space": invitation.patient, "name": invitation.name, "status": invitation.status,
                         "role": invitation.legalRepresentation ? "legal-representative" : "caregiver",
@@ -143,6 +143,7 @@ enum AidantCommands {
         OptionSpec("--export", value: "FILE", help: "spaces.cli.option.export"),
         OptionSpec("--clear", help: "spaces.cli.option.clear"),
         OptionSpec("--hand-over", help: "spaces.cli.option.hand-over"),
+        MesOptions.json,
     ]).examples("spaces lost", "spaces lost --export changes-helene.json", "spaces lost --hand-over", "spaces lost --clear")) { context in
         if context.arguments.has("--hand-over") { return try await handOverLost(context) }
         let vault = try VaultOpener.open(context)
@@ -166,7 +167,12 @@ enum AidantCommands {
             Console.output(tr("spaces.cli.lost.cleared"))
             return .success
         }
-        if context.arguments.value("--export") == nil {
+        if context.arguments.value("--export") == nil, context.arguments.has("--json") {
+            Console.json(try SharingCommands.json(changes.map { change -> [String: Any] in
+                ["space": change.profileID, "spaceName": change.spaceName, "kind": change.kind, "id": change.recordID,
+                 "operation": change.operation, "created": SharingCommands.iso(change.created), "lost": SharingCommands.iso(change.lost)]
+            }))
+        } else if context.arguments.value("--export") == nil {
             if changes.isEmpty { Console.output(tr("spaces.cli.lost.none")) }
             for change in changes {
                 Console.output(Sanitizer.sanitize(tr("spaces.cli.lost.line", ["space": change.spaceName, "kind": change.kind, "id": change.recordID,

@@ -22,9 +22,9 @@ enum ConfigCommands {
     ]).examples("config list", "config list --json")) { context in
         let file = try context.configFile()
         if context.arguments.has("--json") {
-            var values: [String: Any] = ["version": 1, "path": context.configPath.path]
+            var values: [String: Any] = ["path": context.configPath.path]
             for key in keys { values[key.name] = file[key.name] ?? NSNull() }
-            Console.output(try JSONOutput.text(values))
+            Console.json(try JSONOutput.text(values))
             return .success
         }
         Console.output(tr("config.list.file", ["path": Sanitizer.sanitize(context.configPath.path)]))

@@ -29,7 +29,7 @@ enum DocumentCommands {
         return try await withLibrary(context) { library in
             let listing = try library.listing(filter: DocumentFilter(category: category))
             if context.arguments.has("--json") {
-                Console.output(try json(listing.rows))
+                Console.json(try json(listing.rows))
                 return
             }
             if listing.rows.isEmpty { Console.output(tr("documents.list.empty")) }
@@ -45,11 +45,24 @@ enum DocumentCommands {
     }
 
     static let show = MesCommand(spec: CommandSpec(["documents", "show"], summary: "documents.show.summary",
-                                                   options: [profileOption], arguments: ["ID"]).examples("documents show doc-1234")) { context in
+                                                   options: [profileOption, MesOptions.json], arguments: ["ID"]).examples("documents show doc-1234")) { context in
         try await withLibrary(context) { library in
             let id = context.arguments.positionals[0]
             let summary = try library.summary(id)
             let document = try library.document(id)
+            if context.arguments.has("--json") {
+                var object = rowObject(summary)
+                object["note"] = document.note ?? NSNull()
+                switch try await readingFetchedIfNeeded(id, library: library) {
+                case .text(let text): (object["reading"], object["text"]) = ("text", text)
+                case .labReport(let report): (object["reading"], object["text"]) = ("lab-report", DocumentWording.labReportText(report))
+                case .metadataOnly(let reason): (object["reading"], object["text"]) = ("metadata-only", DocumentWording.unreadable(reason))
+                case nil: (object["reading"], object["text"]) = ("not-fetched", NSNull())
+                }
+                Console.json(try JSONOutput.text(object))
+                try library.markRead(id)
+                return
+            }
             Console.output(safe(summary.title))
             Console.output(tr("documents.show.category", ["category": DocumentWording.category(summary.category)]))
             Console.output(tr("documents.show.author", ["author": safe(DocumentWording.author(summary))]))
@@ -81,8 +94,7 @@ enum DocumentCommands {
             let rows = try hits.map { (try library.summary($0.recordID), $0.snippet) }
             if context.arguments.has("--json") {
                 let objects = rows.map { ["id": $0.0.id, "title": $0.0.title, "snippet": $0.1] }
-                Console.output(String(decoding: try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes]),
-                                      as: UTF8.self))
+                Console.json(try JSONOutput.text(objects))
                 return
             }
             if rows.isEmpty { Console.output(tr("documents.search.none")) }
@@ -98,7 +110,7 @@ enum DocumentCommands {
     static func readingFetchedIfNeeded(_ id: String, library: DocumentLibrary) async throws -> DocumentReading? {
         if let reading = try library.reading(of: id) { return reading }
         guard (try? Account.stored(in: library.vault)) != nil else { return nil }
-        Console.error(tr("documents.show.fetching"))
+        Console.info(tr("documents.show.fetching"))
         do {
             _ = try await SyncEngine(vault: library.vault).fetchContent(of: id)
         } catch let error as SyncError {
@@ -172,8 +184,16 @@ enum DocumentCommands {
     }
 
     static let history = MesCommand(spec: CommandSpec(["documents", "history"], summary: "documents.history.summary",
-                                                      options: [profileOption], arguments: ["ID"]).examples("documents history doc-1234")) { context in
+                                                      options: [profileOption, MesOptions.json], arguments: ["ID"]).examples("documents history doc-1234")) { context in
         try await withLibrary(context) { library in
+            if context.arguments.has("--json") {
+                let formatter = ISO8601DateFormatter()
+                Console.json(try JSONOutput.text(try library.history(of: context.arguments.positionals[0]).map { entry -> [String: Any] in
+                    ["date": formatter.string(from: entry.date), "actor": entry.actorName, "role": entry.actorRole.rawValue,
+                     "action": entry.action.rawValue]
+                }))
+                return
+            }
             for entry in try library.history(of: context.arguments.positionals[0]) {
                 Console.output(safe(DocumentWording.historyLine(entry)))
             }
@@ -247,18 +267,20 @@ enum DocumentCommands {
         }
     }
 
+    /// One document as `--json` shows it (Docs/json.md).
+    static func rowObject(_ row: DocumentSummary) -> [String: Any] {
+        var object: [String: Any] = [
+            "id": row.id, "title": row.title, "category": row.category.rawValue, "type": row.typeCode, "class": row.classCode,
+            "author": row.authorName, "date": ISO8601DateFormatter().string(from: row.date), "format": row.format,
+            "size": row.size, "origin": row.origin.rawValue, "read": row.isRead, "masked": row.isMasked,
+        ]
+        if let organization = row.organization { object["organization"] = organization }
+        return object
+    }
+
     /// The rows as a JSON array (one object per document), terminal controls escaped.
     static func json(_ rows: [DocumentSummary]) throws -> String {
-        let formatter = ISO8601DateFormatter()
-        let objects: [[String: Any]] = rows.map { row in
-            var object: [String: Any] = [
-                "id": row.id, "title": row.title, "category": row.category.rawValue, "type": row.typeCode, "class": row.classCode,
-                "author": row.authorName, "date": formatter.string(from: row.date), "format": row.format,
-                "size": row.size, "origin": row.origin.rawValue, "read": row.isRead, "masked": row.isMasked,
-            ]
-            if let organization = row.organization { object["organization"] = organization }
-            return object
-        }
+        let objects: [[String: Any]] = rows.map(rowObject)
         let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .withoutEscapingSlashes])
         return JSONText.escapingControls(String(decoding: data, as: UTF8.self))
     }

@@ -42,7 +42,7 @@ enum InteractiveApp {
             settings.screenReader = true
         }
         // `--demo` brings its own server, account and ephemeral vault, with no question asked.
-        let demo = context.arguments.has("--demo") ? try await DemoSession.start(report: Console.error) : nil
+        let demo = context.arguments.has("--demo") ? try await DemoSession.start(report: Console.info) : nil
         defer { demo?.close() }
         if let demo { SessionEnding.register { demo.close() } }
         // The vault is unlocked before the terminal switches screens, so the passphrase prompt

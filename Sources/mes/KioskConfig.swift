@@ -44,17 +44,16 @@ struct KioskConfig: Equatable {
         }
     }
 
-    /// Parses the text; nil when it names no server.
+    /// Parses the text; nil when it names no server. The syntax is the configuration file's
+    /// (`ConfigFile`: comments, quotes, the same syntax errors with the line's number); each
+    /// value is then checked here, in the order of the file.
     static func parse(_ text: String) throws -> KioskConfig? {
         var server: URL?
         var config = KioskConfig(server: URL(fileURLWithPath: "/"))
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.prefix { $0 != "#" }.trimmingCharacters(in: .whitespaces)
-            guard !line.isEmpty else { continue }
-            guard let equals = line.firstIndex(of: "=") else { throw Invalid(line: index + 1, reason: tr("kiosk.config.no-equals")) }
-            let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-            let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-            let bad = Invalid(line: index + 1, reason: tr("kiosk.config.bad-value", ["key": key, "value": value]))
+        let file: ConfigFile
+        do { file = try ConfigFile(parsing: text) } catch { throw Invalid(line: error.line, reason: error.reason) }
+        for (number, key, value) in file.numberedEntries {
+            let bad = Invalid(line: number, reason: tr("kiosk.config.bad-value", ["key": key, "value": value]))
             switch key {
             case "server":
                 guard let url = URL(string: value), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else { throw bad }
@@ -71,7 +70,7 @@ struct KioskConfig: Equatable {
                 guard let seconds = Int(value) else { throw bad }
                 let shortest = 20
                 guard seconds >= shortest else {
-                    throw Invalid(line: index + 1, reason: tr("kiosk.config.warning-too-short", ["seconds": String(shortest)]))
+                    throw Invalid(line: number, reason: tr("kiosk.config.warning-too-short", ["seconds": String(shortest)]))
                 }
                 config.warning = .seconds(seconds)
             case "languages":
@@ -82,7 +81,7 @@ struct KioskConfig: Equatable {
                 guard ["simple", "usual"].contains(value) else { throw bad }
                 config.simpleWording = value == "simple"
             default:
-                throw Invalid(line: index + 1, reason: tr("kiosk.config.unknown-key", ["key": key]))
+                throw Invalid(line: number, reason: tr("kiosk.config.unknown-key", ["key": key]))
             }
         }
         guard let server else { return nil }

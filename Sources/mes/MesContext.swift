@@ -10,7 +10,12 @@ enum MesOptions {
         OptionSpec("--passphrase-file", value: "FILE", help: "option.passphrase-file"),
         OptionSpec("--passphrase-fd", value: "N", help: "option.passphrase-fd"),
         OptionSpec("--space", value: "ID|me|NAME", help: "option.space"),
+        OptionSpec("--quiet", help: "option.quiet"),
     ]
+
+    /// `--json` of the commands that list or show something: the answer as JSON, in the
+    /// versioned envelope of Docs/json.md (a command that has it must be documented there).
+    static let json = OptionSpec("--json", help: "option.json")
 
     /// Options of the interactive terminal app (`mes` with no command).
     static let interactive = [
@@ -65,7 +70,8 @@ struct MesContext: Sendable {
         do {
             return try ConfigFile.load(configPath) ?? ConfigFile()
         } catch let error as ConfigFile.SyntaxError {
-            throw CommandFailure(.failure, tr("config.error.syntax", ["path": Sanitizer.sanitize(configPath.path), "line": String(error.line)]))
+            throw CommandFailure(.failure, tr("config.error.line", ["path": Sanitizer.sanitize(configPath.path), "line": String(error.line),
+                                                                   "reason": error.reason]))
         }
     }
 

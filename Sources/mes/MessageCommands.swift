@@ -29,7 +29,7 @@ enum MessageCommands {
                                      search: context.arguments.value("--search") ?? "")
             let rows = try messenger.inbox(filter: filter, sort: context.arguments.has("--oldest-first") ? .oldestFirst : .newestFirst)
             if context.arguments.has("--json") {
-                Console.output(try json(rows.map(threadObject)))
+                Console.json(try json(rows.map(threadObject)))
                 return
             }
             if let address = try messenger.ownAddress() { Console.output(tr("messages.own-address", ["address": safe(address)])) }
@@ -57,7 +57,7 @@ enum MessageCommands {
                 object["canReply"] = conversation.replyRefusal == nil
                 if let refusal = conversation.replyRefusal { object["replyRefusal"] = refusal.rawValue }
                 if let draft = conversation.draft { object["draft"] = draft.body }
-                Console.output(try json(object))
+                Console.json(try json(object))
                 return
             }
             let thread = conversation.thread
@@ -123,7 +123,7 @@ enum MessageCommands {
         try withMessenger(context) { messenger in
             let drafts = try messenger.drafts().values.sorted { $0.updated > $1.updated }
             if context.arguments.has("--json") {
-                Console.output(try json(drafts.map { ["thread": $0.threadID, "body": $0.body, "attachments": $0.attachmentIDs,
+                Console.json(try json(drafts.map { ["thread": $0.threadID, "body": $0.body, "attachments": $0.attachmentIDs,
                                                      "files": $0.files.map(\.title), "updated": iso($0.updated)] as [String: Any] }))
                 return
             }
@@ -213,7 +213,7 @@ enum MessageCommands {
         }
         let entries = try await pharmacies(vault, messenger: messenger, search: context.arguments.value("--search") ?? "")
         if context.arguments.has("--json") {
-            Console.output(try json(entries.map { ["id": $0.id, "name": $0.participant.name, "city": $0.city, "address": $0.mssanteAddress,
+            Console.json(try json(entries.map { ["id": $0.id, "name": $0.participant.name, "city": $0.city, "address": $0.mssanteAddress,
                                                    "frequented": $0.frequented] as [String: Any] }))
             return .success
         }

@@ -35,7 +35,7 @@ enum ProfileCommands {
         return try await withBooks(context) { book, _ in
             let sections = try book.allEntries().filter { only == nil || $0.rubrique == only }
             if context.arguments.has("--json") {
-                Console.output(try json(sections))
+                Console.json(try json(sections))
                 return
             }
             let conditions = try book.entries(.conditions)
@@ -203,7 +203,7 @@ enum ProfileCommands {
         return try await withBooks(context) { _, measures in
             let rows = try measures.measurements(type, from: from, to: to)
             if context.arguments.has("--json") {
-                Console.output(try json(rows))
+                Console.json(try json(rows))
                 return
             }
             if rows.isEmpty { Console.output(tr("measures.list.empty")) }
@@ -304,16 +304,16 @@ enum ProfileCommands {
 
     static func parseRubrique(_ text: String) throws -> ProfileRubrique {
         guard let code = FieldValues.matchCode(text, in: ProfileRubrique.allCases.map(\.rawValue)), let rubrique = ProfileRubrique(rawValue: code) else {
-            throw CommandFailure(.usage, tr("profile.error.unknown-rubrique", [
-                "name": safe(text), "list": ProfileRubrique.allCases.map(\.rawValue).joined(separator: ", "),
-            ]))
+            // Reported with the rubriques listed (MesArguments.profileRubriques).
+            throw UsageError(.invalidValue(option: "RUBRIQUE", value: text))
         }
         return rubrique
     }
 
     static func parseMeasure(_ text: String) throws -> MeasurementType {
         guard let type = MeasureUnits.type(named: text) else {
-            throw CommandFailure(.usage, ProfileWording.error(.unknownMeasure(safe(text))))
+            // Reported with the measures listed (MesArguments.measures).
+            throw UsageError(.invalidValue(option: "MEASURE", value: text))
         }
         return type
     }

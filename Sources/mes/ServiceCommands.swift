@@ -15,7 +15,7 @@ enum ServiceCommands {
         try await SharingCommands.withCenter(context) { center in
             let services = try await center.services()
             if context.arguments.has("--json") {
-                Console.output(JSONText.escapingControls(JSON.array(services.map(\.json)).text))
+                Console.json(JSONText.escapingControls(JSON.array(services.map(\.json)).text))
                 return
             }
             for entry in services { describe(entry) }

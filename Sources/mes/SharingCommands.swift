@@ -18,16 +18,16 @@ enum SharingCommands {
 
     static let code = MesCommand(spec: CommandSpec(["access", "code"], summary: "sharing.code.summary", options: [
         OptionSpec("--duration", value: "30m|2h|24h|7d", help: "sharing.option.duration"),
-        OptionSpec("--rubriques", value: "LIST", help: "sharing.option.rubriques"),
+        OptionSpec("--rubriques", value: "LIST", kind: .list(MesArguments.sharedRubriques), help: "sharing.option.rubriques"),
         jsonOption, profileOption,
-    ]).examples("access code --duration 24h --rubriques documents,profil", "access code --json")) { context in
+    ]).examples("access code --duration 24h --rubriques documents,profile", "access code --json")) { context in
         let durationText = context.arguments.value("--duration") ?? AccessDuration.twoHours.rawValue
         guard let duration = AccessDuration(rawValue: durationText) else { throw UsageError(.invalidValue(option: "--duration", value: durationText)) }
         let rubriques = try parseRubriques(context.arguments.value("--rubriques"))
         return try await withCenter(context) { center in
             let code = try await center.createCode(duration: duration, rubriques: rubriques)
             if context.arguments.has("--json") {
-                Console.output(try json(["code": code.code, "consent": code.consentID, "redeemBy": code.redeemBy,
+                Console.json(try json(["code": code.code, "consent": code.consentID, "redeemBy": code.redeemBy,
                                          "durationMinutes": code.durationMinutes, "rubriques": code.rubriques.map(\.rawValue),
                                          "qr": API.AccessCodePayload.encode(code: code.code)]))
                 return
@@ -48,7 +48,7 @@ enum SharingCommands {
             let now = Date()
             let sessions = try center.sessions(at: now), codes = try center.pendingCodes(at: now)
             if context.arguments.has("--json") {
-                Console.output(try json(sessions.map { grantObject($0, now: now) } + codes.map { grantObject($0, now: now) }))
+                Console.json(try json(sessions.map { grantObject($0, now: now) } + codes.map { grantObject($0, now: now) }))
                 return
             }
             if sessions.isEmpty { Console.output(tr("sharing.list.none")) }
@@ -95,7 +95,7 @@ enum SharingCommands {
         try await withCenter(context) { center in
             let blocks = try center.blockedProfessionals()
             if context.arguments.has("--json") {
-                Console.output(try json(blocks.map { block -> [String: Any] in
+                Console.json(try json(blocks.map { block -> [String: Any] in
                     var object: [String: Any] = ["id": block.id, "since": iso(block.created)]
                     if case .professional(let practitioner) = block.target {
                         object["name"] = practitioner.name
@@ -117,9 +117,16 @@ enum SharingCommands {
     }
 
     static let directory = MesCommand(spec: CommandSpec(["access", "directory"], summary: "sharing.directory.summary",
-                                                        options: [profileOption], arguments: ["NAME|RPPS"]).examples("access directory Dupont")) { context in
+                                                        options: [profileOption, MesOptions.json], arguments: ["NAME|RPPS"]).examples("access directory Dupont")) { context in
         try await withCenter(context) { center in
             let found = try await center.searchDirectory(context.arguments.positionals[0])
+            if context.arguments.has("--json") {
+                Console.json(try json(found.map { entry -> [String: Any] in
+                    ["id": entry.id, "name": entry.practitioner.name, "rpps": entry.practitioner.rpps ?? NSNull(),
+                     "specialty": entry.practitioner.specialty ?? NSNull(), "organization": entry.practitioner.organization ?? NSNull()]
+                }))
+                return
+            }
             if found.isEmpty { Console.output(tr("sharing.directory.none")) }
             for entry in found { Console.output(safe(SharingWording.professional(entry.practitioner))) }
         }
@@ -143,7 +150,7 @@ enum SharingCommands {
                 }
             }
             if context.arguments.has("--json") {
-                Console.output(try json(["samu": !policy.opposeSamu, "brisDeGlace": !policy.opposeEmergency,
+                Console.json(try json(["samu": !policy.opposeSamu, "brisDeGlace": !policy.opposeEmergency,
                                          "maskedVisibleInEmergency": policy.maskedVisibleInEmergency]))
                 return
             }
@@ -169,9 +176,15 @@ enum SharingCommands {
     }
 
     static let masked = MesCommand(spec: CommandSpec(["access", "masked"], summary: "sharing.masked.summary",
-                                                     options: [profileOption]).examples("access masked")) { context in
+                                                     options: [profileOption, MesOptions.json]).examples("access masked")) { context in
         try await withCenter(context) { center in
             let documents = try center.maskedDocuments()
+            if context.arguments.has("--json") {
+                Console.json(try json(documents.map { document -> [String: Any] in
+                    ["id": document.id, "title": document.title, "author": document.author.name, "date": iso(document.creationDate)]
+                }))
+                return
+            }
             if documents.isEmpty { Console.output(tr("sharing.masked.none")) }
             for document in documents {
                 Console.output("\(LocalFormat.date(document.creationDate))  \(safe(document.title)) — \(safe(document.author.name))  \(safe(document.id))")
@@ -204,7 +217,7 @@ enum SharingCommands {
             let entries = try center.history(filter)
             let seen = try center.historySeen() ?? .distantPast
             if context.arguments.has("--json") {
-                Console.output(try json(entries.map { entry -> [String: Any] in
+                Console.json(try json(entries.map { entry -> [String: Any] in
                     ["id": entry.id, "date": iso(entry.date), "actor": entry.actorName, "role": entry.actorRole.rawValue,
                      "rpps": entry.actorRPPS ?? NSNull(), "action": entry.action.rawValue, "target": entry.targetID ?? NSNull(),
                      "targetKind": entry.targetKind?.rawValue ?? NSNull(), "via": entry.via?.rawValue ?? NSNull(), "new": entry.date > seen]

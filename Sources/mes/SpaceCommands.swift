@@ -27,7 +27,7 @@ enum SpaceCommands {
                     "until": space.until.map { SharingCommands.iso($0) as Any } ?? NSNull(),
                 ]
             }
-            Console.output(try SharingCommands.json(objects))
+            Console.json(try SharingCommands.json(objects))
             return .success
         }
         if spaces.isEmpty { Console.output(tr("spaces.cli.none")) }

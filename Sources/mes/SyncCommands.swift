@@ -24,8 +24,10 @@ enum SyncCommands {
     static let sync = MesCommand(spec: CommandSpec(["sync"], summary: "sync.command.sync", options: [
         OptionSpec("--page-size", value: "N", help: "sync.option.page-size"),
     ]).examples("sync", "sync --page-size 200"), run: runSync)
-    static let status = MesCommand(spec: CommandSpec(["status"], summary: "sync.command.status").examples("status"), run: runStatus)
-    static let conflicts = MesCommand(spec: CommandSpec(["conflicts"], summary: "sync.command.conflicts").examples("conflicts"), run: runConflicts)
+    static let status = MesCommand(spec: CommandSpec(["status"], summary: "sync.command.status", options: [MesOptions.json])
+        .examples("status", "status --json"), run: runStatus)
+    static let conflicts = MesCommand(spec: CommandSpec(["conflicts"], summary: "sync.command.conflicts", options: [MesOptions.json])
+        .examples("conflicts", "conflicts --json"), run: runConflicts)
     static let resolve = MesCommand(spec: CommandSpec(["conflicts", "resolve"], summary: "sync.command.resolve",
                                                       arguments: ["ID", "keep-mine|keep-theirs"]).examples("conflicts resolve 3f2a keep-mine"), run: runResolve)
 
@@ -48,11 +50,11 @@ enum SyncCommands {
         do {
             let challenge = try await LoginChallenge.start(server: server, identifier: identifier, password: password.text)
             // The server creates and sends the code only now: read it after the password was accepted.
-            Console.error(tr("sync.login.code-sent"))
+            Console.info(tr("sync.login.code-sent"))
             let code = try SecretInput.read(from: codeSource, promptText: tr("sync.prompt.code"))
             let account = try await challenge.finish(oneTimeCode: code.text)
             try account.save(in: vault)
-            Console.output(tr("sync.login.done", ["name": Sanitizer.sanitize(account.displayName), "server": server.absoluteString]))
+            if !Console.isQuiet { Console.output(tr("sync.login.done", ["name": Sanitizer.sanitize(account.displayName), "server": server.absoluteString])) }
             return .success
         } catch let error as SyncError {
             throw failure(error)
@@ -79,8 +81,10 @@ enum SyncCommands {
         let report = await SyncEngine(vault: vault, options: options).sync { printer.show($0) }
         printer.finish()
         if report.stopReason == .vaultDamaged { throw CommandFailure(.damaged, tr("vault.error.damaged")) }
-        Console.output(tr("sync.summary", ["sent": String(report.sent), "received": String(report.received),
-                                           "conflicts": String(report.conflicts), "errors": String(report.errors)]))
+        if !Console.isQuiet {
+            Console.output(tr("sync.summary", ["sent": String(report.sent), "received": String(report.received),
+                                               "conflicts": String(report.conflicts), "errors": String(report.errors)]))
+        }
         for lost in report.lostChanges where lost.count > 0 {
             Console.error(trPlural("spaces.lost.reported", count: lost.count, ["space": Sanitizer.sanitize(lost.spaceName, policy: .name)]))
         }
@@ -115,6 +119,20 @@ enum SyncCommands {
             (try session.outbox.pending(limit: Int.max), try SyncSettings.lastSync(session), try session.conflicts.all(),
              try SyncSettings.spaces(session))
         }
+        if context.arguments.has("--json") {
+            let formatter = ISO8601DateFormatter()
+            let object: [String: Any] = [
+                "account": account.map { ["identifier": $0.identifier, "server": $0.server.absoluteString, "expired": $0.tokenHasExpired()] as [String: Any] }
+                    ?? NSNull(),
+                "spaces": spaces.count,
+                "lastSync": last.map { ["date": formatter.string(from: $0.date), "sent": $0.sent, "received": $0.received] as [String: Any] } ?? NSNull(),
+                "pending": pending.count,
+                "failing": pending.filter { $0.lastError != nil }.map { ["kind": $0.kind.rawValue, "id": $0.recordID, "error": $0.lastError ?? ""] },
+                "conflicts": conflicts.count,
+            ]
+            Console.json(try JSONOutput.text(object))
+            return .success
+        }
         if let account {
             Console.output(tr("sync.status.account", ["identifier": Sanitizer.sanitize(account.identifier), "server": account.server.absoluteString]))
             if account.tokenHasExpired() { Console.output(tr("sync.status.expired")) }
@@ -142,6 +160,14 @@ enum SyncCommands {
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
         let conflicts = try vault.read { try $0.conflicts.all() }
+        if context.arguments.has("--json") {
+            Console.json(try JSONOutput.text(conflicts.map { conflict -> [String: Any] in
+                ["id": conflict.id, "kind": conflict.kind.rawValue, "record": conflict.recordID,
+                 "field": conflict.field == SyncConflict.wholeRecord ? NSNull() : conflict.field as Any,
+                 "mine": conflict.local ?? NSNull(), "theirs": conflict.remote ?? NSNull()]
+            }))
+            return .success
+        }
         if conflicts.isEmpty { Console.output(tr("sync.conflicts.none")) }
         for conflict in conflicts {
             let field = conflict.field == SyncConflict.wholeRecord ? tr("sync.conflicts.whole-record") : conflict.field

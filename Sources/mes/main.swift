@@ -16,7 +16,8 @@ let program = Program(
     parser: ArgumentParser(
         globalOptions: MesOptions.global,
         commands: MesCommands.all.map(\.spec),
-        defaultOptions: MesOptions.interactive),
+        defaultOptions: MesOptions.interactive,
+        argumentKinds: MesArguments.kinds),
     epilogueKeys: ["mes.help.epilogue"],
     manSection: 1,
     manSections: MesOptions.manSections,

@@ -25,7 +25,7 @@ final class AgendaCommandTests: AgendaServerCase, @unchecked Sendable {
 
         let list = try mes(["agenda", "list", "--from", "2026-10-01", "--to", "2026-10-31", "--json"])
         XCTAssertEqual(list.status, 0, list.standardError)
-        let items = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(list.standardOutput.utf8)) as? [[String: Any]])
+        let items = try XCTUnwrap(try MesJSON.data(list.standardOutput) as? [[String: Any]])
         let reminder = try XCTUnwrap(items.first { $0["title"] as? String == "Prendre rendez-vous, dentiste; urgent" })
         XCTAssertEqual(reminder["category"] as? String, "reminder")
         XCTAssertEqual(reminder["start"] as? String, "2026-10-25T08:30:00Z", "09:30 in Paris after the change to winter time")
@@ -53,7 +53,7 @@ final class AgendaCommandTests: AgendaServerCase, @unchecked Sendable {
 
         let prevention = try mes(["prevention", "list", "--json"])
         XCTAssertEqual(prevention.status, 0, prevention.standardError)
-        let steps = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(prevention.standardOutput.utf8)) as? [[String: Any]])
+        let steps = try XCTUnwrap(try MesJSON.data(prevention.standardOutput) as? [[String: Any]])
         XCTAssertTrue(steps.contains { $0["step"] as? String == "depistage-sein" })
         XCTAssertTrue(steps.allSatisfy { ($0["reason"] as? String)?.contains(" — ") ?? false })
         let done = try mes(["prevention", "done", "zona"])

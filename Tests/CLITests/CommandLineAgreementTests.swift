@@ -87,6 +87,25 @@ final class CommandLineAgreementTests: XCTestCase {
         XCTAssertEqual(Set(try complete(["mes", "documents", "list", "--category", "comp"])), ["comptes-rendus"])
         XCTAssertEqual(Set(try complete(["mes", "--lang", ""])), ["fr", "en"])
         XCTAssertEqual(Set(try complete(["mes", "completion", ""])), ["bash", "zsh", "fish"])
+        // The options and values added for issue 18's second half: --json, --quiet, RUBRIQUE, --rubriques.
+        XCTAssertTrue(try complete(["mes", "status", "--"]).contains("--json"))
+        XCTAssertTrue(try complete(["mes", "sync", "--q"]).contains("--quiet"))
+        XCTAssertTrue(try complete(["mes", "profile", "add", "bl"]).contains("blood-group"))
+        XCTAssertTrue(try complete(["mes", "access", "code", "--rubriques", "vac"]).contains("vaccinations"))
+    }
+
+    /// `--json`, `--quiet` and the `version` command come from the table like the rest: in the
+    /// man page, the help and (above) the completions.
+    func testJSONQuietAndVersionAreDocumentedEverywhere() throws {
+        let man = try run("mes", ["help", "--man"]).standardOutput
+        XCTAssertTrue(man.contains(".B \\-\\-quiet"), "--quiet in the man page")
+        XCTAssertTrue(man.contains(".SS \"mes version"), "version in the man page")
+        XCTAssertTrue(try run("mes", ["documents", "show", "--help"]).standardOutput.contains("  --json"))
+        XCTAssertTrue(try run("mes", ["--help"]).standardOutput.contains("  --quiet"))
+        let version = try run("mes", ["version", "--json"])
+        XCTAssertEqual(version.status, 0)
+        let data = try XCTUnwrap(try MesJSON.data(version.standardOutput) as? [String: Any])
+        XCTAssertEqual(data["program"] as? String, "mes")
     }
 
     func testGroupsExplainThemselves() throws {

@@ -14,7 +14,7 @@ final class ConfigFileTests: XCTestCase {
         file.set("server", "https://b.example")
         file.set("idle-seconds", "120")
         file.set("language", nil)
-        XCTAssertEqual(file.text, "# my settings\nserver = https://b.example\n\nspace = enfant 1\nidle-seconds = 120\n")
+        XCTAssertEqual(file.text, "# my settings\nserver = https://b.example\n\n  space = \"enfant 1\"  \nidle-seconds = 120\n", "lines not set stay as written")
         XCTAssertEqual(file.entries.map(\.key), ["server", "space", "idle-seconds"])
         XCTAssertEqual(try ConfigFile(parsing: file.text), file)
     }
@@ -24,6 +24,41 @@ final class ConfigFileTests: XCTestCase {
             XCTAssertEqual(($0 as? ConfigFile.SyntaxError)?.line, 2)
         }
         XCTAssertThrowsError(try ConfigFile(parsing: "Server Name = x\n"))
+    }
+
+    func testCommentsAfterValuesAndQuotes() throws {
+        let file = try ConfigFile(parsing: "server = https://mes.example.fr/#frag   # the server\nprinter = \"accueil #2\"  # quoted\nlanguages = fr, en\t# both\nempty = # nothing\n")
+        XCTAssertEqual(file["server"], "https://mes.example.fr/#frag", "a # without a space before it is part of the value")
+        XCTAssertEqual(file["printer"], "accueil #2")
+        XCTAssertEqual(file["languages"], "fr, en")
+        XCTAssertEqual(file["empty"], "")
+        XCTAssertEqual(file.numberedEntries.map(\.line), [1, 2, 3, 4])
+        XCTAssertThrowsError(try ConfigFile(parsing: "a = 1\nprinter = \"open\n")) { XCTAssertEqual(($0 as? ConfigFile.SyntaxError)?.line, 2) }
+        XCTAssertThrowsError(try ConfigFile(parsing: "printer = \"a\" b\n")) { XCTAssertEqual(($0 as? ConfigFile.SyntaxError)?.line, 1) }
+        var rewritten = file
+        rewritten.set("printer", "b #3")
+        XCTAssertEqual(try ConfigFile(parsing: rewritten.text)["printer"], "b #3", "a value with # is written quoted")
+    }
+
+    /// The kiosk's file and the user's are read by the same parser: a bad line is reported the
+    /// same way, with its number, by `mes --kiosk` and by `mes config`.
+    func testKioskAndUserFilesReportTheSameSyntaxError() throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let text = "server = https://mes.example.fr   # comment\nnot a setting\n"
+        let kioskFile = home.url.appendingPathComponent("kiosk.conf")
+        try Data(text.utf8).write(to: kioskFile)
+        let userFile = home.url.appendingPathComponent(".config/mes/config")
+        try FileManager.default.createDirectory(at: userFile.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: userFile)
+        let environment = ProcessRunner.environment(["HOME": home.path, "XDG_CONFIG_HOME": nil, "LANG": "en_GB.UTF-8", "LC_ALL": nil, "LC_MESSAGES": nil])
+        let kiosk = try ProcessRunner.run(BuiltProducts.path("mes"), ["--home", home.url.appendingPathComponent("data").path, "--kiosk",
+                                                                      "--kiosk-config", kioskFile.path], environment: environment)
+        let user = try ProcessRunner.run(BuiltProducts.path("mes"), ["config", "list"], environment: environment)
+        for (result, path) in [(kiosk, kioskFile.path), (user, userFile.path)] {
+            XCTAssertNotEqual(result.status, 0)
+            XCTAssertTrue(result.standardError.contains("\(path), line 2: expected “key = value”"), result.standardError)
+        }
     }
 
     func testPathFollowsXDG() {
@@ -50,8 +85,7 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertEqual(try mes("config", "set", "language", "EN").status, 0)
         XCTAssertTrue(try mes("--help").standardOutput.contains("Exit codes"), "the configured language is used")
         XCTAssertTrue(try mes("--lang", "fr", "--help").standardOutput.contains("Codes de sortie"), "--lang wins")
-        let json = try JSONSerialization.jsonObject(with: Data(try mes("config", "list", "--json").standardOutput.utf8)) as? [String: Any]
-        XCTAssertEqual(json?["version"] as? Int, 1)
+        let json = try MesJSON.data(try mes("config", "list", "--json").standardOutput) as? [String: Any]
         XCTAssertEqual(json?["server"] as? String, "https://mes.example.fr")
         XCTAssertEqual(json?["language"] as? String, "en")
         XCTAssertTrue(json?["space"] is NSNull)

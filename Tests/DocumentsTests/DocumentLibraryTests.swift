@@ -140,7 +140,7 @@ final class DocumentLibraryTests: XCTestCase {
             "documents", "list", "--json", "--home", directory.url.appendingPathComponent("vault").path, "--passphrase-file", passphrase.path,
         ])
         XCTAssertEqual(json.status, 0, json.standardError)
-        let decoded = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [[String: Any]]
+        let decoded = try MesJSON.data(json.standardOutput) as? [[String: Any]]
         XCTAssertEqual(decoded?.first?["title"] as? String, hostile, "JSON keeps the text, escaped")
         XCTAssertFalse(json.standardOutput.unicodeScalars.contains { $0.value == 0x1B })
         // C1, bidi and line separators are escaped too (they were printed raw); the NUL and what

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// The real `mes` binary running inside a private tmux server, driven like a user would.
@@ -195,38 +196,14 @@ final class TerminalSession {
         return text
     }
 
-    /// Runs a program with its output in a file and waits for it. Not Foundation's `Process`: it
-    /// learns that a child ended when a descriptor the child inherited closes, and the tmux
-    /// server that `new-session` forks keeps every inherited descriptor open.
+    /// Runs a program with its output in a file and waits for it (TestSupport's `Spawn`), not
+    /// inside the tester's own tmux, if any: this server is private.
     static func spawnAndWait(_ argv: [String], output: URL) throws -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var arguments = argv.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
-        // Not inside the tester's own tmux, if any: this server is private.
-        var environment = ProcessInfo.processInfo.environment.filter { $0.key != "TMUX" }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { environment.forEach { free($0) } }
-        // The calling thread may block signals (a test runs on a concurrency thread), and a spawned
-        // program inherits that mask: a tmux server started so never takes SIGTERM, so
-        // `kill-server` left it — and the mes in its pane — running after every test.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &arguments, &environment)
-        guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): error \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        // Exited normally: the exit code; killed by a signal: 128 + the signal, as a shell says.
-        return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        do {
+            return try Spawn.runAndWait(argv, output: output, environment: ProcessInfo.processInfo.environment.filter { $0.key != "TMUX" })
+        } catch let failure as Spawn.Failure {
+            throw Failure(description: failure.description)
+        }
     }
 
     /// The `mes` executable built beside this test bundle (or `$MES_BINARY`).
