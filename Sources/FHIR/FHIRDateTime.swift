@@ -6,7 +6,9 @@ import HealthRecord
 public enum FHIRDateTime {
     /// An instant as FHIR writes it: `2024-05-01T10:00:00.000Z`.
     public static func instant(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        // To the nearest millisecond: a parsed `.123` is a Double just under it, and rounding
+        // down would write back `.122` (and the server would see a changed date).
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let millis = Int(milliseconds - seconds * 1000)
         let (day, secondOfDay) = divmod(seconds, 86400)

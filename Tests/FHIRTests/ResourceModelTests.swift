@@ -133,6 +133,18 @@ final class FHIRDateTimeTests: XCTestCase {
         XCTAssertEqual(FHIRDateTime.date(Date(timeIntervalSince1970: 951_782_400)), "2000-02-29")
     }
 
+    /// An instant read back is written back the same, to the millisecond: a document's date that
+    /// came back one millisecond early was refused by the server as a changed date (403), for
+    /// every document of a run whose seed time had an unlucky millisecond.
+    func testEveryMillisecondSurvivesARoundTrip() throws {
+        for base in ["2026-12-03T13:07:20", "1999-01-01T00:00:59", "2038-06-15T23:59:59"] {
+            for millis in 0..<1000 {
+                let text = "\(base).\(String(millis + 1000).dropFirst())Z"
+                XCTAssertEqual(FHIRDateTime.instant(try XCTUnwrap(FHIRDateTime.parse(text))), text)
+            }
+        }
+    }
+
     func testPartialDatesCoverTheirWholePeriod() throws {
         let year = try XCTUnwrap(FHIRDateTime.range(of: "2024"))
         XCTAssertEqual(FHIRDateTime.instant(year.start), "2024-01-01T00:00:00.000Z")
