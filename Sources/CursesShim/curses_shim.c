@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -110,4 +111,10 @@ int mes_open_pseudo_terminal(int rows, int columns, int *primary, int *secondary
     *primary = first;
     *secondary = second;
     return 0;
+}
+
+long mes_file_system_type(const char *path) {
+    struct statfs info;
+    if (statfs(path, &info) != 0) return -1;
+    return (long)info.f_type;
 }

@@ -37,4 +37,8 @@ int mes_curses_key_f0(void);
 /// Opens a pseudo-terminal pair of the given size; returns 0 and the two descriptors, or -1.
 int mes_open_pseudo_terminal(int rows, int columns, int *primary, int *secondary);
 
+/// The file-system type (`statfs`'s f_type, e.g. TMPFS_MAGIC) of the file system holding `path`,
+/// or -1 (the external editor's file must be in memory).
+long mes_file_system_type(const char *path);
+
 #endif
