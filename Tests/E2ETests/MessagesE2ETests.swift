@@ -115,8 +115,10 @@ final class MessagesE2ETests: XCTestCase {
         // The editor records where it was given the text (path, mode, file system, TMPDIR), not the text.
         try """
         #!/bin/sh
-        printf '%s\\n' "$1" "$(stat -c %a "$1")" "$(stat -f -c %T "$1")" "$TMPDIR" > \(log)
-        printf '\\nAjouté par mon éditeur.\\n' >> "$1"
+        printf '%s\\n' "$1" "$(stat -c %a "$1")" "$(stat -f -c %T "$1")" "$TMPDIR" "$(ls -l /proc/$$/fd | grep -c -e socket -e pipe -e anon_inode)" > \(log)
+        printf 'Ligne à ajouter ? '
+        IFS= read -r typed
+        printf '\\n%s\\n' "$typed" >> "$1"
         """.write(toFile: editor, atomically: true, encoding: .utf8)
         chmod(editor, 0o755)
         let terminal = try synced.terminal(environment: ["LANG": "C.UTF-8", "EDITOR": editor, "XDG_RUNTIME_DIR": runtime])
@@ -130,12 +132,17 @@ final class MessagesE2ETests: XCTestCase {
         try terminal.waitFor("Réponse à Dr Amélie Garnier", timeout: 10)
         try terminal.send("-l", "Bonjour docteur,")
         try terminal.send("C-e")
+        // The editor has the terminal (curses suspended): it asks, reads the keys, appends.
+        try terminal.waitFor("Ligne à ajouter ?", timeout: 15)
+        try terminal.send("-l", "Ajouté par mon éditeur.")
+        try terminal.send("Enter")
         var screen = try terminal.waitFor("Ajouté par mon éditeur.", "Texte repris de votre éditeur", timeout: 15)
         XCTAssertTrue(screen.contains("Bonjour docteur,"), screen)
         XCTAssertTrue(screen.contains("Réponse à Dr Amélie Garnier"), "the screen is repainted after the editor: \(screen)")
 
         let recorded = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
-        XCTAssertEqual(recorded.count, 4, "\(recorded)")
+        XCTAssertEqual(recorded.count, 5, "\(recorded)")
+        XCTAssertEqual(recorded[4], "1", "the editor inherits none of mes's sockets or pipes (the one counted is the shell's own)")
         let path = recorded[0]
         XCTAssertTrue(path.hasPrefix(runtime + "/mes-scratch-"), path)
         XCTAssertEqual(recorded[1], "600")

@@ -86,13 +86,36 @@ public enum ExternalEditor {
     }
 
     /// Runs the editor through the shell (`$EDITOR` may hold arguments, as for git and mutt), the
-    /// file passed as `$1` so no quoting is needed. SIGINT and SIGQUIT are ignored meanwhile (the
-    /// editor has the terminal; its Ctrl-C is its own); the child starts with default signals.
+    /// file passed as `$1` so no quoting is needed. The child stays in mes's process group, the
+    /// terminal's foreground one (Foundation's `Process` would put it in a group of its own, where
+    /// reading the terminal fails), starts with default signals and an empty mask, and inherits
+    /// no descriptor but the terminal's three. SIGINT and SIGQUIT are ignored by mes meanwhile
+    /// (the editor has the terminal; its Ctrl-C is its own). Returns the exit status.
     static func run(editor: String, file: String, environment: [String: String]) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", editor + " \"$1\"", "mes-editor", file]
-        process.environment = environment
+        let arguments = ["/bin/sh", "-c", editor + " \"$1\"", "mes-editor", file]
+        let variables = environment.map { "\($0.key)=\($0.value)" }
+        var argv = arguments.map { strdup($0) } + [nil]
+        var envp = variables.map { strdup($0) } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var attributes = posix_spawnattr_t()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawnattr_init(&attributes)
+        posix_spawn_file_actions_init(&actions)
+        defer {
+            posix_spawnattr_destroy(&attributes)
+            posix_spawn_file_actions_destroy(&actions)
+        }
+        var defaults = sigset_t(), empty = sigset_t()
+        sigfillset(&defaults)
+        sigemptyset(&empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        _ = mes_spawn_close_from(&actions, 3)
+
         var previousInterrupt = sigaction(), previousQuit = sigaction(), ignore = sigaction()
         ignore.__sigaction_handler.sa_handler = SIG_IGN
         sigaction(SIGINT, &ignore, &previousInterrupt)
@@ -101,9 +124,12 @@ public enum ExternalEditor {
             sigaction(SIGINT, &previousInterrupt, nil)
             sigaction(SIGQUIT, &previousQuit, nil)
         }
-        do { try process.run() } catch { return 127 }
-        process.waitUntilExit()
-        return process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
+        var child: pid_t = 0
+        guard posix_spawn(&child, "/bin/sh", &actions, &attributes, &argv, &envp) == 0 else { return 127 }
+        var status: Int32 = 0
+        while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+        let signalled = status & 0x7F
+        return signalled == 0 ? (status >> 8) & 0xFF : 128 + signalled
     }
 
     private static func write(_ bytes: [UInt8], to path: String) -> Bool {
