@@ -8,9 +8,19 @@ import TerminalUI
 enum ProfileForms {
     /// The fields of a rubrique's entry: text, partial dates (typed as text, checked by the
     /// book), full days, numbers, choices (with "—" for an optional one), a checkbox per type.
-    static func fields(_ rubrique: ProfileRubrique, entry: ProfileEntry?, conditions: [ProfileEntry], vaccines: VaccineCatalog) -> [FormField] {
+    static func fields(_ rubrique: ProfileRubrique, entry: ProfileEntry?, conditions: [ProfileEntry], vaccines: VaccineCatalog,
+                       topic: Lifestyle.Topic? = nil) -> [FormField] {
         var fields: [FormField] = []
-        for field in rubrique.fields {
+        let section = topic ?? entry?.values["topic"].flatMap(Lifestyle.Topic.init(rawValue:))
+        for field in formFields(rubrique, section: section) {
+            // A habit's question: its own words for its choices (« Oui, tous les jours »).
+            if rubrique == .lifestyle, let question = LifestyleCatalog.question(field.key), case .choice(let codes) = question.kind {
+                let value = entry?.values[field.key] ?? ""
+                let options = ["—"] + codes.map { LifestyleCatalog.answerLabel(question, $0) }
+                let index = codes.firstIndex(of: value).map { $0 + 1 } ?? 0
+                fields.append(FormField(id: field.key, label: question.label, kind: .choice(options: options, selected: index)))
+                continue
+            }
             let value = entry?.values[field.key] ?? ""
             let label = ProfileWording.field(field.key)
             switch field.kind {
@@ -54,7 +64,10 @@ enum ProfileForms {
     /// The form's values as the book takes them (codes for choices, ids for references).
     static func values(_ form: Form, rubrique: ProfileRubrique, conditions: [ProfileEntry], vaccines: VaccineCatalog) -> [String: String] {
         var values: [String: String] = [:]
-        for field in rubrique.fields {
+        // A habits form holds one section's questions: the section is theirs.
+        let section = rubrique == .lifestyle ? form.fields.lazy.compactMap { LifestyleCatalog.question($0.id)?.section }.first : nil
+        if let section { values["topic"] = section.rawValue }
+        for field in formFields(rubrique, section: section) {
             switch field.kind {
             case .choices(let codes):
                 values[field.key] = codes.filter { code in
@@ -77,6 +90,14 @@ enum ProfileForms {
             }
         }
         return values
+    }
+
+    /// The fields a form shows: for the habits, the chosen section's questions and the note
+    /// (no section field: the section was chosen before); every field elsewhere.
+    static func formFields(_ rubrique: ProfileRubrique, section: Lifestyle.Topic?) -> [ProfileField] {
+        guard rubrique == .lifestyle, let section else { return rubrique.fields }
+        let keys = Set(LifestyleCatalog.questions(of: section).map(\.key) + ["answer"])
+        return rubrique.fields.filter { keys.contains($0.key) }
     }
 
     // MARK: Measures

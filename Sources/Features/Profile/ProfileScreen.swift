@@ -109,6 +109,11 @@ public struct ProfileScreen: FeatureScreen {
             return load()
         case .changed:
             return editor == nil ? load() : .handled
+        case .event(let answer as Answer) where (answer.tag as? ProfileQuestion).map({ if case .lifestyleSection = $0 { true } else { false } }) == true:
+            guard case .chosen(let index)? = answer.value as? Chooser.Outcome, Lifestyle.Topic.allCases.indices.contains(index) else {
+                return .say(tr("profile.screen.cancelled"))
+            }
+            return openEntryEditor(.lifestyle, entry: nil, topic: Lifestyle.Topic.allCases[index])
         case .event(let answer as Answer):
             guard let question = answer.tag as? ProfileQuestion, case .accepted? = answer.value as? Dialog.Outcome else {
                 return .say(tr("profile.screen.cancelled"))
@@ -220,6 +225,10 @@ public struct ProfileScreen: FeatureScreen {
             case .measure: return go(.measures)
             default: return go(.home)
             }
+        case (.rubrique(.lifestyle), .character("a")):
+            // MES asks one section at a time: choose it, then its questions.
+            let chooser = Chooser(title: tr("profile.lifestyle.choose-section"), options: Lifestyle.Topic.allCases.map { ProfileWording.value($0.rawValue) })
+            return .open(chooser, tag: ProfileQuestion.lifestyleSection, saying: chooser.title)
         case (.rubrique(let rubrique), .character("a")):
             return openEntryEditor(rubrique, entry: nil)
         case (.rubrique(let rubrique), .enter), (.rubrique(let rubrique), .character("e")):
@@ -284,9 +293,14 @@ public struct ProfileScreen: FeatureScreen {
 
     // MARK: Editors
 
-    private mutating func openEntryEditor(_ rubrique: ProfileRubrique, entry: ProfileEntry?) -> Update {
+    private mutating func openEntryEditor(_ rubrique: ProfileRubrique, entry: ProfileEntry?, topic: Lifestyle.Topic? = nil) -> Update {
         if rubrique == .wishes, entry == nil, !snapshot.entries.isEmpty { return openEntryEditor(rubrique, entry: snapshot.entries[0]) }
-        let fields = ProfileForms.fields(rubrique, entry: entry, conditions: snapshot.conditions, vaccines: services.book.vaccines)
+        // A section already answered opens with its answers.
+        if rubrique == .lifestyle, entry == nil, let topic,
+           let existing = snapshot.entries.first(where: { $0.values["topic"] == topic.rawValue }) {
+            return openEntryEditor(rubrique, entry: existing)
+        }
+        let fields = ProfileForms.fields(rubrique, entry: entry, conditions: snapshot.conditions, vaccines: services.book.vaccines, topic: topic)
         editor = Editor(form: Form(fields), target: .entry(rubrique, id: entry?.id))
         return .say(tr(entry == nil ? "profile.screen.adding" : "profile.screen.editing", ["rubrique": ProfileWording.rubrique(rubrique)]))
     }

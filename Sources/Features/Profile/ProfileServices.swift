@@ -56,6 +56,8 @@ enum ProfileQuestion: Sendable {
     case deleteEntry(ProfileRubrique, String)
     case deleteMeasure(String)
     case saveSynthesis
+    /// Which section of the *habitudes de vie* to fill in (a chooser).
+    case lifestyleSection
 }
 
 /// The work the screen hands to the runtime, off the UI thread.
@@ -134,7 +136,7 @@ enum ProfileEffects {
                 switch question {
                 case .deleteEntry(let rubrique, let id): try services.book.delete(rubrique, id: id)
                 case .deleteMeasure(let id): try services.measures.delete(id)
-                case .saveSynthesis: break
+                case .saveSynthesis, .lifestyleSection: break
                 }
                 return ProfileEvent.saved(tr("profile.screen.deleted"), select: nil)
             } catch let error as ProfileBookError {
