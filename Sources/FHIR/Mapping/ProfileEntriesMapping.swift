@@ -209,4 +209,6 @@ extension ExtensionURL {
     public static let correspondingPharmacist = "urn:mes:extension:corresponding-pharmacist"
     /// On `Consent` (wishes): the day the holder declared having read the organ-donation rules.
     public static let organDonationInformed = "urn:mes:extension:organ-donation-informed"
+    /// On `Patient`: a measure's target band (issue 12), `measure` + `range` sub-extensions.
+    public static let measureTarget = "urn:mes:extension:measure-target"
 }

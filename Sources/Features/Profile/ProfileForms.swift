@@ -145,6 +145,37 @@ enum ProfileForms {
         return .success((values, unit, date))
     }
 
+    // MARK: A measure's target
+
+    /// The target band's two bounds, in the unit the chart shows; both empty removes it.
+    static func targetFields(_ type: MeasurementType, target: ClosedRange<Double>?, unit: String) -> [FormField] {
+        let symbol = MeasureUnit(rawValue: unit) ?? .none
+        func text(_ value: Double?) -> String {
+            value.map { LocalFormat.decimal(UnitConversion.convert($0, from: type.unit, to: unit) ?? $0, fractionDigits: symbol.fractionDigits) } ?? ""
+        }
+        return [
+            FormField(id: "low", label: tr("profile.target.low"), kind: .number(TextField(text(target?.lowerBound)), unit: symbol, range: nil)),
+            FormField(id: "high", label: tr("profile.target.high"), kind: .number(TextField(text(target?.upperBound)), unit: symbol, range: nil)),
+        ]
+    }
+
+    /// The band in the measure's stored unit, nil to remove it, or which field is wrong.
+    static func targetValues(_ form: Form, type: MeasurementType) -> Result<ClosedRange<Double>?, Problem> {
+        var bounds: [Double] = []
+        var unit = type.unit
+        for id in ["low", "high"] {
+            guard case .number(let field, let symbol, _)? = form[id]?.kind else { continue }
+            if symbol != .none { unit = symbol.rawValue }
+            if field.text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            guard let value = LocalFormat.parseDecimal(field.text) else { return .failure(Problem(field: id, message: tr("ui.form.invalid-number"))) }
+            bounds.append(UnitConversion.convert(value, from: unit, to: type.unit) ?? value)
+        }
+        if bounds.isEmpty { return .success(nil) }
+        guard bounds.count == 2 else { return .failure(Problem(field: "high", message: tr("profile.target.both"))) }
+        guard bounds[0] <= bounds[1] else { return .failure(Problem(field: "high", message: tr("profile.target.order"))) }
+        return .success(bounds[0]...bounds[1])
+    }
+
     // MARK: The synthèse and the directives
 
     /// One checkbox per section of the synthèse, all ticked.

@@ -34,6 +34,8 @@ public struct ProfileScreen: FeatureScreen {
             case synthesis
             /// New directives anticipées (the form in its two variants).
             case directives
+            /// A measure's target band (issue 12), synced with the profile.
+            case target(MeasurementType)
         }
 
         var form: Form
@@ -75,6 +77,7 @@ public struct ProfileScreen: FeatureScreen {
             KeyBinding([.character("n")], tr("profile.help.not-concerned")),
             KeyBinding([.character("t")], tr("profile.help.table")),
             KeyBinding([.character("u")], tr("profile.help.unit")),
+            KeyBinding([.character("o")], tr("profile.help.target")),
             KeyBinding([.character("s")], tr("profile.help.synthesis")),
             KeyBinding([.character("w")], tr("profile.help.directives")),
             KeyBinding([.character("p")], tr("profile.help.space")),
@@ -97,9 +100,10 @@ public struct ProfileScreen: FeatureScreen {
             if rubrique == .wishes { hints = [KeyHint("e", tr("profile.hint.organ-donation")), KeyHint("w", tr("profile.hint.directives"))] }
             return hints + [KeyHint(.escape, tr("profile.hint.back"))]
         case .measures: return [KeyHint(.enter, tr("profile.hint.chart")), KeyHint("a", tr("profile.hint.add")), KeyHint(.escape, tr("profile.hint.back"))]
-        case .measure:
+        case .measure(let type):
             return [KeyHint("t", showTable ? tr("profile.hint.chart") : tr("profile.hint.table")), KeyHint("a", tr("profile.hint.add")),
-                    KeyHint("u", tr("profile.hint.unit")), KeyHint("d", tr("profile.hint.delete")), KeyHint(.escape, tr("profile.hint.back"))]
+                    KeyHint("u", tr("profile.hint.unit"))] + (type.allowsTarget ? [KeyHint("o", tr("profile.hint.target"))] : [])
+                + [KeyHint("d", tr("profile.hint.delete")), KeyHint(.escape, tr("profile.hint.back"))]
         }
     }
 
@@ -257,6 +261,10 @@ public struct ProfileScreen: FeatureScreen {
             return openMeasureEditor(snapshot.overview[list.selected].type, measure: nil)
         case (.measure(let type), .character("a")):
             return openMeasureEditor(type, measure: nil)
+        case (.measure(let type), .character("o")):
+            guard type.allowsTarget else { return .say(tr("profile.target.not-allowed", ["measure": ProfileWording.measure(type)])) }
+            editor = Editor(form: Form(ProfileForms.targetFields(type, target: snapshot.target, unit: unit(of: type))), target: .target(type))
+            return .say(tr("profile.target.form-opened", ["measure": ProfileWording.measure(type)]))
         case (.measure, .character("t")):
             showTable.toggle()
             return .say(showTable ? tr("profile.screen.table-shown") : tr("profile.screen.chart-shown"))
@@ -336,6 +344,19 @@ public struct ProfileScreen: FeatureScreen {
             guard !sections.isEmpty else { return .say(tr("profile.synthesis.none-chosen")) }
             editor = nil
             return .run(ProfileEffects.saveSynthesis(services, sections: sections), saying: tr("profile.synthesis.working"))
+        case .target(let type):
+            switch ProfileForms.targetValues(open.form, type: type) {
+            case .success(let band):
+                editor = nil
+                return .run(ProfileEffects.setTarget(type, band, services: services))
+            case .failure(let problem):
+                if let index = open.form.fields.firstIndex(where: { $0.id == problem.field }) {
+                    open.form.fields[index].error = problem.message
+                    open.form.focus = index
+                    editor = open
+                }
+                return .say(problem.message)
+            }
         case .directives:
             // Closed at once: a second Enter must not write the directives twice.
             editor = nil

@@ -130,6 +130,22 @@ enum ProfileEffects {
         }
     }
 
+    /// Sets or removes a measure's target: kept on the profile, sent at the next sync.
+    static func setTarget(_ type: MeasurementType, _ band: ClosedRange<Double>?, services: ProfileServices) -> Effect<any Sendable> {
+        Effect {
+            do {
+                try services.measures.setTarget(type, band)
+                let said = band == nil ? tr("profile.target.removed", ["measure": ProfileWording.measure(type)])
+                    : tr("profile.target.saved", ["measure": ProfileWording.measure(type)])
+                return ProfileEvent.saved(said, select: nil)
+            } catch let error as MeasureBookError {
+                return ProfileEvent.refused(field: "low", ProfileWording.error(error))
+            } catch {
+                return ProfileEvent.failed(message(for: error))
+            }
+        }
+    }
+
     static func delete(_ question: ProfileQuestion, services: ProfileServices) -> Effect<any Sendable> {
         Effect {
             do {

@@ -71,6 +71,7 @@ extension ProfileScreen {
             case .entry(_, let id), .measure(_, let id): text += " › " + tr(id == nil ? "profile.screen.new" : "profile.screen.change")
             case .synthesis: text += " › " + tr("profile.synthesis.form-title")
             case .directives: text += " › " + tr("profile.directives.title")
+            case .target: text += " › " + tr("profile.target.title")
             }
         } else if list.count > 0, page != .home {
             text += " (" + tr("profile.screen.rank", ["rank": String(list.selected + 1), "count": String(list.count)]) + ")"
