@@ -65,6 +65,46 @@ final class ProfileE2ETests: XCTestCase {
         XCTAssertTrue(growth.contains("Taille (1 sur"), growth)
     }
 
+    /// Issue 12: a habit section answered with MES's questions, and an HbA1c target set on the
+    /// measure's page, both reach the server while the app runs; the chart shows the band.
+    func testAHabitSectionAndAMeasureTargetReachTheServer() async throws {
+        let home = try await SyncedHome()
+        defer { home.close() }
+        let terminal = try home.terminal()
+        defer { terminal.close() }
+        try terminal.waitFor("[1 Accueil]", "Synchro : à jour", timeout: 20)
+        try terminal.send("3")
+        try terminal.waitFor("▸ Maladies et sujets de santé (3)", "Habitudes de vie (4)")
+        try terminal.send("Down", "Down", "Down", "Down", "Down", "Down", "Down", "Down")
+        try terminal.waitFor("▸ Habitudes de vie (4)")
+        try terminal.send("Enter")
+        try terminal.waitFor("Tabac — Je fume : Non, mais j’ai fumé dans le passé", "J’ai arrêté de fumer : Depuis plus de 5 ans")
+        try terminal.send("a")
+        try terminal.waitFor("Quelle habitude de vie renseigner ?", "Alimentation")
+        try terminal.send("Down", "Down", "Down", "Down", "Enter")
+        try terminal.waitFor("Je suis devant un écran avant de m’endormir")
+        try terminal.send("Right", "Right", "Enter", "Enter")
+        try terminal.waitFor("Ajouté : Écrans", "Je suis devant un écran avant de m’endormir : Plusieurs fois par mois")
+        try terminal.waitFor("Synchro : à jour", timeout: 20)
+        let habits = try await serverRecords(Lifestyle.self, home)
+        XCTAssertEqual(habits.first { $0.topic == .screens }?.answers, ["screen-before-sleep": "SEVERAL_TIMES_MONTH"])
+        XCTAssertEqual(habits.first { $0.topic == .tobacco }?.answers["smoking"], "NO_BUT_I_HAVE_SMOKED_IN_THE_PAST")
+
+        try terminal.send("Escape")
+        try terminal.waitFor("Habitudes de vie (5)", "▸ Maladies et sujets de santé")
+        try terminal.send("End", "Up", "Enter")
+        try terminal.waitFor("▸ Poids (12)")
+        try terminal.send("End", "Up", "Enter")
+        try terminal.waitFor("Hémoglobine glyquée (HbA1c) (1 sur 5)", "o objectif")
+        try terminal.send("o")
+        try terminal.waitFor("Valeur basse de l’objectif")
+        try terminal.send("6", "Enter", "7,5", "Enter")
+        try terminal.waitFor("Objectif enregistré", "Objectif : de 6,0")
+        try terminal.waitFor("Synchro : à jour", timeout: 20)
+        let profiles = try await serverRecords(Profile.self, home)
+        XCTAssertEqual(profiles.first { $0.relation == .own }?.measureTargets?["hba1c"], [6, 7.5], "the target is on the server")
+    }
+
     func testInScreenReaderModeTheChartIsASentenceThenTheTable() async throws {
         let home = try await SyncedHome()
         defer { home.close() }
