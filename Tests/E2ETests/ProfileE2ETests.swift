@@ -105,6 +105,43 @@ final class ProfileE2ETests: XCTestCase {
         XCTAssertEqual(profiles.first { $0.relation == .own }?.measureTargets?["hba1c"], [6, 7.5], "the target is on the server")
     }
 
+    /// Issue 12: measures imported from the screen as from the command line: a preview with the
+    /// duplicates skipped and every bad line by its number, « Non » first, then saved and synced.
+    func testMeasuresAreImportedFromTheScreenAfterAPreview() async throws {
+        let home = try await SyncedHome()
+        defer { home.close() }
+        let file = home.directory.url.appendingPathComponent("tension.csv")
+        try """
+        date,measure,value,unit
+        2025-11-20 07:30,weight,71.3,kg
+        2025-11-20 07:35,blood-pressure,131/84,mmHg
+        2025-11-21,glycaemia,abc,g/L
+        2025-13-01,weight,70,kg
+        2025-11-22 07:30,weight,71.9,kg
+        2025-11-22 07:30,weight,71.9,kg
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let terminal = try home.terminal()
+        defer { terminal.close() }
+        try terminal.waitFor("[1 Accueil]", "Synchro : à jour", timeout: 20)
+        try terminal.send("3")
+        try terminal.waitFor("▸ Maladies et sujets de santé (3)")
+        try terminal.send("End", "Up", "Enter")
+        try terminal.waitFor("▸ Poids (12)", "i importer")
+        try terminal.send("i")
+        try terminal.waitFor("Chemin du fichier de mesures")
+        try terminal.send("-l", file.path)
+        try terminal.send("Enter")
+        let preview = try terminal.waitFor("Importer tension.csv ?", "3 mesure(s) à ajouter, 1 déjà présente(s)", "ligne 4 : valeur illisible « abc »",
+                                           "ligne 5 : date illisible « 2025-13-01 »", "[▸Non (n)]")
+        XCTAssertTrue(preview.contains("Ajouter ces mesures ?"), preview)
+        try terminal.send("o")
+        try terminal.waitFor("3 mesure(s) ajoutée(s)", "▸ Poids (14)")
+        try terminal.waitFor("Synchro : à jour", timeout: 20)
+        let weights = try await serverRecords(HealthMeasurement.self, home).filter { $0.type == .weight }
+        XCTAssertEqual(weights.filter { $0.value == 71.9 }.count, 1, "the duplicate line was skipped")
+        XCTAssertTrue(weights.contains { $0.value == 71.3 })
+    }
+
     func testInScreenReaderModeTheChartIsASentenceThenTheTable() async throws {
         let home = try await SyncedHome()
         defer { home.close() }

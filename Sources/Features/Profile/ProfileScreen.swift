@@ -78,6 +78,7 @@ public struct ProfileScreen: FeatureScreen {
             KeyBinding([.character("t")], tr("profile.help.table")),
             KeyBinding([.character("u")], tr("profile.help.unit")),
             KeyBinding([.character("o")], tr("profile.help.target")),
+            KeyBinding([.character("i")], tr("profile.help.import")),
             KeyBinding([.character("s")], tr("profile.help.synthesis")),
             KeyBinding([.character("w")], tr("profile.help.directives")),
             KeyBinding([.character("p")], tr("profile.help.space")),
@@ -99,7 +100,8 @@ public struct ProfileScreen: FeatureScreen {
             if rubrique == .allergies { hints.append(KeyHint("n", tr("profile.hint.not-concerned"))) }
             if rubrique == .wishes { hints = [KeyHint("e", tr("profile.hint.organ-donation")), KeyHint("w", tr("profile.hint.directives"))] }
             return hints + [KeyHint(.escape, tr("profile.hint.back"))]
-        case .measures: return [KeyHint(.enter, tr("profile.hint.chart")), KeyHint("a", tr("profile.hint.add")), KeyHint(.escape, tr("profile.hint.back"))]
+        case .measures: return [KeyHint(.enter, tr("profile.hint.chart")), KeyHint("a", tr("profile.hint.add")), KeyHint("i", tr("profile.hint.import")),
+                                KeyHint(.escape, tr("profile.hint.back"))]
         case .measure(let type):
             return [KeyHint("t", showTable ? tr("profile.hint.chart") : tr("profile.hint.table")), KeyHint("a", tr("profile.hint.add")),
                     KeyHint("u", tr("profile.hint.unit"))] + (type.allowsTarget ? [KeyHint("o", tr("profile.hint.target"))] : [])
@@ -118,6 +120,8 @@ public struct ProfileScreen: FeatureScreen {
                 return .say(tr("profile.screen.cancelled"))
             }
             return openEntryEditor(.lifestyle, entry: nil, topic: Lifestyle.Topic.allCases[index])
+        case .event(let answer as Answer) where answer.tag is ProfileQuestion && isImportQuestion(answer.tag):
+            return answeredImport(answer)
         case .event(let answer as Answer):
             guard let question = answer.tag as? ProfileQuestion, case .accepted? = answer.value as? Dialog.Outcome else {
                 return .say(tr("profile.screen.cancelled"))
@@ -151,6 +155,13 @@ public struct ProfileScreen: FeatureScreen {
             if let wanted = pendingSelection, let row = rowIndex(of: wanted) { list.jump(to: row, visibleRows: 10) }
             pendingSelection = nil
             return .handled
+        case .importPreview(let preview, let file):
+            guard !preview.measures.isEmpty else {
+                return .say(Self.importQuestion(preview, file: file).split(separator: "\n").dropLast().joined(separator: " "))
+            }
+            return .open(Dialog.confirm(title: tr("profile.import.confirm-title", ["file": Sanitizer.sanitize(file)]),
+                                        message: Self.importQuestion(preview, file: file)),
+                         tag: ProfileQuestion.importMeasures(preview), saying: tr("profile.import.previewed", ["file": Sanitizer.sanitize(file)]))
         case .saved(let said, let select):
             editor = nil
             pendingSelection = select
@@ -265,6 +276,10 @@ public struct ProfileScreen: FeatureScreen {
             guard type.allowsTarget else { return .say(tr("profile.target.not-allowed", ["measure": ProfileWording.measure(type)])) }
             editor = Editor(form: Form(ProfileForms.targetFields(type, target: snapshot.target, unit: unit(of: type))), target: .target(type))
             return .say(tr("profile.target.form-opened", ["measure": ProfileWording.measure(type)]))
+        case (.measures, .character("i")), (.measure, .character("i")):
+            guard !services.kiosk else { return .say(tr("profile.import.no-file-in-kiosk")) }
+            return .open(Dialog.prompt(title: tr("profile.import.title"), message: tr("profile.import.prompt")),
+                         tag: ProfileQuestion.importFile, saying: tr("profile.import.prompt"))
         case (.measure, .character("t")):
             showTable.toggle()
             return .say(showTable ? tr("profile.screen.table-shown") : tr("profile.screen.chart-shown"))
@@ -283,6 +298,45 @@ public struct ProfileScreen: FeatureScreen {
         default:
             return .ignored
         }
+    }
+
+    // MARK: Importing measures
+
+    private func isImportQuestion(_ tag: any Sendable) -> Bool {
+        switch tag as? ProfileQuestion {
+        case .importFile?, .importMeasures?: true
+        default: false
+        }
+    }
+
+    /// The file named → its preview; the preview confirmed (« Non » first) → the measures saved.
+    private func answeredImport(_ answer: Answer) -> Update {
+        guard case .accepted(let text)? = answer.value as? Dialog.Outcome else { return .say(tr("measures.import.cancelled")) }
+        switch answer.tag as? ProfileQuestion {
+        case .importFile?:
+            guard let path = text?.trimmingCharacters(in: .whitespaces), !path.isEmpty else { return .say(tr("measures.import.cancelled")) }
+            return .run(ProfileEffects.previewImport(path, services: services), saying: tr("profile.import.reading"))
+        case .importMeasures(let preview)?:
+            return .run(ProfileEffects.commitImport(preview, services: services), saying: tr("profile.import.saving"))
+        default:
+            return .handled
+        }
+    }
+
+    /// What the file holds, said before anything is saved: the counts, every bad line by its
+    /// number (the first ones), the first measures; the question starts on « Non ».
+    static func importQuestion(_ preview: MeasureImportPreview, file: String) -> String {
+        var lines = [tr("measures.import.preview", ["count": String(preview.measures.count), "duplicates": String(preview.duplicates),
+                                                   "problems": String(preview.problems.count)])]
+        let shownProblems = 6
+        lines += preview.problems.prefix(shownProblems).map { Sanitizer.sanitize(ProfileWording.problem($0)) }
+        if preview.problems.count > shownProblems {
+            lines.append(tr("profile.import.more-problems", ["count": String(preview.problems.count - shownProblems)]))
+        }
+        lines += preview.measures.prefix(3).map { "\(LocalFormat.dateTime($0.effective)) · \(ProfileWording.measure($0.type)) \(ProfileWording.value(of: $0))" }
+        if preview.measures.count > 3 { lines.append("…") }
+        lines.append(tr("profile.import.question"))
+        return lines.joined(separator: "\n")
     }
 
     /// The synthèse's sections, each a checkbox (all ticked); Enter saves the PDF among the documents.
