@@ -77,6 +77,15 @@ public enum PreventionEngine {
             let planned = marks.filter { $0.status == .planned && CalendarDate($0.start) >= today }.min { $0.start < $1.start }
             let dismissed = marks.first { $0.status == .cancelled }
 
+            if rule.id == Self.cervicalCytology || rule.id == Self.cervicalHPV {
+                let cytologies = subject.marks.filter { $0.preventionStep == Self.cervicalCytology && $0.status == .done }
+                    .map { CalendarDate($0.start) }.filter { $0 <= today }.sorted()
+                if let found = cervical(rule, start: start, end: end, cytologies: cytologies, evidence: evidence.filter { $0 <= today }.sorted(),
+                                        planned: planned, dismissed: dismissed, doneMark: marks.first { $0.status == .done }, today: today) {
+                    items.append(found)
+                }
+                continue
+            }
             if let every = rule.every {
                 // A repeated step: done while the last one is less than `every` old.
                 for (vaccination, text) in folded where matches(text) && vaccination.date >= start.adding(days: -tolerance) {
@@ -136,6 +145,48 @@ public enum PreventionEngine {
             }
         }
         return items.sorted { ($0.status, $0.date, $0.rule.id) < ($1.status, $1.date, $1.rule.id) }
+    }
+
+    // MARK: Cervical screening
+
+    public static let cervicalCytology = "depistage-col-cytologie"
+    public static let cervicalHPV = "depistage-col-hpv"
+
+    /// The organised cervical screening (HAS; arrêté du 15 août 2020), whose rhythm depends on
+    /// the tests already done, not only on age:
+    /// - 25–29: cytology; the first two one year apart, then every three years when normal;
+    /// - 30–65: an HPV-HR test every five years, the first three years after the last normal
+    ///   cytology, or at 30 when there was none.
+    /// A test counts when marked done on its step (a screening is no vaccination).
+    static func cervical(_ rule: PreventionRule, start: CalendarDate, end: CalendarDate?, cytologies: [CalendarDate], evidence: [CalendarDate],
+                         planned: AgendaEvent?, dismissed: AgendaEvent?, doneMark: AgendaEvent?, today: CalendarDate) -> PreventionItem? {
+        let year = AgeSpan(1, .years), threeYears = AgeSpan(3, .years), fiveYears = AgeSpan(5, .years)
+        let last = evidence.last
+        // When the next test falls due, from the tests done; nil: none yet.
+        let next: CalendarDate?
+        let first: CalendarDate
+        if rule.id == cervicalCytology {
+            first = start
+            next = last.map { (evidence.count == 1 ? year : threeYears).after($0) }
+        } else {
+            first = max(start, cytologies.last.map { threeYears.after($0) } ?? start)
+            next = last.map { fiveYears.after($0) }
+        }
+        if let end, today >= end {
+            guard let last, last.days(until: today) <= doneShownDays else { return nil }
+            return PreventionItem(rule: rule, status: .done, date: last, agendaItemID: doneMark?.id)
+        }
+        if let last, let next, next > today {
+            return PreventionItem(rule: rule, status: .done, date: last, next: next, agendaItemID: doneMark?.id)
+        }
+        let due = next ?? first
+        if today < due {
+            // Not yet: shown from a year before.
+            guard today.days(until: due) <= upcomingDays else { return nil }
+            return item(rule, planned, dismissed, .upcoming, due)
+        }
+        if let end, due >= end { return nil }
+        return item(rule, planned, dismissed, .due, due)
     }
 
     /// A step not done: planned when an appointment plans it, dismissed when the user said so.

@@ -87,13 +87,14 @@ final class PreventionEngineTests: XCTestCase {
 
     func testFiftyTwoYearOldWoman() {
         check(born: "1974-01-10", .female, [
-            ("dtp-45", .overdue, "2020-01-10"), ("depistage-col-hpv", .due, "2024-01-10"),
+            // Never screened: the first HPV test was due at 30 (no cytology before).
+            ("dtp-45", .overdue, "2020-01-10"), ("depistage-col-hpv", .due, "2004-01-10"),
             ("depistage-colorectal", .due, "2026-01-10"), ("depistage-sein", .due, "2026-01-10"),
         ])
         let mammography = AgendaEvent(id: "m", profileID: "p", category: .task, title: "", start: CalendarDate(iso: "2025-03-03")!.start(),
                                       status: .done, preventionStep: "depistage-sein")
         check(born: "1974-01-10", .female, vaccinations: [("Revaxis (dTP)", "2024-10-01")], marks: [mammography], [
-            ("depistage-col-hpv", .due, "2024-01-10"), ("depistage-colorectal", .due, "2026-01-10"),
+            ("depistage-col-hpv", .due, "2004-01-10"), ("depistage-colorectal", .due, "2026-01-10"),
             ("dtp-45", .done, "2024-10-01"), ("depistage-sein", .done, "2025-03-03"),
         ])
     }
@@ -119,6 +120,45 @@ final class PreventionEngineTests: XCTestCase {
             ("pneumo-65", .due, "2015-01-05"), ("dtp-75", .due, "2025-01-05"), ("covid", .due, "2026-01-05"),
             ("grippe", .due, "2026-01-05"), ("zona", .done, "2025-02-01"), ("vrs", .done, "2025-10-01"),
         ])
+    }
+
+    /// Issue 13: the cervical screening follows the tests done (HAS, arrêté du 15 août 2020):
+    /// 25–29 two cytologies a year apart then every 3 years; 30–65 an HPV test every 5 years, the
+    /// first 3 years after the last normal cytology, or at 30 when there was none.
+    func testCervicalScreeningFollowsTheTestsDone() {
+        func test(_ step: String, _ day: String) -> AgendaEvent {
+            AgendaEvent(id: "\(step)-\(day)", profileID: "p", category: .task, title: "", start: CalendarDate(iso: day)!.start(),
+                        status: .done, preventionStep: step)
+        }
+        func cervical(born: String, _ marks: [AgendaEvent], on day: String = "2026-06-15") -> [String] {
+            let subject = PreventionSubject(birthDate: CalendarDate(iso: born)!, gender: .female, marks: marks)
+            return PreventionEngine.items(Self.calendar, for: subject, on: CalendarDate(iso: day)!)
+                .filter { [PreventionEngine.cervicalCytology, PreventionEngine.cervicalHPV].contains($0.rule.id) }
+                .map { "\($0.rule.id) \($0.status) \($0.date.iso)" + ($0.next.map { " next \($0.iso)" } ?? "") }
+        }
+        let cytology = "depistage-col-cytologie", hpv = "depistage-col-hpv"
+        // 27, never screened: the cytology is due since 25.
+        XCTAssertEqual(cervical(born: "1999-03-01", []), ["depistage-col-cytologie due 2024-03-01"])
+        // One cytology: the second a year later (done until then, due after).
+        XCTAssertEqual(cervical(born: "1999-03-01", [test(cytology, "2025-09-01")]),
+                       ["depistage-col-cytologie done 2025-09-01 next 2026-09-01"])
+        XCTAssertEqual(cervical(born: "1999-03-01", [test(cytology, "2025-05-01")]), ["depistage-col-cytologie due 2026-05-01"])
+        // Two a year apart: the next three years after the second.
+        XCTAssertEqual(cervical(born: "1999-03-01", [test(cytology, "2024-03-10"), test(cytology, "2025-03-12")]),
+                       ["depistage-col-cytologie done 2025-03-12 next 2028-03-12"])
+        // 29 with a cytology at 28: the first HPV test three years after it, at 31, not at 30.
+        XCTAssertEqual(cervical(born: "1997-01-20", [test(cytology, "2025-02-01"), test(cytology, "2026-02-03")]),
+                       ["depistage-col-cytologie done 2026-02-03 next 2029-02-03"])
+        XCTAssertEqual(cervical(born: "1997-01-20", [test(cytology, "2025-02-01"), test(cytology, "2026-02-03")], on: "2028-06-15"),
+                       ["depistage-col-hpv upcoming 2029-02-03"], "the cytology, more than two years old, is no longer shown")
+        // 30 with no cytology: the HPV test at 30.
+        XCTAssertEqual(cervical(born: "1996-06-15", []), ["depistage-col-hpv due 2026-06-15"])
+        // An HPV test done: the next five years later.
+        XCTAssertEqual(cervical(born: "1980-04-04", [test(hpv, "2023-05-05")]), ["depistage-col-hpv done 2023-05-05 next 2028-05-05"])
+        XCTAssertEqual(cervical(born: "1980-04-04", [test(hpv, "2021-05-05")]), ["depistage-col-hpv due 2026-05-05"])
+        // 66 and more: nothing more, the last test shown while recent.
+        XCTAssertEqual(cervical(born: "1960-06-01", [test(hpv, "2025-01-10")]), ["depistage-col-hpv done 2025-01-10"])
+        XCTAssertEqual(cervical(born: "1960-06-01", []), [])
     }
 
     /// The windows' edges: the day before an age, the birthday itself, the day the window closes.
