@@ -333,7 +333,7 @@ public struct AgendaScreen: FeatureScreen {
             return .open(Dialog.confirm(title: tr("agenda.dismiss.title"), message: tr("agenda.dismiss.message", ["title": item.rule.title(language)])),
                          tag: AgendaAction.dismiss(item.rule.id))
         case .enter:
-            return .say(selectedRecommendation.map { Self.spoken($0) + ". " + AgendaWording.reason($0.rule) })
+            return .say(selectedRecommendation.map { Self.spoken($0) + ". " + AgendaWording.reason($0) })
         default:
             guard let motion = key.motion, motion != .left, motion != .right else { return .ignored }
             preventionList.move(motion, visibleRows: 8)
@@ -579,7 +579,7 @@ public struct AgendaScreen: FeatureScreen {
         }, into: &buffer, area: listArea, context: context, focused: context.focused)
         if let item = selectedRecommendation {
             var y = listArea.maxY + 1
-            for part in TextLayout.wrap(AgendaWording.reason(item.rule), width: area.width) where y < area.maxY {
+            for part in TextLayout.wrap(Sanitizer.sanitize(AgendaWording.reason(item)), width: area.width) where y < area.maxY {
                 buffer.put(part, at: Point(x: area.x, y: y), style: context.style(.muted), maxWidth: area.width)
                 y += 1
             }
