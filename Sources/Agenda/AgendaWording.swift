@@ -138,6 +138,12 @@ public enum AgendaWording {
                                                                      "source": campaign.source, "date": day(campaign.sourceDate)], language)
             }
         }
+        // The cervical screening's rhythm depends on the tests done (PreventionEngine.cervical).
+        if item.rule.id == PreventionEngine.cervicalCytology {
+            sentence += " " + text("prevention.cervical.cytology", [:], language)
+        } else if item.rule.id == PreventionEngine.cervicalHPV {
+            sentence += " " + text("prevention.cervical.hpv", [:], language)
+        }
         if let condition = item.riskCondition {
             sentence += " " + text("prevention.risk.condition", ["condition": condition], language)
         }

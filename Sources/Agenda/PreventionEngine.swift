@@ -103,7 +103,7 @@ public enum PreventionEngine {
                 }
             }
             if let seasonal = seasonal(rule, calendar: calendar, subject: subject, start: start, evidence: evidence, folded: folded,
-                                       matches: matches, tolerance: tolerance, planned: planned, dismissed: dismissed, today: today) {
+                                       matches: matches, planned: planned, dismissed: dismissed, today: today) {
                 if let found = seasonal { items.append(found) }
                 continue
             }
@@ -187,6 +187,9 @@ public enum PreventionEngine {
     // MARK: Seasonal campaigns and risk conditions
 
     public static let rsvWithChronicDisease = "vrs-65"
+    /// A seasonal shot counts for a campaign from this many days before it opens (Mayotte's
+    /// campaign opened five weeks before the metropolitan one in 2025); earlier, it was last season's.
+    public static let seasonalEarlyDays = 45
 
     /// Folded words that name a chronic heart or lung disease in a profile's maladies (RSV at 65–74).
     static let heartOrLungWords = ["cardiaque", "coeur", "cardio", "coronar", "infarctus", "angor", "arythmie", "fibrillation", "valvul",
@@ -210,7 +213,7 @@ public enum PreventionEngine {
     /// the last one when not published). nil: not a seasonal step (or no campaign known).
     private static func seasonal(_ rule: PreventionRule, calendar: PreventionCalendar, subject: PreventionSubject, start: CalendarDate,
                                  evidence marked: [CalendarDate], folded: [(Vaccination, [UInt8])], matches: ([UInt8]) -> Bool,
-                                 tolerance: Int, planned: AgendaEvent?, dismissed: AgendaEvent?,
+                                 planned: AgendaEvent?, dismissed: AgendaEvent?,
                                  today: CalendarDate) -> PreventionItem?? {
         let campaigns = calendar.campaigns.filter { $0.steps.contains(rule.id) }
         guard !campaigns.isEmpty else { return nil }
@@ -239,7 +242,7 @@ public enum PreventionEngine {
         var evidence = marked
         for (vaccination, text) in folded where matches(text) { evidence.append(vaccination.date) }
         if let season = (current ?? previous)?.campaign, let last = evidence.filter({ $0 <= today }).max(),
-           last >= season.start.adding(days: -tolerance) {
+           last >= season.start.adding(days: -seasonalEarlyDays) {
             var item = PreventionItem(rule: rule, status: .done, date: last, next: next?.campaign.start)
             item.campaign = season
             item.estimatedCampaign = (current ?? previous)?.estimated ?? false
