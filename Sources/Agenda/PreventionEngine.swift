@@ -297,7 +297,11 @@ public enum PreventionEngine {
         if let last, let next, next > today {
             return PreventionItem(rule: rule, status: .done, date: last, next: next, agendaItemID: doneMark?.id)
         }
-        let due = next ?? first
+        var due = next ?? first
+        // Never tested since long: due since the current 5-year period, as other repeated steps say it.
+        if next == nil, rule.id == cervicalHPV {
+            while fiveYears.after(due) <= today { due = fiveYears.after(due) }
+        }
         if today < due {
             // Not yet: shown from a year before.
             guard today.days(until: due) <= upcomingDays else { return nil }

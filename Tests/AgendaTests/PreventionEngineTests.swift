@@ -91,14 +91,14 @@ final class PreventionEngineTests: XCTestCase {
 
     func testFiftyTwoYearOldWoman() {
         check(born: "1974-01-10", .female, [
-            // Never screened: the first HPV test was due at 30 (no cytology before).
-            ("dtp-45", .overdue, "2020-01-10"), ("depistage-col-hpv", .due, "2004-01-10"),
+            // Never screened: due at 30, said from the current 5-year period as other repeated steps.
+            ("dtp-45", .overdue, "2020-01-10"), ("depistage-col-hpv", .due, "2024-01-10"),
             ("depistage-colorectal", .due, "2026-01-10"), ("depistage-sein", .due, "2026-01-10"),
         ])
         let mammography = AgendaEvent(id: "m", profileID: "p", category: .task, title: "", start: CalendarDate(iso: "2025-03-03")!.start(),
                                       status: .done, preventionStep: "depistage-sein")
         check(born: "1974-01-10", .female, vaccinations: [("Revaxis (dTP)", "2024-10-01")], marks: [mammography], [
-            ("depistage-col-hpv", .due, "2004-01-10"), ("depistage-colorectal", .due, "2026-01-10"),
+            ("depistage-col-hpv", .due, "2024-01-10"), ("depistage-colorectal", .due, "2026-01-10"),
             ("dtp-45", .done, "2024-10-01"), ("depistage-sein", .done, "2025-03-03"),
         ])
     }
