@@ -104,11 +104,8 @@ public struct PreventionCalendar: Sendable {
     public init(tsv: String) throws {
         var rules: [PreventionRule] = []
         var ids: Set<String> = []
-        for (index, rawLine) in tsv.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
-            func fail(_ reason: String) -> PreventionCalendarError { PreventionCalendarError(line: index + 1, reason: reason) }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
+        for (number, fields) in Self.dataLines(tsv) {
+            func fail(_ reason: String) -> PreventionCalendarError { PreventionCalendarError(line: number, reason: reason) }
             guard fields.count == 12 else { throw fail("expected 12 tab-separated fields, found \(fields.count)") }
             let id = fields[0]
             guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { throw fail("invalid id '\(id)'") }
@@ -142,6 +139,16 @@ public struct PreventionCalendar: Sendable {
 
     public func rule(_ id: String) -> PreventionRule? { rules.first { $0.id == id } }
 
+    /// The lines of a tab-separated data file that hold data (not blank, not `#` comments),
+    /// with their numbers and trimmed fields.
+    static func dataLines(_ tsv: String) -> [(number: Int, fields: [String])] {
+        tsv.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { index, rawLine in
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { return nil }
+            return (index + 1, line.split(separator: "\t", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) })
+        }
+    }
+
     /// Lower case, without accents, for matching vaccine names.
     static func fold(_ text: String) -> String {
         text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
@@ -171,11 +178,8 @@ public struct PreventionCampaign: Sendable, Hashable {
     public static func parse(_ tsv: String, rules: [PreventionRule]) throws -> [PreventionCampaign] {
         let ids = Set(rules.map(\.id))
         var campaigns: [PreventionCampaign] = []
-        for (index, rawLine) in tsv.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
-            func fail(_ reason: String) -> PreventionCalendarError { PreventionCalendarError(line: index + 1, reason: reason) }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
+        for (number, fields) in PreventionCalendar.dataLines(tsv) {
+            func fail(_ reason: String) -> PreventionCalendarError { PreventionCalendarError(line: number, reason: reason) }
             guard fields.count == 5 else { throw fail("expected 5 tab-separated fields, found \(fields.count)") }
             let steps = fields[0].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard !steps.isEmpty, steps.allSatisfy(ids.contains) else { throw fail("unknown step in '\(fields[0])'") }

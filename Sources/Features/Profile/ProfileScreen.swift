@@ -367,6 +367,17 @@ public struct ProfileScreen: FeatureScreen {
         return .say(tr(entry == nil ? "profile.screen.adding" : "profile.screen.editing", ["rubrique": ProfileWording.rubrique(rubrique)]))
     }
 
+    /// A form's value refused: the field says why and takes the focus.
+    private mutating func show(_ problem: ProfileForms.Problem, in open: Editor) -> Update {
+        var open = open
+        if let index = open.form.fields.firstIndex(where: { $0.id == problem.field }) {
+            open.form.fields[index].error = problem.message
+            open.form.focus = index
+            editor = open
+        }
+        return .say(problem.message)
+    }
+
     private mutating func openMeasureEditor(_ type: MeasurementType, measure: HealthMeasurement?) -> Update {
         guard type != .bmi else { return .say(ProfileWording.error(.computed)) }
         editor = Editor(form: Form(ProfileForms.measureFields(type, measure: measure, unit: unit(of: type))), target: .measure(type, id: measure?.id))
@@ -404,12 +415,7 @@ public struct ProfileScreen: FeatureScreen {
                 editor = nil
                 return .run(ProfileEffects.setTarget(type, band, services: services))
             case .failure(let problem):
-                if let index = open.form.fields.firstIndex(where: { $0.id == problem.field }) {
-                    open.form.fields[index].error = problem.message
-                    open.form.focus = index
-                    editor = open
-                }
-                return .say(problem.message)
+                return show(problem, in: open)
             }
         case .directives:
             // Closed at once: a second Enter must not write the directives twice.
@@ -420,12 +426,7 @@ public struct ProfileScreen: FeatureScreen {
             case .success(let values):
                 return .run(ProfileEffects.saveMeasure(type, id: id, values: values.values, unit: values.unit, date: values.date, services: services))
             case .failure(let problem):
-                if let index = open.form.fields.firstIndex(where: { $0.id == problem.field }) {
-                    open.form.fields[index].error = problem.message
-                    open.form.focus = index
-                    editor = open
-                }
-                return .say(problem.message)
+                return show(problem, in: open)
             }
         }
     }
