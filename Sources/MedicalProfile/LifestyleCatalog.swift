@@ -78,6 +78,11 @@ public enum LifestyleCatalog {
         return choiceKeys[question.key + "." + value].map { tr($0) } ?? value
     }
 
+    /// « Je fume : Oui, tous les jours » (French spacing) / "I smoke: Yes, every day".
+    public static func answered(_ label: String, _ answer: String) -> String {
+        tr("profile.lifestyle.answered", ["question": label, "answer": answer])
+    }
+
     /// Whether a question is asked, given the other answers of its section.
     public static func isAsked(_ question: Question, answers: [String: String]) -> Bool {
         guard let condition = question.shownWhen else { return true }

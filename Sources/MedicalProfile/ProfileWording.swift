@@ -114,7 +114,7 @@ public enum ProfileWording {
             // « Je fume : Oui, tous les jours · Nombre de cigarettes que je fume par jour : 10 ».
             let topic = entry.values["topic"].flatMap(Lifestyle.Topic.init(rawValue:))
             let answered = LifestyleCatalog.questions.filter { $0.section == topic && entry.values[$0.key] != nil }
-            return (answered.compactMap { question in display(entry, question.key, vaccines: vaccines).map { question.label + " : " + $0 } }
+            return (answered.compactMap { question in display(entry, question.key, vaccines: vaccines).map { LifestyleCatalog.answered(question.label, $0) } }
                 + [entry.values["answer"]].compactMap { $0 }).joined(separator: " · ")
         case .professionals: keys = ["role", "organization"]
         case .entourage: keys = ["role", "relation", "mobile", "phone"]

@@ -98,9 +98,9 @@ extension ProfileScreen {
         let entry = snapshot.entries[list.selected]
         let topic = entry.values["topic"].flatMap(Lifestyle.Topic.init(rawValue:))
         let answered = LifestyleCatalog.questions.filter { $0.section == topic }.compactMap { question -> String? in
-            entry.values[question.key].map { question.label + " : " + LifestyleCatalog.answerLabel(question, $0) }
+            entry.values[question.key].map { LifestyleCatalog.answered(question.label, LifestyleCatalog.answerLabel(question, $0)) }
         }
-        return [""] + answered + [entry.values["answer"]].compactMap { $0.map { ProfileWording.field("answer") + " : " + Sanitizer.sanitize($0) } }
+        return [""] + answered + [entry.values["answer"]].compactMap { $0.map { LifestyleCatalog.answered(ProfileWording.field("answer"), Sanitizer.sanitize($0)) } }
     }
 
     /// More about the selected line: a rubrique's block, a field the list does not show.
