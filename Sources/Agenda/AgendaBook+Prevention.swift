@@ -17,12 +17,14 @@ extension AgendaBook {
     public func recommendations(on today: CalendarDate) throws -> [PreventionItem] {
         guard try personalisedRecommendations() else { return [] }
         let profileID = self.profileID
-        let (profile, vaccinations, marks) = try vault.read { session in
+        let (profile, vaccinations, marks, conditions) = try vault.read { session in
             (try session.profiles.find(profileID), try session.records(Vaccination.self).all(profile: profileID),
-             try session.agenda.preventionMarks(profile: profileID))
+             try session.agenda.preventionMarks(profile: profileID), try session.records(HealthRecord.Condition.self).all(profile: profileID))
         }
         guard let birthDate = profile?.birthDate else { throw AgendaError.noBirthDate }
-        let subject = PreventionSubject(birthDate: birthDate, gender: profile?.gender ?? .unknown, vaccinations: vaccinations, marks: marks)
+        // The profile's maladies tell whether steps kept for a chronic disease apply (RSV at 65–74, flu before 65).
+        let subject = PreventionSubject(birthDate: birthDate, gender: profile?.gender ?? .unknown, vaccinations: vaccinations, marks: marks,
+                                        conditions: conditions.map(\.name))
         return PreventionEngine.items(calendar, for: subject, on: today)
     }
 

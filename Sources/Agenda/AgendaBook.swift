@@ -287,7 +287,7 @@ public struct AgendaBook: Sendable {
         for item in prevention where [.due, .overdue, .upcoming].contains(item.status) {
             events.append(AgendaEvent(id: "prevention-\(item.rule.id)", profileID: profileID, category: .task,
                                       title: item.rule.title(language), start: item.date.start(),
-                                      note: AgendaWording.reason(item.rule, language: language), allDay: true,
+                                      note: AgendaWording.reason(item, language: language), allDay: true,
                                       preventionStep: item.rule.id))
         }
         return ICalendar.write(events, now: now)

@@ -124,6 +124,35 @@ public enum AgendaWording {
         return when + " — " + rule.source + " (" + date + ")"
     }
 
+    /// Why a recommendation is made for this person: the rule's reason, then the season's
+    /// campaign (its dates and source, or « date à confirmer » when estimated), the profile's
+    /// condition that makes it recommended, or the question the profile cannot answer.
+    public static func reason(_ item: PreventionItem, language: Language? = nil) -> String {
+        var sentence = reason(item.rule, language: language)
+        func day(_ date: CalendarDate) -> String { LocalFormat.date(day: date.day, month: date.month, year: date.year) }
+        if let campaign = item.campaign {
+            if item.estimatedCampaign {
+                sentence += " " + text("prevention.campaign.estimated", ["date": day(campaign.start)], language)
+            } else {
+                sentence += " " + text("prevention.campaign.dates", ["start": day(campaign.start), "end": day(campaign.end),
+                                                                     "source": campaign.source, "date": day(campaign.sourceDate)], language)
+            }
+        }
+        // The cervical screening's rhythm depends on the tests done (PreventionEngine.cervical).
+        if item.rule.id == PreventionEngine.cervicalCytology {
+            sentence += " " + text("prevention.cervical.cytology", [:], language)
+        } else if item.rule.id == PreventionEngine.cervicalHPV {
+            sentence += " " + text("prevention.cervical.hpv", [:], language)
+        }
+        if let condition = item.riskCondition {
+            sentence += " " + text("prevention.risk.condition", ["condition": condition], language)
+        }
+        if item.asksAboutConditions {
+            sentence += " " + text("prevention.risk.asks", [:], language)
+        }
+        return sentence
+    }
+
     /// What the item's date means: "depuis le …", "à partir du …", "fait le …".
     public static func when(_ item: PreventionItem) -> String {
         let date = LocalFormat.date(day: item.date.day, month: item.date.month, year: item.date.year)

@@ -80,13 +80,20 @@ public struct PreventionCalendarError: Error, Equatable, Sendable, CustomStringC
 /// when loaded, so next year's calendar is a data change.
 public struct PreventionCalendar: Sendable {
     public static let fileName = "calendar-2025.tsv"
+    public static let campaignsFileName = "campaigns.tsv"
     public let rules: [PreventionRule]
+    /// The seasonal campaigns the yearly steps (flu, COVID-19) follow (`campaigns.tsv`).
+    public var campaigns: [PreventionCampaign] = []
 
     /// Reads the calendar in the share directory; an empty calendar when the file is missing.
     public static func load(shareDirectory: URL? = ShareDirectory.locate()) throws -> PreventionCalendar {
         guard let url = shareDirectory?.appendingPathComponent("Resources/prevention/\(fileName)"),
               let data = FileManager.default.contents(atPath: url.path) else { return PreventionCalendar(rules: []) }
-        return try PreventionCalendar(tsv: String(decoding: data, as: UTF8.self))
+        var calendar = try PreventionCalendar(tsv: String(decoding: data, as: UTF8.self))
+        if let campaigns = shareDirectory.flatMap({ FileManager.default.contents(atPath: $0.appendingPathComponent("Resources/prevention/\(campaignsFileName)").path) }) {
+            calendar.campaigns = try PreventionCampaign.parse(String(decoding: campaigns, as: UTF8.self), rules: calendar.rules)
+        }
+        return calendar
     }
 
     public init(rules: [PreventionRule]) {
@@ -97,11 +104,8 @@ public struct PreventionCalendar: Sendable {
     public init(tsv: String) throws {
         var rules: [PreventionRule] = []
         var ids: Set<String> = []
-        for (index, rawLine) in tsv.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
-            func fail(_ reason: String) -> PreventionCalendarError { PreventionCalendarError(line: index + 1, reason: reason) }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
+        for (number, fields) in Self.dataLines(tsv) {
+            func fail(_ reason: String) -> PreventionCalendarError { PreventionCalendarError(line: number, reason: reason) }
             guard fields.count == 12 else { throw fail("expected 12 tab-separated fields, found \(fields.count)") }
             let id = fields[0]
             guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else { throw fail("invalid id '\(id)'") }
@@ -135,9 +139,56 @@ public struct PreventionCalendar: Sendable {
 
     public func rule(_ id: String) -> PreventionRule? { rules.first { $0.id == id } }
 
+    /// The lines of a tab-separated data file that hold data (not blank, not `#` comments),
+    /// with their numbers and trimmed fields.
+    static func dataLines(_ tsv: String) -> [(number: Int, fields: [String])] {
+        tsv.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { index, rawLine in
+            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
+            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { return nil }
+            return (index + 1, line.split(separator: "\t", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) })
+        }
+    }
+
     /// Lower case, without accents, for matching vaccine names.
     static func fold(_ text: String) -> String {
         text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "en_US_POSIX"))
             .trimmingCharacters(in: .whitespaces)
+    }
+}
+
+/// A seasonal vaccination campaign (the joint flu and COVID-19 one): the steps it concerns and
+/// its dates, with its source. A yearly step of a campaign is due while the campaign runs.
+public struct PreventionCampaign: Sendable, Hashable {
+    public var steps: [String]
+    public var start: CalendarDate
+    /// The last day (inclusive).
+    public var end: CalendarDate
+    public var source: String
+    public var sourceDate: CalendarDate
+
+    public init(steps: [String], start: CalendarDate, end: CalendarDate, source: String, sourceDate: CalendarDate) {
+        self.steps = steps
+        self.start = start
+        self.end = end
+        self.source = source
+        self.sourceDate = sourceDate
+    }
+
+    /// Parses and validates `campaigns.tsv`: known step ids, dates in order; a bad line is refused with its number.
+    public static func parse(_ tsv: String, rules: [PreventionRule]) throws -> [PreventionCampaign] {
+        let ids = Set(rules.map(\.id))
+        var campaigns: [PreventionCampaign] = []
+        for (number, fields) in PreventionCalendar.dataLines(tsv) {
+            func fail(_ reason: String) -> PreventionCalendarError { PreventionCalendarError(line: number, reason: reason) }
+            guard fields.count == 5 else { throw fail("expected 5 tab-separated fields, found \(fields.count)") }
+            let steps = fields[0].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !steps.isEmpty, steps.allSatisfy(ids.contains) else { throw fail("unknown step in '\(fields[0])'") }
+            guard let start = CalendarDate(iso: fields[1]), let end = CalendarDate(iso: fields[2]), start <= end else {
+                throw fail("invalid dates '\(fields[1])' – '\(fields[2])'")
+            }
+            guard !fields[3].isEmpty, let sourceDate = CalendarDate(iso: fields[4]) else { throw fail("a campaign needs its source and its date") }
+            campaigns.append(PreventionCampaign(steps: steps, start: start, end: end, source: fields[3], sourceDate: sourceDate))
+        }
+        return campaigns.sorted { $0.start < $1.start }
     }
 }

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE 1
 #define _XOPEN_SOURCE 700
 #define _DEFAULT_SOURCE 1
 #include "CursesShim.h"
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -110,4 +112,14 @@ int mes_open_pseudo_terminal(int rows, int columns, int *primary, int *secondary
     *primary = first;
     *secondary = second;
     return 0;
+}
+
+long mes_file_system_type(const char *path) {
+    struct statfs info;
+    if (statfs(path, &info) != 0) return -1;
+    return (long)info.f_type;
+}
+
+int mes_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
 }

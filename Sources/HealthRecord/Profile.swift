@@ -35,6 +35,10 @@ public struct Profile: ProfileRecord, Hashable {
     /// traitant, the *professionnels de santé* rubrique).
     public var referentMidwife: Practitioner?
     public var correspondingPharmacist: Practitioner?
+    /// The holder's target band per measure (`MeasurementType` raw value → [low, high], in the
+    /// measure's stored unit), for the measures MES allows one (HbA1c, glycémie, poids…).
+    /// nil in records written before targets were synced.
+    public var measureTargets: [String: [Double]]?
 
     public var profileID: String { id }
 

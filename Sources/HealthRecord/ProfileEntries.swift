@@ -122,16 +122,33 @@ public struct Lifestyle: ProfileRecord, Hashable {
     public var id: String
     public var profileID: String
     public var topic: Topic
-    /// What the holder says ("Non-fumeuse depuis 2010", "7 h par nuit").
+    /// A free note ("Non-fumeuse depuis 2010"); MES itself has only the structured answers.
     public var answer: String
     public var updated: CalendarDate
+    /// MES's structured answers of this section: question key (`smoking`, `cigarettes-per-day`)
+    /// → MES code (`YES_EVERY_DAY`) or whole number (see `LifestyleCatalog`).
+    public var answers: [String: String]
 
-    public init(id: String, profileID: String, topic: Topic, answer: String, updated: CalendarDate) {
+    public init(id: String, profileID: String, topic: Topic, answer: String, updated: CalendarDate, answers: [String: String] = [:]) {
         self.id = id
         self.profileID = profileID
         self.topic = topic
         self.answer = answer
         self.updated = updated
+        self.answers = answers
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, profileID, topic, answer, updated, answers }
+
+    /// Records written before the structured answers existed have none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        profileID = try container.decode(String.self, forKey: .profileID)
+        topic = try container.decode(Topic.self, forKey: .topic)
+        answer = try container.decode(String.self, forKey: .answer)
+        updated = try container.decode(CalendarDate.self, forKey: .updated)
+        answers = try container.decodeIfPresent([String: String].self, forKey: .answers) ?? [:]
     }
 
     /// The one id a topic has in a space.

@@ -136,21 +136,31 @@ public struct MeasureBook: Sendable {
 
     static func targetKey(_ profileID: String, _ type: MeasurementType) -> String { "measures.target.\(profileID).\(type.rawValue)" }
 
-    /// The target band of a measure (in the stored unit), when the holder set one.
+    /// The target band of a measure (in the stored unit), when the holder set one: kept on the
+    /// space's profile, so it syncs (the Patient's `measure-target` extension); a target an
+    /// older mes kept only in this vault's settings still counts until the next change.
     public func target(_ type: MeasurementType) throws -> ClosedRange<Double>? {
         let key = Self.targetKey(profileID, type)
-        guard let bounds = try vault.read({ try $0.settings.value(key, as: [Double].self) }), bounds.count == 2, bounds[0] <= bounds[1] else {
-            return nil
+        let bounds = try vault.read { session in
+            try session.profiles.find(profileID)?.measureTargets?[type.rawValue] ?? session.settings.value(key, as: [Double].self)
         }
+        guard let bounds, bounds.count == 2, bounds[0] <= bounds[1] else { return nil }
         return bounds[0]...bounds[1]
     }
 
-    /// Sets (or, with nil, removes) a measure's target, for the measures MES allows one.
+    /// Sets (or, with nil, removes) a measure's target, for the measures MES allows one: one
+    /// transaction that changes the profile and queues it for the server.
     public func setTarget(_ type: MeasurementType, _ band: ClosedRange<Double>?) throws {
         guard type.allowsTarget else { throw MeasureBookError.unknownMeasure(type.rawValue) }
+        if let band, !(band.lowerBound.isFinite && band.upperBound.isFinite) { throw MeasureBookError.unknownMeasure(type.rawValue) }
         let key = Self.targetKey(profileID, type)
         try vault.write { session in
-            if let band { try session.settings.set([band.lowerBound, band.upperBound], for: key) } else { try session.settings.remove(key) }
+            guard var profile = try session.profiles.find(profileID) else { throw MeasureBookError.unknownMeasure(profileID) }
+            var targets = profile.measureTargets ?? [:]
+            targets[type.rawValue] = band.map { [$0.lowerBound, $0.upperBound] }
+            profile.measureTargets = targets.isEmpty ? nil : targets
+            try session.profiles.save(profile)
+            try session.settings.remove(key)
         }
     }
 }

@@ -68,7 +68,9 @@ enum ProfileEntries {
         case .lifestyle:
             entries = try all(Lifestyle.self).sorted { order(of: $0.topic) < order(of: $1.topic) }.map { record in
                 ProfileEntry(rubrique: rubrique, id: record.id, title: record.topic.rawValue,
-                             values: ["topic": record.topic.rawValue, "answer": record.answer], date: PartialDate(record.updated))
+                             values: record.answers.merging(compact(["topic": record.topic.rawValue, "answer": record.answer.isEmpty ? nil : record.answer]),
+                                                            uniquingKeysWith: { _, given in given }),
+                             date: PartialDate(record.updated))
             }
             return entries
         case .professionals:
@@ -97,6 +99,34 @@ enum ProfileEntries {
             ]), date: wishes.organDonationInformedOn.map(PartialDate.init))]
         }
         return entries.sorted { ($0.date ?? PartialDate(year: 1)!, $1.title) > ($1.date ?? PartialDate(year: 1)!, $0.title) }
+    }
+
+    /// A section's answers after the given values: each a code of its choices (matched as the
+    /// command line types it) or a whole number in its range; a question of another section is
+    /// refused; an answer MES would no longer ask for (`cigarettes-per-day` once `smoking` is
+    /// no longer `YES_EVERY_DAY`) is dropped.
+    static func lifestyleAnswers(_ values: FieldValues, topic: Lifestyle.Topic, previous: [String: String]) throws(ProfileBookError) -> [String: String] {
+        var answers = previous
+        for question in LifestyleCatalog.questions where values.has(question.key) {
+            let text = values.text(question.key) ?? ""
+            guard question.section == topic else { throw .invalidValue(field: question.key, value: text) }
+            if text.isEmpty {
+                answers[question.key] = nil
+                continue
+            }
+            switch question.kind {
+            case .choice(let codes):
+                guard let code = FieldValues.matchCode(text, in: codes) else { throw .invalidValue(field: question.key, value: text) }
+                answers[question.key] = code
+            case .integer(let range):
+                guard let number = Int(text), range.contains(number) else { throw .invalidValue(field: question.key, value: text) }
+                answers[question.key] = String(number)
+            }
+        }
+        for question in LifestyleCatalog.questions(of: topic) where !LifestyleCatalog.isAsked(question, answers: answers) {
+            answers[question.key] = nil
+        }
+        return answers
     }
 
     private static func order(of topic: Lifestyle.Topic) -> Int { Lifestyle.Topic.allCases.firstIndex(of: topic) ?? 0 }
@@ -231,10 +261,17 @@ enum ProfileEntries {
                 guard let topic = try values.choice("topic", Lifestyle.Topic.self).flatMap({ $0 }) ?? existing?.topic else {
                     throw ProfileBookError.missingField("topic")
                 }
-                guard let answer = try values.requiredText("answer") ?? existing?.answer else { throw ProfileBookError.missingField("answer") }
+                let kept = try session.records(Lifestyle.self).find(Lifestyle.id(profileID: profileID, topic: topic))
+                var answers = try Self.lifestyleAnswers(values, topic: topic, previous: kept?.answers ?? [:])
+                let note: String
+                if case .some(let given) = values.optionalText("answer") { note = given ?? "" } else { note = kept?.answer ?? "" }
+                guard !answers.isEmpty || !note.isEmpty else {
+                    throw ProfileBookError.missingField(LifestyleCatalog.questions(of: topic).first?.key ?? "answer")
+                }
+                answers = answers.filter { !$0.value.isEmpty }
                 if let existing, existing.topic != topic { try session.records(Lifestyle.self).delete(existing.id) }
                 let record = Lifestyle(id: Lifestyle.id(profileID: profileID, topic: topic), profileID: profileID, topic: topic,
-                                       answer: answer, updated: today)
+                                       answer: note, updated: today, answers: answers)
                 try session.records(Lifestyle.self).save(record)
                 return record.id
             case .professionals:

@@ -59,7 +59,14 @@ public enum ProfileRubrique: String, Sendable, CaseIterable, Hashable, Codable {
             [.init("vaccine", .vaccine, required: true), .init("date", .date, required: true),
              .init("dose", .choice(Vaccination.DoseType.allCases.map(\.rawValue))), .init("lot", .text), .init("by", .text)]
         case .lifestyle:
-            [.init("topic", .choice(Lifestyle.Topic.allCases.map(\.rawValue)), required: true), .init("answer", .text, required: true)]
+            [.init("topic", .choice(Lifestyle.Topic.allCases.map(\.rawValue)), required: true)]
+                + LifestyleCatalog.questions.map { question in
+                    switch question.kind {
+                    case .choice(let codes): ProfileField(question.key, .choice(codes))
+                    case .integer: ProfileField(question.key, .integer)
+                    }
+                }
+                + [.init("answer", .text)]
         case .professionals:
             [.init("role", .choice(CareTeamRole.allCases.map(\.rawValue)), required: true), .init("name", .text, required: true),
              .init("rpps", .text), .init("organization", .text)]

@@ -65,7 +65,7 @@ public enum ProfileWording {
         case "address": tr("profile.field.address")
         case "organ-donation-informed": tr("profile.field.organ-donation-informed")
         case "directives-document": tr("profile.field.directives-document")
-        default: key
+        default: LifestyleCatalog.question(key)?.label ?? key
         }
     }
 
@@ -78,6 +78,7 @@ public enum ProfileWording {
     /// durations with their unit. Untrusted text stays as it is (sanitise before drawing).
     public static func display(_ entry: ProfileEntry, _ key: String, vaccines: VaccineCatalog, conditions: [ProfileEntry] = []) -> String? {
         guard let raw = entry.values[key] else { return nil }
+        if entry.rubrique == .lifestyle, let question = LifestyleCatalog.question(key) { return LifestyleCatalog.answerLabel(question, raw) }
         switch entry.rubrique.field(key)?.kind {
         case .choice: return value(raw)
         case .choices: return raw.split(separator: ",").map { value(String($0)) }.joined(separator: ", ")
@@ -109,7 +110,12 @@ public enum ProfileWording {
         case .allergies: keys = ["comment"]
         case .familyHistory: keys = ["relative"]
         case .vaccinations: keys = ["date", "dose", "lot"]
-        case .lifestyle: keys = ["answer"]
+        case .lifestyle:
+            // « Je fume : Oui, tous les jours · Nombre de cigarettes que je fume par jour : 10 ».
+            let topic = entry.values["topic"].flatMap(Lifestyle.Topic.init(rawValue:))
+            let answered = LifestyleCatalog.questions.filter { $0.section == topic && entry.values[$0.key] != nil }
+            return (answered.compactMap { question in display(entry, question.key, vaccines: vaccines).map { LifestyleCatalog.answered(question.label, $0) } }
+                + [entry.values["answer"]].compactMap { $0 }).joined(separator: " · ")
         case .professionals: keys = ["role", "organization"]
         case .entourage: keys = ["role", "relation", "mobile", "phone"]
         }

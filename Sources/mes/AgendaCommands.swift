@@ -171,7 +171,7 @@ enum AgendaCommands {
             for item in items {
                 Console.output("\(AgendaWording.preventionStatus(item.status)) — \(item.rule.title(Localizer.shared.language))  [\(item.rule.id)]")
                 Console.output("    \(AgendaWording.when(item))")
-                Console.output("    \(AgendaWording.reason(item.rule))")
+                Console.output("    \(AgendaWording.reason(item))")
             }
         }
     }
@@ -322,7 +322,7 @@ enum AgendaCommands {
         let objects: [[String: Any]] = items.map { item in
             var object: [String: Any] = [
                 "step": item.rule.id, "kind": item.rule.kind.rawValue, "title": item.rule.title(language), "status": item.status.rawValue,
-                "date": item.date.iso, "reason": AgendaWording.reason(item.rule), "source": item.rule.source,
+                "date": item.date.iso, "reason": AgendaWording.reason(item), "source": item.rule.source,
                 "sourceDate": item.rule.sourceDate.iso,
             ]
             if let next = item.next { object["next"] = next.iso }

@@ -76,7 +76,11 @@ enum KioskMode {
         let agenda = try InteractiveApp.agendaServices(kiosk: true)(vault)
         let messages = try InteractiveApp.messagesServices(kiosk: true)(vault)
         let sharing = try SharingCenter.open(vault).map { SharingServices(center: $0, kiosk: true) }
-        let profile = try ProfileBook.open(vault).map { ProfileServices(book: $0, library: documents?.library) }
+        let profile = try ProfileBook.open(vault).map { book in
+            var services = ProfileServices(book: book, library: documents?.library)
+            services.kiosk = true
+            return services
+        }
         let shell = AppShell(settings: settings, header: InteractiveApp.header(for: vault), store: SettingsStore.inMemory(),
                              documents: documents, agenda: agenda, session: session, sync: InteractiveApp.syncService(for: vault),
                              sharing: sharing, messages: messages, profile: profile)

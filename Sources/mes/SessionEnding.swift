@@ -109,7 +109,11 @@ enum SessionEnding {
 
     /// Removes every session folder named after this process, in `/dev/shm` and the temporary directory.
     static func removeOwnFolders() {
-        let bases = [URL(fileURLWithPath: "/dev/shm", isDirectory: true), FileManager.default.temporaryDirectory]
+        var bases = [URL(fileURLWithPath: "/dev/shm", isDirectory: true), FileManager.default.temporaryDirectory]
+        // The external editor's folder (issue 14) may be in the user's runtime directory.
+        if let runtime = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/") {
+            bases.append(URL(fileURLWithPath: runtime, isDirectory: true))
+        }
         let own = prefixes.map { $0 + String(getpid()) + "-" }
         for base in bases {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? [] where own.contains(where: name.hasPrefix) {

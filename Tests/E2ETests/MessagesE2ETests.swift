@@ -99,6 +99,71 @@ final class MessagesE2ETests: XCTestCase {
         try terminal.waitFor("has ended your conversation")
     }
 
+    /// Issue 14: outside kiosk mode, Ctrl-E hands the terminal to `$EDITOR` (curses suspended,
+    /// then the screen repainted). The text goes through a file of mode 0600 in a private folder of
+    /// the user's tmpfs runtime directory, erased and removed as soon as the editor exits: the
+    /// draft has what the editor appended and nothing is left behind; the reply reaches the server.
+    func testTheReplyIsWrittenInTheUsersEditorThroughATmpfsFileLeftNowhere() async throws {
+        let synced = try await SyncedHome()
+        defer { synced.close() }
+        var template = Array("/dev/shm/mes-e2e-runtime-XXXXXX".utf8CString)
+        let runtime = String(cString: try XCTUnwrap(mkdtemp(&template)))
+        defer { try? FileManager.default.removeItem(atPath: runtime) }
+        let scratch = try TemporaryDirectory()
+        let log = scratch.url.appendingPathComponent("editor.log").path
+        let editor = scratch.url.appendingPathComponent("append-editor").path
+        // The editor records where it was given the text (path, mode, file system, TMPDIR), not the text.
+        try """
+        #!/bin/sh
+        printf '%s\\n' "$1" "$(stat -c %a "$1")" "$(stat -f -c %T "$1")" "$TMPDIR" "$(ls -l /proc/$$/fd | grep -c -e socket -e pipe -e anon_inode)" > \(log)
+        printf 'Ligne à ajouter ? '
+        IFS= read -r typed
+        printf '\\n%s\\n' "$typed" >> "$1"
+        """.write(toFile: editor, atomically: true, encoding: .utf8)
+        chmod(editor, 0o755)
+        let terminal = try synced.terminal(environment: ["LANG": "C.UTF-8", "EDITOR": editor, "XDG_RUNTIME_DIR": runtime])
+        defer { terminal.close() }
+        try terminal.waitFor("1 Accueil", timeout: 15)
+        try terminal.send("5")
+        try terminal.waitFor("Dr Amélie Garnier", timeout: 10)
+        try terminal.send("Enter")
+        try terminal.waitFor("Prélèvement à jeun", "venez à jeun depuis 12 heures")
+        try terminal.send("r")
+        try terminal.waitFor("Réponse à Dr Amélie Garnier", timeout: 10)
+        try terminal.send("-l", "Bonjour docteur,")
+        try terminal.send("C-e")
+        // The editor has the terminal (curses suspended): it asks, reads the keys, appends.
+        try terminal.waitFor("Ligne à ajouter ?", timeout: 15)
+        try terminal.send("-l", "Ajouté par mon éditeur.")
+        try terminal.send("Enter")
+        var screen = try terminal.waitFor("Ajouté par mon éditeur.", "Texte repris de votre éditeur", timeout: 15)
+        XCTAssertTrue(screen.contains("Bonjour docteur,"), screen)
+        XCTAssertTrue(screen.contains("Réponse à Dr Amélie Garnier"), "the screen is repainted after the editor: \(screen)")
+
+        let recorded = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(recorded.count, 5, "\(recorded)")
+        XCTAssertEqual(recorded[4], "1", "the editor inherits none of mes's sockets or pipes (the one counted is the shell's own)")
+        let path = recorded[0]
+        XCTAssertTrue(path.hasPrefix(runtime + "/mes-scratch-"), path)
+        XCTAssertEqual(recorded[1], "600")
+        XCTAssertEqual(recorded[2], "tmpfs")
+        XCTAssertEqual(recorded[3], (path as NSString).deletingLastPathComponent, "the editor's own temporary files go there too")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: runtime), [], "nothing is left behind")
+
+        try terminal.send("C-d")
+        screen = try terminal.waitFor("vous · envoyé", timeout: 20)
+        let token = try await professionalToken(synced.server)
+        let thread = try await get(synced.server, "/Communication/msg-bio/$thread", token: token)
+        let entries = (thread["entry"] as? [[String: Any]]) ?? []
+        let bodies = entries.compactMap { (($0["resource"] as? [String: Any])?["payload"] as? [[String: Any]])?.first?["contentString"] as? String }
+        XCTAssertTrue(bodies.contains("Bonjour docteur,\nAjouté par mon éditeur."), "\(bodies)")
+        try terminal.send("q")
+        try terminal.waitFor("Quitter")
+        try terminal.send("o")
+        XCTAssertEqual(try terminal.waitForExit(timeout: 10), 0)
+    }
+
     private func professionalToken(_ server: LocalServer) async throws -> String {
         let transport = URLSessionTransport(baseURL: server.url)
         let response = try await transport.send(BackendRequest(method: "POST", path: "/auth/login", headers: ["Content-Type": "application/json"],

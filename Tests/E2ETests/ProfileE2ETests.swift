@@ -65,6 +65,83 @@ final class ProfileE2ETests: XCTestCase {
         XCTAssertTrue(growth.contains("Taille (1 sur"), growth)
     }
 
+    /// Issue 12: a habit section answered with MES's questions, and an HbA1c target set on the
+    /// measure's page, both reach the server while the app runs; the chart shows the band.
+    func testAHabitSectionAndAMeasureTargetReachTheServer() async throws {
+        let home = try await SyncedHome()
+        defer { home.close() }
+        let terminal = try home.terminal()
+        defer { terminal.close() }
+        try terminal.waitFor("[1 Accueil]", "Synchro : à jour", timeout: 20)
+        try terminal.send("3")
+        try terminal.waitFor("▸ Maladies et sujets de santé (3)", "Habitudes de vie (4)")
+        try terminal.send("Down", "Down", "Down", "Down", "Down", "Down", "Down", "Down")
+        try terminal.waitFor("▸ Habitudes de vie (4)")
+        try terminal.send("Enter")
+        try terminal.waitFor("Tabac — Je fume : Non, mais j’ai fumé dans le passé", "J’ai arrêté de fumer : Depuis plus de 5 ans")
+        try terminal.send("a")
+        try terminal.waitFor("Quelle habitude de vie renseigner ?", "Alimentation")
+        try terminal.send("Down", "Down", "Down", "Down", "Enter")
+        try terminal.waitFor("Je suis devant un écran avant de m’endormir")
+        try terminal.send("Right", "Right", "Enter", "Enter")
+        try terminal.waitFor("Ajouté : Écrans", "Je suis devant un écran avant de m’endormir : Plusieurs fois par mois")
+        try terminal.waitFor("Synchro : à jour", timeout: 20)
+        let habits = try await serverRecords(Lifestyle.self, home)
+        XCTAssertEqual(habits.first { $0.topic == .screens }?.answers, ["screen-before-sleep": "SEVERAL_TIMES_MONTH"])
+        XCTAssertEqual(habits.first { $0.topic == .tobacco }?.answers["smoking"], "NO_BUT_I_HAVE_SMOKED_IN_THE_PAST")
+
+        try terminal.send("Escape")
+        try terminal.waitFor("Habitudes de vie (5)", "▸ Maladies et sujets de santé")
+        try terminal.send("End", "Up", "Enter")
+        try terminal.waitFor("▸ Poids (12)")
+        try terminal.send("End", "Up", "Enter")
+        try terminal.waitFor("Hémoglobine glyquée (HbA1c) (1 sur 5)", "o objectif")
+        try terminal.send("o")
+        try terminal.waitFor("Valeur basse de l’objectif")
+        try terminal.send("6", "Enter", "7,5", "Enter")
+        try terminal.waitFor("Objectif enregistré", "Objectif : de 6,0")
+        try terminal.waitFor("Synchro : à jour", timeout: 20)
+        let profiles = try await serverRecords(Profile.self, home)
+        XCTAssertEqual(profiles.first { $0.relation == .own }?.measureTargets?["hba1c"], [6, 7.5], "the target is on the server")
+    }
+
+    /// Issue 12: measures imported from the screen as from the command line: a preview with the
+    /// duplicates skipped and every bad line by its number, « Non » first, then saved and synced.
+    func testMeasuresAreImportedFromTheScreenAfterAPreview() async throws {
+        let home = try await SyncedHome()
+        defer { home.close() }
+        let file = home.directory.url.appendingPathComponent("tension.csv")
+        try """
+        date,measure,value,unit
+        2025-11-20 07:30,weight,71.3,kg
+        2025-11-20 07:35,blood-pressure,131/84,mmHg
+        2025-11-21,glycaemia,abc,g/L
+        2025-13-01,weight,70,kg
+        2025-11-22 07:30,weight,71.9,kg
+        2025-11-22 07:30,weight,71.9,kg
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let terminal = try home.terminal()
+        defer { terminal.close() }
+        try terminal.waitFor("[1 Accueil]", "Synchro : à jour", timeout: 20)
+        try terminal.send("3")
+        try terminal.waitFor("▸ Maladies et sujets de santé (3)")
+        try terminal.send("End", "Up", "Enter")
+        try terminal.waitFor("▸ Poids (12)", "i importer")
+        try terminal.send("i")
+        try terminal.waitFor("Chemin du fichier de mesures")
+        try terminal.send("-l", file.path)
+        try terminal.send("Enter")
+        let preview = try terminal.waitFor("Importer tension.csv ?", "3 mesure(s) à ajouter, 1 déjà présente(s)", "ligne 4 : valeur illisible « abc »",
+                                           "ligne 5 : date illisible « 2025-13-01 »", "[▸Non (n)]")
+        XCTAssertTrue(preview.contains("Ajouter ces mesures ?"), preview)
+        try terminal.send("o")
+        try terminal.waitFor("3 mesure(s) ajoutée(s)", "▸ Poids (14)")
+        try terminal.waitFor("Synchro : à jour", timeout: 20)
+        let weights = try await serverRecords(HealthMeasurement.self, home).filter { $0.type == .weight }
+        XCTAssertEqual(weights.filter { $0.value == 71.9 }.count, 1, "the duplicate line was skipped")
+        XCTAssertTrue(weights.contains { $0.value == 71.3 })
+    }
+
     func testInScreenReaderModeTheChartIsASentenceThenTheTable() async throws {
         let home = try await SyncedHome()
         defer { home.close() }

@@ -27,6 +27,15 @@ extension RecordMappingTests {
         XCTAssertEqual(blood["code"]?["coding"]?[0]?["code"]?.stringValue, "882-1")
         let habit = try roundTrip(Lifestyle(id: "l", profileID: p, topic: .sleep, answer: "7 h", updated: CalendarDate(year: 2026, month: 1, day: 2)!))
         XCTAssertEqual(habit["category"]?[0]?["coding"]?[0]?["code"]?.stringValue, "social-history")
+        // Issue 12: MES's structured answers are components (a code, or a whole number); tobacco also has LOINC 72166-2.
+        let smoking = try roundTrip(Lifestyle(id: "s", profileID: p, topic: .tobacco, answer: "", updated: CalendarDate(year: 2026, month: 1, day: 2)!,
+                                              answers: ["smoking": "YES_EVERY_DAY", "cigarettes-per-day": "12", "vaping": "NO"]))
+        XCTAssertEqual(smoking["component"]?.elements.count, 3)
+        XCTAssertEqual(smoking["component"]?[0]?["code"]?["coding"]?[0]?["code"]?.stringValue, "cigarettes-per-day")
+        XCTAssertEqual(smoking["component"]?[0]?["valueInteger"]?.doubleValue, 12)
+        XCTAssertEqual(smoking["component"]?[1]?["valueCodeableConcept"]?["coding"]?[0]?["code"]?.stringValue, "YES_EVERY_DAY")
+        XCTAssertEqual(smoking["code"]?["coding"]?[1]?["code"]?.stringValue, "72166-2")
+        XCTAssertNil(smoking["valueString"], "no empty note")
         let vaccination = try roundTrip(Vaccination(id: "v", profileID: p, vaccine: "Grippe saisonnière",
                                                     code: CodedConcept(system: "http://www.whocc.no/atc", code: "J07BB02"),
                                                     date: CalendarDate(year: 2025, month: 10, day: 15)!, lotNumber: "L1",

@@ -52,11 +52,13 @@ final class MessagesScreenTests: XCTestCase {
         directory.remove()
     }
 
-    func makeRuntime() -> (Runtime<AppShell>, VirtualTerminal) {
+    func makeRuntime(kiosk: Bool = false, environment: [String: String]? = nil) -> (Runtime<AppShell>, VirtualTerminal) {
         let messenger = Messenger(vault: vault, profileID: "helene")
         let library = DocumentLibrary(vault: vault, profileID: "helene", catalog: DocumentCatalog(shareDirectory: BuiltProducts.repository))
         let terminal = VirtualTerminal(size: .minimum)
-        let runtime = Runtime(app: AppShell(messages: MessagesServices(messenger: messenger, library: library)), backend: terminal)
+        var services = MessagesServices(messenger: messenger, library: library, kiosk: kiosk)
+        if let environment { services.environment = environment }
+        let runtime = Runtime(app: AppShell(messages: services), backend: terminal)
         runtime.send(.resized(terminal.size))
         return (runtime, terminal)
     }
@@ -70,6 +72,41 @@ final class MessagesScreenTests: XCTestCase {
 
     func type(_ text: String, _ runtime: Runtime<AppShell>) async {
         for character in text { await press(runtime, character == "\n" ? .enter : .character(character)) }
+    }
+
+    /// Issue 14: `$EDITOR` is refused in kiosk mode (the terminal never leaves mes there), and
+    /// outside it when no editor is set or no private tmpfs exists: the built-in editor stays,
+    /// with its text, and nothing is written anywhere.
+    func testTheExternalEditorIsRefusedInKioskModeAndWithoutASafePlace() async throws {
+        let editor = try TemporaryDirectory(prefix: "mes-editor-refused")
+        defer { editor.remove() }
+        let marker = editor.url.appendingPathComponent("ran").path
+        let script = editor.url.appendingPathComponent("editor").path
+        try "#!/bin/sh\ntouch \(marker)\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let kioskEnvironment = ["EDITOR": script, "XDG_RUNTIME_DIR": "/dev/shm"]
+        for (kiosk, environment, expected) in [
+            (true, kioskEnvironment, "En mode borne, la réponse s’écrit ici"),
+            (false, ["EDITOR": ""], "Aucun éditeur défini"),
+        ] {
+            let (runtime, terminal) = makeRuntime(kiosk: kiosk, environment: environment)
+            await press(runtime, .character("5"), .enter, .character("r"))
+            await type("Bonjour", runtime)
+            await press(runtime, .control("e"))
+            let screen = terminal.screen.text
+            XCTAssertTrue(screen.contains(expected), screen)
+            XCTAssertTrue(screen.contains("Réponse à Dr Amélie Garnier"), "the built-in editor stays: \(screen)")
+            XCTAssertTrue(screen.contains("Bonjour"), screen)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: marker), "the editor never ran")
+        }
+        // A runtime directory on the disk is not a safe place; /dev/shm is the fallback only if tmpfs.
+        XCTAssertFalse(ExternalEditor.isPrivateMemoryDirectory(editor.url.path, sharedAllowed: true))
+        if ExternalEditor.isPrivateMemoryDirectory("/dev/shm", sharedAllowed: true) {
+            XCTAssertEqual(ExternalEditor.privatePlace(environment: ["XDG_RUNTIME_DIR": editor.url.path]), "/dev/shm")
+        } else {
+            XCTAssertEqual(ExternalEditor.check(environment: ["EDITOR": script, "XDG_RUNTIME_DIR": editor.url.path]), .noPrivatePlace)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: marker))
     }
 
     func testInboxThreadReplyAndDraft() async throws {

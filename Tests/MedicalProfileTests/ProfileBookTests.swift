@@ -27,6 +27,39 @@ final class ProfileBookTests: XCTestCase {
         XCTAssertFalse(treatment.isOngoing(on: CalendarDate(year: 2024, month: 4, day: 1)!))
     }
 
+    /// Issue 12: the habits as MES keeps them: one section at a time, each question answered by
+    /// one of its codes or a number in its range; a question of another section is refused; an
+    /// answer MES would no longer ask is dropped; one record per section, with its outbox entry.
+    func testHabitsAreMESStructuredQuestions() throws {
+        let (vault, directory) = try makeProfileVault()
+        defer { vault.close(); directory.remove() }
+        let book = ProfileBook(vault: vault, profileID: "helene", vaccines: repositoryVaccines)
+        let added = try book.add(.lifestyle, ["topic": "tobacco", "smoking": "yes-every-day", "cigarettes-per-day": "12", "vaping": "NO"])
+        XCTAssertEqual(added.values, ["topic": "TOBACCO", "smoking": "YES_EVERY_DAY", "cigarettes-per-day": "12", "vaping": "NO"])
+        XCTAssertEqual(ProfileWording.summary(added, vaccines: repositoryVaccines),
+                       "Je fume : Oui, tous les jours · Nombre de cigarettes que je fume par jour : 12 · Je vapote : Non")
+        let pending = try vault.read { try $0.outbox.pending(limit: 10) }
+        XCTAssertEqual(pending.map(\.kind), [.lifestyle])
+
+        // Out of range, not a code, another section's question: refused, nothing written.
+        for bad in [["cigarettes-per-day": "120"], ["smoking": "SOMETIMES"], ["sleep": "GOOD"], ["cigarettes-per-day": "dix"]] {
+            XCTAssertThrowsError(try book.edit(.lifestyle, id: added.id, bad), "\(bad)") { error in
+                guard case ProfileBookError.invalidValue = error else { return XCTFail("\(error)") }
+            }
+        }
+        // Stopped smoking: the count is no longer asked, so it goes; the stop is asked now.
+        let edited = try book.edit(.lifestyle, id: added.id, ["smoking": "NO_BUT_I_HAVE_SMOKED_IN_THE_PAST", "stopped-smoking": "SINCE_MORE_THAN_FIVE_YEARS"])
+        XCTAssertEqual(edited.values, ["topic": "TOBACCO", "smoking": "NO_BUT_I_HAVE_SMOKED_IN_THE_PAST", "stopped-smoking": "SINCE_MORE_THAN_FIVE_YEARS",
+                                       "vaping": "NO"])
+        // A stop given while smoking every day is not asked: dropped.
+        let alcohol = try book.add(.lifestyle, ["topic": "ALCOHOL", "alcohol-days": "2", "alcohol-glasses": "3", "binge-drinking": "NO"])
+        XCTAssertEqual(alcohol.values["alcohol-glasses"], "3")
+        XCTAssertThrowsError(try book.add(.lifestyle, ["topic": "SLEEP"]), "a section with no answer is refused")
+        XCTAssertEqual(try book.entries(.lifestyle).map(\.values["topic"]), ["TOBACCO", "ALCOHOL"])
+        XCTAssertEqual(LifestyleCatalog.questions.count, 16)
+        XCTAssertEqual(Set(LifestyleCatalog.questions.map(\.section)), Set(Lifestyle.Topic.allCases), "every MES section has its questions")
+    }
+
     func testEveryRubriqueAddedEditedAndDeletedWithItsOutboxEntry() throws {
         let (vault, directory) = try makeProfileVault()
         defer { vault.close(); directory.remove() }

@@ -35,6 +35,8 @@ final class MedicalProfileSyncTests: XCTestCase {
         ]
         var ids: [ProfileRubrique: String] = [.conditions: condition.id]
         for (rubrique, values) in added { ids[rubrique] = try book.add(rubrique, values).id }
+        // Issue 12: MES's structured habits travel as components.
+        try book.add(.lifestyle, ["topic": "TOBACCO", "smoking": "YES_EVERY_DAY", "cigarettes-per-day": "8", "vaping": "NO"])
         try book.add(.bloodGroup, ["group": "O-"])
         try book.add(.wishes, ["organ-donation-informed": "yes"])
         let push = await first.sync()
@@ -73,6 +75,21 @@ final class MedicalProfileSyncTests: XCTestCase {
         XCTAssertEqual(arrived?.systolic, 128)
         // Not `.last`: the demo seeds an HbA1c at 8:00 today, after this one before 8:00.
         XCTAssertTrue(try MeasureBook(vault: second.vault, profileID: Demo.holderSpace).measurements(.hba1c).contains { $0.value == 6.8 })
+
+        // Issue 12: a measure's target is set on one device and reaches the other (on the Patient).
+        try measures.setTarget(.hba1c, 6.0...7.0)
+        try measures.setTarget(.weight, 60...68.5)
+        await first.sync()
+        await second.sync()
+        let secondMeasures = MeasureBook(vault: second.vault, profileID: Demo.holderSpace)
+        XCTAssertEqual(try secondMeasures.target(.hba1c), 6.0...7.0)
+        XCTAssertEqual(try secondMeasures.target(.weight), 60...68.5)
+        try secondMeasures.setTarget(.weight, nil)
+        await second.sync()
+        await first.sync()
+        XCTAssertNil(try measures.target(.weight), "removed on the second device, gone on the first")
+        XCTAssertEqual(try measures.target(.hba1c), 6.0...7.0)
+        XCTAssertThrowsError(try measures.setTarget(.heartRate, 60...80), "MES has no target for the heart rate")
     }
 
     func testProfessionalsReadVaccinationsOnlyAndTheirVaccinationIsReadOnly() async throws {

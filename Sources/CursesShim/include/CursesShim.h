@@ -2,6 +2,7 @@
 #define MES_CURSES_SHIM_H
 
 #define NCURSES_WIDECHAR 1
+#include <spawn.h>
 #include <stdio.h>
 #include <ncursesw/curses.h>
 
@@ -36,5 +37,13 @@ int mes_curses_key_f0(void);
 
 /// Opens a pseudo-terminal pair of the given size; returns 0 and the two descriptors, or -1.
 int mes_open_pseudo_terminal(int rows, int columns, int *primary, int *secondary);
+
+/// The file-system type (`statfs`'s f_type, e.g. TMPFS_MAGIC) of the file system holding `path`,
+/// or -1 (the external editor's file must be in memory).
+long mes_file_system_type(const char *path);
+
+/// Makes a spawned child inherit no descriptor from `lowest` up (the external editor gets the
+/// terminal's three only). Returns 0 or an error number.
+int mes_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest);
 
 #endif

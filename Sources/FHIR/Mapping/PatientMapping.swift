@@ -45,6 +45,7 @@ enum PatientMapping {
         profile.referentMidwife = FHIRValue.practitioner(FHIRValue.extensionValue(resource.json, ExtensionURL.referentMidwife, "valueReference"))
         profile.correspondingPharmacist = FHIRValue.practitioner(
             FHIRValue.extensionValue(resource.json, ExtensionURL.correspondingPharmacist, "valueReference"))
+        profile.measureTargets = decodeTargets(resource.json)
         let contacts = (resource["contact"]?.elements ?? []).enumerated().map { index, contact in
             decodeContact(contact, index: index, profileID: id)
         }
@@ -68,7 +69,40 @@ enum PatientMapping {
             (ExtensionURL.referentMidwife, "valueReference", FHIRValue.practitioner(profile.referentMidwife)),
             (ExtensionURL.correspondingPharmacist, "valueReference", FHIRValue.practitioner(profile.correspondingPharmacist)),
         ])
+        let targets = encodeTargets(profile.measureTargets)
+        if !targets.isEmpty { resource["extension"] = .array((resource["extension"]?.elements ?? []) + targets) }
         return resource
+    }
+
+    // MARK: Measure targets
+
+    /// One complex extension per measure target: `measure` (its LOINC code) and `range` (a
+    /// UCUM `Range`). FHIR's own place would be a `Goal`; it rides on the Patient so that no new
+    /// resource type and no vault migration are needed (see the issue 12 report).
+    static func encodeTargets(_ targets: [String: [Double]]?) -> [JSON] {
+        (targets ?? [:]).sorted { $0.key < $1.key }.compactMap { key, bounds -> JSON? in
+            guard let type = MeasurementType(rawValue: key), bounds.count == 2 else { return nil }
+            func quantity(_ value: Double) -> JSON {
+                ["value": .number(JSONNumber(value)), "unit": .string(type.unit), "system": "http://unitsofmeasure.org", "code": .string(type.unit)]
+            }
+            return ["url": .string(ExtensionURL.measureTarget), "extension": [
+                ["url": "measure", "valueCoding": Concept.coding(CodeSystem.loinc, type.loinc)],
+                ["url": "range", "valueRange": ["low": quantity(bounds[0]), "high": quantity(bounds[1])]],
+            ]]
+        }
+    }
+
+    static func decodeTargets(_ json: JSON) -> [String: [Double]]? {
+        var targets: [String: [Double]] = [:]
+        for item in json["extension"]?.elements ?? [] where item["url"]?.stringValue == ExtensionURL.measureTarget {
+            let parts = item["extension"]?.elements ?? []
+            let code = parts.first { $0["url"]?.stringValue == "measure" }?["valueCoding"]?["code"]?.stringValue
+            let range = parts.first { $0["url"]?.stringValue == "range" }?["valueRange"]
+            guard let type = MeasurementType.allCases.first(where: { $0.loinc == code }),
+                  let low = range?["low"]?["value"]?.doubleValue, let high = range?["high"]?["value"]?.doubleValue, low <= high else { continue }
+            targets[type.rawValue] = [low, high]
+        }
+        return targets.isEmpty ? nil : targets
     }
 
     private static func value(of system: String, in telecom: [JSON]) -> String? {

@@ -11,6 +11,9 @@ public enum ProfileEntriesMapping {
     static let conditionCategory = "urn:mes:condition-category"
     static let bloodGroupSystem = "urn:mes:blood-group"
     static let lifestyleSystem = "urn:mes:lifestyle"
+    /// A habit's question (`smoking`, `cigarettes-per-day`: `LifestyleCatalog`'s keys) and MES's answer codes.
+    static let lifestyleQuestionSystem = "urn:mes:lifestyle-question"
+    static let lifestyleAnswerSystem = "urn:mes:lifestyle-answer"
     static let bloodGroupLOINC = "882-1"
 
     /// Who wrote an entry: its `recorder`, or on an Immunization the recorder extension.
@@ -131,24 +134,47 @@ public enum ProfileEntriesMapping {
         })
 
     static let lifestyle = ResourceCodec<Lifestyle>(
-        resourceType: "Observation", members: ["status", "category", "code", "subject", "effectiveDateTime", "valueString"],
+        resourceType: "Observation", members: ["status", "category", "code", "subject", "effectiveDateTime", "valueString", "component"],
         decode: { resource throws(FHIRError) in
             let topic = Concept.tokens(of: resource["code"]).lazy.filter { $0.system == lifestyleSystem }
                 .compactMap { Lifestyle.Topic(rawValue: $0.code) }.first
+            var answers: [String: String] = [:]
+            for component in resource["component"]?.elements ?? [] {
+                guard let key = Concept.tokens(of: component["code"]).first(where: { $0.system == lifestyleQuestionSystem })?.code else { continue }
+                if let code = Concept.tokens(of: component["valueCodeableConcept"]).first(where: { $0.system == lifestyleAnswerSystem })?.code {
+                    answers[key] = code
+                } else if let number = component["valueInteger"]?.doubleValue {
+                    answers[key] = String(Int(number))
+                }
+            }
             return Lifestyle(id: try FHIRValue.require(resource.id, "Observation.id"),
                              profileID: try FHIRValue.require(FHIRValue.patientID(resource["subject"]), "Observation.subject"),
                              topic: try FHIRValue.require(topic, "Observation.code (habit)"),
                              answer: resource["valueString"]?.stringValue ?? "",
-                             updated: try FHIRValue.require(FHIRValue.day(resource["effectiveDateTime"]), "Observation.effectiveDateTime"))
+                             updated: try FHIRValue.require(FHIRValue.day(resource["effectiveDateTime"]), "Observation.effectiveDateTime"),
+                             answers: answers)
         },
         encodeFresh: { record in
             var resource = Resource(type: "Observation", id: record.id)
             resource["status"] = "final"
             resource["category"] = [Concept.codeable(CodeSystem.observationCategory, "social-history")]
-            resource["code"] = Concept.codeable(lifestyleSystem, record.topic.rawValue)
+            var code = Concept.codeable(lifestyleSystem, record.topic.rawValue)
+            // Tobacco also carries LOINC's "Tobacco smoking status" (DOMAIN-FACTS §2's example).
+            if record.topic == .tobacco { code["coding"] = .array((code["coding"]?.elements ?? []) + [Concept.coding(CodeSystem.loinc, "72166-2")]) }
+            resource["code"] = code
             resource["subject"] = FHIRValue.patient(record.profileID)
             resource["effectiveDateTime"] = FHIRValue.day(record.updated)
-            resource["valueString"] = .string(record.answer)
+            if !record.answer.isEmpty || record.answers.isEmpty { resource["valueString"] = .string(record.answer) }
+            if !record.answers.isEmpty {
+                // One component per answered question: a MES code, or a whole number (cigarettes a day…).
+                resource["component"] = .array(record.answers.sorted { $0.key < $1.key }.map { key, value in
+                    var component: JSON = ["code": Concept.codeable(lifestyleQuestionSystem, key)]
+                    if let number = Int(value) { component["valueInteger"] = .number(JSONNumber(number)) } else {
+                        component["valueCodeableConcept"] = Concept.codeable(lifestyleAnswerSystem, value)
+                    }
+                    return component
+                })
+            }
             return resource
         })
 }
@@ -183,4 +209,6 @@ extension ExtensionURL {
     public static let correspondingPharmacist = "urn:mes:extension:corresponding-pharmacist"
     /// On `Consent` (wishes): the day the holder declared having read the organ-donation rules.
     public static let organDonationInformed = "urn:mes:extension:organ-donation-informed"
+    /// On `Patient`: a measure's target band (issue 12), `measure` + `range` sub-extensions.
+    public static let measureTarget = "urn:mes:extension:measure-target"
 }

@@ -347,7 +347,7 @@ public struct AgendaScreen: FeatureScreen {
             return .open(Dialog.confirm(title: tr("agenda.dismiss.title"), message: tr("agenda.dismiss.message", ["title": item.rule.title(language)])),
                          tag: AgendaAction.dismiss(item.rule.id))
         case .enter:
-            return .say(selectedRecommendation.map { Self.spoken($0) + ". " + AgendaWording.reason($0.rule) })
+            return .say(selectedRecommendation.map { Self.spoken($0) + ". " + AgendaWording.reason($0) })
         default:
             guard let motion = key.motion, motion != .left, motion != .right else { return .ignored }
             preventionList.move(motion, visibleRows: 8)
@@ -605,17 +605,19 @@ public struct AgendaScreen: FeatureScreen {
         }
         let language = Localizer.shared.language
         let items = prevention
-        let listArea = Rect(x: area.x, y: area.y, width: area.width, height: max(1, area.height - 4))
+        // The selected step's reason under the list, in full when there is room (a campaign or a
+        // condition makes it longer): the list keeps at least its items or half the height.
+        let reason = selectedRecommendation.map { TextLayout.wrap(Sanitizer.sanitize(AgendaWording.reason($0)), width: area.width) } ?? []
+        let reasonHeight = min(reason.count, max(3, area.height - 1 - max(items.count, area.height / 2)))
+        let listArea = Rect(x: area.x, y: area.y, width: area.width, height: max(1, area.height - 1 - max(3, reasonHeight)))
         let cursor = ListView.render(preventionList, rows: { index in
             let item = items[index]
             return ListRow("\(AgendaWording.preventionStatus(item.status)) — \(item.rule.title(language)) — \(AgendaWording.when(item))")
         }, into: &buffer, area: listArea, context: context, focused: context.focused)
-        if let item = selectedRecommendation {
-            var y = listArea.maxY + 1
-            for part in TextLayout.wrap(AgendaWording.reason(item.rule), width: area.width) where y < area.maxY {
-                buffer.put(part, at: Point(x: area.x, y: y), style: context.style(.muted), maxWidth: area.width)
-                y += 1
-            }
+        var y = listArea.maxY + 1
+        for part in reason where y < area.maxY {
+            buffer.put(part, at: Point(x: area.x, y: y), style: context.style(.muted), maxWidth: area.width)
+            y += 1
         }
         return cursor
     }

@@ -150,6 +150,11 @@ public struct MessagesScreen: FeatureScreen {
         case .draftKept:
             editor = nil
             return Update(effects: reopen(), announcement: tr("messages.reply.draft-saved"))
+        case .editedExternally(let text):
+            guard var open = editor else { return .handled }
+            open.replaceText(text)
+            editor = open
+            return .say(tr("messages.reply.editor-done"))
         }
     }
 
@@ -284,10 +289,39 @@ public struct MessagesScreen: FeatureScreen {
         case .attachSynthesis:
             guard let library = services.library else { return .say(tr("messages.picker.empty")) }
             return .run(MessagesEffects.attachSynthesis(library), saying: tr("profile.synthesis.working"))
+        case .externalEditor:
+            return externalEditor(draft.body)
         case .attachFile:
             guard !services.kiosk else { return .say(tr("messages.reply.no-file-in-kiosk")) }
             return .open(Dialog.prompt(title: tr("messages.reply.file-title"), message: tr("messages.reply.file-prompt")),
                          tag: MessagesAction.attachFile, saying: tr("messages.reply.file-prompt"))
+        }
+    }
+
+    /// The reply in the user's own `$EDITOR`, through a tmpfs file only the user can read, erased
+    /// as soon as the editor exits. Refused in kiosk mode (the terminal must not leave mes) and
+    /// when there is no editor or no safe place: the built-in editor stays.
+    private func externalEditor(_ text: String) -> Update {
+        guard !services.kiosk else { return .say(tr("messages.reply.no-editor-in-kiosk")) }
+        let environment = services.environment
+        if let failure = ExternalEditor.check(environment: environment) { return .say(Self.sentence(failure)) }
+        return .run(Effect {
+            do {
+                let edited = try await ExternalEditor.edit(text, environment: environment, folderPrefix: "mes-scratch-\(getpid())-")
+                return MessagesEvent.editedExternally(edited)
+            } catch {
+                return MessagesEvent.failed(Self.sentence(error as? ExternalEditor.Failure ?? .noTerminal))
+            }
+        }, saying: tr("messages.reply.editor-opening"))
+    }
+
+    static func sentence(_ failure: ExternalEditor.Failure) -> String {
+        switch failure {
+        case .noEditor: return tr("messages.reply.editor-unset")
+        case .noPrivatePlace: return tr("messages.reply.editor-no-safe-place")
+        case .noTerminal: return tr("messages.reply.editor-no-terminal")
+        case .editorFailed(let status): return tr("messages.reply.editor-failed", ["status": String(status)])
+        case .unreadable: return tr("messages.reply.editor-unreadable")
         }
     }
 

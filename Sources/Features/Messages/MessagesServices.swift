@@ -17,6 +17,8 @@ public struct MessagesServices: Sendable {
     public var author: String?
     /// Pharmacies to write to, those of the reimbursements first (needs the network).
     public var pharmacies: (@Sendable (String) async throws -> [PharmacyEntry])?
+    /// The environment the user's editor is looked up in (`VISUAL`, `EDITOR`, `XDG_RUNTIME_DIR`).
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
 
     public init(messenger: Messenger, library: DocumentLibrary?, kiosk: Bool = false, author: String? = nil,
                 pharmacies: (@Sendable (String) async throws -> [PharmacyEntry])? = nil) {
@@ -50,6 +52,8 @@ enum MessagesEvent: Sendable {
     case replied(String)
     /// The draft was kept.
     case draftKept
+    /// The reply's text as the user's own editor (`$EDITOR`) left it.
+    case editedExternally(String)
 }
 
 /// Why the document picker opens.

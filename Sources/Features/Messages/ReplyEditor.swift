@@ -35,6 +35,8 @@ struct ReplyEditor: Component {
     static let attachFileKey = Key.control("f")
     /// « Ajouter le profil médical »: the synthèse PDF, saved among the documents and attached.
     static let attachSynthesisKey = Key.control("p")
+    /// Writes the text in the user's own editor (`$VISUAL`/`$EDITOR`), outside kiosk mode.
+    static let externalEditorKey = Key.control("e")
 
     var keyMap: KeyMap {
         KeyMap(title: tr("messages.reply.title"), bindings: [
@@ -42,6 +44,7 @@ struct ReplyEditor: Component {
             KeyBinding([Self.attachDocumentKey], tr("messages.help.attach-document")),
             KeyBinding([Self.attachFileKey], tr("messages.help.attach-file")),
             KeyBinding([Self.attachSynthesisKey], tr("messages.help.attach-synthesis")),
+            KeyBinding([Self.externalEditorKey], tr("messages.help.external-editor")),
             KeyBinding([.control("r")], tr("messages.help.remove-attachment")),
             KeyBinding([.escape], tr("messages.help.keep-draft")),
         ])
@@ -60,6 +63,7 @@ struct ReplyEditor: Component {
         case Self.attachDocumentKey: return Update(requests: [Request.attachDocument])
         case Self.attachFileKey: return Update(requests: [Request.attachFile])
         case Self.attachSynthesisKey: return Update(requests: [Request.attachSynthesis])
+        case Self.externalEditorKey: return Update(requests: [Request.externalEditor])
         case .control("r"):
             if !files.isEmpty { files.removeLast() } else if !attachmentIDs.isEmpty { attachmentIDs.removeLast() } else {
                 return .say(tr("messages.reply.no-attachment"))
@@ -75,6 +79,11 @@ struct ReplyEditor: Component {
         attachmentIDs.append(id)
         documentTitles[id] = title
         return tr("messages.reply.attached", ["name": title])
+    }
+
+    /// Takes the text back from the user's editor, the cursor at its end.
+    mutating func replaceText(_ text: String) {
+        area = TextArea(text)
     }
 
     mutating func attach(file: MessageFile) -> String {
@@ -103,6 +112,6 @@ struct ReplyEditor: Component {
     }
 
     enum Request: Sendable {
-        case send, keepDraft, attachDocument, attachFile, attachSynthesis
+        case send, keepDraft, attachDocument, attachFile, attachSynthesis, externalEditor
     }
 }

@@ -8,9 +8,19 @@ import TerminalUI
 enum ProfileForms {
     /// The fields of a rubrique's entry: text, partial dates (typed as text, checked by the
     /// book), full days, numbers, choices (with "—" for an optional one), a checkbox per type.
-    static func fields(_ rubrique: ProfileRubrique, entry: ProfileEntry?, conditions: [ProfileEntry], vaccines: VaccineCatalog) -> [FormField] {
+    static func fields(_ rubrique: ProfileRubrique, entry: ProfileEntry?, conditions: [ProfileEntry], vaccines: VaccineCatalog,
+                       topic: Lifestyle.Topic? = nil) -> [FormField] {
         var fields: [FormField] = []
-        for field in rubrique.fields {
+        let section = topic ?? entry?.values["topic"].flatMap(Lifestyle.Topic.init(rawValue:))
+        for field in formFields(rubrique, section: section) {
+            // A habit's question: its own words for its choices (« Oui, tous les jours »).
+            if rubrique == .lifestyle, let question = LifestyleCatalog.question(field.key), case .choice(let codes) = question.kind {
+                let value = entry?.values[field.key] ?? ""
+                let options = ["—"] + codes.map { LifestyleCatalog.answerLabel(question, $0) }
+                let index = codes.firstIndex(of: value).map { $0 + 1 } ?? 0
+                fields.append(FormField(id: field.key, label: question.label, kind: .choice(options: options, selected: index)))
+                continue
+            }
             let value = entry?.values[field.key] ?? ""
             let label = ProfileWording.field(field.key)
             switch field.kind {
@@ -54,7 +64,10 @@ enum ProfileForms {
     /// The form's values as the book takes them (codes for choices, ids for references).
     static func values(_ form: Form, rubrique: ProfileRubrique, conditions: [ProfileEntry], vaccines: VaccineCatalog) -> [String: String] {
         var values: [String: String] = [:]
-        for field in rubrique.fields {
+        // A habits form holds one section's questions: the section is theirs.
+        let section = rubrique == .lifestyle ? form.fields.lazy.compactMap { LifestyleCatalog.question($0.id)?.section }.first : nil
+        if let section { values["topic"] = section.rawValue }
+        for field in formFields(rubrique, section: section) {
             switch field.kind {
             case .choices(let codes):
                 values[field.key] = codes.filter { code in
@@ -77,6 +90,14 @@ enum ProfileForms {
             }
         }
         return values
+    }
+
+    /// The fields a form shows: for the habits, the chosen section's questions and the note
+    /// (no section field: the section was chosen before); every field elsewhere.
+    static func formFields(_ rubrique: ProfileRubrique, section: Lifestyle.Topic?) -> [ProfileField] {
+        guard rubrique == .lifestyle, let section else { return rubrique.fields }
+        let keys = Set(LifestyleCatalog.questions(of: section).map(\.key) + ["answer"])
+        return rubrique.fields.filter { keys.contains($0.key) }
     }
 
     // MARK: Measures
@@ -122,6 +143,37 @@ enum ProfileForms {
         let time = form["time"]?.kind.rawText.flatMap(LocalFormat.parseTime)
         guard let date = LocalFormat.instant(day, time: time) else { return .failure(Problem(field: "date", message: tr("ui.form.invalid-date"))) }
         return .success((values, unit, date))
+    }
+
+    // MARK: A measure's target
+
+    /// The target band's two bounds, in the unit the chart shows; both empty removes it.
+    static func targetFields(_ type: MeasurementType, target: ClosedRange<Double>?, unit: String) -> [FormField] {
+        let symbol = MeasureUnit(rawValue: unit) ?? .none
+        func text(_ value: Double?) -> String {
+            value.map { LocalFormat.decimal(UnitConversion.convert($0, from: type.unit, to: unit) ?? $0, fractionDigits: symbol.fractionDigits) } ?? ""
+        }
+        return [
+            FormField(id: "low", label: tr("profile.target.low"), kind: .number(TextField(text(target?.lowerBound)), unit: symbol, range: nil)),
+            FormField(id: "high", label: tr("profile.target.high"), kind: .number(TextField(text(target?.upperBound)), unit: symbol, range: nil)),
+        ]
+    }
+
+    /// The band in the measure's stored unit, nil to remove it, or which field is wrong.
+    static func targetValues(_ form: Form, type: MeasurementType) -> Result<ClosedRange<Double>?, Problem> {
+        var bounds: [Double] = []
+        var unit = type.unit
+        for id in ["low", "high"] {
+            guard case .number(let field, let symbol, _)? = form[id]?.kind else { continue }
+            if symbol != .none { unit = symbol.rawValue }
+            if field.text.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            guard let value = LocalFormat.parseDecimal(field.text) else { return .failure(Problem(field: id, message: tr("ui.form.invalid-number"))) }
+            bounds.append(UnitConversion.convert(value, from: unit, to: type.unit) ?? value)
+        }
+        if bounds.isEmpty { return .success(nil) }
+        guard bounds.count == 2 else { return .failure(Problem(field: "high", message: tr("profile.target.both"))) }
+        guard bounds[0] <= bounds[1] else { return .failure(Problem(field: "high", message: tr("profile.target.order"))) }
+        return .success(bounds[0]...bounds[1])
     }
 
     // MARK: The synthèse and the directives

@@ -34,6 +34,8 @@ public struct ProfileScreen: FeatureScreen {
             case synthesis
             /// New directives anticipées (the form in its two variants).
             case directives
+            /// A measure's target band (issue 12), synced with the profile.
+            case target(MeasurementType)
         }
 
         var form: Form
@@ -75,6 +77,8 @@ public struct ProfileScreen: FeatureScreen {
             KeyBinding([.character("n")], tr("profile.help.not-concerned")),
             KeyBinding([.character("t")], tr("profile.help.table")),
             KeyBinding([.character("u")], tr("profile.help.unit")),
+            KeyBinding([.character("o")], tr("profile.help.target")),
+            KeyBinding([.character("i")], tr("profile.help.import")),
             KeyBinding([.character("s")], tr("profile.help.synthesis")),
             KeyBinding([.character("w")], tr("profile.help.directives")),
             KeyBinding([.character("p")], tr("profile.help.space")),
@@ -96,10 +100,12 @@ public struct ProfileScreen: FeatureScreen {
             if rubrique == .allergies { hints.append(KeyHint("n", tr("profile.hint.not-concerned"))) }
             if rubrique == .wishes { hints = [KeyHint("e", tr("profile.hint.organ-donation")), KeyHint("w", tr("profile.hint.directives"))] }
             return hints + [KeyHint(.escape, tr("profile.hint.back"))]
-        case .measures: return [KeyHint(.enter, tr("profile.hint.chart")), KeyHint("a", tr("profile.hint.add")), KeyHint(.escape, tr("profile.hint.back"))]
-        case .measure:
+        case .measures: return [KeyHint(.enter, tr("profile.hint.chart")), KeyHint("a", tr("profile.hint.add")), KeyHint("i", tr("profile.hint.import")),
+                                KeyHint(.escape, tr("profile.hint.back"))]
+        case .measure(let type):
             return [KeyHint("t", showTable ? tr("profile.hint.chart") : tr("profile.hint.table")), KeyHint("a", tr("profile.hint.add")),
-                    KeyHint("u", tr("profile.hint.unit")), KeyHint("d", tr("profile.hint.delete")), KeyHint(.escape, tr("profile.hint.back"))]
+                    KeyHint("u", tr("profile.hint.unit"))] + (type.allowsTarget ? [KeyHint("o", tr("profile.hint.target"))] : [])
+                + [KeyHint("d", tr("profile.hint.delete")), KeyHint(.escape, tr("profile.hint.back"))]
         }
     }
 
@@ -109,6 +115,13 @@ public struct ProfileScreen: FeatureScreen {
             return load()
         case .changed:
             return editor == nil ? load() : .handled
+        case .event(let answer as Answer) where (answer.tag as? ProfileQuestion).map({ if case .lifestyleSection = $0 { true } else { false } }) == true:
+            guard case .chosen(let index)? = answer.value as? Chooser.Outcome, Lifestyle.Topic.allCases.indices.contains(index) else {
+                return .say(tr("profile.screen.cancelled"))
+            }
+            return openEntryEditor(.lifestyle, entry: nil, topic: Lifestyle.Topic.allCases[index])
+        case .event(let answer as Answer) where answer.tag is ProfileQuestion && isImportQuestion(answer.tag):
+            return answeredImport(answer)
         case .event(let answer as Answer):
             guard let question = answer.tag as? ProfileQuestion, case .accepted? = answer.value as? Dialog.Outcome else {
                 return .say(tr("profile.screen.cancelled"))
@@ -142,6 +155,13 @@ public struct ProfileScreen: FeatureScreen {
             if let wanted = pendingSelection, let row = rowIndex(of: wanted) { list.jump(to: row, visibleRows: 10) }
             pendingSelection = nil
             return .handled
+        case .importPreview(let preview, let file):
+            guard !preview.measures.isEmpty else {
+                return .say(Self.importQuestion(preview, file: file).split(separator: "\n").dropLast().joined(separator: " "))
+            }
+            return .open(Dialog.confirm(title: tr("profile.import.confirm-title", ["file": Sanitizer.sanitize(file)]),
+                                        message: Self.importQuestion(preview, file: file)),
+                         tag: ProfileQuestion.importMeasures(preview), saying: tr("profile.import.previewed", ["file": Sanitizer.sanitize(file)]))
         case .saved(let said, let select):
             editor = nil
             pendingSelection = select
@@ -220,6 +240,10 @@ public struct ProfileScreen: FeatureScreen {
             case .measure: return go(.measures)
             default: return go(.home)
             }
+        case (.rubrique(.lifestyle), .character("a")):
+            // MES asks one section at a time: choose it, then its questions.
+            let chooser = Chooser(title: tr("profile.lifestyle.choose-section"), options: Lifestyle.Topic.allCases.map { ProfileWording.value($0.rawValue) })
+            return .open(chooser, tag: ProfileQuestion.lifestyleSection, saying: chooser.title)
         case (.rubrique(let rubrique), .character("a")):
             return openEntryEditor(rubrique, entry: nil)
         case (.rubrique(let rubrique), .enter), (.rubrique(let rubrique), .character("e")):
@@ -248,6 +272,14 @@ public struct ProfileScreen: FeatureScreen {
             return openMeasureEditor(snapshot.overview[list.selected].type, measure: nil)
         case (.measure(let type), .character("a")):
             return openMeasureEditor(type, measure: nil)
+        case (.measure(let type), .character("o")):
+            guard type.allowsTarget else { return .say(tr("profile.target.not-allowed", ["measure": ProfileWording.measure(type)])) }
+            editor = Editor(form: Form(ProfileForms.targetFields(type, target: snapshot.target, unit: unit(of: type))), target: .target(type))
+            return .say(tr("profile.target.form-opened", ["measure": ProfileWording.measure(type)]))
+        case (.measures, .character("i")), (.measure, .character("i")):
+            guard !services.kiosk else { return .say(tr("profile.import.no-file-in-kiosk")) }
+            return .open(Dialog.prompt(title: tr("profile.import.title"), message: tr("profile.import.prompt")),
+                         tag: ProfileQuestion.importFile, saying: tr("profile.import.prompt"))
         case (.measure, .character("t")):
             showTable.toggle()
             return .say(showTable ? tr("profile.screen.table-shown") : tr("profile.screen.chart-shown"))
@@ -268,6 +300,45 @@ public struct ProfileScreen: FeatureScreen {
         }
     }
 
+    // MARK: Importing measures
+
+    private func isImportQuestion(_ tag: any Sendable) -> Bool {
+        switch tag as? ProfileQuestion {
+        case .importFile?, .importMeasures?: true
+        default: false
+        }
+    }
+
+    /// The file named → its preview; the preview confirmed (« Non » first) → the measures saved.
+    private func answeredImport(_ answer: Answer) -> Update {
+        guard case .accepted(let text)? = answer.value as? Dialog.Outcome else { return .say(tr("measures.import.cancelled")) }
+        switch answer.tag as? ProfileQuestion {
+        case .importFile?:
+            guard let path = text?.trimmingCharacters(in: .whitespaces), !path.isEmpty else { return .say(tr("measures.import.cancelled")) }
+            return .run(ProfileEffects.previewImport(path, services: services), saying: tr("profile.import.reading"))
+        case .importMeasures(let preview)?:
+            return .run(ProfileEffects.commitImport(preview, services: services), saying: tr("profile.import.saving"))
+        default:
+            return .handled
+        }
+    }
+
+    /// What the file holds, said before anything is saved: the counts, every bad line by its
+    /// number (the first ones), the first measures; the question starts on « Non ».
+    static func importQuestion(_ preview: MeasureImportPreview, file: String) -> String {
+        var lines = [tr("measures.import.preview", ["count": String(preview.measures.count), "duplicates": String(preview.duplicates),
+                                                   "problems": String(preview.problems.count)])]
+        let shownProblems = 6
+        lines += preview.problems.prefix(shownProblems).map { Sanitizer.sanitize(ProfileWording.problem($0)) }
+        if preview.problems.count > shownProblems {
+            lines.append(tr("profile.import.more-problems", ["count": String(preview.problems.count - shownProblems)]))
+        }
+        lines += preview.measures.prefix(3).map { "\(LocalFormat.dateTime($0.effective)) · \(ProfileWording.measure($0.type)) \(ProfileWording.value(of: $0))" }
+        if preview.measures.count > 3 { lines.append("…") }
+        lines.append(tr("profile.import.question"))
+        return lines.joined(separator: "\n")
+    }
+
     /// The synthèse's sections, each a checkbox (all ticked); Enter saves the PDF among the documents.
     private mutating func askSynthesis() -> Update {
         editor = Editor(form: Form(ProfileForms.synthesisFields()), target: .synthesis)
@@ -284,11 +355,27 @@ public struct ProfileScreen: FeatureScreen {
 
     // MARK: Editors
 
-    private mutating func openEntryEditor(_ rubrique: ProfileRubrique, entry: ProfileEntry?) -> Update {
+    private mutating func openEntryEditor(_ rubrique: ProfileRubrique, entry: ProfileEntry?, topic: Lifestyle.Topic? = nil) -> Update {
         if rubrique == .wishes, entry == nil, !snapshot.entries.isEmpty { return openEntryEditor(rubrique, entry: snapshot.entries[0]) }
-        let fields = ProfileForms.fields(rubrique, entry: entry, conditions: snapshot.conditions, vaccines: services.book.vaccines)
+        // A section already answered opens with its answers.
+        if rubrique == .lifestyle, entry == nil, let topic,
+           let existing = snapshot.entries.first(where: { $0.values["topic"] == topic.rawValue }) {
+            return openEntryEditor(rubrique, entry: existing)
+        }
+        let fields = ProfileForms.fields(rubrique, entry: entry, conditions: snapshot.conditions, vaccines: services.book.vaccines, topic: topic)
         editor = Editor(form: Form(fields), target: .entry(rubrique, id: entry?.id))
         return .say(tr(entry == nil ? "profile.screen.adding" : "profile.screen.editing", ["rubrique": ProfileWording.rubrique(rubrique)]))
+    }
+
+    /// A form's value refused: the field says why and takes the focus.
+    private mutating func show(_ problem: ProfileForms.Problem, in open: Editor) -> Update {
+        var open = open
+        if let index = open.form.fields.firstIndex(where: { $0.id == problem.field }) {
+            open.form.fields[index].error = problem.message
+            open.form.focus = index
+            editor = open
+        }
+        return .say(problem.message)
     }
 
     private mutating func openMeasureEditor(_ type: MeasurementType, measure: HealthMeasurement?) -> Update {
@@ -322,6 +409,14 @@ public struct ProfileScreen: FeatureScreen {
             guard !sections.isEmpty else { return .say(tr("profile.synthesis.none-chosen")) }
             editor = nil
             return .run(ProfileEffects.saveSynthesis(services, sections: sections), saying: tr("profile.synthesis.working"))
+        case .target(let type):
+            switch ProfileForms.targetValues(open.form, type: type) {
+            case .success(let band):
+                editor = nil
+                return .run(ProfileEffects.setTarget(type, band, services: services))
+            case .failure(let problem):
+                return show(problem, in: open)
+            }
         case .directives:
             // Closed at once: a second Enter must not write the directives twice.
             editor = nil
@@ -331,12 +426,7 @@ public struct ProfileScreen: FeatureScreen {
             case .success(let values):
                 return .run(ProfileEffects.saveMeasure(type, id: id, values: values.values, unit: values.unit, date: values.date, services: services))
             case .failure(let problem):
-                if let index = open.form.fields.firstIndex(where: { $0.id == problem.field }) {
-                    open.form.fields[index].error = problem.message
-                    open.form.focus = index
-                    editor = open
-                }
-                return .say(problem.message)
+                return show(problem, in: open)
             }
         }
     }

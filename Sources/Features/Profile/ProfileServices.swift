@@ -12,6 +12,8 @@ public struct ProfileServices: Sendable {
     public var measures: MeasureBook
     public var library: DocumentLibrary?
     public var growth: GrowthReference
+    /// Kiosk mode: no file of the machine is read (the measures import is refused).
+    public var kiosk = false
 
     public init(book: ProfileBook, library: DocumentLibrary?, growth: GrowthReference = GrowthReference()) {
         self.book = book
@@ -23,7 +25,9 @@ public struct ProfileServices: Sendable {
     /// The same services for another space of the vault (a child's, someone who delegated).
     func switching(to profileID: String) -> ProfileServices {
         let library = library.map { DocumentLibrary(vault: $0.vault, profileID: profileID, viewer: $0.viewer, catalog: $0.catalog) }
-        return ProfileServices(book: ProfileBook(vault: book.vault, profileID: profileID, vaccines: book.vaccines), library: library, growth: growth)
+        var services = ProfileServices(book: ProfileBook(vault: book.vault, profileID: profileID, vaccines: book.vaccines), library: library, growth: growth)
+        services.kiosk = kiosk
+        return services
     }
 }
 
@@ -49,6 +53,8 @@ enum ProfileEvent: Sendable {
     /// An edit was refused: the field at fault (nil: none) and why.
     case refused(field: String?, String)
     case failed(String)
+    /// A measures file read and checked, nothing saved yet (issue 12's import from the screen).
+    case importPreview(MeasureImportPreview, file: String)
 }
 
 /// The questions the screen asks (dialog tags).
@@ -56,6 +62,11 @@ enum ProfileQuestion: Sendable {
     case deleteEntry(ProfileRubrique, String)
     case deleteMeasure(String)
     case saveSynthesis
+    /// Which section of the *habitudes de vie* to fill in (a chooser).
+    case lifestyleSection
+    /// The measures file to import (a prompt), then whether to import what its preview shows.
+    case importFile
+    case importMeasures(MeasureImportPreview)
 }
 
 /// The work the screen hands to the runtime, off the UI thread.
@@ -128,13 +139,59 @@ enum ProfileEffects {
         }
     }
 
+    /// Reads a measures file (CSV of scales and monitors, or a FHIR Bundle of Observations) and
+    /// checks it against the vault: nothing is saved before the user confirms the preview.
+    static func previewImport(_ path: String, services: ProfileServices) -> Effect<any Sendable> {
+        Effect {
+            guard let data = FileManager.default.contents(atPath: path), data.count <= 20_000_000 else {
+                return ProfileEvent.failed(tr("measures.import.unreadable", ["path": Sanitizer.sanitize(path)]))
+            }
+            do {
+                let bytes = Array(data)
+                let isJSON = bytes.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) } == UInt8(ascii: "{")
+                let preview = isJSON ? try services.measures.previewBundle(bytes)
+                    : try services.measures.previewCSV(String(decoding: bytes, as: UTF8.self))
+                return ProfileEvent.importPreview(preview, file: (path as NSString).lastPathComponent)
+            } catch {
+                return ProfileEvent.failed(message(for: error))
+            }
+        }
+    }
+
+    static func commitImport(_ preview: MeasureImportPreview, services: ProfileServices) -> Effect<any Sendable> {
+        Effect {
+            do {
+                try services.measures.commit(preview)
+                return ProfileEvent.saved(tr("measures.import.done", ["count": String(preview.measures.count)]), select: nil)
+            } catch {
+                return ProfileEvent.failed(message(for: error))
+            }
+        }
+    }
+
+    /// Sets or removes a measure's target: kept on the profile, sent at the next sync.
+    static func setTarget(_ type: MeasurementType, _ band: ClosedRange<Double>?, services: ProfileServices) -> Effect<any Sendable> {
+        Effect {
+            do {
+                try services.measures.setTarget(type, band)
+                let said = band == nil ? tr("profile.target.removed", ["measure": ProfileWording.measure(type)])
+                    : tr("profile.target.saved", ["measure": ProfileWording.measure(type)])
+                return ProfileEvent.saved(said, select: nil)
+            } catch let error as MeasureBookError {
+                return ProfileEvent.refused(field: "low", ProfileWording.error(error))
+            } catch {
+                return ProfileEvent.failed(message(for: error))
+            }
+        }
+    }
+
     static func delete(_ question: ProfileQuestion, services: ProfileServices) -> Effect<any Sendable> {
         Effect {
             do {
                 switch question {
                 case .deleteEntry(let rubrique, let id): try services.book.delete(rubrique, id: id)
                 case .deleteMeasure(let id): try services.measures.delete(id)
-                case .saveSynthesis: break
+                case .saveSynthesis, .lifestyleSection, .importFile, .importMeasures: break
                 }
                 return ProfileEvent.saved(tr("profile.screen.deleted"), select: nil)
             } catch let error as ProfileBookError {

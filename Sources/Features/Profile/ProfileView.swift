@@ -43,6 +43,15 @@ extension ProfileScreen {
                 buffer.put(piece, at: Point(x: area.x, y: listArea.maxY + offset), style: context.style(.muted), maxWidth: area.width)
             }
         }
+        // Habitudes de vie: the selected section's questions and answers, in full under the list.
+        if case .rubrique(.lifestyle) = page {
+            let text = lifestyleAnswers.flatMap { TextLayout.wrap(context.plain($0), width: area.width) }
+            let height = min(text.count, max(0, rows[1].height - list.count - 1))
+            listArea = Rect(x: rows[1].x, y: rows[1].y, width: rows[1].width, height: rows[1].height - height)
+            for (offset, piece) in text.prefix(height).enumerated() {
+                buffer.put(piece, at: Point(x: area.x, y: listArea.maxY + offset), style: context.style(.muted), maxWidth: area.width)
+            }
+        }
         let cursor = ListView.render(list, rows: { line($0).truncated(to: area.width - 2, context: context) }, into: &buffer, area: listArea,
                                      context: context, focused: context.focused)
         if let detail = detailLine {
@@ -62,6 +71,7 @@ extension ProfileScreen {
             case .entry(_, let id), .measure(_, let id): text += " › " + tr(id == nil ? "profile.screen.new" : "profile.screen.change")
             case .synthesis: text += " › " + tr("profile.synthesis.form-title")
             case .directives: text += " › " + tr("profile.directives.title")
+            case .target: text += " › " + tr("profile.target.title")
             }
         } else if list.count > 0, page != .home {
             text += " (" + tr("profile.screen.rank", ["rank": String(list.selected + 1), "count": String(list.count)]) + ")"
@@ -82,12 +92,25 @@ extension ProfileScreen {
         return tr("profile.show.empty")
     }
 
+    /// The selected habit section's answers, one question a line (« Je fume : Non »), then the note.
+    var lifestyleAnswers: [String] {
+        guard snapshot.entries.indices.contains(list.selected) else { return [] }
+        let entry = snapshot.entries[list.selected]
+        let topic = entry.values["topic"].flatMap(Lifestyle.Topic.init(rawValue:))
+        let answered = LifestyleCatalog.questions.filter { $0.section == topic }.compactMap { question -> String? in
+            entry.values[question.key].map { LifestyleCatalog.answered(question.label, LifestyleCatalog.answerLabel(question, $0)) }
+        }
+        return [""] + answered + [entry.values["answer"]].compactMap { $0.map { LifestyleCatalog.answered(ProfileWording.field("answer"), Sanitizer.sanitize($0)) } }
+    }
+
     /// More about the selected line: a rubrique's block, a field the list does not show.
     var detailLine: String? {
         switch page {
         case .home:
             guard Self.homeItems.indices.contains(list.selected) else { return nil }
             if case .rubrique(let rubrique) = Self.homeItems[list.selected] { return ProfileWording.block(rubrique.block) }
+            return nil
+        case .rubrique(.lifestyle):
             return nil
         case .rubrique(let rubrique):
             guard snapshot.entries.indices.contains(list.selected) else { return nil }

@@ -32,19 +32,29 @@ extension DemoWorld {
         blood["valueCodeableConcept"] = Concept.codeable("urn:mes:blood-group", "A+", text: "A+")
         try writer.save(blood, patient: helene)
 
-        let habits: [(String, String)] = [
-            ("TOBACCO", "Non-fumeuse (arrêt en 2009)"),
-            ("PHYSICAL_ACTIVITY", "Marche 30 minutes, 4 fois par semaine"),
-            ("SLEEP", "6 à 7 heures par nuit"),
+        // MES's structured answers (question key → MES code), with a free note where she left one.
+        let habits: [(String, String, [(String, String)])] = [
+            ("TOBACCO", "", [("smoking", "NO_BUT_I_HAVE_SMOKED_IN_THE_PAST"), ("stopped-smoking", "SINCE_MORE_THAN_FIVE_YEARS"), ("vaping", "NO")]),
+            ("PHYSICAL_ACTIVITY", "Marche 30 minutes, 4 fois par semaine",
+             [("regular-activity", "YES"), ("active-days", "THREE_TO_FOUR_TIMES_A_WEEK"), ("sitting", "IN_MY_WORK_IN_MY_STUDIES")]),
+            ("SLEEP", "", [("sleep", "BAD_SOMETIMES")]),
+            ("ALCOHOL", "", [("alcohol-days", "2"), ("alcohol-glasses", "3"), ("binge-drinking", "NO")]),
         ]
-        for (topic, answer) in habits {
+        for (topic, answer, answers) in habits {
             var resource = Resource(type: "Observation", id: "lifestyle-\(topic.lowercased().replacingOccurrences(of: "_", with: "-"))-\(helene)")
             resource["status"] = "final"
             resource["category"] = [Concept.codeable(CodeSystem.observationCategory, "social-history")]
             resource["code"] = Concept.codeable("urn:mes:lifestyle", topic)
             resource["subject"] = subject
             resource["effectiveDateTime"] = .string(date(-40))
-            resource["valueString"] = .string(answer)
+            if !answer.isEmpty { resource["valueString"] = .string(answer) }
+            resource["component"] = .array(answers.map { key, value in
+                var component: JSON = ["code": Concept.codeable("urn:mes:lifestyle-question", key)]
+                if let number = Int(value) { component["valueInteger"] = .number(JSONNumber(number)) } else {
+                    component["valueCodeableConcept"] = Concept.codeable("urn:mes:lifestyle-answer", value)
+                }
+                return component
+            })
             try writer.save(resource, patient: helene)
         }
 

@@ -21,6 +21,16 @@ public protocol TerminalBackend: AnyObject {
     /// Waits until the user does something or `wakeDescriptor` becomes readable, and returns what
     /// the user did (possibly nothing). Never spins: it blocks in `poll`.
     func readInput(wakeDescriptor: Int32) -> [TerminalInput]
+    /// Hands the terminal over to another program (leaves curses mode, as `endwin`).
+    func suspend()
+    /// Takes the terminal back after `suspend`; the next draw repaints everything.
+    func resume()
+}
+
+extension TerminalBackend {
+    /// A backend with no real terminal (the virtual one) has nothing to hand over.
+    public func suspend() {}
+    public func resume() { invalidate() }
 }
 
 /// Runs an `Application` on a backend: reads input, calls `update`, runs effects off the UI
@@ -52,7 +62,12 @@ public final class Runtime<App: Application> {
         _ = apply(.resized(backend.size))
         start()
         render()
-        defer { timer?.task.cancel() }
+        let lender = TerminalLender(wake: { [queue] in queue.wake() })
+        TerminalLender.install(lender)
+        defer {
+            timer?.task.cancel()
+            TerminalLender.install(nil)
+        }
         while app.exitCode == nil {
             scheduleWakeUp()
             var changed = false
@@ -66,9 +81,23 @@ public final class Runtime<App: Application> {
                 changed = true
             }
             changed = fireWakeUp(now: .now) || changed
+            changed = lend(lender) || changed
             if changed { render() }
         }
         return app.exitCode ?? 0
+    }
+
+    /// Runs what borrowers wait to run with the terminal (an external editor), curses suspended,
+    /// then takes the terminal back, following a size changed meanwhile. True if any ran.
+    private func lend(_ lender: TerminalLender) -> Bool {
+        let works = lender.take()
+        guard !works.isEmpty else { return false }
+        let before = backend.size
+        backend.suspend()
+        for work in works { work() }
+        backend.resume()
+        if backend.size != before { dispatch(.resized(backend.size)) }
+        return true
     }
 
     /// Runs the app's start-up effects (`run` does it; step-by-step drivers call it themselves).

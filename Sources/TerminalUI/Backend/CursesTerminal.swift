@@ -85,6 +85,29 @@ public final class CursesTerminal: TerminalBackend {
         mes_curses_close(screen)
     }
 
+    /// Leaves curses mode for another program (an editor): the terminal's own modes come back.
+    public func suspend() {
+        guard !closed else { return }
+        _ = curs_set(1)
+        _ = endwin()
+        fflush(nil)
+    }
+
+    /// Back to curses mode after `suspend`, at the terminal's size now (it may have changed
+    /// while the other program had it), with every cell repainted on the next draw.
+    public func resume() {
+        guard !closed else { return }
+        var window = winsize()
+        if ioctl(inputDescriptor, UInt(TIOCGWINSZ), &window) == 0, window.ws_row > 0, window.ws_col > 0,
+           Int(window.ws_row) != size.height || Int(window.ws_col) != size.width {
+            _ = resizeterm(Int32(window.ws_row), Int32(window.ws_col))
+        }
+        _ = reset_prog_mode()
+        invalidate()
+        _ = wrefresh(self.window)
+        size = Size(width: Int(mes_curses_columns(self.window)), height: Int(mes_curses_rows(self.window)))
+    }
+
     public func invalidate() {
         shown = nil
         _ = clearok(window, true)
