@@ -437,6 +437,17 @@ public enum Console {
         if !isQuiet { error(text) }
     }
 
+    /// A change command's confirmation on standard output ("Document ajouté…"). With `--quiet`
+    /// only `quietAnswer` is printed — the id of what was created, for a script to use, as
+    /// `docker build -q` prints only the image — or nothing.
+    public static func confirm(_ text: String, quietAnswer: String? = nil) {
+        if !isQuiet {
+            output(text)
+        } else if let quietAnswer {
+            output(quietAnswer)
+        }
+    }
+
     /// Whether `--quiet` was given: progress and informational lines are not shown.
     public static var isQuiet: Bool { quietSwitch.value }
 

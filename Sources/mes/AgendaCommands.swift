@@ -74,7 +74,7 @@ enum AgendaCommands {
                 return
             }
             let event = try book.add(try draft(context, base: nil))
-            Console.output(tr("agenda.add.done", ["title": safe(AgendaWording.headline(event)), "id": event.id]))
+            Console.confirm(tr("agenda.add.done", ["title": safe(AgendaWording.headline(event)), "id": event.id]), quietAnswer: event.id)
         }
     }
 
@@ -83,7 +83,7 @@ enum AgendaCommands {
         try withBook(context) { book in
             let id = context.arguments.positionals[0]
             let event = try book.update(id, with: try draft(context, base: try book.item(id)))
-            Console.output(tr("agenda.edit.done", ["title": safe(AgendaWording.headline(event))]))
+            Console.confirm(tr("agenda.edit.done", ["title": safe(AgendaWording.headline(event))]))
         }
     }
 
@@ -92,7 +92,7 @@ enum AgendaCommands {
         try withBook(context) { book in
             let event = try book.item(context.arguments.positionals[0])
             try book.delete(event.id)
-            Console.output(tr("agenda.delete.done", ["title": safe(AgendaWording.headline(event))]))
+            Console.confirm(tr("agenda.delete.done", ["title": safe(AgendaWording.headline(event))]))
         }
     }
 
@@ -127,7 +127,7 @@ enum AgendaCommands {
                 return
             }
             let count = try book.applyImport(preview)
-            Console.output(tr("agenda.import.done", ["count": String(count)]))
+            Console.confirm(tr("agenda.import.done", ["count": String(count)]))
         }
     }
 
@@ -147,7 +147,7 @@ enum AgendaCommands {
             guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
                 throw CommandFailure(.failure, tr("agenda.export.cannot-write", ["path": safe(path)]))
             }
-            Console.output(tr("agenda.export.done", ["path": safe(path)]))
+            Console.confirm(tr("agenda.export.done", ["path": safe(path)]))
         }
     }
 
@@ -182,7 +182,7 @@ enum AgendaCommands {
         let on = try day(context, "--date") ?? CalendarDate(Date())
         return try withBook(context) { book in
             try book.markDone(context.arguments.positionals[0], on: on, language: Localizer.shared.language)
-            Console.output(tr("prevention.done.done"))
+            Console.confirm(tr("prevention.done.done"))
         }
     }
 
@@ -194,7 +194,7 @@ enum AgendaCommands {
         let time = try clock(context) ?? (9, 0)
         return try withBook(context) { book in
             let event = try book.plan(context.arguments.positionals[0], at: on.at(hour: time.0, minute: time.1), language: Localizer.shared.language)
-            Console.output(tr("agenda.add.done", ["title": safe(event.title), "id": event.id]))
+            Console.confirm(tr("agenda.add.done", ["title": safe(event.title), "id": event.id]), quietAnswer: event.id)
         }
     }
 
@@ -202,7 +202,7 @@ enum AgendaCommands {
                                                                 options: [profileOption], arguments: ["STEP"]).examples("prevention dismiss depistage-colorectal")) { context in
         try withBook(context) { book in
             try book.dismiss(context.arguments.positionals[0], on: CalendarDate(Date()), language: Localizer.shared.language)
-            Console.output(tr("prevention.dismiss.done"))
+            Console.confirm(tr("prevention.dismiss.done"))
         }
     }
 

@@ -97,7 +97,7 @@ enum AidantCommands {
         guard let consent = context.arguments.positionals.first else { throw UsageError(.missingArgument("ID")) }
         return try await withOperations(context) { operations, _ in
             try await operations.revoke(consent: consent)
-            Console.output(tr("aidants.cli.revoked", ["id": Sanitizer.sanitize(consent)]))
+            Console.confirm(tr("aidants.cli.revoked", ["id": Sanitizer.sanitize(consent)]))
         }
     }
 
@@ -160,11 +160,11 @@ enum AidantCommands {
             guard !FileManager.default.fileExists(atPath: url.path) else { throw CommandFailure(.failure, tr("spaces.cli.lost.exists")) }
             try Data(try SharingCommands.json(objects).utf8).write(to: url, options: .withoutOverwriting)
             try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
-            Console.output(trPlural("spaces.cli.lost.exported", count: changes.count, ["file": Sanitizer.sanitize(path)]))
+            Console.confirm(trPlural("spaces.cli.lost.exported", count: changes.count, ["file": Sanitizer.sanitize(path)]))
         }
         if context.arguments.has("--clear") {
             try vault.write { try $0.lostChanges.clear() }
-            Console.output(tr("spaces.cli.lost.cleared"))
+            Console.confirm(tr("spaces.cli.lost.cleared"))
             return .success
         }
         if context.arguments.value("--export") == nil, context.arguments.has("--json") {
@@ -191,7 +191,7 @@ enum AidantCommands {
             for space in spaces {
                 _ = try await operations.handOver(space.changes, patient: space.id)
                 try vault.write { try $0.lostChanges.remove(profile: space.id) }
-                Console.output(trPlural("spaces.handover.done", count: space.changes.count,
+                Console.confirm(trPlural("spaces.handover.done", count: space.changes.count,
                                         ["space": Sanitizer.sanitize(space.name, policy: .name)]))
             }
         }

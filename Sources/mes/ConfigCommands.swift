@@ -61,7 +61,7 @@ enum ConfigCommands {
         var file = try context.configFile()
         file.set(key.name, value)
         try file.save(to: context.configPath)
-        Console.output(tr("config.set.done", ["key": key.name, "value": Sanitizer.sanitize(value)]))
+        Console.confirm(tr("config.set.done", ["key": key.name, "value": Sanitizer.sanitize(value)]))
         return .success
     }
 

@@ -131,7 +131,7 @@ enum DocumentCommands {
         return try await withLibrary(context) { library in
             let document = try library.importFile(atPath: context.arguments.positionals[0], title: context.arguments.value("--title"),
                                                   category: category, date: date, note: context.arguments.value("--note"))
-            Console.output(tr("documents.add.done", ["title": safe(document.title), "id": document.id]))
+            Console.confirm(tr("documents.add.done", ["title": safe(document.title), "id": document.id]), quietAnswer: document.id)
         }
     }
 
@@ -139,7 +139,7 @@ enum DocumentCommands {
                                                    options: [profileOption], arguments: ["ID"]).examples("documents mask doc-1234")) { context in
         try await withLibrary(context) { library in
             let document = try library.setMasked(context.arguments.positionals[0], true)
-            Console.output(tr("documents.mask.done", ["title": safe(document.title)]))
+            Console.confirm(tr("documents.mask.done", ["title": safe(document.title)]))
             Console.output(tr("documents.mask.explanation"))
         }
     }
@@ -148,7 +148,7 @@ enum DocumentCommands {
                                                      options: [profileOption], arguments: ["ID"]).examples("documents unmask doc-1234")) { context in
         try await withLibrary(context) { library in
             let document = try library.setMasked(context.arguments.positionals[0], false)
-            Console.output(tr("documents.unmask.done", ["title": safe(document.title)]))
+            Console.confirm(tr("documents.unmask.done", ["title": safe(document.title)]))
         }
     }
 
@@ -158,7 +158,7 @@ enum DocumentCommands {
             Console.error(tr("documents.export.warning"))
             let path = context.arguments.positionals[1]
             try library.export(context.arguments.positionals[0], to: path, kiosk: false)
-            Console.output(tr("documents.export.done", ["path": safe(path)]))
+            Console.confirm(tr("documents.export.done", ["path": safe(path)]))
         }
     }
 
@@ -179,7 +179,7 @@ enum DocumentCommands {
                 }
             }
             try library.delete(id)
-            Console.output(tr("documents.delete.done", ["title": safe(summary.title)]))
+            Console.confirm(tr("documents.delete.done", ["title": safe(summary.title)]))
         }
     }
 

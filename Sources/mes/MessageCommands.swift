@@ -110,7 +110,7 @@ enum MessageCommands {
             let documents = context.arguments.values["--attach"] ?? []
             if context.arguments.has("--draft") {
                 try messenger.saveDraft(MessageDraft(threadID: thread, body: body, attachmentIDs: documents, files: files))
-                Console.output(tr("messages.reply.draft-saved"))
+                Console.confirm(tr("messages.reply.draft-saved"))
                 return
             }
             let message = try messenger.reply(to: thread, body: body, attachmentIDs: documents, files: files)
@@ -162,7 +162,7 @@ enum MessageCommands {
             }
             let document = try messenger.saveToDocuments(index, of: message, title: context.arguments.value("--title"), category: category,
                                                          date: date, library: library)
-            Console.output(tr("documents.add.done", ["title": safe(document.title), "id": document.id]))
+            Console.confirm(tr("documents.add.done", ["title": safe(document.title), "id": document.id]), quietAnswer: document.id)
         }
     }
 
@@ -191,7 +191,7 @@ enum MessageCommands {
                 }
             }
             try messenger.delete(thread.id)
-            Console.output(tr("messages.delete.done", ["subject": safe(thread.subject)]))
+            Console.confirm(tr("messages.delete.done", ["subject": safe(thread.subject)]))
         }
     }
 
@@ -199,7 +199,7 @@ enum MessageCommands {
                                                       options: [profileOption], arguments: ["MESSAGE"]).examples("messages discard msg-9")) { context in
         try withMessenger(context) { messenger in
             try messenger.discard(messageID: context.arguments.positionals[0])
-            Console.output(tr("messages.discard.done"))
+            Console.confirm(tr("messages.discard.done"))
         }
     }
 

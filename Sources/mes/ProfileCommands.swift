@@ -67,12 +67,12 @@ enum ProfileCommands {
         return try await withBooks(context) { book, _ in
             if rubrique == .allergies && context.arguments.has("--not-concerned") {
                 try book.declareNotConcernedByAllergies()
-                Console.output(tr("profile.not-concerned.done"))
+                Console.confirm(tr("profile.not-concerned.done"))
                 return
             }
             let entry = try book.add(rubrique, fieldValues(context, rubrique))
-            Console.output(tr("profile.add.done", ["rubrique": ProfileWording.rubrique(rubrique),
-                                                   "title": safe(ProfileWording.title(entry, vaccines: book.vaccines)), "id": safe(entry.id)]))
+            Console.confirm(tr("profile.add.done", ["rubrique": ProfileWording.rubrique(rubrique),
+                                                   "title": safe(ProfileWording.title(entry, vaccines: book.vaccines)), "id": safe(entry.id)]), quietAnswer: safe(entry.id))
         }
     }
 
@@ -81,7 +81,7 @@ enum ProfileCommands {
         let rubrique = try parseRubrique(context.arguments.positionals[0])
         return try await withBooks(context) { book, _ in
             let entry = try book.edit(rubrique, id: context.arguments.positionals[1], fieldValues(context, rubrique))
-            Console.output(tr("profile.edit.done", ["title": safe(ProfileWording.title(entry, vaccines: book.vaccines))]))
+            Console.confirm(tr("profile.edit.done", ["title": safe(ProfileWording.title(entry, vaccines: book.vaccines))]))
         }
     }
 
@@ -96,7 +96,7 @@ enum ProfileCommands {
                 return
             }
             try book.delete(rubrique, id: entry.id)
-            Console.output(tr("profile.delete.done", ["title": title]))
+            Console.confirm(tr("profile.delete.done", ["title": title]))
         }
     }
 
@@ -131,14 +131,14 @@ enum ProfileCommands {
                 let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
                 try handle.write(contentsOf: bytes)
                 try handle.close()
-                Console.output(tr("profile.synthesis.written", ["path": safe(out)]))
+                Console.confirm(tr("profile.synthesis.written", ["path": safe(out)]))
             }
             if context.arguments.has("--save") {
                 guard let library = try DocumentLibrary.open(book.vault, profileID: book.profileID) else {
                     throw CommandFailure(.notFound, tr("profile.error.no-profile"))
                 }
                 let document = try synthesis.save(bytes, fileName: name, library: library, at: now)
-                Console.output(tr("profile.synthesis.saved", ["title": safe(document.title), "id": document.id]))
+                Console.confirm(tr("profile.synthesis.saved", ["title": safe(document.title), "id": document.id]))
             }
         }
     }
@@ -189,7 +189,7 @@ enum ProfileCommands {
             } else {
                 try book.writeAdvanceDirectives(try AdvanceDirectives(values: values), library: library)
             }
-            Console.output(tr("profile.directives.saved") + "  \(document.id)")
+            Console.confirm(tr("profile.directives.saved") + "  \(document.id)")
         }
     }
 
@@ -222,9 +222,9 @@ enum ProfileCommands {
         let date = try context.arguments.value("--date").map { try parseDate($0, option: "--date") } ?? Date()
         return try await withBooks(context) { _, measures in
             let saved = try measures.add(type, values: values, unit: context.arguments.value("--unit"), at: date, note: context.arguments.value("--note"))
-            Console.output(tr("measures.add.done", ["measure": ProfileWording.measure(type), "value": ProfileWording.value(of: saved[0]),
+            Console.confirm(tr("measures.add.done", ["measure": ProfileWording.measure(type), "value": ProfileWording.value(of: saved[0]),
                                                     "date": LocalFormat.dateTime(saved[0].effective)]))
-            if let bmi = saved.dropFirst().first { Console.output(tr("measures.add.bmi", ["value": ProfileWording.value(of: bmi)])) }
+            if let bmi = saved.dropFirst().first { Console.confirm(tr("measures.add.bmi", ["value": ProfileWording.value(of: bmi)])) }
         }
     }
 
@@ -237,7 +237,7 @@ enum ProfileCommands {
         return try await withBooks(context) { _, measures in
             let note: String?? = context.arguments.value("--note").map { .some($0.isEmpty ? nil : $0) } ?? .none
             let saved = try measures.edit(context.arguments.positionals[0], values: values, unit: context.arguments.value("--unit"), at: date, note: note)
-            Console.output(tr("measures.edit.done", ["measure": ProfileWording.measure(saved.type), "value": ProfileWording.value(of: saved),
+            Console.confirm(tr("measures.edit.done", ["measure": ProfileWording.measure(saved.type), "value": ProfileWording.value(of: saved),
                                                      "date": LocalFormat.dateTime(saved.effective)]))
         }
     }
@@ -246,7 +246,7 @@ enum ProfileCommands {
                                                             options: [profileOption], arguments: ["ID"]).examples("measures delete m-8")) { context in
         try await withBooks(context) { _, measures in
             try measures.delete(context.arguments.positionals[0])
-            Console.output(tr("measures.delete.done"))
+            Console.confirm(tr("measures.delete.done"))
         }
     }
 
@@ -272,7 +272,7 @@ enum ProfileCommands {
                 return
             }
             try measures.commit(preview)
-            Console.output(tr("measures.import.done", ["count": String(preview.measures.count)]))
+            Console.confirm(tr("measures.import.done", ["count": String(preview.measures.count)]))
         }
     }
 
@@ -288,10 +288,10 @@ enum ProfileCommands {
         return try await withBooks(context) { _, measures in
             if context.arguments.has("--clear") {
                 try measures.setTarget(type, nil)
-                Console.output(tr("measures.target.cleared", ["measure": ProfileWording.measure(type)]))
+                Console.confirm(tr("measures.target.cleared", ["measure": ProfileWording.measure(type)]))
             } else {
                 try measures.setTarget(type, bounds[0]...bounds[1])
-                Console.output(tr("measures.target.done", ["measure": ProfileWording.measure(type),
+                Console.confirm(tr("measures.target.done", ["measure": ProfileWording.measure(type),
                                                            "low": ProfileWording.quantity(bounds[0], unit: type.unit),
                                                            "high": ProfileWording.quantity(bounds[1], unit: type.unit)]))
             }

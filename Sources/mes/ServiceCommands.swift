@@ -29,7 +29,7 @@ enum ServiceCommands {
         let finalities = context.arguments.value("--finalities").map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         return try await SharingCommands.withCenter(context) { center in
             let entry = try await center.connect(service: id, finalities: finalities)
-            Console.output(tr("sharing.services.connected", ["service": SharingCommands.safe(entry.name)]))
+            Console.confirm(tr("sharing.services.connected", ["service": SharingCommands.safe(entry.name)]))
             describe(entry)
         }
     }
@@ -41,7 +41,7 @@ enum ServiceCommands {
         return try await SharingCommands.withCenter(context) { center in
             let name = (try await center.services()).first { $0.id == id }?.name ?? id
             try await center.disconnect(service: id)
-            Console.output(tr("sharing.services.disconnected", ["service": SharingCommands.safe(name)]))
+            Console.confirm(tr("sharing.services.disconnected", ["service": SharingCommands.safe(name)]))
         }
     }
 

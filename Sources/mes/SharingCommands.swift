@@ -69,7 +69,7 @@ enum SharingCommands {
                                                   options: [profileOption], arguments: ["ID"]).examples("access end grant-42")) { context in
         try await withCenter(context) { center in
             try await center.end(context.arguments.positionals[0])
-            Console.output(tr("sharing.end.done"))
+            Console.confirm(tr("sharing.end.done"))
         }
     }
 
@@ -77,7 +77,7 @@ enum SharingCommands {
                                                     options: [profileOption], arguments: ["RPPS"]).examples("access block 10003456789")) { context in
         try await withCenter(context) { center in
             let entry = try await center.block(context.arguments.positionals[0])
-            Console.output(tr("sharing.block.done", ["professional": safe(SharingWording.professional(entry.practitioner))]))
+            Console.confirm(tr("sharing.block.done", ["professional": safe(SharingWording.professional(entry.practitioner))]))
             Console.output(SharingWording.blockExplanation)
         }
     }
@@ -86,7 +86,7 @@ enum SharingCommands {
                                                       options: [profileOption], arguments: ["RPPS"]).examples("access unblock 10003456789")) { context in
         try await withCenter(context) { center in
             try await center.unblock(context.arguments.positionals[0])
-            Console.output(tr("sharing.unblock.done"))
+            Console.confirm(tr("sharing.unblock.done"))
         }
     }
 
@@ -238,7 +238,7 @@ enum SharingCommands {
         return try await withCenter(context) { center in
             Console.error(tr("sharing.export.warning"))
             let count = try await center.exportFHIR(to: path, kiosk: false)
-            Console.output(tr("sharing.export.done", ["count": String(count), "path": safe(path)]))
+            Console.confirm(tr("sharing.export.done", ["count": String(count), "path": safe(path)]))
         }
     }
 

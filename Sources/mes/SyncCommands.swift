@@ -54,7 +54,7 @@ enum SyncCommands {
             let code = try SecretInput.read(from: codeSource, promptText: tr("sync.prompt.code"))
             let account = try await challenge.finish(oneTimeCode: code.text)
             try account.save(in: vault)
-            if !Console.isQuiet { Console.output(tr("sync.login.done", ["name": Sanitizer.sanitize(account.displayName), "server": server.absoluteString])) }
+            if !Console.isQuiet { Console.confirm(tr("sync.login.done", ["name": Sanitizer.sanitize(account.displayName), "server": server.absoluteString])) }
             return .success
         } catch let error as SyncError {
             throw failure(error)

@@ -41,7 +41,7 @@ enum VaultCommands {
             } catch {
                 throw CommandFailure(.failure, tr("vault.unlock.unavailable"))
             }
-            Console.output(tr("vault.unlock.done", ["minutes": String(minutes)]))
+            Console.confirm(tr("vault.unlock.done", ["minutes": String(minutes)]))
         }
     }
 
@@ -82,7 +82,7 @@ enum VaultCommands {
             defer { vault.close() }
             let source = try SecretSource.from(context.arguments, file: "--new-passphrase-file", fd: "--new-passphrase-fd")
             try vault.changePassphrase(to: readNewPassphrase(from: source, prompt: "vault.prompt.new-passphrase"))
-            Console.output(tr("vault.passwd.done"))
+            Console.confirm(tr("vault.passwd.done"))
         }
     }
 
@@ -98,7 +98,7 @@ enum VaultCommands {
             defer { vault.close() }
             let source = try SecretSource.from(context.arguments, file: "--new-passphrase-file", fd: "--new-passphrase-fd")
             try vault.changePassphrase(to: readNewPassphrase(from: source, prompt: "vault.prompt.new-passphrase"))
-            Console.output(tr("vault.recover.done"))
+            Console.confirm(tr("vault.recover.done"))
         }
     }
 

@@ -165,6 +165,16 @@ final class CommandJSONSchemaTests: XCTestCase, @unchecked Sendable {
         let json = try mes(["status", "--json", "--quiet"])
         XCTAssertEqual(json.status, 0)
         XCTAssertNoThrow(try MesJSON.data(json.standardOutput), "the answer itself is not silenced")
+        // A change confirms in words; quiet, a creating command prints only the new id.
+        let added = try mes(["agenda", "add", "--type", "rappel", "--title", "Tension", "--date", "2027-01-05", "--quiet"])
+        XCTAssertEqual(added.status, 0, added.standardError)
+        let id = added.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertFalse(id.isEmpty || id.contains(" "), "only the id: \(added.standardOutput)")
+        let deleted = try mes(["agenda", "delete", id, "--quiet"])
+        XCTAssertEqual(deleted.status, 0, deleted.standardError)
+        XCTAssertEqual(deleted.standardOutput, "", "a confirmation is silenced")
+        let loudDelete = try mes(["agenda", "delete", id])
+        XCTAssertNotEqual(loudDelete.status, 0, "already deleted")
     }
 
     // MARK: The schema subset
