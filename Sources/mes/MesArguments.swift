@@ -13,7 +13,8 @@ enum MesArguments {
     static let measures = MeasurementType.allCases.map { ValueChoice($0.rawValue, label: "measures.type.\($0.rawValue)") }
 
     /// `--rubriques` (`access code`, `aidants invite`): the rubriques one may share.
-    static let sharedRubriques = HealthRecord.Section.allCases.map { ValueChoice($0.rawValue, label: "sharing.rubrique.\($0.rawValue)") }
+    /// Keyed by the friendly names `SharingCommands.parseRubriques` reads (`histoire-de-sante`).
+    static let sharedRubriques = SharingCommands.rubriqueNames.map { ValueChoice($0.name, label: "sharing.rubrique.\($0.section.rawValue)") }
 
     static let kinds: [String: ValueKind] = [
         "RUBRIQUE": .choice(profileRubriques),

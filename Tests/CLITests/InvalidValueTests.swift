@@ -52,7 +52,7 @@ final class InvalidValueTests: XCTestCase {
 
     func testRubriquesOfAnAccessCode() throws {
         try assertListed(["access", "code", "--rubriques", "documents,profil"], error: "mes: invalid value for --rubriques: documents,profil",
-                         heading: "Valid values (one or more, separated by commas):", values: ["documents", "profile", "vaccinations", "reimbursements"])
+                         heading: "Valid values (one or more, separated by commas):", values: ["documents", "profile", "vaccinations", "histoire-de-sante", "entourage"])
         try assertListed(["aidants", "invite", "--rubriques", "agenda;messages"], error: "mes: invalid value for --rubriques: agenda;messages",
                          heading: "Valid values (one or more, separated by commas):", values: ["agenda", "messages"])
     }

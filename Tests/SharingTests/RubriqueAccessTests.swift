@@ -22,7 +22,8 @@ final class RubriqueAccessTests: XCTestCase {
         func code(_ rubriques: String) throws -> String {
             let created = try mes("access", "code", "--duration", "2h", "--rubriques", rubriques, "--json")
             XCTAssertEqual(created.status, 0, created.errors)
-            let answer = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: Any])
+            let envelope = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(created.output.utf8)) as? [String: Any])
+            let answer = try XCTUnwrap(envelope["data"] as? [String: Any], "the versioned envelope of Docs/json.md")
             return try XCTUnwrap(answer["code"] as? String)
         }
         func read(_ who: (String, String), _ path: String) throws -> (status: Int32, json: JSON) {
