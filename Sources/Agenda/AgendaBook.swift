@@ -22,6 +22,43 @@ public enum AgendaError: Error, Equatable, Sendable {
     case unreadableFile(String)
 }
 
+/// How one of the user's own items repeats: every `interval` days, weeks, months or years,
+/// `count` times in all (RFC 5545 `FREQ`, `INTERVAL`, `COUNT`).
+public struct Repetition: Sendable, Equatable {
+    public enum Frequency: String, CaseIterable, Sendable {
+        case daily = "DAILY", weekly = "WEEKLY", monthly = "MONTHLY", yearly = "YEARLY"
+    }
+
+    public var frequency: Frequency
+    public var interval: Int
+    public var count: Int
+
+    /// At most this many occurrences (a year of daily rappels).
+    public static let maximumCount = 366
+
+    public init(_ frequency: Frequency, interval: Int = 1, count: Int) {
+        self.frequency = frequency
+        self.interval = max(1, interval)
+        self.count = min(max(1, count), Self.maximumCount)
+    }
+
+    public var rule: String { "FREQ=\(frequency.rawValue)" + (interval > 1 ? ";INTERVAL=\(interval)" : "") + ";COUNT=\(count)" }
+
+    /// The starts of the occurrences, the first being `start`, in Paris wall-clock time (a
+    /// monthly item on the 31st falls on the last day of shorter months).
+    public func dates(from start: Date) -> [Date] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = LocalFormat.timeZone
+        let component: Calendar.Component = switch frequency {
+        case .daily: .day
+        case .weekly: .weekOfYear
+        case .monthly: .month
+        case .yearly: .year
+        }
+        return (0..<count).compactMap { calendar.date(byAdding: component, value: $0 * interval, to: start) }
+    }
+}
+
 /// What the user enters for a new item (or changes in one).
 public struct AgendaDraft: Sendable, Equatable {
     public var category: AgendaEvent.Category
@@ -152,6 +189,25 @@ public struct AgendaBook: Sendable {
         return event
     }
 
+    /// Adds one of the user's own items repeated `count` times (2…`Repetition.maximumCount`),
+    /// every `interval` days, weeks, months or years (Europe/Paris, so 9:00 stays 9:00 across the
+    /// clock changes). All the occurrences are written in one transaction, or none: each is an
+    /// item of its own (synced, moved, cancelled or deleted on its own) carrying the series' RRULE;
+    /// an export writes each occurrence as an event of its own (with what was moved or cancelled).
+    @discardableResult
+    public func add(_ draft: AgendaDraft, repeating repetition: Repetition) throws -> [AgendaEvent] {
+        let series = "agenda-" + UUID().uuidString.lowercased()
+        let rule = repetition.rule
+        let events = repetition.dates(from: draft.start).enumerated().map { index, start in
+            AgendaEvent(id: index == 0 ? series : "\(series)-\(index + 1)", profileID: profileID, category: draft.category, title: draft.title,
+                        start: start, end: draft.end.map { start.addingTimeInterval($0.timeIntervalSince(draft.start)) }, location: draft.location,
+                        practitioner: draft.practitioner, reminderOffsets: draft.reminderOffsets, recurrenceRule: rule, status: .planned,
+                        note: draft.note, allDay: draft.allDay)
+        }
+        try save(events)
+        return events
+    }
+
     /// Changes one of the user's own items (refused for an item from elsewhere).
     @discardableResult
     public func update(_ id: String, with draft: AgendaDraft) throws -> AgendaEvent {
@@ -189,17 +245,24 @@ public struct AgendaBook: Sendable {
 
     /// Checks the MES limits and writes the item to the vault and the outbox.
     func save(_ event: AgendaEvent) throws {
-        try Self.validate(event)
+        try save([event])
+    }
+
+    /// Checks the MES limits and writes the items in one transaction (all or none).
+    func save(_ events: [AgendaEvent]) throws {
+        for event in events { try Self.validate(event) }
         try vault.write { session in
-            if event.category == .reminder {
-                let day = CalendarDate(event.start)
-                let others = try session.agenda.starting(profile: profileID, from: day.start(), to: day.adding(days: 1).start())
-                    .filter { $0.category == .reminder && $0.id != event.id }
-                if others.count >= AgendaEvent.maximumRemindersPerDay {
-                    throw AgendaError.tooManyReminders(day, limit: AgendaEvent.maximumRemindersPerDay)
+            for event in events {
+                if event.category == .reminder {
+                    let day = CalendarDate(event.start)
+                    let others = try session.agenda.starting(profile: profileID, from: day.start(), to: day.adding(days: 1).start())
+                        .filter { $0.category == .reminder && $0.id != event.id }
+                    if others.count >= AgendaEvent.maximumRemindersPerDay {
+                        throw AgendaError.tooManyReminders(day, limit: AgendaEvent.maximumRemindersPerDay)
+                    }
                 }
+                try session.agenda.save(event)
             }
-            try session.agenda.save(event)
         }
     }
 
@@ -215,7 +278,12 @@ public struct AgendaBook: Sendable {
     /// The agenda as a `.ics` text; with `prevention`, the recommendations' due dates too (as
     /// whole-day events).
     public func exportICS(prevention: [PreventionItem] = [], language: Language, now: Date = Date()) throws -> String {
-        var events = try vault.read { try $0.agenda.all(profile: profileID, orderedBy: "start_at") }.filter(Self.isShown)
+        var events = try vault.read { try $0.agenda.all(profile: profileID, orderedBy: "start_at") }.filter(Self.isShown).map { event in
+            // The user's own series are stored occurrence by occurrence: each is exported as it is.
+            var event = event
+            if event.source == nil, event.externalUID == nil { event.recurrenceRule = nil }
+            return event
+        }
         for item in prevention where [.due, .overdue, .upcoming].contains(item.status) {
             events.append(AgendaEvent(id: "prevention-\(item.rule.id)", profileID: profileID, category: .task,
                                       title: item.rule.title(language), start: item.date.start(),

@@ -166,12 +166,13 @@ public struct DocumentLibrary: Sendable {
         let cleanTitle = title?.trimmingCharacters(in: .whitespacesAndNewlines)
         let profile = try vault.read { try $0.profiles.find(profileID) }
         let author = DocumentAuthor(name: profile.map { "\($0.givenName) \($0.familyName)" } ?? "")
-        let masked = try masksAll()
+        // No label from "mask all": the server's policy covers new documents, and turning it off
+        // must give them back.
         var document = DocumentImport.makeDocument(
             id: UUID().uuidString.lowercased(), profileID: profileID,
             title: cleanTitle?.isEmpty == false ? cleanTitle! : DocumentImport.suggestedTitle(fileName: fileName),
             category: category, format: format, size: content.count, sha256: Hex.encode(SHA256.hash(content)),
-            date: date, note: note?.isEmpty == true ? nil : note, author: author, maskAll: masked)
+            date: date, note: note?.isEmpty == true ? nil : note, author: author)
         if let type { document.typeCode = type }
         let text = reader.searchableText(format: format.mimeType, bytes: content)
         try vault.write { session in
@@ -212,26 +213,11 @@ public struct DocumentLibrary: Sendable {
         try vault.write { _ = try $0.documents.delete(id) }
     }
 
-    /// "Mask all my documents, present and future".
+    /// "Mask all my documents, present and future": the server's policy as last read (the
+    /// sharing center mirrors it here). The server applies it to every document, present and
+    /// future; the app never masks documents one by one for it.
     public func masksAll() throws -> Bool {
         try vault.read { try $0.settings.value(Self.maskAllSetting, as: Bool.self) } ?? false
-    }
-
-    /// Turns the setting on (masking every document now; returns how many changed) or off
-    /// (documents already masked stay so: unmask them one by one).
-    @discardableResult
-    public func setMasksAll(_ on: Bool) throws -> Int {
-        try vault.write { try $0.settings.set(on, for: Self.maskAllSetting) }
-        return on ? try applyMaskAllPolicy() : 0
-    }
-
-    /// With "mask all" on, masks the documents that arrived unmasked since (call after a sync).
-    @discardableResult
-    public func applyMaskAllPolicy() throws -> Int {
-        guard try masksAll() else { return 0 }
-        let unmasked = try summaries().filter { !$0.isMasked }
-        for summary in unmasked { try setMasked(summary.id, true) }
-        return unmasked.count
     }
 
     // MARK: Output

@@ -16,6 +16,9 @@ public enum API {
         public static func accessPolicy(patient: String) -> String { "/Patient/\(patient)/$access-policy" }
         public static func block(patient: String) -> String { "/Patient/\(patient)/$block" }
         public static func revoke(consent: String) -> String { "/Consent/\(consent)/$revoke" }
+        /// The catalogue de services with the space's consents (`GET`), and connecting one (`POST`).
+        public static func services(patient: String) -> String { "/Patient/\(patient)/$services" }
+        public static func connectService(patient: String) -> String { "/Patient/\(patient)/$connect-service" }
     }
 
     /// The answer to a login: either a token (professionals) or a one-time-code challenge (patients, aidants).

@@ -9,11 +9,13 @@ extension API {
         public var opposeSamu: Bool
         /// Every document of the space, present and future, is masked from professionals.
         public var maskAllDocuments: Bool
-        /// Documents masked from professionals are shown in an emergency session (purpose `MASKED`).
+        /// Documents masked from professionals are shown in an emergency session (purpose `MASKED`);
+        /// on unless the holder opposes it (the DMP's rule). A server that leaves it out does not
+        /// know it (read as false).
         public var maskedVisibleInEmergency: Bool
 
         public init(opposeEmergency: Bool = false, opposeSamu: Bool = false, maskAllDocuments: Bool = false,
-                    maskedVisibleInEmergency: Bool = false) {
+                    maskedVisibleInEmergency: Bool = true) {
             self.opposeEmergency = opposeEmergency
             self.opposeSamu = opposeSamu
             self.maskAllDocuments = maskAllDocuments

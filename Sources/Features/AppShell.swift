@@ -1,4 +1,5 @@
 import Foundation
+import HealthRecord
 import L10n
 import TerminalUI
 
@@ -203,6 +204,8 @@ public struct AppShell: Application {
         case .event(.dataChanged(let kinds, let pending)):
             if let pending { sync.outbox(pending, now: now, canSync: syncService != nil) }
             guard !kinds.isEmpty, lockScreen == nil else { return [] }
+            // An item added, moved or deleted during the session: its alarm is said at its time.
+            if kinds.contains(RecordKind.agendaEvent.rawValue), let agenda { agendaDue = Self.schedule(agenda.currentAlarms()) }
             return deliver(.changed(kinds), to: section)
         case .event(.unlocked(let result)):
             finishUnlock(result)

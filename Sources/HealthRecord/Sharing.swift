@@ -131,6 +131,8 @@ public struct AuditEntry: ProfileRecord, Hashable {
     public enum Action: String, Codable, Sendable, CaseIterable {
         case read, create, update, delete, login, accessGranted = "access-granted", accessRevoked = "access-revoked"
         case emergencyAccess = "emergency-access"
+        /// An attempt the server refused (a connected service outside its consent).
+        case refused
     }
 
     public enum ActorRole: String, Codable, Sendable, CaseIterable {

@@ -43,11 +43,15 @@ public struct MeasureBook: Sendable {
         return all.filter { measure in (from.map { measure.effective >= $0 } ?? true) && (to.map { measure.effective <= $0 } ?? true) }
     }
 
-    /// How many measures of each type the space holds, and the latest of each.
-    public func overview() throws -> [(type: MeasurementType, count: Int, latest: HealthMeasurement?)] {
-        let all = try measurements()
-        let byType = Dictionary(grouping: all, by: \.type)
-        return MeasurementType.allCases.map { type in (type, byType[type]?.count ?? 0, byType[type]?.last) }
+    /// How many measures of each type the space holds, the latest of each, and the values of the
+    /// `recent` newest (for a sparkline): counted and picked in SQL, not by decoding every measure.
+    public func overview(recent: Int = 1) throws -> [(type: MeasurementType, count: Int, latest: HealthMeasurement?, recent: [Double])] {
+        let profileID = profileID
+        let byType = try vault.read { try $0.measurements.overview(profile: profileID, recent: max(1, recent)) }
+        return MeasurementType.allCases.map { type in
+            let found = byType[type]
+            return (type, found?.count ?? 0, found?.recent.last, (found?.recent ?? []).suffix(recent).compactMap(\.value))
+        }
     }
 
     public func measurement(_ id: String) throws -> HealthMeasurement {

@@ -93,6 +93,7 @@ enum ProfileEntries {
             return [ProfileEntry(rubrique: rubrique, id: wishes.id, title: "", values: compact([
                 "organ-donation-informed": wishes.organDonationInformedOn == nil ? "no" : "yes",
                 "directives-document": wishes.advanceDirectivesDocumentID,
+                "directives-summary": wishes.advanceDirectivesSummary,
             ]), date: wishes.organDonationInformedOn.map(PartialDate.init))]
         }
         return entries.sorted { ($0.date ?? PartialDate(year: 1)!, $1.title) > ($1.date ?? PartialDate(year: 1)!, $0.title) }

@@ -228,6 +228,52 @@ public struct SharingCenter: Sendable {
         return saved
     }
 
+    // MARK: Services connectés
+
+    /// Settings key of the catalogue as last read from the server (shown when offline).
+    public static let servicesSetting = "sharing.services"
+
+    /// The catalogue de services with what the holder consented to (and remembered for offline use).
+    public func services() async throws(SharingError) -> [API.ServiceEntry] {
+        let services: [API.ServiceEntry]
+        do { services = try await operations().services(patient: profileID) } catch let error as SyncError { throw SharingError(error) }
+        catch let error as SharingError { throw error } catch { throw .refused("\(error)") }
+        try? vault.write { try $0.settings.set(JSON.array(services.map(\.json)).text, for: Self.servicesSetting) }
+        return services
+    }
+
+    /// The catalogue as last read from the server (empty before the first read).
+    public func cachedServices() -> [API.ServiceEntry] {
+        guard let text = try? vault.read({ try $0.settings.value(Self.servicesSetting, as: String.self) }) ?? nil,
+              let json = try? JSON(parsing: text) else { return [] }
+        return json.elements.compactMap(API.ServiceEntry.init(json:))
+    }
+
+    /// Connects a service for the chosen finalités (all of them when `finalities` is nil), or
+    /// approves it again after it asked for more.
+    @discardableResult
+    public func connect(service: String, finalities: [String]? = nil) async throws(SharingError) -> API.ServiceEntry {
+        guard let entry = try await services().first(where: { $0.id == service }) else { throw .notFound(service) }
+        let chosen = finalities ?? entry.finalities.map(\.id)
+        let connected: API.ServiceEntry
+        do { connected = try await operations().connectService(patient: profileID, service: service, finalities: chosen) }
+        catch let error as SyncError { throw SharingError(error) } catch let error as SharingError { throw error } catch { throw .refused("\(error)") }
+        note(.accessGranted, .serviceConsent, entry.name)
+        _ = try? await services()
+        await refresh()
+        return connected
+    }
+
+    /// Disconnects a service at once (revokes its consent).
+    public func disconnect(service: String) async throws(SharingError) {
+        guard let entry = try await services().first(where: { $0.id == service }), let consent = entry.connection?.consent else {
+            throw .notFound(service)
+        }
+        try await revoke(consent)
+        note(.accessRevoked, .serviceConsent, entry.name)
+        _ = try? await services()
+    }
+
     // MARK: Télécharger mes données
 
     /// Writes the whole space as a FHIR R4 Bundle (`collection`) to `path`, which must not exist:

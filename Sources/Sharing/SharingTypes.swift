@@ -15,3 +15,7 @@ extension API.AccessCode {
     /// Until when it may be redeemed.
     public var redeemDeadline: Date? { FHIRDateTime.parse(redeemBy) }
 }
+
+/// The catalogue de services, as the screens and the command line show it.
+public typealias ConnectedService = API.ServiceEntry
+public typealias ServiceFinality = API.ServiceFinality

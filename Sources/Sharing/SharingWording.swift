@@ -32,6 +32,21 @@ public enum SharingWording {
         sections.sorted().map(section).joined(separator: ", ")
     }
 
+    /// What a finalité of a connected service reads and writes: "lit : Agenda ; écrit : Documents".
+    public static func exchanges(_ finality: API.ServiceFinality) -> String {
+        let reads = Set(finality.exchanges.filter { !$0.write }.map(\.section)), writes = Set(finality.exchanges.filter(\.write).map(\.section))
+        var parts: [String] = []
+        if !reads.isEmpty { parts.append(tr("sharing.services.reads", ["rubriques": sections(reads)])) }
+        if !writes.isEmpty { parts.append(tr("sharing.services.writes", ["rubriques": sections(writes)])) }
+        return parts.joined(separator: " ; ")
+    }
+
+    /// Whether a service is connected, waits for a new approval, or is not connected.
+    public static func serviceState(_ entry: API.ServiceEntry) -> String {
+        guard let connection = entry.connection else { return tr("sharing.services.state.off") }
+        return connection.needsApproval ? tr("sharing.services.state.approve") : tr("sharing.services.state.on")
+    }
+
     /// How a professional came in: a code, *bris de glace*, the SAMU.
     public static func via(_ via: AccessGrant.Via?) -> String {
         switch via ?? .code {
@@ -77,6 +92,7 @@ public enum SharingWording {
         case .accessGranted: tr("sharing.action.access-granted")
         case .accessRevoked: tr("sharing.action.access-revoked")
         case .emergencyAccess: tr("sharing.action.emergency-access")
+        case .refused: tr("sharing.action.refused")
         }
     }
 

@@ -53,6 +53,20 @@ public struct AccessOperations: Sendable {
         return API.AccessPolicy(json: try await client.json(request))
     }
 
+    /// The catalogue de services, each with what the holder of `patient` consented to.
+    public func services(patient: String) async throws(SyncError) -> [API.ServiceEntry] {
+        let answer = try await client.json(BackendRequest(path: API.Path.services(patient: patient)))
+        return (answer["services"]?.elements ?? []).compactMap(API.ServiceEntry.init(json:))
+    }
+
+    /// Connects a service for the chosen finalités (or approves it again); returns it connected.
+    public func connectService(patient: String, service: String, finalities: [String]) async throws(SyncError) -> API.ServiceEntry {
+        let answer = try await post(API.Path.connectService(patient: patient),
+                                    ["service": .string(service), "finalities": .array(finalities.map { .string($0) })])
+        guard let entry = API.ServiceEntry(json: answer) else { throw .protocolViolation("connect-service answer incomplete") }
+        return entry
+    }
+
     /// The directory of professionals: by name words, or by RPPS number (11 digits).
     public func searchProfessionals(_ text: String) async throws(SyncError) -> [DirectoryEntry] {
         let trimmed = text.trimmingCharacters(in: .whitespaces)

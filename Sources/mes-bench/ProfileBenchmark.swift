@@ -82,7 +82,7 @@ enum ProfileBenchmark {
             let begin = DispatchTime.now().uptimeNanoseconds
             guard let book = try ProfileBook.open(vault) else { throw BenchmarkError(description: "no profile") }
             entries = try book.allEntries().reduce(0) { $0 + $1.entries.count }
-            _ = try MeasureBook(vault: vault, profileID: book.profileID).overview()
+            _ = try MeasureBook(vault: vault, profileID: book.profileID).overview(recent: 12)
             timings.append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1_000_000)
         }
         timings.sort()

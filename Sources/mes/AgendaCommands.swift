@@ -48,9 +48,31 @@ enum AgendaCommands {
         }
     }
 
-    static let add = MesCommand(spec: CommandSpec(["agenda", "add"], summary: "agenda.add.summary", options: itemOptions).examples("agenda add --type rdv --title \"Cardiologue\" --date 22/11/2026 --time 14h30 --professional \"Dr Martin\"")) { context in
+    static let add = MesCommand(spec: CommandSpec(["agenda", "add"], summary: "agenda.add.summary", options: itemOptions + [
+        OptionSpec("--repeat", value: "daily|weekly|monthly|yearly", help: "agenda.option.repeat"),
+        OptionSpec("--count", value: "N", help: "agenda.option.count"),
+        OptionSpec("--interval", value: "N", help: "agenda.option.interval"),
+    ]).examples("agenda add --type rdv --title \"Cardiologue\" --date 22/11/2026 --time 14h30 --professional \"Dr Martin\"",
+                "agenda add --type rappel --title \"Prendre ma tension\" --date 01/12/2026 --time 8h --repeat daily --count 30")) { context in
         guard context.arguments.value("--date") != nil else { throw UsageError(.missingValue(option: "--date")) }
+        var repetition: Repetition?
+        if let text = context.arguments.value("--repeat") {
+            guard let frequency = Repetition.Frequency(rawValue: text.uppercased()) else { throw UsageError(.invalidValue(option: "--repeat", value: text)) }
+            let countText = context.arguments.value("--count") ?? ""
+            guard let count = Int(countText), (2...Repetition.maximumCount).contains(count) else {
+                throw UsageError(.invalidValue(option: "--count", value: countText))
+            }
+            let intervalText = context.arguments.value("--interval") ?? "1"
+            guard let interval = Int(intervalText), (1...99).contains(interval) else { throw UsageError(.invalidValue(option: "--interval", value: intervalText)) }
+            repetition = Repetition(frequency, interval: interval, count: count)
+        }
         return try withBook(context) { book in
+            if let repetition {
+                let events = try book.add(try draft(context, base: nil), repeating: repetition)
+                Console.output(tr("agenda.add.repeated", ["title": safe(AgendaWording.headline(events[0])), "count": String(events.count),
+                                                          "id": events[0].id]))
+                return
+            }
             let event = try book.add(try draft(context, base: nil))
             Console.output(tr("agenda.add.done", ["title": safe(AgendaWording.headline(event)), "id": event.id]))
         }

@@ -94,12 +94,18 @@ enum InteractiveApp {
         { vault in
             guard let library = try DocumentLibrary.open(vault) else { return nil }
             var fetch: (@Sendable (Document) async throws -> [UInt8])?
+            var maskAll: (@Sendable (Bool) async throws -> Void)?
             if try Account.stored(in: vault) != nil {
                 let engine = SyncEngine(vault: vault)
                 fetch = { document in try await engine.fetchContent(of: document.id).bytes }
+                // "Mask all my documents" is the server's policy, set through the sharing center.
+                if let center = try SharingCenter.open(vault) {
+                    maskAll = { on in try await center.setPolicy { $0.maskAllDocuments = on } }
+                }
             }
             let canPrint = DocumentOutput.canPrint() && (!kiosk || printer != nil)
-            return DocumentsServices(library: library, kiosk: kiosk, canPrint: canPrint, printer: printer, fetchContent: fetch)
+            return DocumentsServices(library: library, kiosk: kiosk, canPrint: canPrint, printer: printer, fetchContent: fetch,
+                                     setMaskAllPolicy: maskAll)
         }
     }
 

@@ -11,7 +11,7 @@ import Vault
 /// profil médical and the mesures de santé from the command line. Text from outside is
 /// sanitised before the terminal; `--json` output is JSON-escaped instead.
 enum ProfileCommands {
-    static let all: [MesCommand] = [show, add, edit, delete, synthesis, list, addMeasure, editMeasure, deleteMeasure, importMeasures, target]
+    static let all: [MesCommand] = [show, add, edit, delete, synthesis, directives, list, addMeasure, editMeasure, deleteMeasure, importMeasures, target]
 
     static let profileOption = OptionSpec("--profile", value: "ID", help: "profile.option.profile")
     static let yesOption = OptionSpec("--yes", help: "profile.option.yes")
@@ -144,6 +144,54 @@ enum ProfileCommands {
     }
 
     // MARK: measures
+
+    /// `mes profile directives`: shows the directives kept and the organ-donation rules; with
+    /// answers, writes new directives (a PDF kept as an `EXPPAT_3` document, replacing the
+    /// previous one); with `--file`, keeps a document the holder already has. Refused for a minor.
+    static let directives = MesCommand(spec: CommandSpec(["profile", "directives"], summary: "profile.directives.command-summary", options: [
+        OptionSpec("--variant", value: "serious-illness|good-health", help: "profile.option.directives-variant"),
+        OptionSpec("--life-support", value: "yes|no|undecided", help: "profile.option.directives-answer"),
+        OptionSpec("--sedation", value: "yes|no|undecided", help: "profile.option.directives-answer"),
+        OptionSpec("--resuscitation", value: "yes|no|undecided", help: "profile.option.directives-answer"),
+        OptionSpec("--machines", value: "yes|no|undecided", help: "profile.option.directives-answer"),
+        OptionSpec("--surgery", value: "yes|no|undecided", help: "profile.option.directives-answer"),
+        OptionSpec("--context", value: "TEXT", help: "profile.option.directives-text"),
+        OptionSpec("--other-acts", value: "TEXT", help: "profile.option.directives-text"),
+        OptionSpec("--wishes", value: "TEXT", help: "profile.option.directives-text"),
+        OptionSpec("--file", value: "FILE", help: "profile.option.directives-file"), profileOption,
+    ]).examples("profile directives", "profile directives --variant good-health --resuscitation yes --life-support no --wishes \"Mourir chez moi\"",
+                "profile directives --file directives.pdf")) { context in
+        let keys = ["variant"] + AdvanceDirectives.choiceKeys + AdvanceDirectives.textKeys
+        var values: [String: String] = [:]
+        for key in keys { if let value = context.arguments.value("--\(key)") { values[key] = value } }
+        let file = context.arguments.value("--file")
+        let content: [UInt8]? = try file.map { path in
+            guard let data = FileManager.default.contents(atPath: (path as NSString).expandingTildeInPath) else {
+                throw CommandFailure(.failure, tr("documents.error.unreadable-file", ["path": safe(path)]))
+            }
+            return Array(data)
+        }
+        return try await withBooks(context) { book, _ in
+            if values.isEmpty && content == nil {
+                if let current = try book.advanceDirectives() {
+                    Console.output(tr("profile.directives.current", ["summary": safe(current.summary ?? current.documentID)]) + "  \(current.documentID)")
+                } else {
+                    Console.output(tr("profile.directives.none"))
+                }
+                Console.output(tr("profile.organ-donation.explanation"))
+                return
+            }
+            guard let library = try DocumentLibrary.open(book.vault, profileID: book.profileID) else {
+                throw CommandFailure(.notFound, tr("profile.error.no-profile"))
+            }
+            let document = if let content, let file {
+                try book.attachAdvanceDirectives(fileName: (file as NSString).lastPathComponent, content: content, library: library)
+            } else {
+                try book.writeAdvanceDirectives(try AdvanceDirectives(values: values), library: library)
+            }
+            Console.output(tr("profile.directives.saved") + "  \(document.id)")
+        }
+    }
 
     static let list = MesCommand(spec: CommandSpec(["measures", "list"], summary: "measures.list.summary", options: [
         OptionSpec("--code", value: "MEASURE", help: "measures.option.code"), OptionSpec("--from", value: "DATE", help: "measures.option.from"),

@@ -3,6 +3,7 @@ import Crypto
 import FHIR
 import Foundation
 import HealthRecord
+import L10n
 import LocalServer
 import Sync
 import TestSupport
@@ -153,6 +154,42 @@ final class AgendaServerTests: AgendaServerCase, @unchecked Sendable {
         // The professional (with the agenda rubrique) sees the patient's own appointment.
         let seen = try await call("GET", "/Appointment/\(own.id)", token: professional)
         XCTAssertEqual(seen.0, 200)
+    }
+
+    /// The user's own recurring items: every occurrence at the same Paris wall-clock time across
+    /// the clock change, written all at once (or not at all when a day is full of rappels), each
+    /// synced as an Appointment of its own carrying the series' RRULE; the export gives each once.
+    func testOwnRecurringItemsAreWrittenTogetherKeepTheirHourAndSyncUp() async throws {
+        let (book, engine) = try await syncedBook()
+        let first = CalendarDate(year: 2026, month: 3, day: 20)!.at(hour: 9, minute: 0)
+        let events = try book.add(AgendaDraft(category: .reminder, title: "Prendre ma tension", start: first), repeating: Repetition(.weekly, count: 4))
+        XCTAssertEqual(events.count, 4)
+        XCTAssertEqual(events.map { LocalFormat.time($0.start) }, ["09:00", "09:00", "09:00", "09:00"], "the same hour after the 29 March clock change")
+        XCTAssertEqual(events.map { CalendarDate($0.start).day }, [20, 27, 3, 10])
+        XCTAssertTrue(events.allSatisfy { $0.recurrenceRule == "FREQ=WEEKLY;COUNT=4" })
+        let monthly = try book.add(AgendaDraft(category: .appointment, title: "Infirmière", start: CalendarDate(year: 2027, month: 1, day: 31)!.at(hour: 8, minute: 30)),
+                                   repeating: Repetition(.monthly, count: 3))
+        XCTAssertEqual(monthly.map { CalendarDate($0.start).day }, [31, 28, 31], "the 31st falls on the last day of a shorter month")
+
+        // A day already holding 10 rappels refuses the whole series: nothing is written.
+        let full = CalendarDate(year: 2026, month: 6, day: 12)!
+        for index in 0..<10 { try book.add(AgendaDraft(category: .reminder, title: "Rappel \(index)", start: full.at(hour: 8, minute: index))) }
+        let before = try book.items(from: full.adding(days: -3).start(), to: full.adding(days: 3).start()).count
+        XCTAssertThrowsError(try book.add(AgendaDraft(category: .reminder, title: "Série", start: full.adding(days: -2).at(hour: 20, minute: 0)),
+                                          repeating: Repetition(.daily, count: 4)))
+        XCTAssertEqual(try book.items(from: full.adding(days: -3).start(), to: full.adding(days: 3).start()).count, before, "all or nothing")
+
+        let report = await engine.sync()
+        XCTAssertEqual(report.outcome, .complete)
+        let token = try await holderToken()
+        for event in events {
+            let (status, task) = try await call("GET", "/Task/\(event.id)", token: token)
+            XCTAssertEqual(status, 200, "\(event.id) reached the server (a rappel is a Task)")
+            XCTAssertTrue(task.text.contains("FREQ=WEEKLY;COUNT=4"))
+        }
+        let ics = try book.exportICS(language: .french)
+        XCTAssertEqual(ics.components(separatedBy: "SUMMARY:Prendre ma tension").count - 1, 4, "each occurrence once")
+        XCTAssertFalse(ics.contains("RRULE:FREQ=WEEKLY;COUNT=4"), "not expanded again by the calendar that imports it")
     }
 
     func testMarkingAVaccinationDoneAddsItToTheCarnetOnTheServer() async throws {

@@ -81,12 +81,13 @@ final class DocumentLibraryTests: XCTestCase {
         try library.setMasked("echo", false)
         XCTAssertEqual(try vault.read { try $0.outbox.count() }, 2)
 
-        XCTAssertEqual(try library.setMasksAll(true), 1, "present documents")
+        // "Mask all" is the server's policy (mirrored in the settings): the app labels nothing for it.
+        try vault.write { try $0.settings.set(true, for: DocumentLibrary.maskAllSetting) }
+        XCTAssertTrue(try library.masksAll())
+        let outbox = try vault.read { try $0.outbox.count() }
         let added = try library.importFile(named: "note.txt", content: Array("x".utf8), category: .other)
-        XCTAssertTrue(added.isMaskedFromProfessionals, "and future ones")
-        try vault.write { try $0.documents.save(professionalDocument("later", title: "Arrivé après"), origin: .remote) }
-        XCTAssertEqual(try library.applyMaskAllPolicy(), 1, "documents arriving later are masked too")
-        XCTAssertTrue(try library.summaries().allSatisfy(\.isMasked))
+        XCTAssertFalse(added.isMaskedFromProfessionals, "the server's policy covers it, not a label")
+        XCTAssertEqual(try vault.read { try $0.outbox.count() }, outbox + 1, "the new document only, no masking writes")
     }
 
     func testExportWritesAPrivateCopyAndIsRefusedInKiosk() throws {

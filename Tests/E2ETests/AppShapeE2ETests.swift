@@ -89,17 +89,19 @@ final class AppShapeE2ETests: XCTestCase {
 
         let maskedBefore = try terminal.screen().components(separatedBy: "masqué]").count
         try terminal.send("M")
-        let maskAll = try terminal.waitFor("Masquer tous mes documents", "seront masqués maintenant")
+        let maskAll = try terminal.waitFor("Masquer tous mes documents", "seront cachés")
         XCTAssertTrue(maskAll.contains("[▸Non (n)]"), maskAll)
         try terminal.send("Enter")
         try terminal.waitFor("Annulé")
         XCTAssertEqual(try terminal.screen().components(separatedBy: "masqué]").count, maskedBefore, "Enter masked nothing")
         try terminal.send("M")
-        try terminal.waitFor("seront masqués maintenant")
+        try terminal.waitFor("seront cachés")
         try terminal.send("o")
-        try terminal.waitFor("Tous vos documents sont masqués")
+        try terminal.waitFor("Le serveur masque désormais tous vos documents")
+        // A server policy, not a loop of labels: no document changed its own mark.
+        XCTAssertEqual(try terminal.screen().components(separatedBy: "masqué]").count, maskedBefore, "no document relabelled")
         try terminal.send("M")
-        try terminal.waitFor("Ne plus masquer tous mes documents", "le restent")
+        try terminal.waitFor("Ne plus masquer tous mes documents", "redeviendront")
         try terminal.send("n")
         try terminal.waitFor("Annulé")
     }

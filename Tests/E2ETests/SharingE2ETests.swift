@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import TestSupport
 import XCTest
 
@@ -63,6 +66,42 @@ final class SharingE2ETests: XCTestCase {
         XCTAssertEqual(try professional(home, "emergency", "helene", "--reason", "malaise", "--samu"), 1, "the SAMU is refused now")
     }
 
+    /// Services connectés in the app: consent one finalité of Tensio Suivi; while the app runs,
+    /// the service's token reaches the measures and nothing else; then disconnect.
+    func testAServiceIsConnectedFinaliteByFinaliteAndDisconnected() async throws {
+        let home = try await SyncedHome()
+        defer { home.close() }
+        let mes = try home.terminal()
+        defer { mes.close() }
+        try mes.waitFor("Synchro : à jour", timeout: 20)
+        try mes.send("6")
+        try mes.waitFor("[Accès]")
+        try mes.send("BTab", "BTab")
+        try mes.waitFor("[Services]", "Tensio Suivi — non connecté", timeout: 15)
+        try mes.send("Down", "Down")
+        try mes.waitFor("▸ Tensio Suivi", "lit : Profil médical et mesures")
+        try mes.send("Enter")
+        try mes.waitFor("Connecter Tensio Suivi", "[ ] désactivé")
+        try mes.send("Space", "Enter")
+        try mes.waitFor("Connecter Tensio Suivi pour : Suivre ma tension artérielle", "[▸Non (n)]")
+        try mes.send("o")
+        try mes.waitFor("Tensio Suivi est connecté.", "▸ Tensio Suivi — connecté", timeout: 15)
+
+        let transport = URLSessionTransportForTests(baseURL: home.server.url)
+        let token = try await transport.serviceToken("tensio", secret: "demo-tensio")
+        let measures = try await transport.status("/Observation", query: [("patient", "helene")], token: token)
+        XCTAssertEqual(measures, 200, "the consented finalité reads the measures")
+        let documents = try await transport.status("/DocumentReference", query: [("patient", "helene")], token: token)
+        XCTAssertEqual(documents, 403, "and nothing else")
+
+        try mes.send("d")
+        try mes.waitFor("Déconnecter Tensio Suivi ?", "[▸Non (n)]")
+        try mes.send("o")
+        try mes.waitFor("Tensio Suivi est déconnecté", timeout: 15)
+        let after = try await transport.status("/Observation", query: [("patient", "helene")], token: token)
+        XCTAssertEqual(after, 404, "disconnected at once: the space is not found")
+    }
+
     func testInEnglishAndForAScreenReader() async throws {
         let home = try await SyncedHome()
         defer { home.close() }
@@ -79,5 +118,33 @@ final class SharingE2ETests: XCTestCase {
         let cursor = try mes.cursor()
         XCTAssertEqual(cursor.y, shown.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("Code: ") },
                        "the cursor is on the code")
+    }
+}
+
+/// Plain HTTP to the test server, as a connected service would call it.
+struct URLSessionTransportForTests {
+    let baseURL: URL
+
+    func send(_ method: String, _ path: String, query: [(String, String)] = [], token: String? = nil, body: String? = nil) async throws -> (Int, Data) {
+        var components = URLComponents(url: baseURL.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
+        if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
+        var request = URLRequest(url: components.url!)
+        request.httpMethod = method
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        request.httpBody = body.map { Data($0.utf8) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    func serviceToken(_ service: String, secret: String) async throws -> String {
+        let (status, data) = try await send("POST", "/auth/service-token", body: #"{"service": "\#(service)", "secret": "\#(secret)"}"#)
+        XCTAssertEqual(status, 200)
+        let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        return try XCTUnwrap(object?["access_token"] as? String)
+    }
+
+    func status(_ path: String, query: [(String, String)], token: String) async throws -> Int {
+        try await send("GET", path, query: query, token: token).0
     }
 }

@@ -66,7 +66,7 @@ final class SharingScreenTests: XCTestCase {
         assertScreen(terminal.screen, [
             " mes │ Profil : aucun │ Synchro : non connectée │ Coffre : aucun",
             "1 Accueil 2 Docs 3 Profil 4 Agenda 5 Messages [6 Partage] 7 Aidants 8 Réglages",
-            "[Accès]  Bloqués   Urgence   Masquage   Historique",
+            "[Accès]  Bloqués   Urgence   Masquage   Services   Historique",
             "",
             "Professionnels connectés à votre espace maintenant. f met fin à un accès",
             "aussitôt.",

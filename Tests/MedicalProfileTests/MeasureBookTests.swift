@@ -110,4 +110,26 @@ final class MeasureBookTests: XCTestCase {
         XCTAssertEqual(try measures.previewBundle(Array(bundle.utf8)).duplicates, 2)
         XCTAssertEqual(try measures.previewBundle(Array("not json".utf8)).problems.count, 1)
     }
+
+    /// The overview is counted and picked in SQL: the counts, the latest and the recent values
+    /// per measure agree with reading every measure.
+    func testTheOverviewFromSQLAgreesWithEveryMeasure() throws {
+        let (vault, directory) = try makeProfileVault()
+        defer { vault.close(); directory.remove() }
+        let measures = MeasureBook(vault: vault, profileID: "helene")
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        try measures.add(.height, values: [165], at: start.addingTimeInterval(-86400))
+        for day in 0..<40 { try measures.add(.weight, values: [70 + Double(day % 7)], at: start.addingTimeInterval(Double(day) * 86400)) }
+        for day in 0..<5 { try measures.add(.bloodPressure, values: [120 + Double(day), 80], at: start.addingTimeInterval(Double(day) * 3600)) }
+        let overview = try measures.overview(recent: 12)
+        let all = try measures.measurements()
+        for item in overview {
+            let list = all.filter { $0.type == item.type }
+            XCTAssertEqual(item.count, list.count, "\(item.type)")
+            XCTAssertEqual(item.latest, list.last, "\(item.type)")
+            XCTAssertEqual(item.recent, list.suffix(12).compactMap(\.value), "\(item.type)")
+        }
+        XCTAssertEqual(overview.first { $0.type == .weight }?.count, 40)
+        XCTAssertEqual(overview.first { $0.type == .bmi }?.count, 40, "each weight has its BMI")
+    }
 }

@@ -67,4 +67,45 @@ final class SynthesisTests: XCTestCase {
         XCTAssertEqual(try library.content(of: saved.id)?.bytes, pdf)
         XCTAssertEqual(try vault.read { try $0.outbox.pending().last?.kind }, .document, "it goes to the server with the next sync")
     }
+
+    /// Directives anticipées: the form becomes an EXPPAT_3 PDF with every answer; new directives
+    /// replace the previous document; a minor's space refuses them; an existing document can be kept.
+    func testDirectivesAreAnEXPPAT3DocumentThatReplacesThePreviousAndAreRefusedToAMinor() throws {
+        let (vault, directory) = try makeProfileVault()
+        defer { vault.close(); directory.remove() }
+        let book = ProfileBook(vault: vault, profileID: "helene", vaccines: repositoryVaccines)
+        let library = DocumentLibrary(vault: vault, profileID: "helene", catalog: DocumentCatalog(shareDirectory: BuiltProducts.repository))
+        let directives = try AdvanceDirectives(values: ["variant": "serious-illness", "context": "Insuffisance cardiaque sévère",
+                                                        "life-support": "no", "sedation": "yes", "resuscitation": "no", "machines": "undecided",
+                                                        "wishes": "Mourir chez moi, entourée des miens"])
+        let first = try book.writeAdvanceDirectives(directives, library: library)
+        XCTAssertEqual(first.typeCode.code, "EXPPAT_3")
+        XCTAssertEqual(first.category, .advanceDirectives)
+        let pdf = try XCTUnwrap(try library.content(of: first.id)?.bytes)
+        let text = try run("/usr/bin/pdftotext", ["-layout", "-", "-"], input: pdf).output
+        let flat = text.replacingOccurrences(of: "\n", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for expected in ["Mes directives anticipées", "Hélène MARTINEAU", "En fin de vie ou en cas de maladie grave", "Insuffisance cardiaque sévère",
+                         "Être réanimé(e) en cas d’arrêt cardiaque", "Mourir chez moi, entourée des miens", "Je ne sais pas"] {
+            XCTAssertTrue(flat.contains(expected), "pdftotext misses “\(expected)” in \(flat)")
+        }
+        XCTAssertEqual(try book.advanceDirectives()?.documentID, first.id)
+
+        let second = try book.writeAdvanceDirectives(AdvanceDirectives(variant: .goodHealth, resuscitation: .yes), library: library)
+        XCTAssertEqual(try book.advanceDirectives()?.documentID, second.id)
+        XCTAssertThrowsError(try library.document(first.id), "MES keeps one version: the previous one is gone")
+        let kept = try book.attachAdvanceDirectives(fileName: "mes-directives.txt", content: Array("Mes volontés écrites à la main.".utf8), library: library)
+        XCTAssertEqual(kept.typeCode.code, "EXPPAT_3")
+        XCTAssertThrowsError(try library.document(second.id))
+        XCTAssertThrowsError(try AdvanceDirectives(values: ["sedation": "peut-être"]))
+
+        let (child, childDirectory) = try makeProfileVault(relation: .child, birthDate: CalendarDate(year: 2015, month: 6, day: 1))
+        defer { child.close(); childDirectory.remove() }
+        let childBook = ProfileBook(vault: child, profileID: "helene", vaccines: repositoryVaccines)
+        let childLibrary = DocumentLibrary(vault: child, profileID: "helene", catalog: DocumentCatalog(shareDirectory: BuiltProducts.repository))
+        XCTAssertThrowsError(try childBook.writeAdvanceDirectives(directives, library: childLibrary)) { error in
+            XCTAssertEqual(error as? ProfileBookError, .minorSpace)
+        }
+        XCTAssertThrowsError(try childBook.attachAdvanceDirectives(fileName: "a.txt", content: Array("x".utf8), library: childLibrary))
+        XCTAssertTrue(try childLibrary.summaries().isEmpty, "nothing was written")
+    }
 }

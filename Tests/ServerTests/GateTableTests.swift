@@ -18,7 +18,8 @@ import XCTest
 /// `service` (a connected service reading documents and agenda, writing agenda), `anonymous`.
 ///
 /// Cells: the HTTP status; for a search, `200` when the route's resource is in the result and
-/// `200-` when the search answers but leaves it out.
+/// `200-` when the search answers but leaves it out. Masked documents are shown in an emergency
+/// session unless the holder opposed it (`policyTable`).
 final class GateTableTests: XCTestCase {
     static let roles = ["holder", "parent", "aidant", "aidantEnded", "pro", "proEnded", "blocked", "author", "gp", "emergency", "service", "anonymous"]
 
@@ -32,10 +33,10 @@ final class GateTableTests: XCTestCase {
         Document          search  200    200    200    404         200  404      404     200    200  200       200     401
         Document          write   200    200    200    404         403  404      404     403    403  403       403     401
         Document          delete  200    200    200    404         403  404      404     403    403  403       403     401
-        MaskedDocument    read    200    200    200    404         404  404      404     200    200  404       200     401
-        MaskedDocument    search  200    200    200    404         200- 404      404     200    200  200-      200     401
-        MaskedDocument    write   200    200    200    404         404  404      404     200    403  404       403     401
-        MaskedDocument    delete  200    200    200    404         404  404      404     200    403  404       403     401
+        MaskedDocument    read    200    200    200    404         404  404      404     200    200  200       200     401
+        MaskedDocument    search  200    200    200    404         200- 404      404     200    200  200       200     401
+        MaskedDocument    write   200    200    200    404         404  404      404     200    403  403       403     401
+        MaskedDocument    delete  200    200    200    404         404  404      404     200    403  403       403     401
         InvisibleDocument read    404    404    404    404         200  404      404     200    200  200       404     401
         InvisibleDocument search  200-   200-   200-   404         200  404      404     200    200  200       200-    401
         InvisibleDocument write   404    404    404    404         403  404      404     403    403  403       404     401
@@ -140,19 +141,84 @@ final class GateTableTests: XCTestCase {
         }
     }
 
+    /// The holder's space-wide policy (`PUT /Patient/helene/$access-policy`), as the gate applies
+    /// it: "mask all my documents, present and future" is on for the whole table. Routes:
+    /// `Document` (by the radiologist), `AuthoredDocument` (by Dr Bernard, the `author` role),
+    /// `MaskedDocument` (labelled `MASQUE_PS`), `NewDocument` (added by the holder after the policy
+    /// was set, with no label) and its `NewBinary`. `emergencyOpposed` is the emergency session
+    /// once the holder opposed masked documents in an emergency; `emergency` is the default
+    /// (masked documents shown). Professionals' search of documents leaves out what they may not see.
+    static let policyRoles = ["holder", "pro", "author", "gp", "emergency", "emergencyOpposed", "service"]
+    static let policyTable = """
+        route             op      holder pro  author gp   emergency emergencyOpposed service
+        Document          read    200    404  404    200  200       404              200
+        Document          search  200    200- 200-   200  200       200-             200
+        AuthoredDocument  read    200    404  200    200  200       404              200
+        AuthoredDocument  search  200    200- 200    200  200       200-             200
+        MaskedDocument    read    200    404  200    200  200       404              200
+        NewDocument       read    200    404  404    200  200       404              200
+        NewDocument       search  200    200- 200-   200  200       200-             200
+        NewBinary         read    200    404  404    200  200       404              200
+        Immunization      read    200    200  404    404  200       200              404
+        """
+
+    func testTheHoldersPolicyMasksEveryDocumentPresentAndFutureAndEmergencyFollowsItsOwnChoice() throws {
+        let world = try GateWorld()
+        let holder = try XCTUnwrap(world.tokens["holder"])
+        let set = world.server.call("PUT", "/Patient/helene/$access-policy", json: ["maskAllDocuments": true], token: holder)
+        XCTAssertEqual(set.status, 200, set.text)
+        XCTAssertEqual(set.json["maskAllDocuments"], .bool(true))
+        XCTAssertEqual(set.json["maskedVisibleInEmergency"], .bool(true), "shown in an emergency unless opposed")
+        // A document the holder adds afterwards, with no label of its own.
+        try world.clone("DocumentReference", "doc-mutuelle", as: "doc-after-policy", into: "helene")
+        world.samples["NewDocument"] = ("DocumentReference", "doc-after-policy")
+        world.samples["NewBinary"] = ("Binary", "doc-after-policy-content")
+        world.samples["AuthoredDocument"] = ("DocumentReference", "doc-hospit")
+        var mismatches: [String] = []
+        for line in Self.policyTable.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ").map(String.init)
+            for (role, expected) in zip(Self.policyRoles, fields.dropFirst(2)) {
+                let actual: GateWorld.Outcome
+                if role == "emergencyOpposed" {
+                    XCTAssertEqual(world.server.call("PUT", "/Patient/helene/$access-policy", json: ["maskedVisibleInEmergency": false], token: holder).status, 200)
+                    actual = try world.run(route: fields[0], operation: fields[1], role: "emergency")
+                    XCTAssertEqual(world.server.call("PUT", "/Patient/helene/$access-policy", json: ["maskedVisibleInEmergency": true], token: holder).status, 200)
+                } else {
+                    actual = try world.run(route: fields[0], operation: fields[1], role: role)
+                }
+                if actual.cell != expected { mismatches.append("\(fields[0]) \(fields[1]) as \(role): \(actual.cell), expected \(expected) — \(actual.detail)") }
+            }
+        }
+        XCTAssertTrue(mismatches.isEmpty, "\n" + mismatches.joined(separator: "\n"))
+
+        // Turning the policy off gives back what only it hid; the label still hides its document.
+        let off = world.server.call("PUT", "/Patient/helene/$access-policy", json: ["maskAllDocuments": false], token: holder)
+        XCTAssertEqual(off.json["maskAllDocuments"], .bool(false))
+        XCTAssertEqual(try world.run(route: "NewDocument", operation: "read", role: "pro").cell, "200")
+        XCTAssertEqual(try world.run(route: "MaskedDocument", operation: "read", role: "pro").cell, "404")
+        // Each choice is a Consent in the space, so it syncs to the holder's other devices.
+        let consent = world.server.call("GET", "/Consent/mask-all-documents-helene", token: holder)
+        XCTAssertEqual(consent.json["status"], "inactive", consent.text)
+        // Only the holder's side sets it; a value that is not a boolean is refused.
+        XCTAssertEqual(world.server.call("PUT", "/Patient/helene/$access-policy", json: ["maskAllDocuments": false], token: world.tokens["aidant"]).status, 403)
+        XCTAssertEqual(world.server.call("PUT", "/Patient/helene/$access-policy", json: ["maskAllDocuments": "yes"], token: holder).status, 400)
+    }
+
     /// The visibility rule in memory and in SQL agree for every role, every combination of
     /// flags, and rows by the caller or by someone else.
     func testTheVisibilityRuleIsTheSameInMemoryAndInSQL() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("visibility-\(UUID().uuidString).sqlite").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let db = try Database(path: path)
-        try db.execute("CREATE TABLE resources (id INTEGER PRIMARY KEY, flags INTEGER NOT NULL, authors TEXT NOT NULL)")
+        try db.execute("CREATE TABLE resources (id INTEGER PRIMARY KEY, type TEXT NOT NULL, flags INTEGER NOT NULL, authors TEXT NOT NULL)")
         let authorsCases = [" Practitioner/me ", " Practitioner/other Practitioner/me ", " Practitioner/other ", " "]
-        var rows: [(Int, VisibilityFlags, String)] = []
-        for flags in 0..<64 {
-            for authors in authorsCases {
-                rows.append((rows.count, VisibilityFlags(rawValue: flags), authors))
-                try db.run("INSERT INTO resources (id, flags, authors) VALUES (?, ?, ?)", [rows.count - 1, flags, authors])
+        var rows: [(Int, String, VisibilityFlags, String)] = []
+        for type in ["DocumentReference", "Binary", "Condition"] {
+            for flags in 0..<64 {
+                for authors in authorsCases {
+                    rows.append((rows.count, type, VisibilityFlags(rawValue: flags), authors))
+                    try db.run("INSERT INTO resources (id, type, flags, authors) VALUES (?, ?, ?, ?)", [rows.count - 1, type, flags, authors])
+                }
             }
         }
         let caller = Caller(accountID: "a", kind: .professional, login: "me", displayName: "Me", patientID: nil, practitionerID: "me")
@@ -160,13 +226,20 @@ final class GateTableTests: XCTestCase {
         var generalPractitioner = Access(patient: "p", role: .professional, caller: caller, rubriques: Set(Section.allCases))
         generalPractitioner.isGeneralPractitioner = true
         accesses.append(generalPractitioner)
+        // The holder's policy: every document masked; an emergency session with and without
+        // the opposition to masked documents in an emergency.
+        for (emergency, maskedVisible) in [(nil, true), ("bris-de-glace", true), ("samu", false)] as [(String?, Bool)] {
+            var access = Access(patient: "p", role: .professional, caller: caller, rubriques: Set(Section.allCases), emergencyKind: emergency)
+            access.policy = SpacePolicy(maskAllDocuments: true, maskedVisibleInEmergency: maskedVisible)
+            accesses.append(access)
+        }
         for access in accesses {
             let rule = access.visibility
             let sql = rule.sql
             let selected = Set(try db.query("SELECT id FROM resources WHERE \(sql.condition)", sql.arguments) { $0.int(0) })
-            for (id, flags, authors) in rows {
-                XCTAssertEqual(selected.contains(id), rule.admits(flags: flags, authors: authors),
-                               "\(access.role) gp=\(access.isGeneralPractitioner) flags=\(flags.rawValue) authors=\(authors)")
+            for (id, type, flags, authors) in rows {
+                XCTAssertEqual(selected.contains(id), rule.admits(type: type, flags: flags, authors: authors),
+                               "\(access.role) gp=\(access.isGeneralPractitioner) policy=\(access.policy) \(type) flags=\(flags.rawValue) authors=\(authors)")
             }
         }
     }

@@ -31,7 +31,7 @@ final class LifecycleTests: XCTestCase {
         let accounts = try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("demo-accounts.json"))) as? [[String: Any]]
         XCTAssertEqual(try Data(contentsOf: directory.appendingPathComponent("demo-accounts.json")), accountsBefore)
         let roles = Set(accounts?.compactMap { $0["role"] as? String } ?? [])
-        XCTAssertEqual(roles, ["holder", "child", "aidant", "professional"])
+        XCTAssertEqual(roles, ["holder", "child", "aidant", "professional", "service"])
         XCTAssertTrue(accounts?.allSatisfy { $0["identifier"] != nil && $0["password"] != nil && $0["displayName"] != nil } ?? false)
     }
 

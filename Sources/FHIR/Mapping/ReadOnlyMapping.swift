@@ -8,16 +8,20 @@ enum ReadOnlyMapping {
         let entities = (resource["entity"]?.elements ?? []).compactMap { $0["what"]?["reference"]?.stringValue.flatMap(ResourceReference.init) }
         let patient = try FHIRValue.require(entities.first { $0.type == "Patient" }?.id, "AuditEvent.entity (patient)")
         let target = entities.first { $0.type != "Patient" }
+        // A refused search names only the type it asked for.
+        let targetType = target?.type ?? (resource["entity"]?.elements ?? []).compactMap { $0["name"]?.stringValue }.first
         let agent = resource["agent"]?[0]
         let role = Concept.tokens(of: agent?["type"]).first { $0.system == "urn:mes:access-role" }?.code
         let actorRole: AuditEntry.ActorRole = switch role {
         case "holder", "parent": .holder
         case "aidant": .caregiver
         case "professional": .professional
+        case "service": .service
         default: agent?["who"]?["reference"]?.stringValue?.hasPrefix("Practitioner/") == true ? .professional : .system
         }
         let interaction = resource["subtype"]?[0]?["code"]?.stringValue
         let action: AuditEntry.Action = switch (resource["action"]?.stringValue, interaction) {
+        case _ where resource["outcome"]?.stringValue == "4": .refused
         case (_, "redeem-access-code"): .accessGranted
         case (_, "emergency-access"): .emergencyAccess
         case (_, "revoke"): .accessRevoked
@@ -31,7 +35,7 @@ enum ReadOnlyMapping {
         return AuditEntry(id: try FHIRValue.require(resource.id, "AuditEvent.id"), profileID: patient,
                           date: try FHIRValue.require(FHIRValue.instant(resource["recorded"]), "AuditEvent.recorded"),
                           actorName: agent?["who"]?["display"]?.stringValue ?? "", actorRole: actorRole, actorRPPS: rpps,
-                          action: action, targetKind: target.flatMap { RecordMapping.kinds(forResourceType: $0.type).first },
+                          action: action, targetKind: targetType.flatMap { RecordMapping.kinds(forResourceType: $0).first },
                           targetID: target?.id, via: via(Concept.tokens(of: resource["purposeOfEvent"]?[0]).first?.code))
     }
 

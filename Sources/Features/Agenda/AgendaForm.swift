@@ -13,6 +13,13 @@ enum AgendaForm {
         let duration = event.flatMap { event in event.end.map { Int($0.timeIntervalSince(event.start) / 60) } } ?? 30
         let reminder = reminderChoices.firstIndex { $0 == event?.reminderOffsets.first } ?? 0
         let note = event?.note ?? ""
+        // A new item may repeat (each occurrence is then an item of its own).
+        let repeating: [FormField] = event != nil ? [] : [
+            FormField(id: "repeat", label: tr("agenda.form.repeat"),
+                      kind: .choice(options: [tr("agenda.form.repeat.none")] + Repetition.Frequency.allCases.map(Self.frequency),
+                                    selected: 0)),
+            FormField(id: "count", label: tr("agenda.form.repeat-count"), kind: .text(TextField("", placeholder: "2…\(Repetition.maximumCount)"))),
+        ]
         return Form([
             FormField(id: "type", label: tr("agenda.form.type"),
                       kind: .choice(options: [tr("agenda.category.appointment"), tr("agenda.category.reminder")],
@@ -28,8 +35,28 @@ enum AgendaForm {
             FormField(id: "reminder", label: tr("agenda.form.reminder"),
                       kind: .choice(options: [tr("agenda.form.reminder.none"), tr("agenda.form.reminder.hour"), tr("agenda.form.reminder.day")],
                                     selected: reminder)),
-        ])
+        ] + repeating)
     }
+
+    static func frequency(_ frequency: Repetition.Frequency) -> String {
+        switch frequency {
+        case .daily: tr("agenda.form.repeat.daily")
+        case .weekly: tr("agenda.form.repeat.weekly")
+        case .monthly: tr("agenda.form.repeat.monthly")
+        case .yearly: tr("agenda.form.repeat.yearly")
+        }
+    }
+
+    /// How a new item repeats: nil when it does not; `.failure` when the count is wrong.
+    static func repetition(_ form: Form) -> Result<Repetition, RepetitionProblem>? {
+        guard case .choice(_, let selected)? = form["repeat"]?.kind, selected > 0 else { return nil }
+        let frequency = Repetition.Frequency.allCases[min(selected - 1, Repetition.Frequency.allCases.count - 1)]
+        let text = (form["count"]?.kind.rawText ?? "").trimmingCharacters(in: .whitespaces)
+        guard let count = Int(text), (2...Repetition.maximumCount).contains(count) else { return .failure(RepetitionProblem()) }
+        return .success(Repetition(frequency, count: count))
+    }
+
+    struct RepetitionProblem: Error {}
 
     /// The draft the form describes, or nil when a value is wrong (the form says which).
     static func draft(_ form: Form) -> AgendaDraft? {

@@ -392,8 +392,21 @@ public struct AgendaScreen: FeatureScreen {
         case .save(let id):
             guard let form = submitted else { return .say(tr("agenda.cancelled")) }
             guard let draft = AgendaForm.draft(form) else { return .say(tr("agenda.form.invalid")) }
+            let repetition: Repetition?
+            switch AgendaForm.repetition(form) {
+            case .failure?: return .say(tr("agenda.form.repeat-invalid", ["maximum": String(Repetition.maximumCount)]))
+            case .success(let chosen)?: repetition = chosen
+            case nil: repetition = nil
+            }
             return .run(Effect {
                 do {
+                    if id == nil, let repetition {
+                        let events = try book.add(draft, repeating: repetition)
+                        let first = events[0]
+                        return AgendaScreenEvent.done(tr("agenda.saved.repeated", ["title": AgendaWording.headline(first), "count": String(events.count),
+                                                                                  "date": LocalFormat.dateTime(first.start)]),
+                                                      CalendarDate(first.start))
+                    }
                     let event = try id.map { try book.update($0, with: draft) } ?? book.add(draft)
                     return AgendaScreenEvent.done(tr(id == nil ? "agenda.saved.added" : "agenda.saved.changed",
                                                      ["title": AgendaWording.headline(event), "date": LocalFormat.dateTime(event.start)]),

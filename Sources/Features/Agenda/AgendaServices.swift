@@ -26,12 +26,24 @@ public struct AgendaServices: Sendable {
         self.kiosk = kiosk
         let soon = (try? book.dueSoon(now: now())) ?? []
         dueAtStart = AgendaWording.dueSoon(soon, today: CalendarDate(now()))
-        let moment = now()
+        dueLater = Self.alarms(soon, after: now())
+    }
+
+    /// The moments after `moment` when the items or their alarms fall due, with what to say.
+    static func alarms(_ soon: [AgendaEvent], after moment: Date) -> [(at: Date, sentence: String)] {
+        var alarms: [(at: Date, sentence: String)] = []
         for event in soon {
             for at in Set([event.start] + event.reminderDates) where at > moment && !event.allDay {
-                dueLater.append((at, tr("agenda.due.now", ["title": AgendaWording.headline(event), "time": LocalFormat.time(event.start)])))
+                alarms.append((at, tr("agenda.due.now", ["title": AgendaWording.headline(event), "time": LocalFormat.time(event.start)])))
             }
         }
+        return alarms
+    }
+
+    /// The alarms from now on, read again (an item added, moved or deleted during the session).
+    public func currentAlarms() -> [(at: Date, sentence: String)] {
+        let moment = now()
+        return Self.alarms((try? book.dueSoon(now: moment)) ?? [], after: moment)
     }
 
     public var today: CalendarDate { CalendarDate(now()) }

@@ -202,7 +202,7 @@ public struct DocumentsScreen: FeatureScreen {
             guard !typed.isEmpty else { return .say(tr("documents.cancelled")) }
             return .run(DocumentsEffects.add(typed, category: list.categoryForNewDocument, services.library))
         case .setMaskAll(let on):
-            return .run(DocumentsEffects.setMaskAll(on, services.library))
+            return .run(DocumentsEffects.setMaskAll(on, services))
         default:
             return .ignored
         }

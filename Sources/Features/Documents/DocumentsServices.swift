@@ -2,6 +2,7 @@ import Documents
 import Foundation
 import HealthRecord
 import L10n
+import Sharing
 import TerminalUI
 
 /// What the Documents screen works with: the space's library in the vault, the mode of the
@@ -15,14 +16,20 @@ public struct DocumentsServices: Sendable {
     /// The CUPS queue to print to (nil: the system's default). A kiosk prints only to its own.
     public var printer: String?
     public var fetchContent: (@Sendable (Document) async throws -> [UInt8])?
+    /// Sets the server's "mask all my documents, present and future" policy (nil when offline or
+    /// not logged in: the policy lives on the server, the app cannot apply it by itself). Throws
+    /// an error whose description is said to the user.
+    public var setMaskAllPolicy: (@Sendable (Bool) async throws -> Void)?
 
     public init(library: DocumentLibrary, kiosk: Bool = false, canPrint: Bool = DocumentOutput.canPrint(), printer: String? = nil,
-                fetchContent: (@Sendable (Document) async throws -> [UInt8])? = nil) {
+                fetchContent: (@Sendable (Document) async throws -> [UInt8])? = nil,
+                setMaskAllPolicy: (@Sendable (Bool) async throws -> Void)? = nil) {
         self.library = library
         self.kiosk = kiosk
         self.canPrint = canPrint
         self.printer = printer
         self.fetchContent = fetchContent
+        self.setMaskAllPolicy = setMaskAllPolicy
     }
 }
 
@@ -108,16 +115,17 @@ enum DocumentsEffects {
         }
     }
 
-    /// How many documents "mask all" would mask now (on), or that it would leave masked (off).
+    /// How many documents the policy would hide now that their own label does not (on), or would
+    /// show again (off): the documents not masked one by one.
     static func maskAllPreview(_ library: DocumentLibrary) -> Effect<any Sendable> {
         Effect {
             do {
                 let on = !(try library.masksAll())
-                // Counted by the vault (an index), not by reading every document.
+                // Counted by the vault (an index), not by reading every document: those not masked one by one.
                 let (masked, total) = try library.readList(library.listQuery(filter: DocumentFilter(maskedOnly: true))) { reader in
                     (try reader.counts().values.reduce(0, +), try reader.total())
                 }
-                let changes = on ? total - masked : masked
+                let changes = total - masked
                 return DocumentsEvent.maskAllPreview(on: on, changes: changes)
             } catch {
                 return DocumentsEvent.failed(message(for: error))
@@ -125,10 +133,19 @@ enum DocumentsEffects {
         }
     }
 
-    static func setMaskAll(_ on: Bool, _ library: DocumentLibrary) -> Effect<any Sendable> {
-        write {
-            let changed = try library.setMasksAll(on)
-            return (on ? tr("documents.mask-all.on", ["count": String(changed)]) : tr("documents.mask-all.off"), nil)
+    /// Asks the server to set the policy (the vault mirrors it once the server agreed).
+    static func setMaskAll(_ on: Bool, _ services: DocumentsServices) -> Effect<any Sendable> {
+        Effect {
+            guard let set = services.setMaskAllPolicy else { return DocumentsEvent.failed(tr("documents.mask-all.needs-server")) }
+            do {
+                try await set(on)
+                let changes = (try? services.library.summaries().filter { !$0.isMasked }.count) ?? 0
+                return DocumentsEvent.done(on ? tr("documents.mask-all.on", ["count": String(changes)]) : tr("documents.mask-all.off"), select: nil)
+            } catch let error as SharingError {
+                return DocumentsEvent.failed(SharingWording.error(error))
+            } catch {
+                return DocumentsEvent.failed(message(for: error))
+            }
         }
     }
 

@@ -116,7 +116,7 @@ public struct MessagesScreen: FeatureScreen {
             guard !documents.isEmpty else { return .say(tr("messages.picker.empty")) }
             let chooser = Chooser(title: tr(purpose == .attach ? "messages.picker.title" : "messages.pharmacy.choose-document"),
                                   options: documents.map { "\($0.title) — \(DocumentWording.category($0.category)), \(LocalFormat.date($0.date))" })
-            return .open(chooser, tag: MessagesAction.pickDocument(purpose, documents), saying: tr("messages.picker.title"))
+            return .open(chooser, tag: MessagesAction.pickDocument(purpose, documents), saying: chooser.title)
         case .pharmacies(let entries):
             guard !entries.isEmpty else { return .say(tr("messages.pharmacy.none")) }
             let chooser = Chooser(title: tr("messages.pharmacy.choose"), options: entries.map { entry in
@@ -128,6 +128,12 @@ public struct MessagesScreen: FeatureScreen {
             open.show(file, reading: reading)
             thread = open
             return .say(tr("messages.attachment.opened", ["file": MessagingWording.file(file)]))
+        case .synthesisSaved(let id, let title):
+            guard var open = editor else { return .handled }
+            documentTitles[id] = title
+            let said = open.attach(document: id, title: title)
+            editor = open
+            return .say(said)
         case .fileRead(let file):
             guard var open = editor else { return .handled }
             let said = open.attach(file: file)
@@ -271,6 +277,9 @@ public struct MessagesScreen: FeatureScreen {
         case .attachDocument:
             guard services.library != nil else { return .say(tr("messages.picker.empty")) }
             return .run(MessagesEffects.documents(services, purpose: .attach))
+        case .attachSynthesis:
+            guard let library = services.library else { return .say(tr("messages.picker.empty")) }
+            return .run(MessagesEffects.attachSynthesis(library), saying: tr("profile.synthesis.working"))
         case .attachFile:
             guard !services.kiosk else { return .say(tr("messages.reply.no-file-in-kiosk")) }
             return .open(Dialog.prompt(title: tr("messages.reply.file-title"), message: tr("messages.reply.file-prompt")),

@@ -2,6 +2,7 @@ import Documents
 import Foundation
 import HealthRecord
 import L10n
+import MedicalProfile
 import Messaging
 import TerminalUI
 
@@ -43,6 +44,8 @@ enum MessagesEvent: Sendable {
     case attachmentRead(MessageFile, DocumentReading)
     /// A file from the disk, checked, to attach.
     case fileRead(MessageFile)
+    /// The profil médical's synthèse was saved among the documents (to attach it).
+    case synthesisSaved(id: String, title: String)
     /// The reply was written to the vault and the outbox.
     case replied(String)
     /// The draft was kept.
@@ -94,6 +97,24 @@ enum MessagesEffects {
     static func edit(_ select: String?, _ work: @escaping @Sendable () throws -> String) -> Effect<any Sendable> {
         Effect {
             do { return MessagesEvent.done(try work(), select: select) } catch { return MessagesEvent.failed(message(for: error)) }
+        }
+    }
+
+    /// « Ajouter le profil médical » (as MES's messagerie has it): the synthèse of every
+    /// rubrique, saved among the documents as `DOCPAT08`, then attached to the reply.
+    static func attachSynthesis(_ library: DocumentLibrary) -> Effect<any Sendable> {
+        Effect {
+            do {
+                guard let book = try ProfileBook.open(library.vault, profileID: library.profileID) else {
+                    return MessagesEvent.failed(tr("profile.error.no-profile"))
+                }
+                let synthesis = ProfileSynthesis(book: book)
+                let now = Date()
+                let document = try synthesis.save(try synthesis.pdf(at: now), fileName: try synthesis.fileName(at: now), library: library, at: now)
+                return MessagesEvent.synthesisSaved(id: document.id, title: document.title)
+            } catch {
+                return MessagesEvent.failed(tr("messages.reply.synthesis-failed"))
+            }
         }
     }
 

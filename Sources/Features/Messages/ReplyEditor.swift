@@ -33,12 +33,15 @@ struct ReplyEditor: Component {
     static let sendKey = Key.control("d")
     static let attachDocumentKey = Key.control("t")
     static let attachFileKey = Key.control("f")
+    /// « Ajouter le profil médical »: the synthèse PDF, saved among the documents and attached.
+    static let attachSynthesisKey = Key.control("p")
 
     var keyMap: KeyMap {
         KeyMap(title: tr("messages.reply.title"), bindings: [
             KeyBinding([Self.sendKey], tr("messages.help.send")),
             KeyBinding([Self.attachDocumentKey], tr("messages.help.attach-document")),
             KeyBinding([Self.attachFileKey], tr("messages.help.attach-file")),
+            KeyBinding([Self.attachSynthesisKey], tr("messages.help.attach-synthesis")),
             KeyBinding([.control("r")], tr("messages.help.remove-attachment")),
             KeyBinding([.escape], tr("messages.help.keep-draft")),
         ])
@@ -56,6 +59,7 @@ struct ReplyEditor: Component {
         case .escape: return Update(requests: [Request.keepDraft])
         case Self.attachDocumentKey: return Update(requests: [Request.attachDocument])
         case Self.attachFileKey: return Update(requests: [Request.attachFile])
+        case Self.attachSynthesisKey: return Update(requests: [Request.attachSynthesis])
         case .control("r"):
             if !files.isEmpty { files.removeLast() } else if !attachmentIDs.isEmpty { attachmentIDs.removeLast() } else {
                 return .say(tr("messages.reply.no-attachment"))
@@ -99,6 +103,6 @@ struct ReplyEditor: Component {
     }
 
     enum Request: Sendable {
-        case send, keepDraft, attachDocument, attachFile
+        case send, keepDraft, attachDocument, attachFile, attachSynthesis
     }
 }

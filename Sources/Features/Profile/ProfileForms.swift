@@ -123,4 +123,55 @@ enum ProfileForms {
         guard let date = LocalFormat.instant(day, time: time) else { return .failure(Problem(field: "date", message: tr("ui.form.invalid-date"))) }
         return .success((values, unit, date))
     }
+
+    // MARK: The synthèse and the directives
+
+    /// One checkbox per section of the synthèse, all ticked.
+    static func synthesisFields() -> [FormField] {
+        ProfileSynthesis.Section.all.map { section in
+            let label = switch section {
+            case .rubrique(let rubrique): ProfileWording.rubrique(rubrique)
+            case .measures: tr("profile.synthesis.measures")
+            }
+            return FormField(id: section.code, label: label, kind: .checkbox(true))
+        }
+    }
+
+    static func synthesisSections(_ form: Form) -> [ProfileSynthesis.Section] {
+        form.fields.compactMap { field in
+            guard case .checkbox(true) = field.kind else { return nil }
+            return ProfileSynthesis.Section(code: field.id)
+        }
+    }
+
+    /// The directives' form: the variant, the five choices (yes, no, undecided), the three texts.
+    static func directivesFields() -> [FormField] {
+        var fields = [FormField(id: "variant", label: AdvanceDirectives.label("variant"),
+                                kind: .choice(options: AdvanceDirectives.Variant.allCases.map(AdvanceDirectives.label), selected: 0))]
+        fields.append(FormField(id: "context", label: AdvanceDirectives.label("context"), kind: .text(TextField(""))))
+        for key in AdvanceDirectives.choiceKeys {
+            fields.append(FormField(id: key, label: AdvanceDirectives.label(key),
+                                    kind: .choice(options: AdvanceDirectives.Answer.allCases.map(AdvanceDirectives.label),
+                                                  selected: AdvanceDirectives.Answer.allCases.firstIndex(of: .undecided) ?? 2)))
+        }
+        for key in ["other-acts", "wishes"] {
+            fields.append(FormField(id: key, label: AdvanceDirectives.label(key), kind: .text(TextField(""))))
+        }
+        return fields
+    }
+
+    static func directivesValues(_ form: Form) -> [String: String] {
+        var values: [String: String] = [:]
+        for field in form.fields {
+            switch field.kind {
+            case .choice(_, let selected) where field.id == "variant":
+                values["variant"] = AdvanceDirectives.Variant.allCases[min(selected, AdvanceDirectives.Variant.allCases.count - 1)].rawValue
+            case .choice(_, let selected):
+                values[field.id] = AdvanceDirectives.Answer.allCases[min(selected, AdvanceDirectives.Answer.allCases.count - 1)].rawValue
+            default:
+                values[field.id] = field.kind.rawText ?? ""
+            }
+        }
+        return values
+    }
 }

@@ -30,6 +30,10 @@ public struct ProfileScreen: FeatureScreen {
         enum Target: Hashable, Sendable {
             case entry(ProfileRubrique, id: String?)
             case measure(MeasurementType, id: String?)
+            /// The sections of the synthèse to save.
+            case synthesis
+            /// New directives anticipées (the form in its two variants).
+            case directives
         }
 
         var form: Form
@@ -72,12 +76,16 @@ public struct ProfileScreen: FeatureScreen {
             KeyBinding([.character("t")], tr("profile.help.table")),
             KeyBinding([.character("u")], tr("profile.help.unit")),
             KeyBinding([.character("s")], tr("profile.help.synthesis")),
+            KeyBinding([.character("w")], tr("profile.help.directives")),
             KeyBinding([.character("p")], tr("profile.help.space")),
         ])
     }
 
     public var keyHints: [KeyHint] {
-        if editor != nil { return [KeyHint(.enter, tr("profile.hint.next")), KeyHint(.escape, tr("profile.hint.cancel"))] }
+        if let editor {
+            if editor.target == .synthesis { return [KeyHint(.enter, tr("profile.hint.synthesis")), KeyHint(.escape, tr("profile.hint.cancel"))] }
+            return [KeyHint(.enter, tr("profile.hint.next")), KeyHint(.escape, tr("profile.hint.cancel"))]
+        }
         switch page {
         case .home:
             var hints = [KeyHint(.enter, tr("profile.hint.open")), KeyHint("s", tr("profile.hint.synthesis"))]
@@ -86,6 +94,7 @@ public struct ProfileScreen: FeatureScreen {
         case .rubrique(let rubrique):
             var hints = [KeyHint("a", tr("profile.hint.add")), KeyHint("e", tr("profile.hint.edit")), KeyHint("d", tr("profile.hint.delete"))]
             if rubrique == .allergies { hints.append(KeyHint("n", tr("profile.hint.not-concerned"))) }
+            if rubrique == .wishes { hints = [KeyHint("e", tr("profile.hint.organ-donation")), KeyHint("w", tr("profile.hint.directives"))] }
             return hints + [KeyHint(.escape, tr("profile.hint.back"))]
         case .measures: return [KeyHint(.enter, tr("profile.hint.chart")), KeyHint("a", tr("profile.hint.add")), KeyHint(.escape, tr("profile.hint.back"))]
         case .measure:
@@ -104,7 +113,7 @@ public struct ProfileScreen: FeatureScreen {
             guard let question = answer.tag as? ProfileQuestion, case .accepted? = answer.value as? Dialog.Outcome else {
                 return .say(tr("profile.screen.cancelled"))
             }
-            if case .saveSynthesis = question { return .run(ProfileEffects.saveSynthesis(services), saying: tr("profile.synthesis.working")) }
+            if case .saveSynthesis = question { return .run(ProfileEffects.saveSynthesis(services, sections: []), saying: tr("profile.synthesis.working")) }
             return .run(ProfileEffects.delete(question, services: services))
         case .event(let event as ProfileEvent):
             return receive(event)
@@ -225,6 +234,10 @@ public struct ProfileScreen: FeatureScreen {
             let title = ProfileWording.title(entry, vaccines: services.book.vaccines)
             return .open(Dialog.confirm(title: tr("profile.delete.title"), message: tr("profile.screen.delete-question", ["title": title])),
                          tag: ProfileQuestion.deleteEntry(rubrique, entry.id))
+        case (.rubrique(.wishes), .character("w")):
+            if let profile = snapshot.profile, profile.isMinor(on: CalendarDate(Date())) { return .say(ProfileWording.error(.minorSpace)) }
+            editor = Editor(form: Form(ProfileForms.directivesFields()), target: .directives)
+            return .say(tr("profile.directives.form-opened"))
         case (.rubrique(.allergies), .character("n")):
             return .run(ProfileEffects.declareNotConcerned(services))
         case (.measures, .enter), (.measures, .right), (.measures, .character("l")):
@@ -255,8 +268,10 @@ public struct ProfileScreen: FeatureScreen {
         }
     }
 
-    private func askSynthesis() -> Update {
-        .open(Dialog.confirm(title: tr("profile.synthesis.dialog-title"), message: tr("profile.synthesis.dialog")), tag: ProfileQuestion.saveSynthesis)
+    /// The synthèse's sections, each a checkbox (all ticked); Enter saves the PDF among the documents.
+    private mutating func askSynthesis() -> Update {
+        editor = Editor(form: Form(ProfileForms.synthesisFields()), target: .synthesis)
+        return .say(tr("profile.synthesis.choose"))
     }
 
     func unit(of type: MeasurementType) -> String { units[type] ?? type.unit }
@@ -288,6 +303,13 @@ public struct ProfileScreen: FeatureScreen {
             editor = nil
             return .say(tr("profile.screen.cancelled"))
         }
+        // The synthèse's form is all checkboxes (Space and Enter tick): Enter saves it from anywhere.
+        if key == .enter, open.target == .synthesis {
+            let sections = ProfileForms.synthesisSections(open.form)
+            guard !sections.isEmpty else { return .say(tr("profile.synthesis.none-chosen")) }
+            editor = nil
+            return .run(ProfileEffects.saveSynthesis(services, sections: sections), saying: tr("profile.synthesis.working"))
+        }
         let outcome = open.form.handle(key)
         editor = open
         guard outcome == .submitted else { return outcome == .ignored ? .handled : .handled }
@@ -295,6 +317,15 @@ public struct ProfileScreen: FeatureScreen {
         case .entry(let rubrique, let id):
             let values = ProfileForms.values(open.form, rubrique: rubrique, conditions: snapshot.conditions, vaccines: services.book.vaccines)
             return .run(ProfileEffects.saveEntry(rubrique, id: id, values: values, services: services))
+        case .synthesis:
+            let sections = ProfileForms.synthesisSections(open.form)
+            guard !sections.isEmpty else { return .say(tr("profile.synthesis.none-chosen")) }
+            editor = nil
+            return .run(ProfileEffects.saveSynthesis(services, sections: sections), saying: tr("profile.synthesis.working"))
+        case .directives:
+            // Closed at once: a second Enter must not write the directives twice.
+            editor = nil
+            return .run(ProfileEffects.writeDirectives(ProfileForms.directivesValues(open.form), services: services))
         case .measure(let type, let id):
             switch ProfileForms.measureValues(open.form, type: type) {
             case .success(let values):

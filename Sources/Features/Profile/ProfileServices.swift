@@ -90,12 +90,7 @@ enum ProfileEffects {
     }
 
     static func overview(_ services: ProfileServices) throws -> [(type: MeasurementType, count: Int, latest: HealthMeasurement?, recent: [Double])] {
-        let all = try services.measures.measurements()
-        let byType = Dictionary(grouping: all, by: \.type)
-        return MeasurementType.allCases.map { type in
-            let list = byType[type] ?? []
-            return (type, list.count, list.last, list.suffix(12).compactMap(\.value))
-        }
+        try services.measures.overview(recent: 12)
     }
 
     static func saveEntry(_ rubrique: ProfileRubrique, id: String?, values: [String: String], services: ProfileServices) -> Effect<any Sendable> {
@@ -163,14 +158,31 @@ enum ProfileEffects {
         }
     }
 
-    static func saveSynthesis(_ services: ProfileServices) -> Effect<any Sendable> {
+    /// Saves the synthèse of the chosen sections (every one when empty) among the documents.
+    static func saveSynthesis(_ services: ProfileServices, sections: [ProfileSynthesis.Section]) -> Effect<any Sendable> {
         Effect {
             guard let library = services.library else { return ProfileEvent.failed(tr("profile.error.no-profile")) }
             do {
                 let synthesis = ProfileSynthesis(book: services.book)
                 let now = Date()
-                let document = try synthesis.save(try synthesis.pdf(at: now), fileName: try synthesis.fileName(at: now), library: library, at: now)
+                let document = try synthesis.save(try synthesis.pdf(sections: sections, at: now), fileName: try synthesis.fileName(at: now),
+                                                  library: library, at: now)
                 return ProfileEvent.saved(tr("profile.synthesis.saved", ["title": document.title, "id": document.id]), select: nil)
+            } catch {
+                return ProfileEvent.failed(message(for: error))
+            }
+        }
+    }
+
+    /// Writes new directives anticipées (an `EXPPAT_3` document replacing the previous one).
+    static func writeDirectives(_ values: [String: String], services: ProfileServices) -> Effect<any Sendable> {
+        Effect {
+            guard let library = services.library else { return ProfileEvent.failed(tr("profile.error.no-profile")) }
+            do {
+                try services.book.writeAdvanceDirectives(try AdvanceDirectives(values: values), library: library)
+                return ProfileEvent.saved(tr("profile.directives.saved"), select: nil)
+            } catch let error as ProfileBookError {
+                return ProfileEvent.refused(field: nil, ProfileWording.error(error))
             } catch {
                 return ProfileEvent.failed(message(for: error))
             }

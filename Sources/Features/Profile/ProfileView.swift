@@ -26,10 +26,24 @@ extension ProfileScreen {
                                  context: context)
         }
         if list.count == 0 {
-            buffer.put(emptyText, at: rows[1].origin, style: context.style(.muted), maxWidth: area.width)
+            // Volontés with nothing declared yet still say what the directives and the organ-donation declaration are.
+            let lines = page == .rubrique(.wishes) ? wishesText.flatMap { TextLayout.wrap($0, width: area.width) + [""] } : [emptyText]
+            for (offset, line) in lines.prefix(rows[1].height).enumerated() {
+                buffer.put(line, at: Point(x: area.x, y: rows[1].y + offset), style: context.style(.muted), maxWidth: area.width)
+            }
             return Rendered(cursor: rows[1].origin)
         }
-        let cursor = ListView.render(list, rows: { line($0).truncated(to: area.width - 2, context: context) }, into: &buffer, area: rows[1],
+        // Volontés: the directives kept and the organ-donation rules, in full under the list.
+        var listArea = rows[1]
+        if case .rubrique(.wishes) = page {
+            let text = wishesText.flatMap { TextLayout.wrap($0, width: area.width) + [""] }
+            let height = min(text.count, max(0, rows[1].height - list.count - 1))
+            listArea = Rect(x: rows[1].x, y: rows[1].y, width: rows[1].width, height: rows[1].height - height)
+            for (offset, piece) in text.prefix(height).enumerated() {
+                buffer.put(piece, at: Point(x: area.x, y: listArea.maxY + offset), style: context.style(.muted), maxWidth: area.width)
+            }
+        }
+        let cursor = ListView.render(list, rows: { line($0).truncated(to: area.width - 2, context: context) }, into: &buffer, area: listArea,
                                      context: context, focused: context.focused)
         if let detail = detailLine {
             buffer.put(TextLayout.truncate(context.plain(detail), to: area.width, ellipsis: context.symbols.ellipsis), at: rows[2].origin,
@@ -46,11 +60,20 @@ extension ProfileScreen {
         if let editor {
             switch editor.target {
             case .entry(_, let id), .measure(_, let id): text += " › " + tr(id == nil ? "profile.screen.new" : "profile.screen.change")
+            case .synthesis: text += " › " + tr("profile.synthesis.form-title")
+            case .directives: text += " › " + tr("profile.directives.title")
             }
         } else if list.count > 0, page != .home {
             text += " (" + tr("profile.screen.rank", ["rank": String(list.selected + 1), "count": String(list.count)]) + ")"
         }
         return text
+    }
+
+    /// The directives kept (or none), and what the organ-donation declaration means.
+    var wishesText: [String] {
+        let summary = snapshot.entries.first?.values["directives-summary"]
+        return [summary.map { tr("profile.directives.current", ["summary": $0]) } ?? tr("profile.directives.none"),
+                tr("profile.organ-donation.explanation")]
     }
 
     var emptyText: String {

@@ -4,18 +4,20 @@ import L10n
 import Sharing
 import TerminalUI
 
-/// Section 6, Partage et confidentialité: who may see the space and how. Five tabs — Accès
+/// Section 6, Partage et confidentialité: who may see the space and how. Six tabs — Accès
 /// (give a professional a code, see who is connected, "mettre fin", block), Bloqués, Urgence
 /// (the three emergency choices), Masquage ("mask all", masked documents), Historique (the
-/// activity history) — plus the download of all the data. Lists read the vault; changes need
+/// activity history), Services (the catalogue de services, consent finalité by finalité) —
+/// plus the download of all the data. Lists read the vault; changes need
 /// the server and say so plainly when it cannot be reached. Every privacy-changing
 /// confirmation starts on "Non".
 public struct SharingScreen: FeatureScreen {
     enum Tab: Int, CaseIterable, Sendable {
-        case access, blocked, emergency, masking, history
+        case access, blocked, emergency, masking, services, history
 
         var title: String {
             switch self {
+            case .services: tr("sharing.tab.services")
             case .access: tr("sharing.tab.access")
             case .blocked: tr("sharing.tab.blocked")
             case .emergency: tr("sharing.tab.emergency")
@@ -37,8 +39,13 @@ public struct SharingScreen: FeatureScreen {
     private(set) var snapshot = SharingSnapshot()
     private(set) var lists: [Tab: ListState] = [:]
     private(set) var now: Date
-    /// The form of a new code, while it is open.
+    /// The form of a new code, or of a service's finalités, while it is open.
     private(set) var form: Form?
+    /// The service whose finalités the open form chooses (nil: the form of a new code).
+    private(set) var formService: ConnectedService?
+    /// The catalogue de services as last read (from the server, else the vault's copy).
+    private(set) var catalogue: [ConnectedService] = []
+    private(set) var catalogueIsStale = true
     private(set) var shown: ShownCode?
     /// Set while the policy on screen is the vault's copy (the server was not reached).
     private(set) var policyIsStale = true
@@ -74,12 +81,15 @@ public struct SharingScreen: FeatureScreen {
             KeyBinding([.enter, .character(" ")], tr("sharing.help.toggle")),
             KeyBinding([.character("m"), .character("r"), .character("p")], tr("sharing.help.history-filters")),
             KeyBinding([.character("t")], tr("sharing.help.export")),
+            KeyBinding([.character("d")], tr("sharing.help.disconnect")),
             KeyBinding([.escape], tr("sharing.help.back")),
         ])
     }
 
     public var keyHints: [KeyHint] {
-        if form != nil { return [KeyHint(.enter, tr("sharing.hint.create")), KeyHint(.escape, tr("sharing.hint.cancel"))] }
+        if form != nil {
+            return [KeyHint(.enter, tr(formService == nil ? "sharing.hint.create" : "sharing.hint.consent")), KeyHint(.escape, tr("sharing.hint.cancel"))]
+        }
         if shown != nil { return [KeyHint(.escape, tr("sharing.hint.close-code"))] }
         let tabs = KeyHint(.tab, tr("sharing.hint.tabs"))
         switch tab {
@@ -94,6 +104,8 @@ public struct SharingScreen: FeatureScreen {
         case .history:
             return [KeyHint("m", tr("sharing.hint.mine")), KeyHint("r", tr("sharing.hint.role")), KeyHint("p", tr("sharing.hint.actor")),
                     KeyHint("t", tr("sharing.hint.export")), tabs]
+        case .services:
+            return [KeyHint(.enter, tr("sharing.hint.finalities")), KeyHint("d", tr("sharing.hint.disconnect")), tabs]
         }
     }
 
@@ -101,7 +113,8 @@ public struct SharingScreen: FeatureScreen {
         switch input {
         case .appear:
             now = services.clock()
-            return Update(effects: [load(), SharingEffects.fetchPolicy(services.center)])
+            catalogue = services.center.cachedServices()
+            return Update(effects: [load(), SharingEffects.fetchPolicy(services.center), SharingEffects.fetchServices(services.center)])
         case .changed(let kinds):
             guard kinds.isEmpty || !kinds.isDisjoint(with: Self.dataKinds) else { return .ignored }
             return Update(effects: [load()])
@@ -142,6 +155,7 @@ public struct SharingScreen: FeatureScreen {
         case .emergency: 3
         case .masking: 1 + snapshot.masked.count
         case .history: visibleHistory.count
+        case .services: catalogue.count
         }
     }
 
@@ -187,6 +201,9 @@ public struct SharingScreen: FeatureScreen {
             }
             let document = snapshot.masked[index - 1]
             return ListRow("\(LocalFormat.date(document.creationDate))  \(document.title) — \(document.author.name)")
+        case .services:
+            let entry = catalogue[index]
+            return ListRow("\(entry.name) — \(SharingWording.serviceState(entry))", role: entry.isConnected ? .normal : .muted)
         case .history:
             let entry = visibleHistory[index]
             let isNew = entry.concernsSomeoneElse && entry.date > (seenAtArrival ?? .distantPast)
@@ -214,8 +231,20 @@ public struct SharingScreen: FeatureScreen {
             let entries = visibleHistory
             guard entries.indices.contains(selected) else { return [] }
             return [SharingWording.historyLine(entries[selected])]
+        case .services:
+            guard catalogue.indices.contains(selected) else { return [] }
+            return Self.serviceDetail(catalogue[selected])
         default:
             return []
+        }
+    }
+
+    /// A service: who publishes it, what it is, and each finalité with what it reads and writes.
+    static func serviceDetail(_ entry: ConnectedService) -> [String] {
+        let chosen = Set(entry.connection?.finalities ?? [])
+        return ["\(entry.summary) — \(entry.publisher)"] + entry.finalities.map { finality in
+            let mark = tr(chosen.contains(finality.id) ? "sharing.services.accepted" : "sharing.services.not-accepted")
+            return "\(mark) \(finality.title) — \(SharingWording.exchanges(finality))"
         }
     }
 
@@ -228,6 +257,7 @@ public struct SharingScreen: FeatureScreen {
             tr(emergencyExplanationKey) + (policyIsStale ? " " + tr("sharing.screen.policy-stale") : "")
         case .masking: tr("sharing.screen.masking-explanation")
         case .history: historyFilterText
+        case .services: tr("sharing.screen.services-explanation") + (catalogueIsStale ? " " + tr("sharing.screen.services-stale") : "")
         }
     }
 
@@ -310,6 +340,17 @@ public struct SharingScreen: FeatureScreen {
             let message = tr("sharing.screen.unmask-confirm", ["title": document.title])
             return .open(Dialog.confirm(title: tr("sharing.screen.unmask-title"), message: message),
                          tag: SharingAction.unmask(id: document.id, title: document.title), saying: message)
+        case (.services, .enter), (.services, .character(" ")):
+            let entry = catalogue[selected]
+            formService = entry
+            form = Self.finalityForm(entry)
+            return .say(tr("sharing.services.form-opened", ["service": entry.name]) + " " + (form?.focusedField.map(Self.describe) ?? ""))
+        case (.services, .character("d")):
+            let entry = catalogue[selected]
+            guard entry.connection != nil else { return .say(tr("sharing.services.not-connected", ["service": entry.name])) }
+            let message = tr("sharing.services.disconnect-confirm", ["service": entry.name])
+            return .open(Dialog.confirm(title: tr("sharing.services.disconnect-title"), message: message),
+                         tag: SharingAction.disconnectService(id: entry.id, name: entry.name), saying: message)
         case (.history, .character("m")):
             historyMine.toggle()
             syncList()
@@ -368,11 +409,37 @@ public struct SharingScreen: FeatureScreen {
         return Form(fields)
     }
 
+    /// One checkbox per finalité, ticked as the holder consented (none for a service not connected).
+    static func finalityForm(_ entry: ConnectedService) -> Form {
+        let chosen = Set(entry.connection?.finalities ?? [])
+        return Form(entry.finalities.map { finality in
+            FormField(id: finality.id, label: finality.title, kind: .checkbox(chosen.contains(finality.id)))
+        })
+    }
+
     private mutating func formKey(_ key: Key) -> Update {
         guard var open = form else { return .ignored }
         if key == .escape {
             form = nil
+            formService = nil
             return .say(tr("sharing.form.cancelled"))
+        }
+        if let entry = formService, key == .enter {
+            let chosen = open.fields.compactMap { field -> String? in
+                if case .checkbox(true) = field.kind { return field.id }
+                return nil
+            }
+            guard !chosen.isEmpty else { return .say(tr("sharing.services.none-chosen")) }
+            form = nil
+            formService = nil
+            let finalities = entry.finalities.filter { chosen.contains($0.id) }
+            let (read, write) = entry.sections(of: chosen)
+            var message = tr("sharing.services.connect-confirm", ["service": entry.name,
+                                                                   "finalities": finalities.map(\.title).joined(separator: ", ")])
+            if !read.isEmpty { message += " " + tr("sharing.services.confirm-reads", ["rubriques": SharingWording.sections(read)]) }
+            if !write.isEmpty { message += " " + tr("sharing.services.confirm-writes", ["rubriques": SharingWording.sections(write)]) }
+            return .open(Dialog.confirm(title: tr("sharing.services.connect-title"), message: message),
+                         tag: SharingAction.connectService(id: entry.id, name: entry.name, finalities: chosen), saying: message)
         }
         // Enter creates the code from anywhere in the form (Space ticks, ← → change the duration).
         guard key == .enter else {
@@ -449,6 +516,14 @@ public struct SharingScreen: FeatureScreen {
         case .export:
             guard !typed.isEmpty else { return .say(tr("sharing.screen.cancelled")) }
             return .run(SharingEffects.export(to: typed, services), saying: tr("sharing.screen.working"))
+        case .connectService(let id, let name, let finalities):
+            return .run(SharingEffects.run(tr("sharing.services.connected", ["service": name])) { () async throws(SharingError) in
+                try await center.connect(service: id, finalities: finalities)
+            }, saying: tr("sharing.screen.working"))
+        case .disconnectService(let id, let name):
+            return .run(SharingEffects.run(tr("sharing.services.disconnected", ["service": name])) { () async throws(SharingError) in
+                try await center.disconnect(service: id)
+            }, saying: tr("sharing.screen.working"))
         case .historyRole, .chooseProfessional:
             return .ignored
         }
@@ -510,8 +585,19 @@ public struct SharingScreen: FeatureScreen {
             case .failure(let error):
                 return .say(SharingWording.error(error))
             }
+        case .services(let result):
+            switch result {
+            case .success(let entries):
+                catalogue = entries
+                catalogueIsStale = false
+            case .failure:
+                catalogueIsStale = true
+            }
+            syncList()
+            return .handled
         case .done(let said):
-            return Update(effects: [load(), SharingEffects.fetchPolicy(services.center)], announcement: said.isEmpty ? nil : said)
+            return Update(effects: [load(), SharingEffects.fetchPolicy(services.center), SharingEffects.fetchServices(services.center)],
+                          announcement: said.isEmpty ? nil : said)
         case .failed(let message):
             return .say(message)
         case .tick:
@@ -561,14 +647,25 @@ public struct SharingScreen: FeatureScreen {
     }
 
     private func renderForm(_ form: Form, into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
-        buffer.put(tr("sharing.form.title"), at: area.origin, style: context.style(.title), maxWidth: area.width)
+        let title = formService.map { tr("sharing.services.form-title", ["service": $0.name]) } ?? tr("sharing.form.title")
+        let explanation = formService.map { _ in tr("sharing.services.form-explanation") } ?? tr("sharing.form.explanation")
+        buffer.put(title, at: area.origin, style: context.style(.title), maxWidth: area.width)
         var y = area.y + 1
-        for line in TextLayout.wrap(tr("sharing.form.explanation"), width: area.width).prefix(2) {
+        for line in TextLayout.wrap(explanation, width: area.width).prefix(2) {
             buffer.put(line, at: Point(x: area.x, y: y), style: context.style(.muted), maxWidth: area.width)
             y += 1
         }
-        let formArea = Rect(x: area.x, y: y + 1, width: area.width, height: max(0, area.maxY - y - 1))
-        return form.render(into: &buffer, area: formArea, context: context)
+        // A service's form: its checkboxes, then what each finalité reads and writes, in full.
+        let details = formService.map { Self.serviceDetail($0).flatMap { TextLayout.wrap($0, width: area.width) } } ?? []
+        let formHeight = formService == nil ? max(0, area.maxY - y - 1) : min(max(0, area.maxY - y - 1), form.fields.count * 2)
+        let formArea = Rect(x: area.x, y: y + 1, width: area.width, height: formHeight)
+        let rendered = form.render(into: &buffer, area: formArea, context: context)
+        var detailY = formArea.maxY + 1
+        for line in details where detailY < area.maxY {
+            buffer.put(line, at: Point(x: area.x, y: detailY), style: context.style(.normal), maxWidth: area.width)
+            detailY += 1
+        }
+        return rendered
     }
 
     private func renderCode(_ shown: ShownCode, into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {

@@ -69,6 +69,8 @@ enum SharingAction: Hashable, Sendable {
     case historyRole
     case historyActor
     case export
+    case connectService(id: String, name: String, finalities: [String])
+    case disconnectService(id: String, name: String)
 }
 
 /// Results of the screen's effects.
@@ -77,6 +79,8 @@ enum SharingEvent: Sendable {
     case policy(Result<AccessPolicy, SharingError>)
     case codeCreated(Result<AccessCode, SharingError>, AccessDuration)
     case directory(Result<[DirectoryEntry], SharingError>)
+    /// The catalogue de services from the server (or why not).
+    case services(Result<[ConnectedService], SharingError>)
     /// An operation ended: a sentence for the status line, then the vault is read again.
     case done(String)
     case failed(String)
@@ -113,6 +117,13 @@ enum SharingEffects {
     static func fetchPolicy(_ center: SharingCenter) -> Effect<any Sendable> {
         Effect {
             SharingEvent.policy(await attempt { () async throws(SharingError) in try await center.policy() })
+        }
+    }
+
+    /// Reads the catalogue de services and the holder's consents from the server.
+    static func fetchServices(_ center: SharingCenter) -> Effect<any Sendable> {
+        Effect {
+            SharingEvent.services(await attempt { () async throws(SharingError) in try await center.services() })
         }
     }
 

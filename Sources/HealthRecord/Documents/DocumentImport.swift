@@ -58,11 +58,11 @@ public enum DocumentImport {
     /// A new document the user deposits, filed under `category`, with its content's size and hash.
     public static func makeDocument(id: String, profileID: String, title: String, category: Document.Category,
                                     format: DocumentFileFormat, size: Int, sha256: String, date: Date, note: String?,
-                                    author: DocumentAuthor, maskAll: Bool = false) -> Document {
+                                    author: DocumentAuthor) -> Document {
         let coded = category.patientDepositedType
         return Document(id: id, profileID: profileID, title: title, typeCode: coded.type, classCode: coded.class, author: author,
                         creationDate: date, size: size, sha256: sha256, format: format.mimeType,
-                        visibility: maskAll ? [.maskedFromProfessionals] : [], note: note, origin: .patient, isRead: true,
+                        visibility: [], note: note, origin: .patient, isRead: true,
                         category: category)
     }
 }

@@ -31,6 +31,8 @@ struct Access: Sendable {
     var isGeneralPractitioner = false
     /// The emergency kind (`bris-de-glace`, `samu`) when the session is an emergency one.
     var emergencyKind: String?
+    /// The holder's space-wide choices (read for professionals: masking).
+    var policy = SpacePolicy()
 
     init(patient: String, role: Role, caller: Caller, rubriques: Set<Section>, writeRubriques: Set<Section>? = nil,
          isGeneralPractitioner: Bool = false, emergencyKind: String? = nil) {
@@ -67,6 +69,8 @@ struct Access: Sendable {
         case .server: return false
         case .holderSide: return isHolderSide
         case .readers:
+            // A service writes what its consent lets it write, even in a rubrique it does not read.
+            if role == .service, case .rubrique(let rubrique) = policy.audience { return writeRubriques.contains(rubrique) }
             guard canRead(type: type) else { return false }
             guard case .rubrique(let rubrique) = policy.audience else { return isHolderSide }
             return isHolderSide || writeRubriques.contains(rubrique)
@@ -83,14 +87,18 @@ struct Access: Sendable {
         case .aidant: return VisibilityRule(hidden: [.invisibleToPatient, .holderOnly])
         case .service: return VisibilityRule(hidden: [.invisibleToPatient, .holderOnly, .maskedFromThirdPersons])
         case .professional:
-            if isGeneralPractitioner { return VisibilityRule(hidden: [.holderOnly]) }
-            return VisibilityRule(hidden: [.holderOnly], hiddenUnlessAuthor: [.maskedFromProfessionals], author: caller.practitionerReference ?? "-")
+            // The médecin traitant sees masked documents; so does an emergency session unless
+            // the holder opposed it (purpose `MASKED`).
+            if isGeneralPractitioner || (emergencyKind != nil && policy.maskedVisibleInEmergency) { return VisibilityRule(hidden: [.holderOnly]) }
+            return VisibilityRule(hidden: [.holderOnly], hiddenUnlessAuthor: [.maskedFromProfessionals],
+                                  typesHiddenUnlessAuthor: policy.maskAllDocuments ? SpacePolicy.documentTypes : [],
+                                  author: caller.practitionerReference ?? "-")
         }
     }
 
     /// Whether this access sees the row (its type readable, its flags admitted).
     func canSee(_ stored: StoredResource) -> Bool {
-        canRead(type: stored.type) && visibility.admits(flags: stored.flags, authors: stored.authors)
+        canRead(type: stored.type) && visibility.admits(type: stored.type, flags: stored.flags, authors: stored.authors)
     }
 
     /// The reference this caller is recorded under as an author (`Practitioner/<id>`,
@@ -136,12 +144,8 @@ enum Authorization {
             return Access(patient: patient, role: .aidant, caller: caller, rubriques: Set(delegated.flatMap(parseRubriques)))
         }
         if caller.kind == .service {
-            let grants = try db.query("""
-                SELECT read_rubriques, write_rubriques FROM service_grants WHERE account_id = ? AND patient_id = ? AND revoked = 0 AND ends > ?
-                """, [caller.accountID, patient, seconds]) { ($0.string(0), $0.string(1)) }
-            guard !grants.isEmpty else { throw noAccess }
-            return Access(patient: patient, role: .service, caller: caller, rubriques: Set(grants.flatMap { parseRubriques($0.0) }),
-                          writeRubriques: Set(grants.flatMap { parseRubriques($0.1) }))
+            guard let access = try ServiceCatalogue.access(db, caller: caller, patient: patient, now: now) else { throw noAccess }
+            return access
         }
         guard caller.kind == .professional, let practitioner = caller.practitionerID else { throw noAccess }
         let sessions = try db.query("""
@@ -155,9 +159,11 @@ enum Authorization {
         let isGP = patientResource["generalPractitioner"]?.elements.contains {
             $0["reference"]?.stringValue.flatMap(ResourceReference.init)?.description == "Practitioner/\(practitioner)"
         } ?? false
-        return Access(patient: patient, role: .professional, caller: caller,
-                      rubriques: Set(sessions.flatMap { parseRubriques($0.0) }), isGeneralPractitioner: isGP,
-                      emergencyKind: sessions.first { $0.1 != "code" }?.1)
+        var access = Access(patient: patient, role: .professional, caller: caller,
+                            rubriques: Set(sessions.flatMap { parseRubriques($0.0) }), isGeneralPractitioner: isGP,
+                            emergencyKind: sessions.first { $0.1 != "code" }?.1)
+        access.policy = try SpacePolicy.of(db, patient: patient)
+        return access
     }
 
     static func isBlocked(_ db: Database, patient: String, practitioner: String) throws -> Bool {

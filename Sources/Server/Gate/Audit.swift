@@ -12,14 +12,19 @@ enum Audit {
     }
 
     /// Records one access. `entities` are the references touched (besides the patient).
+    /// `AuditEvent.outcome`: success, or a refusal (minor failure, `4`).
+    enum Outcome: String {
+        case success = "0", refused = "4"
+    }
+
     static func record(_ db: Database, access: Access, action: Action, interaction: String, entities: [String],
-                       now: Date, purpose: String? = nil, detail: String? = nil) throws {
+                       now: Date, purpose: String? = nil, detail: String? = nil, outcome: Outcome = .success) throws {
         var event = Resource(type: "AuditEvent", id: newID())
         event["type"] = Concept.coding(CodeSystem.auditEventType, "rest", "RESTful Operation")
         event["subtype"] = [Concept.coding("http://hl7.org/fhir/restful-interaction", interaction)]
         event["action"] = .string(action.rawValue)
         event["recorded"] = .string(FHIRDateTime.instant(now))
-        event["outcome"] = "0"
+        event["outcome"] = .string(outcome.rawValue)
         if let purpose {
             event["purposeOfEvent"] = [Concept.codeable("http://terminology.hl7.org/CodeSystem/v3-ActReason", purpose == "samu" ? "ETREAT" : "BTG", text: purpose)]
         }
@@ -28,7 +33,8 @@ enum Audit {
         event["source"] = ["observer": ["display": "mes-server"]]
         var entityList: [JSON] = [["what": ["reference": .string("Patient/\(access.patient)")], "type": Concept.coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person")]]
         for entity in entities.prefix(20) where entity != "Patient/\(access.patient)" {
-            entityList.append(["what": ["reference": .string(entity)]])
+            // A refused search names the type it asked for (no resource was touched).
+            entityList.append(entity.contains("/") ? ["what": ["reference": .string(entity)]] : ["name": .string(entity)])
         }
         event["entity"] = .array(entityList)
         try ResourceRepository.save(db, &event, index: ResourceIndex(resource: event, patient: access.patient), now: now)

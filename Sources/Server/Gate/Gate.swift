@@ -27,30 +27,56 @@ struct Gate: Sendable {
     func read<T>(_ caller: Caller, _ body: (GateTransaction) throws -> T) throws -> T {
         let now = clock.now
         let generation = store.generation
-        let (value, reads) = try store.read { db -> (T, [GateTransaction.Read]) in
-            let transaction = GateTransaction(db: db, caller: caller, now: now, cache: store.searchCache, generation: generation)
-            let value = try body(transaction)
-            return (value, transaction.reads)
+        var denials: [GateTransaction.Read] = []
+        do {
+            let (value, reads) = try store.read { db -> (T, [GateTransaction.Read]) in
+                let transaction = GateTransaction(db: db, caller: caller, now: now, cache: store.searchCache, generation: generation)
+                defer { denials = transaction.denials }
+                let value = try body(transaction)
+                return (value, transaction.reads)
+            }
+            if !reads.isEmpty {
+                try store.write { db in
+                    for read in reads { try Audit.trace(db, access: read.access, action: .read, interaction: read.interaction, entities: read.entities, now: now) }
+                }
+            }
+            return value
+        } catch {
+            try recordDenials(denials, now: now)
+            throw error
         }
-        if !reads.isEmpty {
-            try store.write { db in
-                for read in reads { try Audit.trace(db, access: read.access, action: .read, interaction: read.interaction, entities: read.entities, now: now) }
+    }
+
+    /// What a connected service was refused (outside its consent) is in the holder's history
+    /// too, in its own transaction since the refused one was rolled back.
+    private func recordDenials(_ denials: [GateTransaction.Read], now: Date) throws {
+        guard !denials.isEmpty else { return }
+        try store.write { db in
+            for denial in denials {
+                try Audit.record(db, access: denial.access, action: .read, interaction: denial.interaction, entities: denial.entities, now: now,
+                                 detail: "refused", outcome: .refused)
             }
         }
-        return value
     }
 
     /// Runs `body` in one write transaction (serialised with every other write) for `caller`;
     /// reads and writes are audited inside it.
     func write<T>(_ caller: Caller, _ body: (GateTransaction) throws -> T) throws -> T {
         let now = clock.now
-        return try store.write { db in
-            let transaction = GateTransaction(db: db, caller: caller, now: now)
-            let value = try body(transaction)
-            for read in transaction.reads {
-                try Audit.trace(db, access: read.access, action: .read, interaction: read.interaction, entities: read.entities, now: now)
+        var denials: [GateTransaction.Read] = []
+        do {
+            return try store.write { db in
+                let transaction = GateTransaction(db: db, caller: caller, now: now)
+                defer { denials = transaction.denials }
+                let value = try body(transaction)
+                for read in transaction.reads {
+                    try Audit.trace(db, access: read.access, action: .read, interaction: read.interaction, entities: read.entities, now: now)
+                }
+                return value
             }
-            return value
+        } catch {
+            try recordDenials(denials, now: now)
+            throw error
         }
     }
 }
@@ -68,6 +94,8 @@ final class GateTransaction {
     let now: Date
     /// Reads by audited scopes, recorded when the transaction ends.
     fileprivate(set) var reads: [Read] = []
+    /// What a connected service was refused, recorded even though the transaction fails.
+    fileprivate(set) var denials: [Read] = []
     /// `Binary/<id>` references a transaction Bundle writes after its documents: a document
     /// may point at them before they exist.
     var pendingContent: Set<String> = []
@@ -92,6 +120,12 @@ final class GateTransaction {
     func scope(_ patient: String) throws -> Scope {
         do {
             return Scope(transaction: self, access: try Authorization.access(db, caller: caller, patient: patient, now: now))
+        } catch let error as APIError where error.outcome.issues.first?.detailCode == "consent-outdated" {
+            // A connected service that asked for more: it is told so (it was let in before), and the
+            // holder sees the attempt.
+            denials.append(.init(access: Access(patient: patient, role: .service, caller: caller, rubriques: []),
+                                 interaction: "consent-outdated", entities: []))
+            throw error
         } catch let error as APIError where error.status == 403 {
             throw APIError.notFound("no such patient space")
         }
@@ -227,6 +261,12 @@ struct Scope {
         try transaction.resource(type, id)
     }
 
+    /// Records that a connected service was refused (it is told 403; the holder sees it in the history).
+    func noteDenial(_ interaction: String, _ entities: [String]) {
+        guard access.role == .service else { return }
+        transaction.denials.append(.init(access: access, interaction: interaction, entities: entities))
+    }
+
     /// Records that this scope read `entities` (audited for anyone but the holder's side).
     func noteRead(_ interaction: String, _ entities: [String]) {
         guard access.isAudited else { return }
@@ -242,7 +282,10 @@ struct Scope {
     /// A search of `query.type` in this space: 403 `rubrique` when the type is outside this
     /// access; the rows this access may not see are left out in SQL.
     func search(_ query: SearchQuery) throws -> SearchResult {
-        guard access.canRead(type: query.type) else { throw APIError.forbidden("this access does not cover \(query.type)", detail: "rubrique") }
+        guard access.canRead(type: query.type) else {
+            noteDenial("search-type", [query.type])
+            throw APIError.forbidden("this access does not cover \(query.type)", detail: "rubrique")
+        }
         var query = query
         query.patient = patient
         let result = try query.run(db, visibility: access.visibility, cache: transaction.cache, generation: transaction.generation)
@@ -263,8 +306,8 @@ struct Scope {
             let visible = !row.deleted && access.canSee(row)
             // A tombstone (a deletion, or a row masked since) only for what this access could
             // have seen before: the feed does not name what it never showed.
-            if !visible, !access.visibility.admits(flags: row.flags, authors: row.authors),
-               !access.visibility.admits(flags: prior, authors: row.authors) { continue }
+            if !visible, !access.visibility.admits(type: row.type, flags: row.flags, authors: row.authors),
+               !access.visibility.admits(type: row.type, flags: prior, authors: row.authors) { continue }
             result.append((row, visible))
         }
         let visibleRows = result.filter(\.visible).map(\.0.reference)
@@ -277,6 +320,7 @@ struct Scope {
         let type = resource.resourceType
         let current = existing?.deleted == false ? existing : nil
         guard access.canWrite(type: type) else {
+            noteDenial(current == nil ? "create" : "update", [resource.id.map { "\(type)/\($0)" } ?? type])
             throw APIError.forbidden("this access may not write \(type)", detail: access.canRead(type: type) ? "read-only" : "rubrique")
         }
         if let current {
@@ -303,6 +347,7 @@ struct Scope {
                            headers: [("Allow", policy.allowedMethods.joined(separator: ", "))])
         }
         guard access.canWrite(type: stored.type) else {
+            noteDenial("delete", [stored.reference])
             throw APIError.forbidden("this access may not delete \(stored.type)", detail: access.canRead(type: stored.type) ? "read-only" : "rubrique")
         }
         try WriteRules.requireDeletable(stored, db: db)
@@ -328,6 +373,7 @@ struct Scope {
     func emergency(_ kind: String) -> Scope {
         var access = access
         access.emergencyKind = kind
+        access.policy = (try? SpacePolicy.of(db, patient: patient)) ?? access.policy
         return Scope(transaction: transaction, access: access)
     }
 

@@ -163,6 +163,11 @@ struct WriteRules {
                 throw APIError.forbidden("only a professional writes a document in a professional's name", detail: "not-author")
             }
         }
+        // Directives anticipées (TRE_A05 EXPPAT_3) are written by an adult for themselves: never
+        // in a minor's space (a new one, or a document turned into one).
+        if document.typeCode == "EXPPAT_3", previous?.typeCode != "EXPPAT_3", try Self.isMinor(scope.patient, db: db, on: now) {
+            throw APIError.forbidden("directives anticipées cannot be written for a minor", detail: "minor-directives")
+        }
         // The DMP needs a type and a class: a professional gives them; the holder's side's own
         // deposits default to class 90 (documents deposited by the patient), written by them.
         if access.role == .professional {
@@ -189,6 +194,16 @@ struct WriteRules {
             resource["date"] = previousResource["date"]
         }
         try MHDMetadata.complete(&resource, previous: previousResource, now: now)
+    }
+
+    /// Whether the space's Patient is under 18 on `date` (a birth date it does not give counts as adult).
+    static func isMinor(_ patient: String, db: Database, on date: Date) throws -> Bool {
+        guard let stored = try ResourceRepository.fetch(db, type: "Patient", id: patient),
+              let birth = try stored.resource()["birthDate"]?.stringValue, let born = FHIRDateTime.range(of: birth)?.start else { return false }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Paris") ?? .current
+        guard let adult = calendar.date(byAdding: .year, value: 18, to: born) else { return false }
+        return date < adult
     }
 
     /// Each attachment points at a Binary of this space that belongs to this document (or one

@@ -13,7 +13,7 @@ struct Seeder {
     let dataDirectory: URL
 
     func run(_ plan: SeedPlan) throws -> [DemoAccount] {
-        let accounts = try seedDemo()
+        let accounts = try seedDemo() + seedServices()
         if case .synthetic(let count) = plan { try seedSynthetic(count) }
         try writeAccountsFile(accounts)
         return accounts
@@ -47,6 +47,24 @@ struct Seeder {
             try db.run("INSERT OR REPLACE INTO settings (name, value) VALUES ('demo-accounts', ?)", [encoded])
         }
         return world.accounts
+    }
+
+    /// The demo's catalogue de services (once; a store seeded before services existed gets them too).
+    private func seedServices() throws -> [DemoAccount] {
+        let accounts = DemoWorld.services.map {
+            DemoAccount(role: "service", identifier: DemoWorld.serviceLogin($0.id), password: DemoWorld.servicePassword($0.id),
+                        displayName: $0.name, resource: $0.id)
+        }
+        guard try store.read({ db in try db.queryFirst("SELECT 1 FROM services", [], map: { _ in true }) }) == nil else { return accounts }
+        let hashes = try accounts.map { try Accounts.hashPassword($0.password, settings: settings) }
+        try store.write { db in
+            for (entry, (account, hash)) in zip(DemoWorld.services, zip(accounts, hashes)) {
+                let accountID = try Accounts.create(db, kind: .service, login: account.identifier, passwordHash: hash, displayName: entry.name,
+                                                    patientID: nil, practitionerID: nil)
+                try ServiceCatalogue.publish(db, entry, accountID: accountID)
+            }
+        }
+        return accounts
     }
 
     private func seedSynthetic(_ count: Int) throws {

@@ -146,8 +146,8 @@ struct AccessEndpoints {
             if try Authorization.isBlocked(db, patient: patient, practitioner: practitioner) {
                 throw APIError.forbidden("the holder has blocked this professional", detail: "blocked")
             }
-            let column = kind == "samu" ? "oppose_samu" : "oppose_emergency"
-            if try db.queryFirst("SELECT \(column) FROM access_policies WHERE patient_id = ?", [patient], map: { $0.bool(0) }) == true {
+            let policy = try SpacePolicy.of(db, patient: patient)
+            if kind == "samu" ? policy.opposeSamu : policy.opposeEmergency {
                 throw APIError.forbidden("the holder opposed this kind of access in advance", detail: "opposed")
             }
             let consentID = Audit.newID()
@@ -174,30 +174,27 @@ struct AccessEndpoints {
         return .fhir(200, result)
     }
 
-    /// `GET|PUT /Patient/{id}/$access-policy` {opposeEmergency, opposeSamu}
+    /// `GET|PUT /Patient/{id}/$access-policy` {opposeEmergency, opposeSamu, maskAllDocuments,
+    /// maskedVisibleInEmergency}: the holder's space-wide choices (`SpacePolicy`), enforced by the
+    /// gate. Each choice is also a Consent in the space, so it syncs.
     func policy(_ request: HTTPRequest, patient: String, caller: Caller) throws -> HTTPResponse {
         let body: JSON? = request.method == "PUT" ? try router.jsonBody(request) : nil
-        if let body {
-            for key in ["opposeEmergency", "opposeSamu"] where body[key] != nil && body[key]?.boolValue == nil {
-                throw APIError.badRequest("\(key) must be true or false", detail: "invalid-parameter")
-            }
-        }
         let now = self.now
         let result = try router.gate.write(caller) { transaction -> JSON in
             let scope = try transaction.holderScope(patient)
             let db = scope.db
-            var (emergency, samu) = try db.queryFirst("SELECT oppose_emergency, oppose_samu FROM access_policies WHERE patient_id = ?", [patient],
-                                                      map: { ($0.bool(0), $0.bool(1)) }) ?? (false, false)
+            var policy = try SpacePolicy.of(db, patient: patient)
             if let body {
-                emergency = body["opposeEmergency"]?.boolValue ?? emergency
-                samu = body["opposeSamu"]?.boolValue ?? samu
-                try db.run("INSERT OR REPLACE INTO access_policies (patient_id, oppose_emergency, oppose_samu) VALUES (?, ?, ?)", [patient, emergency, samu])
-                for (kind, opposed) in [("opposition-bris-de-glace", emergency), ("opposition-samu", samu)] {
-                    try scope.saveServer(consent(id: "\(kind)-\(patient)", patient: patient, kind: kind, status: opposed ? "active" : "inactive",
+                try policy.apply(body)
+                try policy.save(db, patient: patient)
+                // Each choice is mirrored by a Consent, active while the holder departs from the default.
+                for (kind, active) in [("opposition-bris-de-glace", policy.opposeEmergency), ("opposition-samu", policy.opposeSamu),
+                                       ("mask-all-documents", policy.maskAllDocuments), ("opposition-masked-emergency", !policy.maskedVisibleInEmergency)] {
+                    try scope.saveServer(consent(id: "\(kind)-\(patient)", patient: patient, kind: kind, status: active ? "active" : "inactive",
                                                 now: now, deny: true))
                 }
             }
-            return ["opposeEmergency": .bool(emergency), "opposeSamu": .bool(samu)]
+            return policy.api.json
         }
         return .fhir(200, result)
     }
@@ -246,7 +243,8 @@ struct AccessEndpoints {
     // MARK: - Revocation
 
     /// The opposition Consents (`<kind>-<patient>`) and the policy column each mirrors.
-    static let oppositionColumns = [("opposition-bris-de-glace", "oppose_emergency"), ("opposition-samu", "oppose_samu")]
+    static let oppositionColumns = [("opposition-bris-de-glace", "oppose_emergency = 0"), ("opposition-samu", "oppose_samu = 0"),
+                                    ("mask-all-documents", "mask_all = 0"), ("opposition-masked-emergency", "masked_in_emergency = 1")]
 
     /// `POST /Consent/{id}/$revoke`: ends an access code or session, a delegation, or a block, at once.
     func revoke(_ request: HTTPRequest, consent consentID: String, caller: Caller) throws -> HTTPResponse {
@@ -261,7 +259,7 @@ struct AccessEndpoints {
             try db.run("UPDATE service_grants SET revoked = 1 WHERE consent_id = ?", [consentID])
             // An opposition's Consent mirrors the policy: revoking it lifts the opposition too.
             for (kind, column) in Self.oppositionColumns where consentID == "\(kind)-\(stored.patient)" {
-                try db.run("UPDATE access_policies SET \(column) = 0 WHERE patient_id = ?", [stored.patient])
+                try db.run("UPDATE access_policies SET \(column) WHERE patient_id = ?", [stored.patient])
             }
             try Self.markInactive(scope, stored)
         }

@@ -16,6 +16,7 @@ struct AuthEndpoints {
         switch (request.method, segments.count > 1 ? segments[1] : "") {
         case ("POST", "login"): return try login(request)
         case ("POST", "otp"): return try verifyCode(request)
+        case ("POST", "service-token"): return try serviceToken(request)
         case ("POST", "logout"): return try logout(request)
         case ("GET", "me"): return try me(request)
         default: throw APIError.notFound("unknown path \(request.path)")
@@ -54,6 +55,32 @@ struct AuthEndpoints {
         }
         deliverCode(code, to: caller.login)
         return .fhir(200, ["challenge": .string(challenge), "expires_in": .int(Int(router.settings.otpLifetime)), "otp": "sent"])
+    }
+
+    /// `POST /auth/service-token` {service, secret}: a connected service's token (client
+    /// credentials, as OAuth's). The token reaches only the spaces and rubriques its holders
+    /// consented to (`ServiceCatalogue.access`). Wrong secrets lock out like wrong passwords.
+    private func serviceToken(_ request: HTTPRequest) throws -> HTTPResponse {
+        let body = try router.jsonBody(request)
+        guard let service = body["service"]?.stringValue, Accounts.isValidLogin(service),
+              let secret = body["secret"]?.stringValue, !secret.isEmpty, secret.utf8.count <= 1024 else {
+            throw APIError.badRequest("service and secret are required", detail: "missing-credentials")
+        }
+        let now = router.context.clock.now
+        let found = try router.store.read { db in try Accounts.find(db, login: "service.\(service)") }
+        let verified = Accounts.verify(secret, hash: found?.1 ?? Self.decoyHash)
+        if let (caller, _) = found, let remaining = try router.store.read({ db in try CodeLockout.remaining(db, accountID: caller.accountID, now: now) }) {
+            throw CodeLockout.lockedOut(retryAfter: remaining)
+        }
+        guard let (caller, _) = found, verified, caller.kind == .service else {
+            if let (caller, _) = found, try router.store.write({ db in try CodeLockout.recordFailure(db, accountID: caller.accountID, now: now) }) {
+                throw CodeLockout.lockedOut(retryAfter: Int(CodeLockout.duration))
+            }
+            throw APIError.unauthorized("wrong service or secret", detail: "invalid-credentials")
+        }
+        let settings = router.settings
+        let token = try router.store.write { db in try Accounts.issueToken(db, accountID: caller.accountID, now: now, lifetime: settings.tokenLifetime) }
+        return .fhir(200, token.json)
     }
 
     /// The demo server's "SMS": the log and `DATA/otp/<identifier>.txt` (the latest code).

@@ -67,6 +67,8 @@ final class Router: HTTPHandler {
             return try TransactionEndpoint(router: self).handle(request, caller: authenticate(request))
         case ("POST", 1) where segments[0] == "$redeem-access-code":
             return try AccessEndpoints(router: self).redeem(request, caller: authenticate(request))
+        case ("GET", 1) where segments[0] == "$services":
+            return try ServiceEndpoints(router: self).catalogue(caller: authenticate(request))
         default:
             break
         }
@@ -106,6 +108,8 @@ final class Router: HTTPHandler {
             case ("Patient", "$block", "POST"): return try access.block(request, patient: id, caller: caller)
             case ("Patient", "$delegate", "POST"): return try access.delegate(request, patient: id, caller: caller)
             case ("Consent", "$revoke", "POST"): return try access.revoke(request, consent: id, caller: caller)
+            case ("Patient", "$services", "GET"): return try ServiceEndpoints(router: self).connections(patient: id, caller: caller)
+            case ("Patient", "$connect-service", "POST"): return try ServiceEndpoints(router: self).connect(request, patient: id, caller: caller)
             default: throw APIError.notFound("unknown operation \(segments[2]) on \(type)")
             }
         case 4 where segments[2] == "_history":

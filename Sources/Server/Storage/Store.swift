@@ -135,7 +135,22 @@ enum Schema {
             CREATE TABLE notification_marks (mark TEXT PRIMARY KEY);
             """),
         Migration(version: 2) { db in try db.execute(version2); try ResourceRepository.reindexTokens(db) },
+        Migration(version: 3, sql: version3),
     ]
+
+    /// The holder's space-wide policy, applied by the gate (`SpacePolicy`): "mask all my
+    /// documents, present and future", and masked documents in an emergency (shown unless opposed).
+    /// The catalogue de services, and what each service grant approved (`ServiceCatalogue`).
+    static let version3 = """
+            ALTER TABLE access_policies ADD COLUMN mask_all INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE access_policies ADD COLUMN masked_in_emergency INTEGER NOT NULL DEFAULT 1;
+            -- A referenced service: its account (the token it uses), its catalogue entry (JSON,
+            -- API.ServiceEntry without connection) and the version, raised when it asks for more.
+            CREATE TABLE services (id TEXT PRIMARY KEY, account_id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL, entry TEXT NOT NULL);
+            ALTER TABLE service_grants ADD COLUMN service_id TEXT NOT NULL DEFAULT '';
+            ALTER TABLE service_grants ADD COLUMN finalities TEXT NOT NULL DEFAULT '';
+            ALTER TABLE service_grants ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+            """
 
     static let version2 = """
             -- The flags of a resource's previous version: the changes feed sends a tombstone for a
