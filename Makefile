@@ -14,13 +14,14 @@ BIN := .build/$(CONFIGURATION)
 # Every Debian package the build, the tests, the benchmarks or the demo use.
 DEBIAN_PACKAGES := pkg-config libncurses-dev ncurses-term libsqlite3-dev libsodium-dev \
 	libmicrohttpd-dev libqrencode-dev libical-dev tmux poppler-utils openssl curl zbar-tools \
-	libcairo2-dev libpango1.0-dev fonts-dejavu-core qpdf libkeyutils-dev
+	libcairo2-dev libpango1.0-dev fonts-dejavu-core qpdf dpkg-dev lintian groff-base libcurl4-openssl-dev \
+	libkeyutils-dev
 # What `make bench BENCH=server` needs besides: nginx serves the comparison, wrk loads both
 # (installed by that benchmark's setup only: `make test` does not need them).
 BENCH_SERVER_PACKAGES := nginx-light wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup build build-release demo test bench clean torture fuzz
+.PHONY: help setup build build-release demo test bench clean torture fuzz deb deb-check
 
 help:
 	@echo "make demo   start mes on the demo account (installs what is missing, builds)"
@@ -28,6 +29,8 @@ help:
 	@echo "make bench  run the benchmarks (release build)"
 	@echo "make torture  1,000 SIGKILLs of mes and mes-server, then the checks (long)"
 	@echo "make fuzz TARGET=… SECONDS=…  run one libFuzzer harness (Tests/Fuzz/README.md)"
+	@echo "make deb    build the Debian package mes_<version>_<arch>.deb (release, in .build/deb)"
+	@echo "make deb-check  make deb, then lintian, an install into a scratch root, mes --demo from it"
 
 setup:
 	@missing=""; \
@@ -92,6 +95,23 @@ fuzz: setup
 	MES_FUZZ_TARGET=$(TARGET) SWIFT_BACKTRACE=enable=no nice -n 19 .build/fuzz/debug/mes-fuzz .build/fuzz/corpus/$(TARGET) Tests/Fuzz/$(TARGET) \
 	  -max_total_time=$(SECONDS) -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
 	  -artifact_prefix=.build/fuzz/crashes/$(TARGET)- 2>&1 | tee .build/fuzz/$(TARGET).log
+
+# The Debian package (Packaging/deb.sh says what goes in and why). Release mode with the Swift
+# runtime and Foundation linked statically, so that the package depends on Debian's libraries
+# only (static FoundationNetworking links libcurl: libcurl4-openssl-dev); its own build folder,
+# so the debug and benchmark builds stay as they are.
+DEB_DIR := .build/deb
+deb: setup
+	@mkdir -p .build
+	$(SWIFT) build --configuration release --static-swift-stdlib --build-path $(DEB_DIR) --product mes 2>&1 | tee .build/build-deb.log
+	$(SWIFT) build --configuration release --static-swift-stdlib --build-path $(DEB_DIR) --product mes-server 2>&1 | tee -a .build/build-deb.log
+	@! grep -E '\.swift:[0-9]+:[0-9]+: warning:' .build/build-deb.log
+	Packaging/deb.sh $(DEB_DIR)/release $(DEB_DIR)
+
+# What CI runs after `make test`: the package's metadata and contents, lintian (no error), an
+# install into a scratch root with dpkg, then mes --version and mes --demo from it (tmux).
+deb-check: deb
+	Packaging/check-deb.sh "$$(ls -t $(DEB_DIR)/mes_*.deb | head -n 1)"
 
 clean:
 	rm -rf .build

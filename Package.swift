@@ -61,7 +61,7 @@ let package = Package(
         // The wire format (FHIR R4 JSON and the mes API), shared by client and server.
         .target(name: "FHIR", dependencies: ["HealthRecord"]),
         // The reference backend: HTTP, storage, accounts, authorization, seeding.
-        .target(name: "Server", dependencies: ["FHIR", "HealthRecord", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim"]),
+        .target(name: "Server", dependencies: ["FHIR", "HealthRecord", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim", "PDFShim"]),
 
         // The core.
         .target(name: "HealthRecord"),
@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "AgendaTests", dependencies: ["Agenda", "ICalendar", "HealthRecord", "Vault", "Sync", "FHIR", "Crypto", "L10n",
                                                         "LocalServer", "TestSupport", "mes", "mes-server"]),
         // Drives the built `mes` binary in tmux (the modules prepare its vault).
-        .testTarget(name: "E2ETests", dependencies: ["Documents", "Sync", "Vault", "HealthRecord", "Crypto", "LocalServer", "TestSupport",
+        .testTarget(name: "E2ETests", dependencies: ["Documents", "FHIR", "Sync", "Vault", "HealthRecord", "Crypto", "LocalServer", "TestSupport",
                                                      "mes", "mes-server"]),
     ],
     swiftLanguageModes: [.v6]

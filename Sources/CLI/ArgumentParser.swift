@@ -51,6 +51,14 @@ public enum ValueKind: Sendable, Equatable {
     }
 }
 
+extension ValueKind {
+    /// `a|b|c` for a closed set (the placeholder `implied(by:)` reads back), else nil.
+    public var choicesPlaceholder: String? {
+        if case .choice(let choices) = self { return choices.map(\.value).joined(separator: "|") }
+        return nil
+    }
+}
+
 /// A command-line option: `--name` alone, or `--name VALUE` / `--name=VALUE`.
 public struct OptionSpec: Sendable {
     public var name: String

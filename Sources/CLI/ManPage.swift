@@ -86,13 +86,16 @@ public enum ManPage {
         return escaped.hasPrefix(".") || escaped.hasPrefix("'") ? "\\&" + escaped : escaped
     }
 
-    /// Backslashes as `\e`, `-` as `\-` (options must print as ASCII hyphen-minus).
+    /// Backslashes as `\e`, `-` as `\-` (options must print as ASCII hyphen-minus), no-break
+    /// spaces as `\~`.
     static func escape(_ text: String) -> String {
         var result = ""
         for character in text {
             switch character {
             case "\\": result += "\\e"
             case "-": result += "\\-"
+            // French typography's no-break spaces: roff's own, which every output device has.
+            case "\u{00A0}", "\u{202F}": result += "\\~"
             default: result.append(character)
             }
         }

@@ -19,6 +19,10 @@ public enum API {
         /// The catalogue de services with the space's consents (`GET`), and connecting one (`POST`).
         public static func services(patient: String) -> String { "/Patient/\(patient)/$services" }
         public static func connectService(patient: String) -> String { "/Patient/\(patient)/$connect-service" }
+        public static func delegate(patient: String) -> String { "/Patient/\(patient)/$delegate" }
+        public static func accept(consent: String) -> String { "/Consent/\(consent)/$accept" }
+        public static func refuse(consent: String) -> String { "/Consent/\(consent)/$refuse" }
+        public static let invitations = "/$invitations"
     }
 
     /// The answer to a login: either a token (professionals) or a one-time-code challenge (patients, aidants).

@@ -56,6 +56,12 @@ public struct AppShell: Application {
         case dataChanged(kinds: Set<String>, pending: Int?)
         /// How a passphrase typed on the lock screen went.
         case unlocked(SessionControl.UnlockResult)
+        /// The spaces of the vault, read for the space chooser (`@`).
+        case spacesListed([SpaceSummary])
+        /// A space was opened: its services replace the current ones.
+        case spaceOpened(SpaceBundle)
+        /// A space could not be opened (said on the message line).
+        case spaceFailed(String)
     }
 
     public enum Focus: Hashable, Sendable {
@@ -79,6 +85,8 @@ public struct AppShell: Application {
 
     /// Tag of the shell's own quit question.
     struct QuitQuestion: Sendable {}
+    /// Tag of the space chooser: the spaces it lists.
+    struct SpaceQuestion: Sendable { var spaces: [SpaceSummary] }
 
     public private(set) var section: AppSection
     public private(set) var focus: Focus = .content
@@ -105,16 +113,22 @@ public struct AppShell: Application {
     private let pluggedScreens: [AppSection: any FeatureScreen]
     private let store: SettingsStore?
     /// The dossier médical of the open space (nil: no vault open, the section says so).
-    private let documents: DocumentsServices?
+    private var documents: DocumentsServices?
     /// The profil médical of the open space (nil: no vault open, the section says so).
-    private let profile: ProfileServices?
+    private var profile: ProfileServices?
     /// The messagerie of the open space (nil: no vault open or not synced yet).
-    private let messaging: MessagesServices?
+    private var messaging: MessagesServices?
     /// Partage et confidentialité of the open space (nil: no vault open).
-    private let sharing: SharingServices?
+    private var sharing: SharingServices?
     let syncService: SyncService?
     /// The agenda of the open space (nil: no vault open).
-    private let agenda: AgendaServices?
+    private var agenda: AgendaServices?
+    /// The Accueil of the open space (nil: no vault open).
+    private var home: HomeServices?
+    /// How to list and open spaces (nil: no vault, a single space).
+    let spaces: SpacesServices?
+    /// The space open now (nil: no vault open).
+    public private(set) var activeSpace: SpaceSummary?
     /// Agenda items falling due while the app runs, said on the status line when they do.
     var agendaDue: [(at: ContinuousClock.Instant, sentence: String)] = []
 
@@ -123,12 +137,16 @@ public struct AppShell: Application {
     public init(settings: AppSettings = AppSettings(), header: HeaderInfo = HeaderInfo(), store: SettingsStore? = nil,
                 section: AppSection = .home, screens: [AppSection: any FeatureScreen] = [:], documents: DocumentsServices? = nil,
                 agenda: AgendaServices? = nil, session: SessionControl? = nil, sync: SyncService? = nil, sharing: SharingServices? = nil,
-                messages: MessagesServices? = nil, profile: ProfileServices? = nil) {
+                messages: MessagesServices? = nil, profile: ProfileServices? = nil, home: HomeServices? = nil,
+                spaces: SpacesServices? = nil, activeSpace: SpaceSummary? = nil) {
         self.profile = profile
+        self.home = home
+        self.spaces = spaces
+        self.activeSpace = activeSpace
         self.settings = settings
         self.sharing = sharing
         messaging = messages
-        self.header = header
+        self.header = activeSpace?.header(into: header) ?? header
         self.store = store
         self.section = section
         self.documents = documents
@@ -149,6 +167,15 @@ public struct AppShell: Application {
 
     /// The screen of a section: plug new sections' screens in here.
     func makeScreen(_ section: AppSection) -> any FeatureScreen {
+        if let reason = activeSpace?.whyNot(section) { return OutOfScopeScreen(section: section, reason: reason) }
+        switch section {
+        case .home: return home.map { HomeScreen(services: $0) } ?? ComingSoonScreen(section: section)
+        case .caregivers: return spaces.map { CaregiversScreen(services: $0, active: activeSpace) } ?? ComingSoonScreen(section: section)
+        default: return makeSpaceScreen(section)
+        }
+    }
+
+    private func makeSpaceScreen(_ section: AppSection) -> any FeatureScreen {
         switch section {
         case .settings: SettingsScreen(settings: settings, store: store)
         case .documents: documents.map { DocumentsScreen(services: $0) } ?? ComingSoonScreen(section: section)
@@ -200,6 +227,9 @@ public struct AppShell: Application {
             header.sync = result.state
             if result.state == .offline { say(tr("sync.app.offline")) }
             if result.state == .unauthorized { say(tr("sync.app.unauthorized")) }
+            for notice in result.notices { say(notice) }
+            // The space open now is gone (its delegation ended): back to the first one left.
+            if let active = activeSpace, result.lostSpaces.contains(active.id) { return leaveLostSpace() }
             return []
         case .event(.dataChanged(let kinds, let pending)):
             if let pending { sync.outbox(pending, now: now, canSync: syncService != nil) }
@@ -207,6 +237,13 @@ public struct AppShell: Application {
             // An item added, moved or deleted during the session: its alarm is said at its time.
             if kinds.contains(RecordKind.agendaEvent.rawValue), let agenda { agendaDue = Self.schedule(agenda.currentAlarms()) }
             return deliver(.changed(kinds), to: section)
+        case .event(.spacesListed(let list)):
+            return chooseSpace(among: list)
+        case .event(.spaceOpened(let bundle)):
+            return openSpace(bundle)
+        case .event(.spaceFailed(let message)):
+            say(message)
+            return []
         case .event(.unlocked(let result)):
             finishUnlock(result)
             // The screen dropped at the lock loads again what it shows.
@@ -251,6 +288,8 @@ public struct AppShell: Application {
             return []
         case Self.syncKey:
             return syncNow()
+        case Self.spaceKey:
+            return listSpaces()
         default:
             break
         }
@@ -313,6 +352,7 @@ public struct AppShell: Application {
         let answer = Answer(tag: open.modal.tag, value: value)
         var effects = apply(result, from: open.owner)
         guard let owner = open.owner else {
+            if let question = open.modal.tag as? SpaceQuestion { return effects + answerSpace(question, value) }
             answerQuit(value)
             return effects
         }
@@ -434,6 +474,10 @@ public struct AppShell: Application {
                 Localizer.shared.setLanguage(newSettings.language)
             case .syncNow?:
                 effects += syncNow()
+            case .switchSpace(let id)?:
+                effects += [switchSpaceEffect(id)]
+            case .open(let item)?:
+                effects += openItem(item)
             case nil:
                 break
             }
@@ -483,6 +527,8 @@ public struct AppShell: Application {
     public static let messagesKey = Key.character("!")
     /// Syncs now (neomutt's key).
     public static let syncKey = Key.character("$")
+    /// Chooses the space to work in, from anywhere.
+    public static let spaceKey = Key.character("@")
 
     /// The key map of the shell itself, shown in every help.
     static var keyMap: KeyMap {
@@ -495,6 +541,7 @@ public struct AppShell: Application {
             KeyBinding([.character("/")], tr("help.global.search")),
             KeyBinding([syncKey], tr("help.global.sync")),
             KeyBinding([messagesKey], tr("help.global.messages")),
+            KeyBinding([spaceKey], tr("help.global.space")),
             KeyBinding([.character("?"), .function(1)], tr("help.global.help")),
             KeyBinding([.control("l")], tr("help.global.redraw")),
             KeyBinding([.character("q")], tr("help.global.quit")),
@@ -505,5 +552,94 @@ public struct AppShell: Application {
 
     public func view(size: Size, capabilities: TerminalCapabilities) -> Frame {
         ShellView(shell: self, size: size, capabilities: capabilities).render()
+    }
+}
+
+// MARK: - Spaces
+
+extension AppShell {
+    /// `@`: reads the spaces, then asks which one.
+    mutating func listSpaces() -> [Effect<Event>] {
+        guard let spaces else {
+            say(tr("spaces.none"))
+            return []
+        }
+        return [Effect {
+            do { return .spacesListed(try spaces.list()) } catch { return .spaceFailed(tr("spaces.failed")) }
+        }]
+    }
+
+    mutating func chooseSpace(among list: [SpaceSummary]) -> [Effect<Event>] {
+        guard list.count > 1 else {
+            say(tr("spaces.only-one"))
+            return []
+        }
+        let current = list.firstIndex { $0.id == activeSpace?.id } ?? 0
+        let chooser = Chooser(title: tr("spaces.chooser.title"), options: list.map(\.described), selected: current)
+        dialog = OpenDialog(owner: nil, modal: Modal(chooser, tag: SpaceQuestion(spaces: list)))
+        say(tr("spaces.chooser.opened", ["current": list[current].described]))
+        return []
+    }
+
+    mutating func answerSpace(_ question: SpaceQuestion, _ value: any Sendable) -> [Effect<Event>] {
+        guard case .chosen(let index)? = value as? Chooser.Outcome, question.spaces.indices.contains(index) else {
+            say(tr("spaces.unchanged"))
+            return []
+        }
+        let chosen = question.spaces[index]
+        if chosen.id == activeSpace?.id {
+            say(tr("spaces.already", ["space": chosen.described]))
+            return []
+        }
+        return [switchSpaceEffect(chosen.id)]
+    }
+
+    func switchSpaceEffect(_ id: String) -> Effect<Event> {
+        let spaces = spaces
+        return Effect {
+            do {
+                guard let bundle = try spaces?.open(id) else { return .spaceFailed(tr("spaces.failed")) }
+                return .spaceOpened(bundle)
+            } catch {
+                return .spaceFailed(tr("spaces.failed"))
+            }
+        }
+    }
+
+    /// Every section now works in the new space: its screens start afresh; the header and the
+    /// message line say whose space it is.
+    mutating func openSpace(_ bundle: SpaceBundle) -> [Effect<Event>] {
+        activeSpace = bundle.space
+        home = bundle.home
+        documents = bundle.documents
+        agenda = bundle.agenda
+        messaging = bundle.messages
+        sharing = bundle.sharing
+        profile = bundle.profile
+        screens = pluggedScreens
+        header = bundle.space.header(into: header)
+        say(tr("spaces.switched", ["space": bundle.space.described]) + " " + arrivalAnnouncement())
+        return appearEffects()
+    }
+
+    /// Opens the first space left (the user's own) after the open one was lost.
+    func leaveLostSpace() -> [Effect<Event>] {
+        let spaces = spaces
+        return [Effect {
+            do {
+                guard let first = try spaces?.list().first, let bundle = try spaces?.open(first.id) else { return .spaceFailed(tr("spaces.lost.gone")) }
+                return .spaceOpened(bundle)
+            } catch {
+                return .spaceFailed(tr("spaces.failed"))
+            }
+        }]
+    }
+
+    /// A line of the Accueil opened: its section, then its item there.
+    mutating func openItem(_ item: OpenItem) -> [Effect<Event>] {
+        guard let target = item.section else { return [] }
+        var effects = go(to: target, focus: .content)
+        effects += deliver(.event(item), to: target)
+        return effects
     }
 }

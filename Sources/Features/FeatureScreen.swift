@@ -35,4 +35,8 @@ public enum ShellRequest: Sendable {
     case apply(AppSettings)
     /// Sync now (as `$` does).
     case syncNow
+    /// Work in another space (section 7, Aidants et profils): the shell opens it.
+    case switchSpace(String)
+    /// Show an item in its section (a line of the Accueil).
+    case open(OpenItem)
 }

@@ -82,8 +82,11 @@ struct ShellView {
         let style = context.style(.header)
         buffer.fill(area, style: style)
         let separator = context.screenReader ? ". " : " \(context.symbols.separator) "
-        let profile = shell.header.profileName.map { Sanitizer.sanitize($0, policy: .name) } ?? tr("header.no-profile")
-        let acting = shell.header.actingFor.map { " " + tr("header.acting-for", ["name": Sanitizer.sanitize($0, policy: .name)]) } ?? ""
+        let actingFor = shell.header.actingFor.map { Sanitizer.sanitize($0, policy: .name) }
+        // Acting for someone in their space: "Profil : aidant pour Hélène MARTINEAU".
+        let profile = shell.header.profileName.map { Sanitizer.sanitize($0, policy: .name) }
+            ?? actingFor.map { tr("header.acting-for.alone", ["name": $0]) } ?? tr("header.no-profile")
+        let acting = shell.header.profileName == nil ? "" : actingFor.map { " " + tr("header.acting-for", ["name": $0]) } ?? ""
         // A kiosk visitor always sees how to end the session; there is no lock to speak of.
         let states = separator + tr("header.sync", ["state": shell.sync.word])
             + separator + (shell.isKiosk ? KeyBar.text(KeyHint(AppShell.endSessionKey, tr("kiosk.end-session")))

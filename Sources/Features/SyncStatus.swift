@@ -33,11 +33,17 @@ public struct SyncResult: Hashable, Sendable {
     public var pending: Int
     /// Records the sync brought.
     public var received: Int
+    /// Spaces the account lost in this sync (a delegation ended), and what to say of them
+    /// (changes made there and never sent are kept aside, never dropped).
+    public var lostSpaces: [String]
+    public var notices: [String]
 
-    public init(state: SyncState, pending: Int, received: Int = 0) {
+    public init(state: SyncState, pending: Int, received: Int = 0, lostSpaces: [String] = [], notices: [String] = []) {
         self.state = state
         self.pending = pending
         self.received = received
+        self.lostSpaces = lostSpaces
+        self.notices = notices
     }
 }
 

@@ -197,7 +197,12 @@ public struct Delegation: ProfileRecord, Hashable {
     }
 
     public enum Status: String, Codable, Sendable, CaseIterable {
-        case proposed, active, revoked
+        /// Invited, waiting for the invited person's answer.
+        case proposed
+        case active
+        /// The invited person declined.
+        case refused
+        case revoked
     }
 
     public var id: String

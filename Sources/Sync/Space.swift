@@ -10,11 +10,14 @@ public struct Space: Codable, Sendable, Equatable {
     public var relation: Profile.Relation
     /// The rubriques the account may open there (all of them for its own and a child's).
     public var rubriques: [String]
+    /// When a delegation ends (nil for the holder's side).
+    public var until: Date?
 
-    public init(patientID: String, relation: Profile.Relation, rubriques: [String]) {
+    public init(patientID: String, relation: Profile.Relation, rubriques: [String], until: Date? = nil) {
         self.patientID = patientID
         self.relation = relation
         self.rubriques = rubriques
+        self.until = until
     }
 
     /// The spaces listed by `GET /auth/me` (holder → own, parent → child, aidant → delegated;
@@ -38,7 +41,8 @@ public struct Space: Codable, Sendable, Equatable {
             case "aidant": relation = .delegated
             default: return nil
             }
-            return Space(patientID: patient, relation: relation, rubriques: space["rubriques"]?.elements.compactMap(\.stringValue) ?? [])
+            return Space(patientID: patient, relation: relation, rubriques: space["rubriques"]?.elements.compactMap(\.stringValue) ?? [],
+                         until: space["until"]?.stringValue.flatMap(FHIRDateTime.parse))
         }
     }
 }

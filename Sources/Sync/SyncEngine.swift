@@ -235,6 +235,9 @@ final class SyncRun {
         try vault.write { session in
             let known = Set(spaces.map(\.patientID))
             for profile in try session.profiles.all() where !known.contains(profile.id) {
+                // What the user changed there and the server never got is kept, and said.
+                let kept = try session.lostChanges.keep(outboxOf: profile, now: Date())
+                report.lostChanges.append(.init(profileID: profile.id, spaceName: profile.displayName, count: kept))
                 // Forget the space entirely, so that if access comes back it is pulled afresh.
                 for kind in RecordKind.allCases {
                     for id in try AnyRecord.ids(kind, profile: profile.id, in: session) {

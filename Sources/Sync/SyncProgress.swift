@@ -63,6 +63,14 @@ public struct SyncReport: Sendable, Equatable {
     /// Conflicts recorded during this sync.
     public var conflicts = 0
     public var failures: [Failure] = []
+    /// A space the account lost (a delegation ended, a child come of age), with how many
+    /// changes made there were unsent: those are kept aside (`LostChangeStore`), never dropped.
+    public struct LostSpace: Sendable, Equatable {
+        public var profileID: String
+        public var spaceName: String
+        public var count: Int
+    }
+    public var lostChanges: [LostSpace] = []
     /// Entries still in the outbox when the sync ended.
     public var pending = 0
     /// Why the sync stopped early (offline, server trouble), when it did.

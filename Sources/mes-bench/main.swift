@@ -17,6 +17,7 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
      ProfileBenchmark.run),
     ("messages", "messagerie on 5,000 threads and 50,000 messages: inbox read, search keystroke to results", MessagesBenchmark.run),
     ("agenda", "agenda: open a month among 5,000 items; recommendations for a full profile", AgendaBenchmark.run),
+    ("home", "Accueil: first frame with 10,000 documents, 5,000 threads and 5,000 agenda items in the space", HomeBenchmark.run),
     ("kiosk", "mes --kiosk serving 50 visitors in one process: peak memory (VmHWM) after visitors 1, 10 and 50", KioskBenchmark.run),
 ]
 

@@ -98,6 +98,8 @@ enum Harness {
 enum ServerUnderFuzz {
     static let router: Router = {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("mes-fuzz-server-\(getpid())")
+        // Removed when libFuzzer exits (its run ends, or it stops at a crash through exit()).
+        atexit { try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("mes-fuzz-server-\(getpid())")) }
         let app = try! ServerApp(dataDirectory: data, settings: ServerSettings())
         _ = try! app.seed(SeedPlan("demo")!)
         return Router(context: ServerContext(store: app.store, clock: app.clock, settings: app.settings, dataDirectory: data),

@@ -282,7 +282,7 @@ enum AgendaCommands {
             throw CommandFailure(.failure, tr("prevention.error.calendar", ["reason": "\(error)"]))
         }
         return try VaultCommands.withVault(context) { vault in
-            guard let book = try AgendaBook.open(vault, profileID: context.arguments.value("--profile"), calendar: calendar) else {
+            guard let book = try AgendaBook.open(vault, profileID: try context.profileID(in: vault), calendar: calendar) else {
                 return CommandFailure(.notFound, tr("documents.error.no-profile"))
             }
             do {

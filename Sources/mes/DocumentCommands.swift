@@ -212,7 +212,7 @@ enum DocumentCommands {
     /// runs `body` with its library; errors become messages and exit codes.
     static func withLibrary(_ context: MesContext, _ body: (DocumentLibrary) async throws -> Void) async throws -> ExitCode {
         try await VaultCommands.withVault(context, waiting: { vault in
-            guard let library = try DocumentLibrary.open(vault, profileID: context.arguments.value("--profile")) else {
+            guard let library = try DocumentLibrary.open(vault, profileID: try context.profileID(in: vault)) else {
                 return CommandFailure(.notFound, tr("documents.error.no-profile"))
             }
             do {

@@ -23,10 +23,13 @@ enum InteractiveApp {
         let ephemeral = context.arguments.has("--demo")
         let store = ephemeral ? SettingsStore.inMemory() : SettingsStore(directory: context.home)
         if ephemeral {
-            // What a killed session left goes first; then every ending of this one cleans up.
+            // What a killed session left goes first.
             SessionEnding.sweep()
-            SessionEnding.install(kiosk: false)
         }
+        // Every ending cleans up, the user's own sessions too: a terminal that goes away (SIGHUP)
+        // or a SIGTERM closes the vault (its key wiped, its WAL checkpointed) and erases the
+        // screen, rather than leaving a process with the vault open and nobody at the keys.
+        SessionEnding.install(kiosk: false)
         // Set before anything touches networking (the demo's login is the first).
         let scratch = ephemeral ? try FoundationScratch.redirect() : nil
         if let scratch { SessionEnding.register { try? FileManager.default.removeItem(at: scratch) } }
@@ -55,13 +58,11 @@ enum InteractiveApp {
         }
         let vault = opened
         defer { vault?.close() }
-        let documents = try vault.flatMap(documentsServices(kiosk: false))
-        let agenda = try vault.flatMap(agendaServices(kiosk: false))
-        let messages = try vault.flatMap(messagesServices(kiosk: false))
-        let sharing = try vault.flatMap { try SharingCenter.open($0) }.map { SharingServices(center: $0) }
-        let profile = try vault.flatMap { vault in
-            try ProfileBook.open(vault).map { ProfileServices(book: $0, library: documents?.library) }
-        }
+        if let vault, demo == nil { SessionEnding.register { vault.close() } }
+        // Every section works in the active space: the one open last, else the user's own.
+        let space = try vault.flatMap { try SpaceWiring.initial($0) }
+        let bundle = try vault.flatMap { vault in try space.map { try SpaceWiring.open($0, vault: vault) } }
+        let spaces = vault.map { SpaceWiring.services($0) }
         let terminal: CursesTerminal
         do {
             terminal = try CursesTerminal(environment: context.environment)
@@ -71,8 +72,10 @@ enum InteractiveApp {
         let header = vault.map(Self.header(for:)) ?? HeaderInfo()
         let session = vault.map { SessionControl.forVault($0) }
         let sync = vault.flatMap { syncService(for: $0) }
-        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: documents, agenda: agenda,
-                                            session: session, sync: sync, sharing: sharing, messages: messages, profile: profile),
+        let runtime = Runtime(app: AppShell(settings: settings, header: header, store: store, documents: bundle?.documents,
+                                            agenda: bundle?.agenda, session: session, sync: sync, sharing: bundle?.sharing,
+                                            messages: bundle?.messages, profile: bundle?.profile, home: bundle?.home, spaces: spaces,
+                                            activeSpace: bundle?.space),
                               backend: terminal)
         if let vault { runtime.subscribe(changes(of: vault)) }
         let code = runtime.run()
@@ -87,12 +90,12 @@ enum InteractiveApp {
         return ExitCode(rawValue: code) ?? .failure
     }
 
-    /// The Documents section's services for the vault's own space (nil before the first sync).
+    /// The Documents section's services for a space (nil before the first sync).
     /// Contents not in the vault yet are fetched on demand when an account is logged in.
     /// `printer`: a kiosk's configured CUPS queue (none: a kiosk does not print).
-    static func documentsServices(kiosk: Bool, printer: String? = nil) -> (Vault) throws -> DocumentsServices? {
+    static func documentsServices(kiosk: Bool, printer: String? = nil, profileID: String? = nil) -> (Vault) throws -> DocumentsServices? {
         { vault in
-            guard let library = try DocumentLibrary.open(vault) else { return nil }
+            guard let library = try DocumentLibrary.open(vault, profileID: profileID) else { return nil }
             var fetch: (@Sendable (Document) async throws -> [UInt8])?
             var maskAll: (@Sendable (Bool) async throws -> Void)?
             if try Account.stored(in: vault) != nil {
@@ -109,20 +112,20 @@ enum InteractiveApp {
         }
     }
 
-    /// The Agenda section's services for the vault's own space (nil before the first sync).
-    static func agendaServices(kiosk: Bool) -> (Vault) throws -> AgendaServices? {
+    /// The Agenda section's services for a space (nil before the first sync).
+    static func agendaServices(kiosk: Bool, profileID: String? = nil) -> (Vault) throws -> AgendaServices? {
         { vault in
             let calendar = (try? PreventionCalendar.load()) ?? PreventionCalendar(rules: [])
-            guard let book = try AgendaBook.open(vault, calendar: calendar) else { return nil }
+            guard let book = try AgendaBook.open(vault, profileID: profileID, calendar: calendar) else { return nil }
             return AgendaServices(book: book, kiosk: kiosk)
         }
     }
 
     /// The Messagerie's services for the vault's own space (nil before the first sync): its
     /// documents for the picker, and the pharmacy directory when an account is logged in.
-    static func messagesServices(kiosk: Bool) -> (Vault) throws -> MessagesServices? {
+    static func messagesServices(kiosk: Bool, profileID: String? = nil) -> (Vault) throws -> MessagesServices? {
         { vault in
-            guard let messenger = try Messenger.open(vault) else { return nil }
+            guard let messenger = try Messenger.open(vault, profileID: profileID) else { return nil }
             var pharmacies: (@Sendable (String) async throws -> [PharmacyEntry])?
             let account = try Account.stored(in: vault)
             if account != nil {
@@ -165,7 +168,12 @@ enum InteractiveApp {
         let engine = SyncEngine(vault: vault)
         return SyncService {
             let report = await engine.sync()
-            return SyncResult(state: syncState(report.outcome.rawValue), pending: report.pending, received: report.received)
+            let notices = report.lostChanges.map { lost in
+                let space = Sanitizer.sanitize(lost.spaceName, policy: .name)
+                return lost.count > 0 ? trPlural("spaces.lost.reported", count: lost.count, ["space": space]) : tr("spaces.lost.ended", ["space": space])
+            }
+            return SyncResult(state: syncState(report.outcome.rawValue), pending: report.pending, received: report.received,
+                              lostSpaces: report.lostChanges.map(\.profileID), notices: notices)
         }
     }
 

@@ -1,5 +1,7 @@
 import CLI
 import Foundation
+import L10n
+import TerminalUI
 
 /// Options every `mes` command accepts, before or after the command name.
 enum MesOptions {
@@ -7,6 +9,7 @@ enum MesOptions {
         OptionSpec("--home", value: "DIR", help: "option.home"),
         OptionSpec("--passphrase-file", value: "FILE", help: "option.passphrase-file"),
         OptionSpec("--passphrase-fd", value: "N", help: "option.passphrase-fd"),
+        OptionSpec("--space", value: "ID|me|NAME", help: "option.space"),
     ]
 
     /// Options of the interactive terminal app (`mes` with no command).
@@ -36,15 +39,39 @@ struct MesContext: Sendable {
     /// Where mes keeps its vault and settings.
     var home: URL
     var environment: [String: String]
+    /// The user's configuration file (`mes config`).
+    var configPath: URL
 
-    init(arguments: ParsedArguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) {
+    init(arguments: ParsedArguments, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.arguments = arguments
         self.environment = environment
+        self.configPath = ConfigFile.userPath(environment: environment)
         // An empty `--home` (an unset shell variable, `--home "$MES_HOME"`) is a mistake, not a
         // wish for the default place.
         if let home = arguments.value("--home"), home.isEmpty { throw UsageError(.invalidValue(option: "--home", value: home)) }
         self.home = Self.homeDirectory(option: arguments.value("--home"), environment: environment)
         _ = try passphraseSource()
+        // The configured space, for a command that takes --profile and was given none.
+        if arguments.value("--profile") == nil, arguments.command.first != "config",
+           MesCommands.all.first(where: { $0.spec.path == arguments.command })?.spec.options.contains(where: { $0.name == "--profile" }) == true,
+           let space = try configFile()["space"] {
+            self.arguments.values["--profile"] = [space]
+        }
+    }
+
+    /// The configuration file as it is now (empty when there is none); a line that is not
+    /// `key = value` is an error naming the file and the line.
+    func configFile() throws -> ConfigFile {
+        do {
+            return try ConfigFile.load(configPath) ?? ConfigFile()
+        } catch let error as ConfigFile.SyntaxError {
+            throw CommandFailure(.failure, tr("config.error.syntax", ["path": Sanitizer.sanitize(configPath.path), "line": String(error.line)]))
+        }
+    }
+
+    /// The language the configuration file asks for, if it is readable and says one.
+    static func configuredLanguage(environment: [String: String]) -> Language? {
+        (try? ConfigFile.load(ConfigFile.userPath(environment: environment)))??["language"].flatMap(Language.init(rawValue:))
     }
 
     /// `--home`, else `$XDG_DATA_HOME/mes`, else `~/.local/share/mes`.

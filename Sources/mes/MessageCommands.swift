@@ -208,7 +208,7 @@ enum MessageCommands {
     ]).examples("messages pharmacy list --search Lyon")) { context in
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
-        guard let messenger = try Messenger.open(vault, profileID: context.arguments.value("--profile")) else {
+        guard let messenger = try Messenger.open(vault, profileID: try context.profileID(in: vault)) else {
             throw CommandFailure(.notFound, tr("documents.error.no-profile"))
         }
         let entries = try await pharmacies(vault, messenger: messenger, search: context.arguments.value("--search") ?? "")
@@ -233,7 +233,7 @@ enum MessageCommands {
         guard let pharmacyID = context.arguments.value("--pharmacy") else { throw UsageError(.missingValue(option: "--pharmacy")) }
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
-        guard let messenger = try Messenger.open(vault, profileID: context.arguments.value("--profile")) else {
+        guard let messenger = try Messenger.open(vault, profileID: try context.profileID(in: vault)) else {
             throw CommandFailure(.notFound, tr("documents.error.no-profile"))
         }
         guard let pharmacy = try await pharmacies(vault, messenger: messenger).first(where: { $0.id == pharmacyID }) else {
@@ -285,7 +285,7 @@ enum MessageCommands {
     static func withMessenger(_ context: MesContext, _ body: (Messenger) throws -> Void) throws -> ExitCode {
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
-        guard let messenger = try Messenger.open(vault, profileID: context.arguments.value("--profile")) else {
+        guard let messenger = try Messenger.open(vault, profileID: try context.profileID(in: vault)) else {
             throw CommandFailure(.notFound, tr("documents.error.no-profile"))
         }
         do {

@@ -353,7 +353,7 @@ enum ProfileCommands {
     /// runs `body` with its books; errors become messages and exit codes.
     static func withBooks(_ context: MesContext, _ body: (ProfileBook, MeasureBook) throws -> Void) async throws -> ExitCode {
         try await VaultCommands.withVault(context, waiting: { vault in
-            guard let book = try ProfileBook.open(vault, profileID: context.arguments.value("--profile")) else {
+            guard let book = try ProfileBook.open(vault, profileID: try context.profileID(in: vault)) else {
                 return CommandFailure(.notFound, tr("profile.error.no-profile"))
             }
             do {

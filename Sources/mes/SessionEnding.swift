@@ -6,7 +6,9 @@ import Vault
 /// How a demo or kiosk session ends, whichever way it ends (the user quits, the session is
 /// idle, SIGTERM, SIGHUP when the terminal goes away, SIGINT): the vault's key is wiped, every
 /// file of the session is removed (its vault in `/dev/shm`, its scratch folder, the demo
-/// server's data), and the terminal's screen and scrollback are erased. SIGKILL cannot be caught:
+/// server's data), and the terminal's screen and scrollback are erased. The user's own
+/// interactive sessions install the same handlers: a signal closes their vault (nothing of the
+/// vault's files is removed) and erases the terminal. SIGKILL cannot be caught:
 /// what a killed session left is swept by the next demo or kiosk start (`sweep`), by the process
 /// id in the folders' names.
 ///

@@ -284,7 +284,7 @@ enum SharingCommands {
     static func withCenter(_ context: MesContext, _ body: (SharingCenter) async throws -> Void) async throws -> ExitCode {
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
-        guard let center = try SharingCenter.open(vault, profileID: context.arguments.value("--profile")) else {
+        guard let center = try SharingCenter.open(vault, profileID: try context.profileID(in: vault)) else {
             throw CommandFailure(.notFound, tr("sharing.error.no-profile"))
         }
         do {

@@ -37,7 +37,7 @@ enum SyncCommands {
         let vault = try VaultOpener.open(context)
         defer { vault.close() }
         let stored = try Account.stored(in: vault)
-        guard let serverText = context.arguments.value("--server") ?? stored?.server.absoluteString,
+        guard let serverText = try context.arguments.value("--server") ?? stored?.server.absoluteString ?? context.configFile()["server"],
               let server = URL(string: serverText), server.scheme == "http" || server.scheme == "https" else {
             throw CommandFailure(.usage, tr("sync.error.server-required"))
         }
@@ -81,6 +81,9 @@ enum SyncCommands {
         if report.stopReason == .vaultDamaged { throw CommandFailure(.damaged, tr("vault.error.damaged")) }
         Console.output(tr("sync.summary", ["sent": String(report.sent), "received": String(report.received),
                                            "conflicts": String(report.conflicts), "errors": String(report.errors)]))
+        for lost in report.lostChanges where lost.count > 0 {
+            Console.error(trPlural("spaces.lost.reported", count: lost.count, ["space": Sanitizer.sanitize(lost.spaceName, policy: .name)]))
+        }
         for failure in report.failures {
             Console.error(tr("sync.failure", ["kind": failure.kind, "id": Sanitizer.sanitize(failure.recordID),
                                               "reason": describe(code: failure.code)]))

@@ -24,7 +24,7 @@ let program = Program(
         ["SQLite \(Vault.sqliteVersion)", "libsodium \(Sodium.libraryVersion)", CursesTerminal.libraryVersion]
     })
 
-await program.main { arguments in
+await program.main(language: MesContext.configuredLanguage(environment: ProcessInfo.processInfo.environment)) { arguments in
     let context = try MesContext(arguments: arguments)
     do {
         if let command = MesCommands.all.first(where: { $0.spec.path == arguments.command }) {

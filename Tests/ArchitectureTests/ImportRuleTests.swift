@@ -37,7 +37,7 @@ final class ImportRuleTests: XCTestCase {
         "TerminalUI": ["CNcursesw", "CursesShim", "CQREncode", "L10n"],
         "Features": ["TerminalUI", "L10n", "HealthRecord", "Crypto", "Documents", "Sharing", "Agenda", "Messaging", "MedicalProfile"],
         // The reference backend.
-        "Server": ["FHIR", "HealthRecord", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim"],
+        "Server": ["FHIR", "HealthRecord", "SQLite", "Crypto", "L10n", "CMicroHTTPD", "MicroHTTPDShim", "PDFShim"],
         // Programs: they wire the modules together.
         "mes": ["CLI", "L10n", "SystemShim", "Crypto", "HealthRecord", "FHIR", "Vault", "Sync", "LocalServer",
                 "Documents", "Sharing", "Agenda", "Messaging", "ICalendar", "TerminalUI", "Features", "MedicalProfile"],

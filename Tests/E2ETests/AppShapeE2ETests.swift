@@ -148,7 +148,9 @@ final class AppShapeE2ETests: XCTestCase {
         XCTAssertTrue(messageLine.hasSuffix("…"), messageLine)
         try terminal.send("!")
         let history = try terminal.waitFor("Messages")
-        let whole = history.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        // The history's lines, without the box's sides, joined back into sentences.
+        let whole = history.components(separatedBy: "\n")
+            .map { $0.replacingOccurrences(of: "│", with: "").trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         XCTAssertTrue(whole.contains("Son auteur et votre médecin traitant peuvent toujours le voir."), history)
     }
 

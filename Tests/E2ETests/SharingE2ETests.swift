@@ -10,17 +10,7 @@ import XCTest
 /// session ended, SAMU access refused, and the professional's read in the history.
 final class SharingE2ETests: XCTestCase {
     func professional(_ home: SyncedHome, _ arguments: String...) throws -> Int32 {
-        let password = home.directory.url.appendingPathComponent("pro-password")
-        try Data("demo-bernard".utf8).write(to: password)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltProducts.path("mes-server"))
-        process.arguments = ["pro", "--url", home.server.url.absoluteString, "--rpps", "10003456782", "--password-file", password.path,
-                              "--otp-file", home.server.dataDirectory.appendingPathComponent("otp/10003456782.txt").path] + arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try home.professional(rpps: "10003456782", password: "demo-bernard", arguments)
     }
 
     func testACodeIsUsedEndedAndSeenInTheHistory() async throws {

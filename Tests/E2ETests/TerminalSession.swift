@@ -210,8 +210,18 @@ final class TerminalSession {
         // Not inside the tester's own tmux, if any: this server is private.
         var environment = ProcessInfo.processInfo.environment.filter { $0.key != "TMUX" }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { environment.forEach { free($0) } }
+        // The calling thread may block signals (a test runs on a concurrency thread), and a spawned
+        // program inherits that mask: a tmux server started so never takes SIGTERM, so
+        // `kill-server` left it — and the mes in its pane — running after every test.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &arguments, &environment)
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &arguments, &environment)
         guard spawned == 0 else { throw Failure(description: "cannot start \(argv[0]): error \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -98,6 +98,7 @@ enum ConsentMapping {
         let status: Delegation.Status = switch resource["status"]?.stringValue {
         case "active": .active
         case "proposed", "draft": .proposed
+        case "rejected": .refused
         default: .revoked
         }
         return Delegation(id: try FHIRValue.require(resource.id, "Consent.id"),

@@ -15,6 +15,8 @@ public struct DocumentsScreen: FeatureScreen {
     private(set) var reader: DocumentReader?
     /// Changes heard while a load is in flight ask for one more after it (a sync that writes
     /// page after page makes a few loads, not one per page).
+    /// A document to open once the list has loaded (a line of the Accueil).
+    private var openAfterLoad: String?
     private var loadAgain = false
 
     public init(services: DocumentsServices) {
@@ -51,6 +53,14 @@ public struct DocumentsScreen: FeatureScreen {
             let answer = current.update(.event(loaded))
             list = current
             var update = follow(answer)
+            if let wanted = openAfterLoad, reader == nil, !list.isLoading {
+                openAfterLoad = nil
+                if let summary = list.selectedSummary, summary.id == wanted {
+                    let opened = follow(Update(requests: [DocumentsList.Opening(summary: summary)]))
+                    update.effects += opened.effects
+                    update.announcement = opened.announcement ?? update.announcement
+                }
+            }
             if loadAgain && !list.isLoading {
                 loadAgain = false
                 update.effects += load()
@@ -63,6 +73,11 @@ public struct DocumentsScreen: FeatureScreen {
             return update
         case .event(let event as DocumentsEvent):
             return receive(event)
+        case .event(let item as OpenItem):
+            // A line of the Accueil: the document, selected in the list, then opened.
+            reader = nil
+            openAfterLoad = item.id
+            return Update(effects: load(selecting: item.id))
         case .key:
             if var open = reader {
                 let result = open.update(input)

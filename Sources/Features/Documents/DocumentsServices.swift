@@ -121,16 +121,20 @@ enum DocumentsEffects {
         Effect {
             do {
                 let on = !(try library.masksAll())
-                // Counted by the vault (an index), not by reading every document: those not masked one by one.
-                let (masked, total) = try library.readList(library.listQuery(filter: DocumentFilter(maskedOnly: true))) { reader in
-                    (try reader.counts().values.reduce(0, +), try reader.total())
-                }
-                let changes = total - masked
+                let changes = try unmaskedCount(library)
                 return DocumentsEvent.maskAllPreview(on: on, changes: changes)
             } catch {
                 return DocumentsEvent.failed(message(for: error))
             }
         }
+    }
+
+    /// The documents not masked one by one, counted by the vault (an index), not by reading them all.
+    private static func unmaskedCount(_ library: DocumentLibrary) throws -> Int {
+        let (masked, total) = try library.readList(library.listQuery(filter: DocumentFilter(maskedOnly: true))) { reader in
+            (try reader.counts().values.reduce(0, +), try reader.total())
+        }
+        return total - masked
     }
 
     /// Asks the server to set the policy (the vault mirrors it once the server agreed).
@@ -139,7 +143,7 @@ enum DocumentsEffects {
             guard let set = services.setMaskAllPolicy else { return DocumentsEvent.failed(tr("documents.mask-all.needs-server")) }
             do {
                 try await set(on)
-                let changes = (try? services.library.summaries().filter { !$0.isMasked }.count) ?? 0
+                let changes = (try? unmaskedCount(services.library)) ?? 0
                 return DocumentsEvent.done(on ? tr("documents.mask-all.on", ["count": String(changes)]) : tr("documents.mask-all.off"), select: nil)
             } catch let error as SharingError {
                 return DocumentsEvent.failed(SharingWording.error(error))

@@ -50,6 +50,10 @@ public struct MessagesScreen: FeatureScreen {
             return toInbox(event)
         case .event(let event as MessagesEvent):
             return receive(event)
+        case .event(let item as OpenItem):
+            // A line of the Accueil: the thread, opened.
+            editor = nil
+            return Update(effects: [load(selecting: item.id), MessagesEffects.open(item.id, services)])
         case .key:
             if var open = editor {
                 let result = open.update(input)

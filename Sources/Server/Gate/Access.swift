@@ -134,12 +134,20 @@ enum Authorization {
         if caller.patientID == patient {
             return Access(patient: patient, role: .holder, caller: caller, rubriques: Set(Section.allCases))
         }
-        if try db.queryFirst("SELECT 1 FROM guardianships WHERE account_id = ? AND patient_id = ?", [caller.accountID, patient], map: { _ in true }) != nil {
+        // A minor's own account holds the space from 18; a parent's access ends then (the
+        // server's clock decides, so a test can move it).
+        if try db.queryFirst("SELECT 1 FROM minor_accounts WHERE account_id = ? AND patient_id = ?", [caller.accountID, patient], map: { _ in true }) != nil,
+           try !Delegations.isMinor(db, patient: patient, now: now) {
+            return Access(patient: patient, role: .holder, caller: caller, rubriques: Set(Section.allCases))
+        }
+        if try db.queryFirst("SELECT 1 FROM guardianships WHERE account_id = ? AND patient_id = ?", [caller.accountID, patient], map: { _ in true }) != nil,
+           try Delegations.isMinor(db, patient: patient, now: now) {
             return Access(patient: patient, role: .parent, caller: caller, rubriques: Set(Section.allCases))
         }
         let seconds = now.timeIntervalSince1970
-        let delegated = try db.query("SELECT rubriques FROM delegations WHERE account_id = ? AND patient_id = ? AND revoked = 0 AND ends > ?",
-                                     [caller.accountID, patient, seconds]) { $0.string(0) }
+        let delegated = try db.query("""
+            SELECT rubriques FROM delegations WHERE account_id = ? AND patient_id = ? AND state = 'active' AND kind = 'caregiving' AND ends > ?
+            """, [caller.accountID, patient, seconds]) { $0.string(0) }
         if !delegated.isEmpty {
             return Access(patient: patient, role: .aidant, caller: caller, rubriques: Set(delegated.flatMap(parseRubriques)))
         }

@@ -13,6 +13,10 @@ struct DemoWorld {
     static let childID = "lucas"
     static let otherHolderID = "bruno"
     static let aidantLogin = "julien.martineau"
+    /// Who the people behind accounts without a space of their own are (to invite them by name).
+    static let identities: [String: (family: String, given: String, birthDate: String)] = [
+        aidantLogin: ("Martineau", "Julien", "1994-03-12"),
+    ]
 
     struct Professional {
         var id: String, rpps: String, given: String, family: String, specialty: String, password: String

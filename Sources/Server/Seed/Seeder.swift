@@ -38,6 +38,14 @@ struct Seeder {
                 if account.role == "holder", account.resource == DemoWorld.holderID {
                     try db.run("INSERT OR IGNORE INTO guardianships (account_id, patient_id) VALUES (?, ?)", [accountID, DemoWorld.childID])
                 }
+                // Lucas's own account takes his space over at 18; who Julien is, to invite him by name.
+                if account.role == "child", let space = account.resource {
+                    try db.run("INSERT OR IGNORE INTO minor_accounts (account_id, patient_id) VALUES (?, ?)", [accountID, space])
+                }
+                if let identity = DemoWorld.identities[account.identifier] {
+                    try db.run("INSERT OR IGNORE INTO account_identities (account_id, family, given, birth_date) VALUES (?, ?, ?, ?)",
+                               [accountID, identity.family, identity.given, identity.birthDate])
+                }
             }
             if let (aidant, _) = try Accounts.find(db, login: DemoWorld.aidantLogin) {
                 try Delegations.create(db, consentID: "delegation-julien", aidant: aidant, patient: DemoWorld.holderID,

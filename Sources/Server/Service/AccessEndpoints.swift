@@ -221,23 +221,58 @@ struct AccessEndpoints {
         return .fhir(201, ["consent": .string(consentID)])
     }
 
-    /// `POST /Patient/{id}/$delegate` {identifier, rubriques, until}: an aidant's delegation.
+    /// `POST /Patient/{id}/$delegate` {identifier, family, given, birthDate, rubriques, until,
+    /// kind?}: invites an aidant (or, with `kind: legal-representation`, a minor's second legal
+    /// representative), matched by identifier, name and birth date. The invitation waits for
+    /// their answer (`Consent/{id}/$accept`, `$refuse`). 404 `no-match` when nobody matches.
     func delegate(_ request: HTTPRequest, patient: String, caller: Caller) throws -> HTTPResponse {
         let body = try router.jsonBody(request)
-        guard let login = body["identifier"]?.stringValue else { throw APIError.badRequest("identifier of the aidant is required", detail: "invalid-parameter") }
+        guard let login = body["identifier"]?.stringValue, !login.isEmpty else {
+            throw APIError.badRequest("identifier of the aidant is required", detail: "invalid-parameter")
+        }
+        guard let family = body["family"]?.stringValue, let given = body["given"]?.stringValue,
+              let birthDate = body["birthDate"]?.stringValue, FHIRDateTime.range(of: birthDate) != nil, birthDate.count == 10 else {
+            throw APIError.badRequest("family, given and birthDate (YYYY-MM-DD) of the aidant are required", detail: "invalid-parameter")
+        }
         guard let untilText = body["until"]?.stringValue, let until = FHIRDateTime.range(of: untilText)?.end else {
             throw APIError.badRequest("until must be a FHIR date", detail: "invalid-parameter")
         }
-        let chosen = try rubriques(body)
-        let now = self.now
-        let consentID = Audit.newID()
-        try router.gate.write(caller) { transaction in
+        let kindText = body["kind"]?.stringValue ?? Delegations.Kind.caregiving.rawValue
+        guard let kind = Delegations.Kind(rawValue: kindText) else { throw APIError.badRequest("unknown kind \(kindText)", detail: "invalid-parameter") }
+        let chosen = kind == .legalRepresentation ? Section.allCases : try rubriques(body)
+        let consentID = try router.gate.write(caller) { transaction -> String in
             let scope = try transaction.holderScope(patient)
-            let db = scope.db
-            guard let (aidant, _) = try Accounts.find(db, login: login), aidant.kind == .patient else { throw APIError.notFound("no such account") }
-            try Delegations.create(db, consentID: consentID, aidant: aidant, patient: patient, rubriques: chosen, until: until, now: now)
+            guard let aidant = try Delegations.match(scope.db, identifier: login, family: family, given: given, birthDate: birthDate) else {
+                throw APIError(404, .notFound, "no account matches this identifier, name and birth date", detail: "no-match")
+            }
+            return try Delegations.invite(scope, aidant: aidant, kind: kind, rubriques: chosen, until: until)
         }
-        return .fhir(201, ["consent": .string(consentID)])
+        return .fhir(201, ["consent": .string(consentID), "status": "pending"])
+    }
+
+    /// `GET /$invitations`: the delegations made to the caller (as aidant or representative),
+    /// whatever their state, with the name of the person whose space it is.
+    func invitations(caller: Caller) throws -> HTTPResponse {
+        let now = self.now
+        let entries = try router.store.read { db -> [JSON] in
+            try db.query("SELECT \(Delegations.Row.columns) FROM delegations WHERE account_id = ? ORDER BY created DESC",
+                         [caller.accountID], map: Delegations.Row.init).map { row in
+                [
+                    "consent": .string(row.consentID), "patient": .string(row.patient),
+                    "name": .string(try Delegations.name(db, patient: row.patient) ?? ""), "kind": .string(row.kind.rawValue),
+                    "status": .string(row.status(at: now)), "rubriques": .array(row.rubriques.map { .string($0.rawValue) }),
+                    "until": .string(FHIRDateTime.instant(row.ends)), "since": .string(FHIRDateTime.instant(row.created)),
+                ]
+            }
+        }
+        return .fhir(200, ["invitations": .array(entries)])
+    }
+
+    /// `POST /Consent/{id}/$accept` and `$refuse`: the invited person's answer.
+    func answer(consent consentID: String, accept: Bool, caller: Caller) throws -> HTTPResponse {
+        let now = self.now
+        let row = try router.store.write { db in try Delegations.answer(db, consentID: consentID, caller: caller, accept: accept, now: now) }
+        return .fhir(200, ["consent": .string(consentID), "status": .string(row.state), "patient": .string(row.patient)])
     }
 
     // MARK: - Revocation
@@ -248,13 +283,26 @@ struct AccessEndpoints {
 
     /// `POST /Consent/{id}/$revoke`: ends an access code or session, a delegation, or a block, at once.
     func revoke(_ request: HTTPRequest, consent consentID: String, caller: Caller) throws -> HTTPResponse {
+        let now = self.now
+        // The aidant (or invited representative) ends their own delegation: either side may.
+        if try router.store.write({ db -> Bool in
+            guard let row = try Delegations.row(db, consentID: consentID), row.accountID == caller.accountID else { return false }
+            try Delegations.end(db, row, by: caller, now: now)
+            return true
+        }) {
+            return .fhir(200, ["consent": .string(consentID), "status": "inactive"])
+        }
         try router.gate.write(caller) { transaction in
             // Only the holder's side sees Consents: anyone else is told it does not exist.
             let (found, stored) = try transaction.resource("Consent", consentID)
             guard let scope = found, scope.access.isHolderSide else { throw APIError.notFound("no such consent") }
             let db = scope.db
             try db.run("UPDATE access_grants SET state = 'ended' WHERE consent_id = ? AND state IN ('pending', 'active')", [consentID])
-            try db.run("UPDATE delegations SET revoked = 1 WHERE consent_id = ?", [consentID])
+            if let row = try Delegations.row(db, consentID: consentID) {
+                // The delegation's own end: its attestation, a representative no longer a parent.
+                try Delegations.end(db, row, by: transaction.caller, now: scope.now)
+                return
+            }
             try db.run("UPDATE blocks SET active = 0 WHERE consent_id = ?", [consentID])
             try db.run("UPDATE service_grants SET revoked = 1 WHERE consent_id = ?", [consentID])
             // An opposition's Consent mirrors the policy: revoking it lifts the opposition too.

@@ -146,11 +146,18 @@ struct AuthEndpoints {
         let spaces = try router.store.read { db -> [JSON] in
             var spaces: [JSON] = []
             if let own = caller.patientID { spaces.append(["patient": .string(own), "role": "holder", "rubriques": Self.all]) }
-            for child in try db.query("SELECT patient_id FROM guardianships WHERE account_id = ?", [caller.accountID], map: { $0.string(0) }) {
+            let clock = router.context.clock.now
+            // A minor's own account holds the space once 18; the parents' access ends then.
+            for space in try db.query("SELECT patient_id FROM minor_accounts WHERE account_id = ?", [caller.accountID], map: { $0.string(0) })
+            where try !Delegations.isMinor(db, patient: space, now: clock) {
+                spaces.append(["patient": .string(space), "role": "holder", "rubriques": Self.all])
+            }
+            for child in try db.query("SELECT patient_id FROM guardianships WHERE account_id = ?", [caller.accountID], map: { $0.string(0) })
+            where try Delegations.isMinor(db, patient: child, now: clock) {
                 spaces.append(["patient": .string(child), "role": "parent", "rubriques": Self.all])
             }
             for (patient, rubriques, ends, consent) in try db.query(
-                "SELECT patient_id, rubriques, ends, consent_id FROM delegations WHERE account_id = ? AND revoked = 0 AND ends > ?",
+                "SELECT patient_id, rubriques, ends, consent_id FROM delegations WHERE account_id = ? AND state = 'active' AND kind = 'caregiving' AND ends > ?",
                 [caller.accountID, now], map: { ($0.string(0), $0.string(1), $0.double(2), $0.string(3)) }) {
                 spaces.append(["patient": .string(patient), "role": "aidant", "consent": .string(consent),
                                "rubriques": .array(rubriques.split(separator: ",").map { .string(String($0)) }),

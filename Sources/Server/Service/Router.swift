@@ -65,6 +65,8 @@ final class Router: HTTPHandler {
             return try MessagingEndpoints(router: self).handle(request, segments: segments)
         case ("POST", 0):
             return try TransactionEndpoint(router: self).handle(request, caller: authenticate(request))
+        case ("GET", 1) where segments[0] == "$invitations":
+            return try AccessEndpoints(router: self).invitations(caller: authenticate(request))
         case ("POST", 1) where segments[0] == "$redeem-access-code":
             return try AccessEndpoints(router: self).redeem(request, caller: authenticate(request))
         case ("GET", 1) where segments[0] == "$services":
@@ -110,6 +112,8 @@ final class Router: HTTPHandler {
             case ("Consent", "$revoke", "POST"): return try access.revoke(request, consent: id, caller: caller)
             case ("Patient", "$services", "GET"): return try ServiceEndpoints(router: self).connections(patient: id, caller: caller)
             case ("Patient", "$connect-service", "POST"): return try ServiceEndpoints(router: self).connect(request, patient: id, caller: caller)
+            case ("Consent", "$accept", "POST"): return try access.answer(consent: id, accept: true, caller: caller)
+            case ("Consent", "$refuse", "POST"): return try access.answer(consent: id, accept: false, caller: caller)
             default: throw APIError.notFound("unknown operation \(segments[2]) on \(type)")
             }
         case 4 where segments[2] == "_history":

@@ -20,6 +20,8 @@ struct TestEndpoints {
             return .fhir(200, ["now": .string(FHIRDateTime.instant(router.context.clock.now)), "offsetSeconds": .double(router.context.clock.currentOffset)])
         case ("GET", "clock") where settings.testClockEnabled:
             return .fhir(200, ["now": .string(FHIRDateTime.instant(router.context.clock.now)), "offsetSeconds": .double(router.context.clock.currentOffset)])
+        case ("POST", "accounts") where settings.testClockEnabled:
+            return try createAccount(request)
         case ("POST", "faults") where settings.faultInjectionEnabled:
             let body = try router.jsonBody(request)
             guard let name = body["fault"]?.stringValue, let fault = FaultInjector.Fault(rawValue: name) else {
@@ -39,5 +41,35 @@ struct TestEndpoints {
         default:
             throw APIError.notFound("unknown path \(request.path)")
         }
+    }
+
+    /// `POST /_test/accounts` {login, password, family, given, birthDate, holder?}: a patient
+    /// account (with a space of its own when `holder`), so tests can reach the limits of
+    /// delegations with people of their own.
+    private func createAccount(_ request: HTTPRequest) throws -> HTTPResponse {
+        let body = try router.jsonBody(request)
+        guard let login = body["login"]?.stringValue, Accounts.isValidLogin(login), let password = body["password"]?.stringValue,
+              let family = body["family"]?.stringValue, let given = body["given"]?.stringValue, let birthDate = body["birthDate"]?.stringValue else {
+            throw APIError.badRequest("login, password, family, given and birthDate are required", detail: "invalid-parameter")
+        }
+        let hash = try Accounts.hashPassword(password, settings: router.settings)
+        let now = router.context.clock.now
+        let holder = body["holder"]?.boolValue ?? false
+        let patientID = holder ? "p-" + login.replacingOccurrences(of: "@", with: "-") : nil
+        let account = try router.store.write { db -> String in
+            if let patientID {
+                var patient = Resource(type: "Patient", id: patientID)
+                patient["name"] = [["family": .string(family), "given": [.string(given)]]]
+                patient["birthDate"] = .string(birthDate)
+                var writer = SeedWriter(db: db, now: now)
+                try writer.save(patient, patient: patientID)
+            }
+            let id = try Accounts.create(db, kind: .patient, login: login, passwordHash: hash, displayName: "\(given) \(family)",
+                                         patientID: patientID, practitionerID: nil)
+            try db.run("INSERT OR REPLACE INTO account_identities (account_id, family, given, birth_date) VALUES (?, ?, ?, ?)",
+                       [id, family, given, birthDate])
+            return id
+        }
+        return .fhir(201, .compact(["account": .string(account), "patient": .optional(patientID)]))
     }
 }

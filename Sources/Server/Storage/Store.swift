@@ -136,6 +136,7 @@ enum Schema {
             """),
         Migration(version: 2) { db in try db.execute(version2); try ResourceRepository.reindexTokens(db) },
         Migration(version: 3, sql: version3),
+        Migration(version: 4, sql: version4),
     ]
 
     /// The holder's space-wide policy, applied by the gate (`SpacePolicy`): "mask all my
@@ -150,6 +151,22 @@ enum Schema {
             ALTER TABLE service_grants ADD COLUMN service_id TEXT NOT NULL DEFAULT '';
             ALTER TABLE service_grants ADD COLUMN finalities TEXT NOT NULL DEFAULT '';
             ALTER TABLE service_grants ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+            """
+
+    /// Aidants and legal representatives (issue 16): a delegation is an invitation first, then
+    /// accepted, refused, revoked (by either side) or past its end; who an account's person is,
+    /// to match an aidant invited by name and birth date; a minor's own account, which takes
+    /// the space over at 18.
+    static let version4 = """
+            ALTER TABLE delegations ADD COLUMN state TEXT NOT NULL DEFAULT 'active';  -- pending | active | refused | revoked
+            ALTER TABLE delegations ADD COLUMN kind TEXT NOT NULL DEFAULT 'caregiving'; -- caregiving | legal-representation
+            ALTER TABLE delegations ADD COLUMN created REAL NOT NULL DEFAULT 0;
+            ALTER TABLE delegations ADD COLUMN inviter TEXT;
+            UPDATE delegations SET state = 'revoked' WHERE revoked = 1;
+            CREATE INDEX delegations_by_account ON delegations(account_id, state);
+            CREATE INDEX delegations_by_patient ON delegations(patient_id, state);
+            CREATE TABLE account_identities (account_id TEXT PRIMARY KEY, family TEXT NOT NULL, given TEXT NOT NULL, birth_date TEXT NOT NULL);
+            CREATE TABLE minor_accounts (account_id TEXT PRIMARY KEY, patient_id TEXT NOT NULL);
             """
 
     static let version2 = """
