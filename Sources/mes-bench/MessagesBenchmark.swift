@@ -29,6 +29,10 @@ enum MessagesBenchmark {
         let fillStart = ContinuousClock.now
         try fill(vault, threads: threads)
         print("  vault filled:                    \(DocumentsBenchmark.format(ContinuousClock.now - fillStart))")
+        // `mes-bench messages THREADS CACHE_MIB`: the vault's page cache for this run (default: the vault's).
+        if arguments.count > 1, let mebibytes = Int(arguments[1]) { try vault.setPageCache(kib: mebibytes * 1024) }
+        let database = try FileManager.default.attributesOfItem(atPath: VaultDirectory(workspace.appendingPathComponent("vault")).databasePath)[.size] as? Int ?? 0
+        print("  page cache \(try vault.pageCacheKiB / 1024) MiB per connection; database \(database / 1_048_576) MiB (and its WAL)")
         let messenger = Messenger(vault: vault, profileID: "helene")
 
         var inbox: [Duration] = []

@@ -23,15 +23,15 @@ extension RecordStore where Record == MessageThread {
     /// The threads of a profile whose subject, correspondents or messages a full-text search finds.
     public func matchingIDs(_ text: String, profile: String) throws -> Set<String> {
         guard let query = SearchIndex.query(from: text) else { return [] }
-        let matches = "SELECT rowid FROM search_index WHERE search_index MATCH ?"
-        let threads = try session.database.query("""
-            SELECT record_id FROM search_entry WHERE rowid IN (\(matches)) AND profile_id = ? AND kind = ?
-            """, [query, profile, RecordKind.thread.rawValue]) { $0.string(0) }
-        let viaMessages = try session.database.query("""
-            SELECT DISTINCT m.thread_id FROM search_entry e JOIN message m ON m.id = e.record_id
-            WHERE e.rowid IN (\(matches)) AND e.profile_id = ? AND e.kind = ?
-            """, [query, profile, RecordKind.message.rawValue]) { $0.string(0) }
-        return Set(threads + viaMessages)
+        // One pass over the full-text index for threads and messages (a message stands for its
+        // thread): a short prefix matches most messages, and it was run twice (issue 20).
+        let thread = RecordKind.thread.rawValue, message = RecordKind.message.rawValue
+        let ids = try session.database.query("""
+            SELECT DISTINCT CASE e.kind WHEN ? THEN e.record_id ELSE m.thread_id END
+            FROM search_entry e LEFT JOIN message m ON e.kind = ? AND m.id = e.record_id
+            WHERE e.rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?) AND e.profile_id = ? AND e.kind IN (?, ?)
+            """, [thread, message, query, profile, thread, message]) { $0.optionalString(0) }
+        return Set(ids.compactMap { $0 })
     }
 }
 
