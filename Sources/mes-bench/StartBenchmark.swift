@@ -19,7 +19,7 @@ enum StartBenchmark {
         let workspace = FileManager.default.temporaryDirectory.appendingPathComponent("mes-bench-start-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: workspace) }
-        let tmux = Tmux(socket: "mes-bench-\(getpid())")
+        let tmux = Tmux(socket: "mes-bench-\(getpid())", scratch: workspace)
         defer { tmux.killServer() }
         print("mes-bench start: start → first useful frame at 80x24 in tmux, \(count) items, median of \(runs)")
 
@@ -91,41 +91,14 @@ enum StartBenchmark {
     }
 }
 
-/// A private tmux server for the benchmark (its own socket; killed at the end, and only it).
+/// A private tmux server for the benchmark (its own socket; killed at the end, and only it),
+/// driven through the kiosk benchmark's posix_spawn runner.
 struct Tmux {
-    let socket: String
+    let inner: KioskBenchmark.Tmux
 
-    func killServer() { _ = Self.spawn(["/usr/bin/tmux", "-L", socket, "kill-server"]) }
+    init(socket: String, scratch: URL) { inner = KioskBenchmark.Tmux(socket: socket, scratch: scratch) }
 
-    /// Runs a program and waits for it, with posix_spawn and waitpid: Foundation's Process
-    /// waited for ever on tmux (the server it forks kept what Process watches open).
-    /// Standard output goes to `output` (a path), or like the others to /dev/null.
-    @discardableResult
-    static func spawn(_ argv: [String], output: String = "/dev/null") -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        var arguments = argv.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
-        var environment = ProcessInfo.processInfo.environment.filter { $0.key != "TMUX" }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { environment.forEach { free($0) } }
-        // No blocked signal handed down (a tmux server with a blocked mask ignores kill-server).
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &actions, &attributes, &arguments, &environment) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        return status & 0x7F == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-    }
+    func killServer() { inner.kill() }
 
     /// Spawns `command` in a new 80x24 session, types `typeAhead` once `readyText` shows, and polls the pane
     /// until `done` holds for its text: the time from the spawn to that capture.
@@ -133,18 +106,17 @@ struct Tmux {
                    timeout: Duration = .seconds(30), done: (String) -> Bool) throws -> Duration {
         let exports = environment.map { "\($0.key)=\(shellQuoted($0.value))" }.joined(separator: " ")
         let line = "exec env TERM=xterm-256color \(exports) " + command.map(shellQuoted).joined(separator: " ")
-        var start = ContinuousClock.now
         // A server killed just before may still be going away ("server exited unexpectedly"):
         // tried again a few times.
-        var started: Int32 = -1
-        for attempt in 0..<10 where started != 0 {
+        var start = ContinuousClock.now
+        var started = false
+        for attempt in 0..<10 where !started {
             if attempt > 0 { usleep(100_000) }
             start = ContinuousClock.now
-            started = Self.spawn(["/usr/bin/tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-x", "80", "-y", "24", "-s", "bench", line])
+            let said = try inner.run(["new-session", "-d", "-x", "80", "-y", "24", "-s", "bench", line])
+            started = said.isEmpty
         }
-        guard started == 0 else {
-            throw BenchmarkFailure("tmux did not start \(command[0]): \(started)")
-        }
+        guard started else { throw BenchmarkFailure("tmux did not start \(command[0])") }
         var typed = typeAhead == nil
         while ContinuousClock.now - start < timeout {
             let pane = try capture()
@@ -152,7 +124,7 @@ struct Tmux {
             // The key is typed as soon as the program shows its first frame (a terminal that
             // starts discards what was typed before it).
             if !typed, let typeAhead, let ready = readyText, pane.contains(ready) {
-                Self.spawn(["/usr/bin/tmux", "-L", socket, "send-keys", "-t", "bench", "-l", typeAhead])
+                try inner.run(["send-keys", "-t", "bench", "-l", typeAhead])
                 typed = true
             }
             usleep(5_000)
@@ -160,13 +132,7 @@ struct Tmux {
         throw BenchmarkFailure("\(command[0]) drew nothing useful in \(timeout):\n\(try capture())")
     }
 
-    /// The pane's text, through a file.
-    func capture() throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-pane.txt")
-        defer { try? FileManager.default.removeItem(at: file) }
-        Self.spawn(["/usr/bin/tmux", "-L", socket, "capture-pane", "-p", "-t", "bench"], output: file.path)
-        return (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-    }
+    func capture() throws -> String { try inner.run(["capture-pane", "-p", "-t", "bench"]) }
 
     func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }
