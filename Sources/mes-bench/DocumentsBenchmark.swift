@@ -41,6 +41,10 @@ enum DocumentsBenchmark {
         let outcome = try blocking { try await syncHolder(server: server, vault: vault) }
         print("  initial sync:                 \(format(ContinuousClock.now - syncStart)) (\(outcome))")
 
+        // `mes-bench documents N CACHE_MIB`: the vault's page cache for this run (kept in the vault,
+        // so the memory figure's process uses it too); default: the vault's.
+        if arguments.count > 1, let mebibytes = Int(arguments[1]) { try vault.setPageCache(kib: mebibytes * 1024) }
+        print("  page cache \(try vault.pageCacheKiB / 1024) MiB per connection")
         guard let library = try DocumentLibrary.open(vault) else { throw BenchmarkFailure("no space after the sync") }
         // For comparison: every summary (what the list read before issue 20), and what it reads now.
         let loadStart = ContinuousClock.now
