@@ -19,6 +19,9 @@ DEBIAN_PACKAGES := pkg-config libncurses-dev ncurses-term libsqlite3-dev libsodi
 # What `make bench BENCH=server` needs besides: nginx serves the comparison, wrk loads both
 # (installed by that benchmark's setup only: `make test` does not need them).
 BENCH_SERVER_PACKAGES := nginx-light wrk
+# What `make bench` (no BENCH: every figure of issue 20) and `make bench BENCH=start` need
+# besides: neomutt, the anchor of the start-up figure. Installed by the benchmark's setup only.
+BENCH_START_PACKAGES := neomutt
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help setup build build-release demo test bench clean torture fuzz deb deb-check
@@ -63,12 +66,14 @@ test: build
 	@! grep -E '(^|: )warning:' .build/build-tests.log
 	$(SWIFT) test --skip-build --disable-swift-testing 2>&1 | tee .build/test.log
 
-# Benchmarks print figures; they run in release mode. `make bench BENCH=vault` runs one.
+# Benchmarks print figures; they run in release mode. `make bench BENCH=vault` runs one; with no
+# BENCH, `mes-bench all` prints every figure of issue 20 with its anchor and ratio (~10 minutes).
 bench: setup
 	@if [ "$(BENCH)" = server ]; then $(MAKE) --no-print-directory setup DEBIAN_PACKAGES="$(BENCH_SERVER_PACKAGES)"; fi
+	@if [ -z "$(BENCH)" ] || [ "$(firstword $(BENCH))" = start ]; then $(MAKE) --no-print-directory setup DEBIAN_PACKAGES="$(BENCH_START_PACKAGES)"; fi
 	@mkdir -p .build
 	$(SWIFT) build --configuration release 2>&1 | tee .build/build-release.log
-	.build/release/mes-bench $(BENCH)
+	.build/release/mes-bench $(or $(BENCH),all)
 
 # A thousand SIGKILLs of mes and mes-server (issue 21; `make test` runs 30 of them). Niced: the
 # machine may be shared. TORTURE_KILLS=N changes the count, MES_TORTURE_SEED=S replays a run.

@@ -110,7 +110,9 @@ public struct Messenger: Sendable {
 
     /// Reads a paged inbox in one consistent state of the vault: its count, one page, where a thread is.
     public func readInbox<Result: Sendable>(_ query: ThreadListQuery, _ body: (InboxReader) throws -> Result) throws -> Result {
-        try vault.read { try body(InboxReader(session: $0, query: query)) }
+        try vault.read { session in
+            try body(InboxReader(session: session, query: query, matches: try session.threads.listMatches(query)))
+        }
     }
 
     /// The threads a full-text search finds (subjects, correspondents, message bodies), for a
@@ -363,20 +365,22 @@ public struct Messenger: Sendable {
 public struct InboxReader {
     let session: VaultSession
     public let query: ThreadListQuery
+    /// The search's matches, found once for every read of this inbox.
+    let matches: ListMatches?
 
     /// Threads the query shows.
     public func count() throws -> Int {
-        try session.threads.listCount(query)
+        try session.threads.listCount(query, matches: matches)
     }
 
     /// Rows `offset..<offset+limit`, in the query's order.
     public func page(offset: Int, limit: Int) throws -> [ThreadSummaryRow] {
-        try session.threads.listPage(query, offset: offset, limit: limit)
+        try session.threads.listPage(query, offset: offset, limit: limit, matches: matches)
     }
 
     /// A thread's rank, when the query shows it.
     public func position(of id: String) throws -> Int? {
-        try session.threads.listPosition(of: id, query)
+        try session.threads.listPosition(of: id, query, matches: matches)
     }
 
     /// Messages to read in the inbox or the archives (the one the query shows), filters aside.

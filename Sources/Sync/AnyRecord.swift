@@ -55,10 +55,15 @@ enum AnyRecord {
     }
 
     /// Saves a record pulled from the server, keeping what only this device knows of it.
-    static func saveRemote(_ record: any ProfileRecord, in session: VaultSession) throws {
+    /// `encoded` is its body made ahead (`VaultSession.encodedBody`), used when it is new here.
+    static func saveRemote(_ record: any ProfileRecord, encoded: Data? = nil, in session: VaultSession) throws {
         func open<Record: StoredRecord>(_ record: Record) throws {
             let store = session.records(Record.self)
-            try store.save(RecordMapping.keepingLocalState(record, from: try store.find(record.id)), origin: .remote)
+            if let local = try store.find(record.id) {
+                try store.save(RecordMapping.keepingLocalState(record, from: local), origin: .remote)
+            } else {
+                try store.save(record, origin: .remote, encoded: encoded)
+            }
         }
         guard let stored = record as? any StoredRecord else { return }
         try open(stored)

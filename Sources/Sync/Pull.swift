@@ -4,37 +4,72 @@ import HealthRecord
 import Vault
 
 /// One change of the feed, decoded before the vault transaction that applies it.
-struct DecodedChange {
+struct DecodedChange: Sendable {
     var change: API.Change
     /// The records the resource becomes, the one it is about first (empty: not kept; nil: a
     /// version mes cannot read, which must not cost the local copy).
     var records: [any ProfileRecord]?
+    /// The resource as the sync base keeps it (serialized here, off the vault's transaction).
+    var payload: [UInt8]?
+    /// The records' bodies as the vault stores them, encoded here too.
+    var bodies: [Data?] = []
+}
+
+/// A page of the feed, fetched and decoded.
+struct FetchedPage: Sendable {
+    var page: API.ChangesPage
+    var decoded: [DecodedChange]
 }
 
 extension SyncRun {
     /// Pulls the changes feed of a space page by page; each page and its cursor are applied in
-    /// one vault transaction, so a kill at any moment resumes at the last applied page.
+    /// one vault transaction, so a kill at any moment resumes at the last applied page. The next
+    /// page is fetched and decoded while this one is applied (its cursor is known before): the
+    /// wire and the decoding overlap the vault's writing (issue 20).
     func pull(_ space: Space) async throws {
         announce(.pulling, profile: space.patientID)
+        let cursor = try vault.read { try $0.syncState.cursor(profile: space.patientID) }
+        let client = self.client, pageSize = options.pageSize
+        var next = Self.startFetch(space, after: cursor, pageSize: pageSize, client: client)
         while true {
-            let cursor = try vault.read { try $0.syncState.cursor(profile: space.patientID) }
-            var query = [("_count", String(options.pageSize))]
-            if let cursor, !cursor.isEmpty { query.insert(("since", cursor), at: 0) }
-            let json = try await client.json(BackendRequest(path: API.Path.changes(patient: space.patientID), query: query))
-            let page: API.ChangesPage
-            do { page = try API.ChangesPage(json: json) } catch { throw SyncError.serverTrouble("malformed changes page") }
-            let decoded = page.changes.map { change in
-                DecodedChange(change: change, records: change.resource.map { try? RecordMapping.decode($0) } ?? [])
+            let fetched = try await next.value
+            let page = fetched.page
+            if page.more {
+                next = Self.startFetch(space, after: page.cursor, pageSize: pageSize, client: client)
             }
-            try vault.write { session in
-                try PageApplier(session: session, space: space).apply(decoded)
-                try session.syncState.setCursor(page.cursor, profile: space.patientID)
+            do {
+                try vault.write { session in
+                    try PageApplier(session: session, space: space).apply(fetched.decoded)
+                    try session.syncState.setCursor(page.cursor, profile: space.patientID)
+                }
+            } catch {
+                if page.more { next.cancel() }
+                throw error
             }
             report.received += page.changes.count
             progress.received += page.changes.count
             announce()
             if !page.more { break }
         }
+    }
+
+    static func startFetch(_ space: Space, after cursor: String?, pageSize: Int, client: BackendClient) -> Task<FetchedPage, any Error> {
+        Task.detached { try await fetchPage(space, after: cursor, pageSize: pageSize, client: client) }
+    }
+
+    /// One page of a space's feed after `cursor`, decoded into records.
+    static func fetchPage(_ space: Space, after cursor: String?, pageSize: Int, client: BackendClient) async throws -> FetchedPage {
+        var query = [("_count", String(pageSize))]
+        if let cursor, !cursor.isEmpty { query.insert(("since", cursor), at: 0) }
+        let json = try await client.json(BackendRequest(path: API.Path.changes(patient: space.patientID), query: query))
+        let page: API.ChangesPage
+        do { page = try API.ChangesPage(json: json) } catch { throw SyncError.serverTrouble("malformed changes page") }
+        let decoded = page.changes.map { change in
+            let records = change.resource.map { try? RecordMapping.decode($0) } ?? []
+            return DecodedChange(change: change, records: records, payload: change.resource?.serialized(),
+                                 bodies: (records ?? []).map { try? VaultSession.encodedBody($0) })
+        }
+        return FetchedPage(page: page, decoded: decoded)
     }
 }
 
@@ -61,12 +96,13 @@ struct PageApplier {
             if kind == .profile, let resource = change.resource {
                 try applyPatient(resource)
             } else {
-                for record in records { try AnyRecord.saveRemote(record, in: session) }
+                for (index, record) in records.enumerated() {
+                    try AnyRecord.saveRemote(record, encoded: index < item.bodies.count ? item.bodies[index] : nil, in: session)
+                }
             }
             if let message = primary as? Message { touchedThreads.insert(message.threadID) }
-            if let resource = change.resource {
-                try session.syncState.setBase(SyncBase(kind: kind, recordID: change.id, versionID: change.versionId,
-                                                       payload: resource.serialized()))
+            if let payload = item.payload {
+                try session.syncState.setBase(SyncBase(kind: kind, recordID: change.id, versionID: change.versionId, payload: payload))
             }
         }
         for thread in touchedThreads { try ThreadSummary.refresh(thread, in: session) }

@@ -83,7 +83,8 @@ public final class URLSessionTransport: Transport {
 
     public var transferred: TransferStatistics { statistics.withLock { $0 } }
 
-    public func send(_ request: BackendRequest) async throws -> BackendResponse {
+    /// The URL `request` goes to (the sync benchmark fetches the same with curl).
+    public func url(for request: BackendRequest) throws -> URL {
         guard var components = URLComponents(url: baseURL.appendingPathComponent(request.path), resolvingAgainstBaseURL: false) else {
             throw TransportFailure.malformedResponse("bad path \(request.path)")
         }
@@ -91,6 +92,11 @@ public final class URLSessionTransport: Transport {
             components.queryItems = request.query.map { URLQueryItem(name: $0.0, value: $0.1) }
         }
         guard let url = components.url else { throw TransportFailure.malformedResponse("bad URL") }
+        return url
+    }
+
+    public func send(_ request: BackendRequest) async throws -> BackendResponse {
+        let url = try url(for: request)
         var urlRequest = URLRequest(url: url)
         urlRequest.httpMethod = request.method
         urlRequest.httpBody = request.body

@@ -106,8 +106,17 @@ enum KioskBenchmark {
             defer { cArguments.forEach { free($0) } }
             var environment = ProcessInfo.processInfo.environment.filter { $0.key != "TMUX" }.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { environment.forEach { free($0) } }
+            // No blocked signal handed down: a tmux server started with a blocked mask ignores
+            // kill-server (the E2E tests met it).
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var noSignals = sigset_t()
+            sigemptyset(&noSignals)
+            posix_spawnattr_setsigmask(&attributes, &noSignals)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
             var pid: pid_t = 0
-            guard posix_spawn(&pid, argv[0], &actions, nil, &cArguments, &environment) == 0 else {
+            guard posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, &environment) == 0 else {
                 throw BenchmarkFailure("cannot start tmux")
             }
             var status: Int32 = 0

@@ -60,6 +60,8 @@ enum UIBenchmark {
         print("ui.frame  table \(rowCount) rows at \(size), virtual backend, \(frames) frames")
         print(String(format: "ui.frame  median %.3f ms, p95 %.3f ms, max %.3f ms (budget 2 ms: %@)",
                      median, p95, timings.last ?? 0, p95 < 2 ? "within" : "OVER"))
+        BenchSummary.add("ui bench, table frame, \(rowCount) rows at \(size), load \(BenchSummary.load())",
+                         mes: String(format: "%.3f ms", median), anchor: "budget 1 ms", ratio: BenchSummary.ratio(median, 1))
         _ = checksum
         measureShellFrame()
         try measureScrollBytes(context: context)
@@ -105,6 +107,9 @@ enum UIBenchmark {
         let p95 = timings[timings.count * 95 / 100]
         print(String(format: "ui.shell  whole shell, 10 000-row grouped list at %@: median %.3f ms, p95 %.3f ms (budget 2 ms: %@)",
                      size.description, timings[timings.count / 2], p95, p95 < 2 ? "within" : "OVER"))
+        BenchSummary.add("ui bench, whole shell frame at \(size), load \(BenchSummary.load())",
+                         mes: String(format: "%.3f ms", timings[timings.count / 2]), anchor: "budget 1 ms",
+                         ratio: BenchSummary.ratio(timings[timings.count / 2], 1))
     }
 
     /// Runs the ncurses backend on a pseudo-terminal and counts the bytes one page down writes.

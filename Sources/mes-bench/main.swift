@@ -19,7 +19,37 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("agenda", "agenda: open a month among 5,000 items; recommendations for a full profile", AgendaBenchmark.run),
     ("home", "Accueil: first frame with 10,000 documents, 5,000 threads and 5,000 agenda items in the space", HomeBenchmark.run),
     ("kiosk", "mes --kiosk serving 50 visitors in one process: peak memory (VmHWM) after visitors 1, 10 and 50", KioskBenchmark.run),
+    ("status", "10 × mes status on a vault from mes vault init, without and with the agent (mes unlock)", StatusBenchmark.run),
+    ("start", "start → first useful frame in tmux: mes (Documents, synthetic:10000) beside neomutt (10,000 messages)", StartBenchmark.run),
+    ("all", "what make bench runs with no BENCH: every figure of issue 20 with its anchor, then one table",
+     { arguments in try MainActor.assumeIsolated { try AllBenchmarks.run(arguments) } }),
 ]
+
+/// `mes-bench all`: the benchmarks behind issue 20's table, one after the other (a failing one
+/// is reported and the others still run), then the table of every figure from this run.
+enum AllBenchmarks {
+    static let plan: [(name: String, arguments: [String])] = [
+        ("sync", ["10000"]), ("status", []), ("start", ["10000"]),
+        ("documents", ["10000"]), ("documents", ["30000"]), ("documents", ["100000"]),
+        ("messages", []), ("ui", []), ("vault", []),
+    ]
+
+    @MainActor
+    static func run(_ arguments: [String]) throws {
+        let start = ContinuousClock.now
+        for (name, arguments) in plan {
+            guard let benchmark = benchmarks.first(where: { $0.name == name }) else { continue }
+            print("\n=== mes-bench \(([name] + arguments).joined(separator: " ")) (load \(BenchSummary.load()))")
+            do {
+                try benchmark.run(arguments)
+            } catch {
+                print("mes-bench: \(name): \(error)")
+                BenchSummary.add("\(name) \(arguments.joined(separator: " "))", mes: "failed: \(error)")
+            }
+        }
+        print("\nmes-bench all took \(SyncBenchmark.format(ContinuousClock.now - start))")
+    }
+}
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, name != "--help", let benchmark = benchmarks.first(where: { $0.name == name }) else {
@@ -29,6 +59,7 @@ guard let name = arguments.first, name != "--help", let benchmark = benchmarks.f
 }
 do {
     try benchmark.run(Array(arguments.dropFirst()))
+    BenchSummary.printTable(title: "issue 20's figures from this run (load \(BenchSummary.load()) at the end)")
 } catch {
     FileHandle.standardError.write(Data("mes-bench: \(name): \(error)\n".utf8))
     exit(1)

@@ -8,7 +8,7 @@ import Vault
 /// open it with the recovery key, verify it. Secrets come from the prompt, a file or a file
 /// descriptor, never from argv or the environment.
 enum VaultCommands {
-    static let all: [MesCommand] = [initialize, changePassphrase, recover, check, unlock, lock]
+    static let all: [MesCommand] = [initialize, changePassphrase, recover, check, cache, unlock, lock]
 
     /// Opens the vault with the key `mes unlock` left in the session, else with the passphrase
     /// (prompt, file or descriptor).
@@ -126,6 +126,26 @@ enum VaultCommands {
             }
         }
         return intact ? .success : .damaged
+    }
+
+    /// `mes vault cache [MIB]`: the vault's page cache per connection (issue 20), shown or set.
+    /// Kept in the vault and applied whenever it is opened: each page missed costs a decryption.
+    static let cache = MesCommand(spec: CommandSpec(["vault", "cache"], summary: "vault.cache.summary", optionalArguments: ["MIB"])
+        .examples("vault cache", "vault cache 16")) { context in
+        let directory = VaultDirectory(context.home)
+        let mebibytes = try context.arguments.positionals.first.map { text throws(UsageError) -> Int in
+            guard let value = Int(text), VaultSettings.pageCacheRange.contains(value * 1024) else {
+                throw UsageError(.invalidValue(option: "MIB", value: text))
+            }
+            return value
+        }
+        return try run(directory) {
+            let vault = try openVault(context, directory)
+            defer { vault.close() }
+            if let mebibytes { try vault.setPageCache(kib: mebibytes * 1024) }
+            let shown = String(try vault.pageCacheKiB / 1024)
+            Console.output(mebibytes == nil ? tr("vault.cache.shown", ["mib": shown]) : tr("vault.cache.set", ["mib": shown]))
+        }
     }
 
     /// A new passphrase: from a file or descriptor as is; at the prompt, typed twice.

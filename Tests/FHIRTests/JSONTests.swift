@@ -51,6 +51,25 @@ final class JSONTests: XCTestCase {
         XCTAssertEqual(JSON.string("a\u{01}b").text, #""a\u0001b""#)
     }
 
+    func testStringsAreWrittenByRunsWithEveryEscape() throws {
+        // Plain runs copied at once, escapes in between, at the start and at the end (issue 20).
+        let text = "\"début\" \\ é😀\n\r\t\u{01}\u{1F}fin\u{7F}\\"
+        let written = JSON.string(text).text
+        XCTAssertEqual(written, #""\"début\" \\ é😀\n\r\t\u0001\u001ffin\#u{7F}\\""#)
+        XCTAssertEqual(try JSON(parsing: written).stringValue, text)
+        XCTAssertEqual(JSON.string("").text, #""""#)
+        XCTAssertEqual(JSON.string("plain").text, #""plain""#)
+        let long = String(repeating: "abc\"", count: 5_000)
+        XCTAssertEqual(try JSON(parsing: JSON.string(long).text).stringValue, long)
+    }
+
+    func testSHA256HexIsLowerCaseTwoDigitsPerByte() {
+        XCTAssertEqual(DocumentMapping.hexString([0x00, 0x0f, 0xa0, 0xff, 0x12]), "000fa0ff12")
+        XCTAssertEqual(DocumentMapping.hexString([]), "")
+        let bytes = (0..<32).map { UInt8($0 * 8) }
+        XCTAssertEqual(DocumentMapping.bytes(hex: DocumentMapping.hexString(bytes)), bytes)
+    }
+
     func testBuildingWithLiteralsAndCompact() {
         let json: JSON = .compact(["b": 1, "a": .null, "c": .array([]), "d": "x"])
         XCTAssertEqual(json.text, #"{"b":1,"d":"x"}"#)

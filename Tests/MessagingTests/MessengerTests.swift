@@ -71,6 +71,10 @@ final class MessengerTests: XCTestCase {
         XCTAssertEqual(try messenger.inbox().first?.unread, 1)
         XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "METFORMINE")).map(\.id), ["t1"])
         XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "sujet 2")).map(\.id), ["t2"])
+        // One pass finds threads by their own entry and by their messages' (issue 20), each once.
+        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "bonjour")).map(\.id), ["t2", "t0"])
+        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "sujet")).map(\.id), ["t2", "t1", "t0"])
+        XCTAssertEqual(try messenger.inbox(filter: InboxFilter(search: "sujet prenez")).map(\.id), [], "every word in one entry")
 
         try messenger.saveDraft(MessageDraft(threadID: "t1", body: "Brouillon"))
         XCTAssertEqual(try messenger.drafts().keys.sorted(), ["t1"])

@@ -103,6 +103,29 @@ final class RepositoryTests: XCTestCase {
         XCTAssertEqual(try vault.read { try $0.search("resultats") }, [])
     }
 
+    func testSavingAgainReplacesTheSearchEntryAndFollowsItsProfile() throws {
+        // The index is kept with plain statements (issue 20): a new title replaces the old one,
+        // a record moved to another profile is found there only, and one entry per record.
+        try vault.write { session in
+            try session.documents.save(sampleDocument("d1", title: "Radiographie du genou"))
+            try session.documents.save(sampleDocument("d1", title: "Scanner du poignet"))
+        }
+        try vault.read { session in
+            XCTAssertEqual(try session.search("genou"), [])
+            XCTAssertEqual(try session.search("poignet", profile: "p1").map(\.recordID), ["d1"])
+        }
+        try vault.write { try $0.documents.save(sampleDocument("d1", profile: "p2", title: "Scanner du poignet")) }
+        try vault.read { session in
+            XCTAssertEqual(try session.search("poignet", profile: "p1"), [])
+            XCTAssertEqual(try session.search("poignet", profile: "p2").map(\.recordID), ["d1"])
+            XCTAssertEqual(try session.search("poignet").count, 1)
+        }
+        try vault.write { try $0.documents.delete("d1") }
+        XCTAssertEqual(try vault.read { try $0.search("poignet") }, [])
+        try vault.write { try $0.documents.save(sampleDocument("d1", title: "Scanner du poignet")) }
+        XCTAssertEqual(try vault.read { try $0.search("poignet").map(\.recordID) }, ["d1"])
+    }
+
     func testLocalEditsAreQueuedInTheSameTransactionAndRemoteOnesAreNot() throws {
         struct Abort: Error {}
         XCTAssertThrowsError(try vault.write { session in

@@ -177,4 +177,23 @@ final class VaultCommandTests: XCTestCase {
         XCTAssertTrue(try mes(["lock", "--home", home]).output.contains("No key"))
         XCTAssertEqual(try mes(["unlock", "--home", home, "--minutes", "0", "--passphrase-file", secret.path]).status, 2)
     }
+
+    func testVaultCachePrintsSetsAndKeepsThePageCache() throws {
+        let workspace = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        let home = workspace.appendingPathComponent("home").path
+        let secret = workspace.appendingPathComponent("secret")
+        try Data("phrase du cache\n".utf8).write(to: secret)
+        XCTAssertEqual(try mes(["vault", "init", "--home", home, "--passphrase-file", secret.path]).status, 0)
+        let shown = try mes(["vault", "cache", "--home", home, "--passphrase-file", secret.path, "--lang", "en"])
+        XCTAssertEqual(shown.status, 0, shown.errors)
+        XCTAssertTrue(shown.output.contains("8 MiB"), shown.output)
+        let set = try mes(["vault", "cache", "16", "--home", home, "--passphrase-file", secret.path, "--lang", "en"])
+        XCTAssertEqual(set.status, 0, set.errors)
+        XCTAssertTrue(set.output.contains("16 MiB"), set.output)
+        XCTAssertTrue(try mes(["vault", "cache", "--home", home, "--passphrase-file", secret.path, "--lang", "en"]).output.contains("16 MiB"),
+                      "kept in the vault")
+        XCTAssertEqual(try mes(["vault", "cache", "0", "--home", home, "--passphrase-file", secret.path]).status, 2)
+        XCTAssertEqual(try mes(["vault", "cache", "huge", "--home", home, "--passphrase-file", secret.path]).status, 2)
+    }
 }

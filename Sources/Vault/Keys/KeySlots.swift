@@ -171,18 +171,20 @@ public enum KeyDerivation: Sendable, Equatable {
         return parameters(perPass: max(perPass, .milliseconds(1)), target: target)
     }
 
-    /// The parameters for a machine where one pass over 64 MiB takes `perPass`.
+    /// The parameters for a machine where one pass over 64 MiB takes `perPass`: the work (passes
+    /// over 64 MiB) that fits in `target`, snapped down to a coarse ladder, then as much memory
+    /// as keeps at least three passes. Measures a little apart give the same parameters.
     static func parameters(perPass: Duration, target: Duration) -> Argon2idParameters {
         let base = 64 * 1024 * 1024
-        var memoryFactor = 1
-        while memoryFactor < 4 && perPass * (memoryFactor * 2) * 3 <= target { memoryFactor *= 2 }
-        let passes = target / (perPass * memoryFactor)
-        // Snapped to a coarse ladder, so measures a little apart give the same count.
-        let rung = passLadder.last { Double($0) <= passes * 1.15 } ?? minimumPasses
-        return Argon2idParameters(iterations: UInt64(max(rung, minimumPasses)), memoryBytes: base * memoryFactor)
+        let work = target / perPass
+        // 15 % of slack, so a measure just under a rung (a busy moment) still reaches it.
+        let rung = workLadder.last { Double($0) <= work * 1.15 } ?? minimumPasses
+        let memoryFactor = [4, 2, 1].first { rung / $0 >= minimumPasses && rung % $0 == 0 } ?? 1
+        return Argon2idParameters(iterations: UInt64(max(rung / memoryFactor, minimumPasses)), memoryBytes: base * memoryFactor)
     }
 
-    static let passLadder = [3, 4, 6, 8, 12, 16]
+    /// Passes over 64 MiB a calibrated slot may cost.
+    static let workLadder = [3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
 
     /// The fewest passes a calibrated slot gets.
     static let minimumPasses = 3

@@ -23,29 +23,38 @@ extension RecordStore where Record == MessageThread {
     /// The threads of a profile whose subject, correspondents or messages a full-text search finds.
     public func matchingIDs(_ text: String, profile: String) throws -> Set<String> {
         guard let query = SearchIndex.query(from: text) else { return [] }
-        let matches = "SELECT rowid FROM search_index WHERE search_index MATCH ?"
-        let threads = try session.database.query("""
-            SELECT record_id FROM search_entry WHERE rowid IN (\(matches)) AND profile_id = ? AND kind = ?
-            """, [query, profile, RecordKind.thread.rawValue]) { $0.string(0) }
-        let viaMessages = try session.database.query("""
-            SELECT DISTINCT m.thread_id FROM search_entry e JOIN message m ON m.id = e.record_id
-            WHERE e.rowid IN (\(matches)) AND e.profile_id = ? AND e.kind = ?
-            """, [query, profile, RecordKind.message.rawValue]) { $0.string(0) }
-        return Set(threads + viaMessages)
+        // One pass over the full-text index for threads and messages (a message stands for its
+        // thread): a short prefix matches most messages, and it was run twice (issue 20).
+        let thread = RecordKind.thread.rawValue, message = RecordKind.message.rawValue
+        let ids = try session.database.query("""
+            SELECT DISTINCT CASE e.kind WHEN ? THEN e.record_id ELSE m.thread_id END
+            FROM search_entry e LEFT JOIN message m ON e.kind = ? AND m.id = e.record_id
+            WHERE e.rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?) AND e.profile_id = ? AND e.kind IN (?, ?)
+            """, [thread, message, query, profile, thread, message]) { $0.optionalString(0) }
+        return Set(ids.compactMap { $0 })
     }
 }
 
 extension RecordStore where Record == MessageThread {
+    /// Runs the query's full-text search once (nil when it has none): the threads whose own
+    /// entry matches and those of the messages that match.
+    public func listMatches(_ query: ThreadListQuery) throws -> ListMatches? {
+        guard let search = query.search else { return nil }
+        let ids = Array(try matchingIDs(search, profile: query.profile))
+        let data = (try? JSONEncoder().encode(ids)) ?? Data("[]".utf8)
+        return ListMatches(json: String(decoding: data, as: UTF8.self))
+    }
+
     /// How many threads the query shows.
-    public func listCount(_ query: ThreadListQuery) throws -> Int {
-        let (conditions, values) = Self.conditions(query)
+    public func listCount(_ query: ThreadListQuery, matches: ListMatches? = nil) throws -> Int {
+        let (conditions, values) = Self.conditions(query, matches: matches)
         guard case .integer(let count) = try session.database.scalar("SELECT count(*) FROM thread WHERE \(conditions)", values) else { return 0 }
         return Int(count)
     }
 
     /// Rows `offset..<offset+limit` of the query's threads, in its order, each with its unread count.
-    public func listPage(_ query: ThreadListQuery, offset: Int, limit: Int) throws -> [ThreadSummaryRow] {
-        let (conditions, values) = Self.conditions(query)
+    public func listPage(_ query: ThreadListQuery, offset: Int, limit: Int, matches: ListMatches? = nil) throws -> [ThreadSummaryRow] {
+        let (conditions, values) = Self.conditions(query, matches: matches)
         let sql = """
             SELECT id, subject, correspondent, profession, is_closed, is_archived, last_activity_at, last_preview, last_sender,
                    last_from_patient, (SELECT count(*) FROM message m WHERE m.thread_id = thread.id AND m.is_read = 0)
@@ -61,8 +70,8 @@ extension RecordStore where Record == MessageThread {
     }
 
     /// The rank of a thread in the query's order; nil when the query does not show it.
-    public func listPosition(of id: String, _ query: ThreadListQuery) throws -> Int? {
-        let (conditions, values) = Self.conditions(query)
+    public func listPosition(of id: String, _ query: ThreadListQuery, matches: ListMatches? = nil) throws -> Int? {
+        let (conditions, values) = Self.conditions(query, matches: matches)
         guard let at = try session.database.queryFirst("SELECT last_activity_at FROM thread WHERE \(conditions) AND id = ?", values + [id],
                                                        map: { $0.double(0) }) else { return nil }
         let before = query.oldestFirst ? "(last_activity_at < ? OR (last_activity_at = ? AND id > ?))"
@@ -83,13 +92,16 @@ extension RecordStore where Record == MessageThread {
         return Int(unread)
     }
 
-    static func conditions(_ query: ThreadListQuery) -> (String, [any SQLBindable]) {
+    static func conditions(_ query: ThreadListQuery, matches: ListMatches? = nil) -> (String, [any SQLBindable]) {
         var conditions = ["profile_id = ?", "is_archived = ?"]
         var values: [any SQLBindable] = [query.profile, query.archived ? 1 : 0]
         if query.unreadOnly {
             conditions.append("EXISTS (SELECT 1 FROM message m WHERE m.thread_id = thread.id AND m.is_read = 0)")
         }
-        if let search = query.search {
+        if query.search != nil, let matches {
+            conditions.append("id IN (SELECT value FROM json_each(?))")
+            values.append(matches.json)
+        } else if let search = query.search {
             if let match = SearchIndex.query(from: search) {
                 // The threads whose own entry matches, and those of the messages that match.
                 let matches = "SELECT rowid FROM search_index WHERE search_index MATCH ?"

@@ -54,8 +54,9 @@ public struct RecordStore<Record: StoredRecord> {
 
     /// Inserts or replaces the record, updates its search entry and, for a local edit, queues
     /// it for the server.
-    public func save(_ record: Record, origin: ChangeOrigin = .local) throws {
-        let body = try session.encoder.encode(record)
+    /// `encoded`, when given, is `VaultSession.encodedBody(record)` made by the caller.
+    public func save(_ record: Record, origin: ChangeOrigin = .local, encoded: Data? = nil) throws {
+        let body = try encoded ?? session.encoder.encode(record)
         var values: [any SQLBindable] = [record.id, record.profileID]
         let context = ColumnContext(documentCategorizer: Record.kind == .document ? try session.filingCategorizer() : nil)
         values += table.columns.map { $0.value(record, context) }

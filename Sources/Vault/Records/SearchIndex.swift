@@ -17,20 +17,29 @@ struct SearchIndex {
     private var database: Database { session.database }
 
     func update(kind: RecordKind, id: String, profile: String, text: SearchText) throws {
-        let rowid = try database.queryFirst("""
-            INSERT INTO search_entry (kind, record_id, profile_id) VALUES (?, ?, ?)
-            ON CONFLICT(kind, record_id) DO UPDATE SET profile_id = excluded.profile_id
-            RETURNING rowid
-            """, [kind.rawValue, id, profile]) { $0.int64(0) }
-        guard let rowid else { return }
-        try database.run("DELETE FROM search_index WHERE rowid = ?", rowid)
+        // No UPSERT … RETURNING here: RETURNING runs as a trigger, so the statement opens a
+        // statement journal, and every savepoint makes FTS5 flush its pending terms to a segment
+        // of its own (a tenth of an initial sync, issue 20). A lookup, then plain statements.
+        let existing = try database.queryFirst("SELECT rowid, profile_id FROM search_entry WHERE kind = ? AND record_id = ?",
+                                               [kind.rawValue, id]) { ($0.int64(0), $0.string(1)) }
+        let rowid: Int64
+        if let existing {
+            rowid = existing.0
+            if existing.1 != profile { try database.run("UPDATE search_entry SET profile_id = ? WHERE rowid = ?", profile, rowid) }
+            try database.run("DELETE FROM search_index WHERE rowid = ?", rowid)
+        } else {
+            try database.run("INSERT INTO search_entry (kind, record_id, profile_id) VALUES (?, ?, ?)", kind.rawValue, id, profile)
+            rowid = database.lastInsertRowID
+        }
         try database.run("INSERT INTO search_index (rowid, title, authors, types, body) VALUES (?, ?, ?, ?, ?)",
                          rowid, text.title, text.authors, text.types, text.body)
     }
 
     func remove(kind: RecordKind, id: String) throws {
-        guard let rowid = try database.queryFirst("DELETE FROM search_entry WHERE kind = ? AND record_id = ? RETURNING rowid",
+        // A lookup, then plain deletes (RETURNING would make FTS5 flush; see `update`).
+        guard let rowid = try database.queryFirst("SELECT rowid FROM search_entry WHERE kind = ? AND record_id = ?",
                                                   [kind.rawValue, id], map: { $0.int64(0) }) else { return }
+        try database.run("DELETE FROM search_entry WHERE rowid = ?", rowid)
         try database.run("DELETE FROM search_index WHERE rowid = ?", rowid)
     }
 

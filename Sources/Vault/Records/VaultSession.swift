@@ -8,11 +8,20 @@ public final class VaultSession {
     let database: Database
     /// Nil in a read session (its connection is read-only).
     let changes: ChangeLog?
-    let encoder: JSONEncoder = {
+    let encoder = VaultSession.recordEncoder()
+
+    /// How the vault encodes a record's body.
+    static func recordEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return encoder
-    }()
+    }
+
+    /// A record's body as the vault stores it, made outside a transaction (the sync encodes a
+    /// page while the previous one is written) and given to `RecordStore.save(_:origin:encoded:)`.
+    public static func encodedBody(_ record: some Encodable) throws -> Data {
+        try recordEncoder().encode(record)
+    }
     let decoder = JSONDecoder()
     /// Files documents under the MES categories as they are written (the vault's, see
     /// `Vault.useDocumentCategorizer`).

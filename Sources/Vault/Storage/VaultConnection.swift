@@ -34,8 +34,8 @@ enum VaultConnection {
     /// - `synchronous = FULL`: each commit syncs the WAL, so a committed transaction survives a
     ///   power cut, and only the last transaction of a WAL can ever be torn (which is how the
     ///   VFS tells a torn frame from a tampered one);
-    /// - an 8 MiB page cache per connection: every miss costs a page's authentication and
-    ///   decryption, so a cache that holds a typical vault's working set pays off;
+    /// - a page cache per connection, 8 MiB until the vault's own setting is read (see
+    ///   `VaultSettings.pageCacheKiB`): every miss costs a page's authentication and decryption;
     /// - foreign keys on, untrusted schema off, extra cell checks.
     private static func configure(_ database: Database) throws {
         database.setBusyTimeout(milliseconds: 5000)
@@ -43,7 +43,7 @@ enum VaultConnection {
             PRAGMA temp_store = MEMORY;
             PRAGMA mmap_size = 0;
             PRAGMA synchronous = FULL;
-            PRAGMA cache_size = -8192;
+            PRAGMA cache_size = -\(VaultSettings.defaultPageCacheKiB);
             PRAGMA foreign_keys = ON;
             PRAGMA trusted_schema = OFF;
             PRAGMA cell_size_check = ON;
@@ -53,6 +53,11 @@ enum VaultConnection {
               try database.reservedBytesPerPage() == PageFormat.reservedBytes else {
             throw VaultError.damaged
         }
+    }
+
+    /// Sets the connection's page cache (`kib` already checked).
+    static func setPageCache(kib: Int, _ database: Database) throws {
+        try database.execute("PRAGMA cache_size = -\(kib)")
     }
 
     /// A path as the `file:` URI SQLite parses: everything but unreserved characters and `/`
