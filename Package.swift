@@ -57,6 +57,8 @@ let package = Package(
         .target(name: "CLI", dependencies: ["L10n", "Crypto"]),
         .target(name: "Sync", dependencies: ["FHIR", "HealthRecord", "Vault", "Crypto", "Documents"]),
         .target(name: "LocalServer"),
+        // Runs a program and waits, without Foundation's Process (for tmux in tests and benchmarks).
+        .target(name: "ChildProcess"),
 
         // The wire format (FHIR R4 JSON and the mes API), shared by client and server.
         .target(name: "FHIR", dependencies: ["HealthRecord"]),
@@ -93,14 +95,14 @@ let package = Package(
                                                       "TerminalUI", "Features", "Documents", "Sharing", "Agenda", "Messaging", "MedicalProfile"]),
         .executableTarget(name: "mes-server", dependencies: ["CLI", "L10n", "Server", "FHIR"]),
         .executableTarget(name: "mes-bench", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "TerminalUI", "CursesShim", "L10n",
-                                                            "Features", "Documents", "Agenda", "Messaging", "Sync", "FHIR", "LocalServer", "MedicalProfile"]),
+                                                            "Features", "Documents", "Agenda", "Messaging", "Sync", "FHIR", "LocalServer", "MedicalProfile", "ChildProcess"]),
         // libFuzzer harnesses, built by `make fuzz` only (Tests/Fuzz/README.md).
         .executableTarget(name: "mes-fuzz", dependencies: ["FHIR", "L10n", "TerminalUI", "Documents", "Server", "Vault", "ICalendar", "MedicalProfile"]),
         // Test helper: writes numbered transactions into a vault until it is killed (crash tests).
         .executableTarget(name: "vault-crash-writer", dependencies: ["Vault", "HealthRecord", "Crypto"]),
 
         // Tests.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ChildProcess"], path: "Tests/TestSupport"),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "SyncTests", dependencies: ["Sync", "FHIR", "HealthRecord", "Vault", "Crypto", "LocalServer", "TestSupport", "MedicalProfile",

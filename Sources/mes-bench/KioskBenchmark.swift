@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import LocalServer
 
@@ -95,32 +96,12 @@ enum KioskBenchmark {
         @discardableResult
         func run(_ arguments: [String]) throws -> String {
             let output = scratch.appendingPathComponent("tmux-output")
-            var actions = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 1, output.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-            posix_spawn_file_actions_adddup2(&actions, 1, 2)
             let argv = ["/usr/bin/tmux", "-L", socket, "-f", "/dev/null"] + arguments
-            var cArguments = argv.map { strdup($0) } + [nil]
-            defer { cArguments.forEach { free($0) } }
-            var environment = ProcessInfo.processInfo.environment.filter { $0.key != "TMUX" }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-            defer { environment.forEach { free($0) } }
-            // No blocked signal handed down: a tmux server started with a blocked mask ignores
-            // kill-server (the E2E tests met it).
-            var attributes = posix_spawnattr_t()
-            posix_spawnattr_init(&attributes)
-            defer { posix_spawnattr_destroy(&attributes) }
-            var noSignals = sigset_t()
-            sigemptyset(&noSignals)
-            posix_spawnattr_setsigmask(&attributes, &noSignals)
-            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-            var pid: pid_t = 0
-            guard posix_spawn(&pid, argv[0], &actions, &attributes, &cArguments, &environment) == 0 else {
+            do {
+                _ = try Spawn.runAndWait(argv, output: output, environment: ProcessInfo.processInfo.environment.filter { $0.key != "TMUX" })
+            } catch {
                 throw BenchmarkFailure("cannot start tmux")
             }
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
             return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         }
 

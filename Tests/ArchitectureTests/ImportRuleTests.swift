@@ -18,6 +18,7 @@ final class ImportRuleTests: XCTestCase {
         "L10n": [],
         "CLI": ["L10n", "Crypto"],
         "LocalServer": [],
+        "ChildProcess": [],
         // The domain and the wire.
         "HealthRecord": [],
         "FHIR": ["HealthRecord"],
@@ -43,7 +44,7 @@ final class ImportRuleTests: XCTestCase {
                 "Documents", "Sharing", "Agenda", "Messaging", "ICalendar", "TerminalUI", "Features", "MedicalProfile"],
         "mes-server": ["CLI", "L10n", "Server", "FHIR", "HealthRecord", "FoundationNetworking"],
         "mes-bench": ["Crypto", "SQLite", "L10n", "HealthRecord", "FHIR", "Vault", "Sync", "LocalServer", "Documents", "Agenda",
-                      "Messaging", "TerminalUI", "CursesShim", "Features", "MedicalProfile"],
+                      "Messaging", "TerminalUI", "CursesShim", "Features", "MedicalProfile", "ChildProcess"],
         "vault-crash-writer": ["Vault", "HealthRecord", "Crypto"],
         // libFuzzer harnesses (`make fuzz`): the parsers of every side, the server's included.
         "mes-fuzz": ["Documents", "FHIR", "ICalendar", "L10n", "MedicalProfile", "Server", "TerminalUI", "Vault"],
