@@ -123,12 +123,12 @@ let package = Package(
                                                          "TestSupport", "TerminalUI", "mes", "mes-server"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "L10n", "TestSupport"]),
-        .testTarget(name: "FeaturesTests", dependencies: ["Features", "TerminalUI", "L10n", "Documents", "Agenda", "Messaging", "Vault", "HealthRecord", "FHIR", "Crypto",
+        .testTarget(name: "FeaturesTests", dependencies: ["Features", "TerminalUI", "L10n", "Documents", "Agenda", "Messaging", "Sharing", "Vault", "HealthRecord", "FHIR", "Crypto",
                                                           "TestSupport", "mes"]),
         .testTarget(name: "AgendaTests", dependencies: ["Agenda", "ICalendar", "HealthRecord", "Vault", "Sync", "FHIR", "Crypto", "L10n",
                                                         "LocalServer", "TestSupport", "mes", "mes-server"]),
         // Drives the built `mes` binary in tmux (the modules prepare its vault).
-        .testTarget(name: "E2ETests", dependencies: ["Documents", "FHIR", "Sync", "Vault", "HealthRecord", "Crypto", "LocalServer", "TestSupport",
+        .testTarget(name: "E2ETests", dependencies: ["Documents", "FHIR", "Sharing", "Sync", "Vault", "HealthRecord", "Crypto", "LocalServer", "TestSupport",
                                                      "mes", "mes-server"]),
     ],
     swiftLanguageModes: [.v6]

@@ -28,7 +28,7 @@ public enum SharingWording {
         }
     }
 
-    /// The rubriques in the order the access-code form offers them (documents, vaccinations,
+    /// The rubriques in the order the access-code and invitation forms offer them (documents, vaccinations,
     /// histoire de santé, entourage et volontés, profil médical et mesures, agenda, messagerie).
     public static let formOrder: [HealthRecord.Section] = [.documents, .vaccinations, .careHistory, .entourage, .medicalProfile, .agenda, .messages]
 

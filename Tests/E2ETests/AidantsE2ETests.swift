@@ -2,6 +2,7 @@ import Crypto
 import FHIR
 import Foundation
 import HealthRecord
+import Sharing
 @testable import Sync
 import TestSupport
 import Vault
@@ -39,10 +40,12 @@ final class AidantsE2ETests: XCTestCase {
             try mes.send(value)
             try mes.send("Tab")
         }
-        // Documents (ticked), Profil médical, Vaccinations, then Agenda: tick it.
-        try mes.send("Tab", "Tab", "Tab", "Space")
+        // Documents (ticked), the rubriques up to Agenda: tick it.
+        let agenda = try XCTUnwrap(SharingWording.formOrder.firstIndex(of: .agenda))
+        for _ in 0..<agenda { try mes.send("Tab") }
+        try mes.send("Space")
         // The rubriques after Agenda, the end date (a year from now), then the declaration.
-        for _ in 0..<(Section.allCases.count - 2) { try mes.send("Tab") }
+        for _ in 0..<(SharingWording.formOrder.count - agenda + 1) { try mes.send("Tab") }
         if declare { try mes.send("Space") }
         try mes.send("Enter")
     }
@@ -194,7 +197,9 @@ final class AidantsE2ETests: XCTestCase {
                 vault.close()
             })
             defer { mes.close() }
-            let screen = try mes.waitFor(words[0], timeout: 15)
+            // Each word waited for in turn: a capture may land while the screen is being drawn.
+            var screen = ""
+            for word in words { screen = try mes.waitFor(word, timeout: 15) }
             for word in words { XCTAssertTrue(screen.contains(word), screen) }
             XCTAssertFalse(screen.contains("Bientôt disponible") || screen.contains("Coming soon"), screen)
         }

@@ -1,6 +1,7 @@
 import Features
 import HealthRecord
 import L10n
+import Sharing
 import Synchronization
 import TerminalUI
 import XCTest
@@ -64,8 +65,8 @@ final class AidantsFormAndAccueilTests: XCTestCase {
             runtime.send(.key(.tab))
         }
         XCTAssertEqual(runtime.app.section, .caregivers)
-        // Documents is ticked; Profil médical, Vaccinations, then Agenda ticked too.
-        for _ in 0..<3 { runtime.send(.key(.tab)) }
+        // Documents is ticked; the rubriques up to Agenda, ticked too.
+        for _ in 0..<(SharingWording.formOrder.firstIndex(of: .agenda) ?? 0) { runtime.send(.key(.tab)) }
         runtime.send(.key(.character(" ")))
         XCTAssertEqual(runtime.app.messages.last, "Agenda : cochée")
         runtime.send(.key(.enter))

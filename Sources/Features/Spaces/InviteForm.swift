@@ -23,7 +23,8 @@ enum InviteForm {
             FormField(id: "birth", label: tr("aidants.form.birth"), kind: .date(), required: true),
             FormField(id: "identifier", label: tr("aidants.form.identifier"), kind: .text(TextField("")), required: true),
         ]
-        for section in Section.allCases {
+        // In the order the access-code form offers them, so both forms read the same.
+        for section in SharingWording.formOrder {
             fields.append(FormField(id: rubriquePrefix + section.rawValue, label: SharingWording.section(section),
                                     kind: .checkbox(section == .documents)))
         }
