@@ -119,7 +119,7 @@ let package = Package(
                                                            "LocalServer", "TestSupport", "mes", "mes-server"]),
         .testTarget(name: "MessagingTests", dependencies: ["Messaging", "Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "L10n",
                                                            "LocalServer", "TestSupport", "mes", "mes-server"]),
-        .testTarget(name: "SharingTests", dependencies: ["Sharing", "Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "LocalServer",
+        .testTarget(name: "SharingTests", dependencies: ["Sharing", "Documents", "Sync", "Vault", "HealthRecord", "FHIR", "Crypto", "LocalServer", "L10n",
                                                          "TestSupport", "TerminalUI", "mes", "mes-server"]),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "HealthRecord", "SQLite", "Crypto", "vault-crash-writer", "mes"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "L10n", "TestSupport"]),

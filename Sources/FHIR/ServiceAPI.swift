@@ -47,6 +47,14 @@ extension API {
         }
     }
 
+    /// Why a connected service waits for the holder to approve it again.
+    public enum ApprovalReason: String, Sendable, Hashable {
+        /// The service asked for more than the holder approved (its catalogue version rose).
+        case serviceAskedForMore = "service-version"
+        /// A parent approved it for the child, who is now 18 and decides.
+        case cameOfAge = "majority"
+    }
+
     /// What the holder consented to for one service in one space.
     public struct ServiceConnection: Sendable, Hashable {
         /// The Consent that records it (revoke it to disconnect).
@@ -54,25 +62,32 @@ extension API {
         public var finalities: [String]
         /// The catalogue version the holder approved.
         public var approvedVersion: Int
-        /// The service asked for more since: it reaches nothing until the holder approves again.
-        public var needsApproval: Bool
+        /// Set while the service reaches nothing until the holder approves again, and why.
+        public var approval: ApprovalReason?
 
-        public init(consent: String, finalities: [String], approvedVersion: Int, needsApproval: Bool) {
+        public var needsApproval: Bool { approval != nil }
+
+        public init(consent: String, finalities: [String], approvedVersion: Int, approval: ApprovalReason?) {
             self.consent = consent
             self.finalities = finalities
             self.approvedVersion = approvedVersion
-            self.needsApproval = needsApproval
+            self.approval = approval
         }
 
+        /// `needsApproval` alone (a server before the reason was sent) reads as a new version.
         public init?(json: JSON) {
             guard let consent = json["consent"]?.stringValue else { return nil }
+            let reason = json["approvalReason"]?.stringValue.flatMap(ApprovalReason.init(rawValue:))
             self.init(consent: consent, finalities: (json["finalities"]?.elements ?? []).compactMap(\.stringValue),
-                      approvedVersion: json["approvedVersion"]?.intValue ?? 0, needsApproval: json["needsApproval"]?.boolValue ?? false)
+                      approvedVersion: json["approvedVersion"]?.intValue ?? 0,
+                      approval: reason ?? (json["needsApproval"]?.boolValue == true ? .serviceAskedForMore : nil))
         }
 
         public var json: JSON {
-            ["consent": .string(consent), "finalities": .array(finalities.map { .string($0) }), "approvedVersion": .int(approvedVersion),
-             "needsApproval": .bool(needsApproval)]
+            var json: JSON = ["consent": .string(consent), "finalities": .array(finalities.map { .string($0) }),
+                              "approvedVersion": .int(approvedVersion), "needsApproval": .bool(needsApproval)]
+            if let approval { json["approvalReason"] = .string(approval.rawValue) }
+            return json
         }
     }
 

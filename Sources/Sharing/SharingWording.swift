@@ -49,7 +49,11 @@ public enum SharingWording {
     /// Whether a service is connected, waits for a new approval, or is not connected.
     public static func serviceState(_ entry: API.ServiceEntry) -> String {
         guard let connection = entry.connection else { return tr("sharing.services.state.off") }
-        return connection.needsApproval ? tr("sharing.services.state.approve") : tr("sharing.services.state.on")
+        switch connection.approval {
+        case nil: return tr("sharing.services.state.on")
+        case .serviceAskedForMore: return tr("sharing.services.state.approve")
+        case .cameOfAge: return tr("sharing.services.state.approve-at-majority")
+        }
     }
 
     /// How a professional came in: a code, *bris de glace*, the SAMU.

@@ -90,4 +90,63 @@ final class ServiceCatalogueTests: XCTestCase {
         XCTAssertEqual(server.call("POST", "/Patient/helene/$connect-service", json: ["service": "tensio", "finalities": ["tout"]], token: holder).status, 400)
         XCTAssertEqual(server.call("POST", "/Patient/helene/$connect-service", json: ["service": "nope", "finalities": ["x"]], token: holder).status, 404)
     }
+
+    /// MES asks the young adult to authorise again, at 18, the services a parent connected for
+    /// the child (`shouldUpdateAutorisationAfterMajorite`): until then the service reaches
+    /// nothing, and the space's own holder is told why.
+    func testAServiceAParentApprovedForAChildStopsAtEighteenUntilTheYoungAdultApprovesIt() throws {
+        let server = try InProcessServer()
+        let parent = try server.token(login: "helene.martineau")
+        let connected = server.call("POST", "/Patient/lucas/$connect-service", json: ["service": "carnet-vaccins", "finalities": ["carnet"]],
+                                    token: parent)
+        XCTAssertEqual(connected.status, 201, connected.text)
+        XCTAssertNil(API.ServiceEntry(json: connected.json)?.connection?.approval)
+        let service = try XCTUnwrap(server.call("POST", "/auth/service-token", json: ["service": "carnet-vaccins", "secret": "demo-carnet-vaccins"])
+            .json["access_token"]?.stringValue)
+        XCTAssertEqual(server.call("GET", "/Immunization?patient=lucas", token: service).status, 200, "the parent's consent works while Lucas is a child")
+        // An adult's own consent is not affected by anyone's birthday.
+        XCTAssertEqual(server.call("POST", "/Patient/helene/$connect-service", json: ["service": "carnet-vaccins", "finalities": ["carnet"]],
+                                   token: parent).status, 201)
+
+        // Lucas (born 2015-09-03) turns 18.
+        let majority = try XCTUnwrap(FHIRDateTime.parse("2033-09-04T12:00:00Z"))
+        server.app.clock.advance(by: majority.timeIntervalSince(server.app.clock.now))
+        let service18 = try XCTUnwrap(server.call("POST", "/auth/service-token", json: ["service": "carnet-vaccins", "secret": "demo-carnet-vaccins"])
+            .json["access_token"]?.stringValue)
+        let refused = server.call("GET", "/Immunization?patient=lucas", token: service18)
+        XCTAssertEqual(refused.status, 403, refused.text)
+        XCTAssertEqual(refused.detail, "consent-outdated")
+        XCTAssertEqual(server.call("GET", "/Immunization?patient=helene", token: service18).status, 200)
+
+        let lucas = try server.token(login: "lucas.martineau")
+        let listed = server.call("GET", "/Patient/lucas/$services", token: lucas)
+        XCTAssertEqual(listed.status, 200, listed.text)
+        let entry = listed.json["services"]?.elements.compactMap(API.ServiceEntry.init(json:)).first { $0.id == "carnet-vaccins" }
+        XCTAssertEqual(entry?.connection?.approval, .cameOfAge, listed.text)
+
+        let approved = server.call("POST", "/Patient/lucas/$connect-service", json: ["service": "carnet-vaccins", "finalities": ["carnet"]],
+                                   token: lucas)
+        XCTAssertEqual(approved.status, 201, approved.text)
+        XCTAssertEqual(server.call("GET", "/Immunization?patient=lucas", token: service18).status, 200, "approved by the young adult")
+        let again = server.call("GET", "/Patient/lucas/$services", token: lucas).json["services"]?.elements
+            .compactMap(API.ServiceEntry.init(json:)).first { $0.id == "carnet-vaccins" }
+        XCTAssertEqual(again?.connection?.needsApproval, false)
+    }
+
+    /// A server that stored grants before the reason existed: a child's are marked at migration,
+    /// an adult's are not.
+    func testTheMigrationMarksTheGrantsOfChildrensSpaces() throws {
+        let server = try InProcessServer()
+        let parent = try server.token(login: "helene.martineau")
+        for space in ["lucas", "helene"] {
+            XCTAssertEqual(server.call("POST", "/Patient/\(space)/$connect-service", json: ["service": "tensio", "finalities": ["mesures"]],
+                                       token: parent).status, 201)
+        }
+        try server.database { db in
+            try db.run("ALTER TABLE service_grants DROP COLUMN approved_for_minor", [])
+            try Schema.markGrantsApprovedForMinors(db, now: server.app.clock.now)
+            let marked = try db.query("SELECT patient_id FROM service_grants WHERE approved_for_minor = 1", []) { $0.string(0) }
+            XCTAssertEqual(marked, ["lucas"])
+        }
+    }
 }

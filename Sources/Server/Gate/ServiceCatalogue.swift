@@ -8,7 +8,9 @@ import SQLite
 /// (a rubrique, read or write). The holder connects a service finalité by finalité; the grant
 /// (`service_grants`) then reaches exactly the rubriques those finalités read and write, and the
 /// gate refuses the rest (403, audited). When the service asks for more, its version rises and
-/// every grant approved for an older version reaches nothing until the holder approves again.
+/// every grant approved for an older version reaches nothing until the holder approves again;
+/// so does a grant a parent approved for a child's space, once the child is 18 (the young adult
+/// decides).
 enum ServiceCatalogue {
     /// A grant's consent is stable per service and space (connecting again replaces it).
     static func consentID(service: String, patient: String) -> String { "service-\(service)-\(patient)" }
@@ -35,18 +37,29 @@ enum ServiceCatalogue {
     }
 
     /// The catalogue with what the holder of `patient` consented to.
-    static func connections(_ db: Database, patient: String) throws -> [API.ServiceEntry] {
+    static func connections(_ db: Database, patient: String, now: Date) throws -> [API.ServiceEntry] {
         let grants = try db.query("""
-            SELECT service_id, consent_id, finalities, version FROM service_grants WHERE patient_id = ? AND revoked = 0 AND service_id != ''
-            """, [patient]) { ($0.string(0), $0.string(1), $0.string(2), $0.int(3)) }
+            SELECT service_id, consent_id, finalities, version, approved_for_minor FROM service_grants
+            WHERE patient_id = ? AND revoked = 0 AND service_id != ''
+            """, [patient]) { ($0.string(0), $0.string(1), $0.string(2), $0.int(3), $0.int(4) != 0) }
+        let adult = try grants.contains(where: \.4) && !Delegations.isMinor(db, patient: patient, now: now)
         return try all(db).map { entry in
             var entry = entry
             if let grant = grants.first(where: { $0.0 == entry.id }) {
                 entry.connection = API.ServiceConnection(consent: grant.1, finalities: grant.2.split(separator: ",").map(String.init),
-                                                         approvedVersion: grant.3, needsApproval: grant.3 < entry.version)
+                                                         approvedVersion: grant.3,
+                                                         approval: approvalNeeded(approvedVersion: grant.3, currentVersion: entry.version,
+                                                                                  approvedForMinor: grant.4, spaceIsAdult: adult))
             }
             return entry
         }
+    }
+
+    /// Why a grant reaches nothing until the holder approves again, if it does.
+    static func approvalNeeded(approvedVersion: Int, currentVersion: Int, approvedForMinor: Bool, spaceIsAdult: Bool) -> API.ApprovalReason? {
+        if approvedVersion < currentVersion { return .serviceAskedForMore }
+        if approvedForMinor && spaceIsAdult { return .cameOfAge }
+        return nil
     }
 
     /// Connects `service` in the space for the chosen finalités (replacing an earlier consent):
@@ -62,13 +75,14 @@ enum ServiceCatalogue {
         let (read, write) = entry.sections(of: chosen)
         let consent = consentID(service: service, patient: scope.patient)
         try db.run("""
-            INSERT OR REPLACE INTO service_grants (consent_id, account_id, patient_id, read_rubriques, write_rubriques, ends, revoked, service_id, finalities, version)
-            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
+            INSERT OR REPLACE INTO service_grants (consent_id, account_id, patient_id, read_rubriques, write_rubriques, ends, revoked, service_id,
+                finalities, version, approved_for_minor)
+            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
             """, [consent, accountID, scope.patient, Authorization.rubriqueColumn(read), Authorization.rubriqueColumn(write), Self.untilRevoked,
-                  service, chosen.joined(separator: ","), entry.version])
+                  service, chosen.joined(separator: ","), entry.version, try Delegations.isMinor(db, patient: scope.patient, now: scope.now) ? 1 : 0])
         try scope.saveServer(consentResource(id: consent, patient: scope.patient, entry: entry, sections: read.union(write), now: scope.now))
         var connected = entry
-        connected.connection = API.ServiceConnection(consent: consent, finalities: chosen, approvedVersion: entry.version, needsApproval: false)
+        connected.connection = API.ServiceConnection(consent: consent, finalities: chosen, approvedVersion: entry.version, approval: nil)
         return connected
     }
 
@@ -93,17 +107,22 @@ enum ServiceCatalogue {
     }
 
     /// The access of a service's account to a space: the union of its live grants there; 403
-    /// `consent-outdated` when the service asked for more since the holder approved.
+    /// `consent-outdated` when the service asked for more since the holder approved, or when a
+    /// parent approved it for a child who is now 18.
     static func access(_ db: Database, caller: Caller, patient: String, now: Date) throws -> Access? {
         let grants = try db.query("""
-            SELECT g.read_rubriques, g.write_rubriques, g.version, coalesce(s.version, 0) FROM service_grants g
+            SELECT g.read_rubriques, g.write_rubriques, g.version, coalesce(s.version, 0), g.approved_for_minor FROM service_grants g
             LEFT JOIN services s ON s.id = g.service_id
             WHERE g.account_id = ? AND g.patient_id = ? AND g.revoked = 0 AND g.ends > ?
-            """, [caller.accountID, patient, now.timeIntervalSince1970]) { ($0.string(0), $0.string(1), $0.int(2), $0.int(3)) }
+            """, [caller.accountID, patient, now.timeIntervalSince1970]) { ($0.string(0), $0.string(1), $0.int(2), $0.int(3), $0.int(4) != 0) }
         guard !grants.isEmpty else { return nil }
-        let current = grants.filter { $0.2 >= $0.3 }
+        let adult = try grants.contains(where: \.4) && !Delegations.isMinor(db, patient: patient, now: now)
+        let reasons = grants.map { approvalNeeded(approvedVersion: $0.2, currentVersion: $0.3, approvedForMinor: $0.4, spaceIsAdult: adult) }
+        let current = zip(grants, reasons).filter { $0.1 == nil }.map(\.0)
         guard !current.isEmpty else {
-            throw APIError.forbidden("the service asks for more than the holder approved; the holder must approve again", detail: "consent-outdated")
+            let why = reasons.contains(.serviceAskedForMore) ? "the service asks for more than the holder approved"
+                                                             : "a parent approved the service before the holder came of age"
+            throw APIError.forbidden("\(why); the holder must approve again", detail: "consent-outdated")
         }
         return Access(patient: patient, role: .service, caller: caller, rubriques: Set(current.flatMap { Authorization.parseRubriques($0.0) }),
                       writeRubriques: Set(current.flatMap { Authorization.parseRubriques($0.1) }))

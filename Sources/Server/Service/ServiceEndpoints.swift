@@ -14,11 +14,12 @@ struct ServiceEndpoints {
     }
 
     /// `GET /Patient/{id}/$services` (holder side): the catalogue with what the holder consented
-    /// to, and whether a service asked for more since.
+    /// to, and whether a service waits for a new approval (it asked for more, or the holder came
+    /// of age since a parent approved it).
     func connections(patient: String, caller: Caller) throws -> HTTPResponse {
         let services = try router.gate.read(caller) { transaction in
             let scope = try transaction.holderScope(patient)
-            return try ServiceCatalogue.connections(scope.db, patient: patient)
+            return try ServiceCatalogue.connections(scope.db, patient: patient, now: scope.now)
         }
         return .fhir(200, ["services": .array(services.map(\.json))])
     }

@@ -139,7 +139,20 @@ enum Schema {
         Migration(version: 4, sql: version4),
         Migration(version: 5) { db in try flagWishes(db) },
         Migration(version: 6, sql: searchIndexes),
+        Migration(version: 7) { db in try markGrantsApprovedForMinors(db, now: Date()) },
     ]
+
+    /// A service approved by a parent for a child's space must be approved again by the young
+    /// adult at 18 (MES: `shouldUpdateAutorisationAfterMajorite`): each grant remembers whether
+    /// its space was a minor's when it was approved. Grants already stored are marked by the
+    /// space's age today.
+    static func markGrantsApprovedForMinors(_ db: Database, now: Date) throws {
+        try db.execute("ALTER TABLE service_grants ADD COLUMN approved_for_minor INTEGER NOT NULL DEFAULT 0")
+        let patients = try db.query("SELECT DISTINCT patient_id FROM service_grants WHERE service_id != ''", []) { $0.string(0) }
+        for patient in patients where try Delegations.isMinor(db, patient: patient, now: now) {
+            try db.run("UPDATE service_grants SET approved_for_minor = 1 WHERE patient_id = ? AND service_id != ''", [patient])
+        }
+    }
 
     /// « Entourage et volontés » (issue 15): the rows it opens carry `.wishes` — the holder's
     /// wishes Consent, the documents of wishes (EXPPAT_1, EXPPAT_3) and their content.
