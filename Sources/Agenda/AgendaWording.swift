@@ -6,6 +6,16 @@ import L10n
 /// The words the screens and the command line use for the agenda and the recommendations.
 /// Text from outside (titles, names, notes) is returned as is: sanitise it before display.
 public enum AgendaWording {
+    /// What an iCalendar file holds before import: "3 nouveaux, 1 déjà présent, 0 illisible."
+    public static func importCounts(_ preview: AgendaImportPreview) -> String {
+        tr("agenda.import.counts", ["new": trPlural("agenda.import.count.new", count: preview.new.count),
+                                    "duplicates": trPlural("agenda.import.count.duplicates", count: preview.duplicates.count),
+                                    "problems": trPlural("agenda.import.count.problems", count: preview.problems.count)])
+    }
+
+    /// "3 éléments ajoutés à votre agenda."
+    public static func imported(_ count: Int) -> String { trPlural("agenda.import.done", count: count) }
+
     static func text(_ key: String, _ arguments: [String: String] = [:], _ language: Language?) -> String {
         Localizer.shared.text(key, arguments, language: language)
     }

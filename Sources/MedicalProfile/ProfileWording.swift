@@ -4,6 +4,17 @@ import L10n
 
 /// The words of the profil médical and the measures, from the catalogues (`profile.po`).
 public enum ProfileWording {
+    /// What a measures file holds before import: "3 mesures à ajouter, 1 déjà présente ignorée,
+    /// 1 ligne illisible."
+    public static func importCounts(_ preview: MeasureImportPreview) -> String {
+        tr("measures.import.preview", ["count": trPlural("measures.import.count.new", count: preview.measures.count),
+                                       "duplicates": trPlural("measures.import.count.duplicates", count: preview.duplicates),
+                                       "problems": trPlural("measures.import.count.problems", count: preview.problems.count)])
+    }
+
+    /// "3 mesures ajoutées. Envoi à la prochaine synchronisation."
+    public static func imported(_ count: Int) -> String { trPlural("measures.import.done", count: count) }
+
     public static func rubrique(_ rubrique: ProfileRubrique) -> String {
         switch rubrique {
         case .conditions: tr("profile.rubrique.conditions")

@@ -120,14 +120,13 @@ enum AgendaCommands {
             for problem in preview.problems {
                 Console.output("  ! " + safe(problem.event) + " — " + AgendaWording.problem(problem.reason))
             }
-            Console.output(tr("agenda.import.counts", ["new": String(preview.new.count), "duplicates": String(preview.duplicates.count),
-                                                       "problems": String(preview.problems.count)]))
+            Console.output(AgendaWording.importCounts(preview))
             if context.arguments.has("--dry-run") {
                 Console.output(tr("agenda.import.dry-run"))
                 return
             }
             let count = try book.applyImport(preview)
-            Console.confirm(tr("agenda.import.done", ["count": String(count)]))
+            Console.confirm(AgendaWording.imported(count))
         }
     }
 

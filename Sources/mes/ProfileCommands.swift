@@ -264,15 +264,14 @@ enum ProfileCommands {
             for measure in preview.measures.prefix(20) {
                 Console.output("  \(LocalFormat.dateTime(measure.effective))  \(ProfileWording.measure(measure.type))  \(ProfileWording.value(of: measure))")
             }
-            Console.output(tr("measures.import.preview", ["count": String(preview.measures.count), "duplicates": String(preview.duplicates),
-                                                          "problems": String(preview.problems.count)]))
+            Console.output(ProfileWording.importCounts(preview))
             guard !preview.measures.isEmpty else { return }
             guard try confirm(context, tr("measures.import.confirm")) else {
                 Console.output(tr("measures.import.cancelled"))
                 return
             }
             try measures.commit(preview)
-            Console.confirm(tr("measures.import.done", ["count": String(preview.measures.count)]))
+            Console.confirm(ProfileWording.imported(preview.measures.count))
         }
     }
 

@@ -131,11 +131,11 @@ final class ProfileE2ETests: XCTestCase {
         try terminal.waitFor("Chemin du fichier de mesures")
         try terminal.send("-l", file.path)
         try terminal.send("Enter")
-        let preview = try terminal.waitFor("Importer tension.csv ?", "3 mesure(s) à ajouter, 1 déjà présente(s)", "ligne 4 : valeur illisible « abc »",
+        let preview = try terminal.waitFor("Importer tension.csv ?", "3 mesures à ajouter, 1 déjà présente ignorée", "ligne 4 : valeur illisible « abc »",
                                            "ligne 5 : date illisible « 2025-13-01 »", "[▸Non (n)]")
         XCTAssertTrue(preview.contains("Ajouter ces mesures ?"), preview)
         try terminal.send("o")
-        try terminal.waitFor("3 mesure(s) ajoutée(s)", "▸ Poids (14)")
+        try terminal.waitFor("3 mesures ajoutées", "▸ Poids (14)")
         try terminal.waitFor("Synchro : à jour", timeout: 20)
         let weights = try await serverRecords(HealthMeasurement.self, home).filter { $0.type == .weight }
         XCTAssertEqual(weights.filter { $0.value == 71.9 }.count, 1, "the duplicate line was skipped")

@@ -88,14 +88,27 @@ final class TerminalSession {
     /// Waits until the screen shows every one of `texts`; returns the screen. Polls, with a timeout.
     @discardableResult
     func waitFor(_ texts: String..., timeout: TimeInterval = 5, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        try waitUntil("\(texts)", timeout: timeout) { screen in texts.allSatisfy { screen.contains($0) } }
+    }
+
+    /// Waits until the screen shows every one of `texts` and none of `absent` (a frame drawn
+    /// before an effect answered may show the new title over the old rows); returns the screen.
+    @discardableResult
+    func waitFor(_ texts: String..., without absent: [String], timeout: TimeInterval = 5) throws -> String {
+        try waitUntil("\(texts) without \(absent)", timeout: timeout) { screen in
+            texts.allSatisfy { screen.contains($0) } && !absent.contains { screen.contains($0) }
+        }
+    }
+
+    private func waitUntil(_ description: String, timeout: TimeInterval, _ done: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
             last = (try? screen()) ?? last
-            if texts.allSatisfy({ last.contains($0) }) { return last }
+            if done(last) { return last }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw Failure(description: "timed out waiting for \(texts); the screen shows:\n\(last)")
+        throw Failure(description: "timed out waiting for \(description); the screen shows:\n\(last)")
     }
 
     /// Waits for mes to end and returns its exit code.

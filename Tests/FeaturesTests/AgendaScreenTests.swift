@@ -72,7 +72,7 @@ final class AgendaScreenTests: XCTestCase {
             "  15/06/2026  18:00  Rappel  Relever la tension",
             "  18/06/2026  11:00  Rendez-vous  Fond d'œil — Dr Moreau — Ophtalmologie  (lect…",
             "", "", "", "", "", "",
-            " 2 à venir, 5 examen(s) recommandé(s) à faire.",
+            " 2 à venir, 5 examens recommandés à faire.",
             " Entrée ouvrir  a ajouter  t aujourd’hui  v à venir  p examens  ? aide",
         ])
     }

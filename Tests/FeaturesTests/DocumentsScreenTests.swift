@@ -153,7 +153,7 @@ final class DocumentsScreenTests: XCTestCase {
         XCTAssertTrue(screen.contains("[Metformine]"), "the snippet marks the match with brackets")
         // Enter leaves the typing for the results, said on screen; letters are commands again.
         await press(runtime, .enter)
-        XCTAssertTrue(terminal.screen.contains("Résultats de « metfor » : 1 document(s)"), terminal.screen.text)
+        XCTAssertTrue(terminal.screen.contains("Résultats de « metfor » : 1 document"), terminal.screen.text)
         await press(runtime, .escape)
         XCTAssertTrue(terminal.screen.contains("Échographie abdominale"))
 

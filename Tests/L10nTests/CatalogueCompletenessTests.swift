@@ -27,6 +27,19 @@ final class CatalogueCompletenessTests: XCTestCase {
         }
     }
 
+    /// A count is said with the plural form its number takes ("1 document", "3 documents"), not
+    /// with "document(s)": the catalogues have plural entries for that.
+    func testNoTextHedgesItsPluralWithParentheses() {
+        for language in Language.allCases {
+            let catalogue = catalogue(language)
+            for key in catalogue.keys.sorted() {
+                for form in catalogue[key]?.forms ?? [] where form.contains("(s)") || form.contains("(x)") {
+                    XCTFail("\(language.rawValue): \(key) says « \(form) »: make it a plural entry")
+                }
+            }
+        }
+    }
+
     func testPluralEntriesHaveEveryForm() {
         for language in Language.allCases {
             for (key, entry) in catalogue(language).entries where entry.pluralKey != nil {

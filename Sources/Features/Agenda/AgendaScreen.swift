@@ -96,7 +96,7 @@ public struct AgendaScreen: FeatureScreen {
     public var summary: String? {
         guard loadedMonth != nil else { return nil }
         let due = prevention.filter { $0.status == .due || $0.status == .overdue }.count
-        return tr("agenda.screen.summary", ["coming": String(upcoming.count), "due": String(due)])
+        return tr("agenda.screen.summary", ["coming": String(upcoming.count), "due": trPlural("agenda.screen.due", count: due)])
     }
 
     public var keyMap: KeyMap {
@@ -186,8 +186,7 @@ public struct AgendaScreen: FeatureScreen {
             detail = opened.event
             return Update(effects: [load()], announcement: AgendaDetail.lines(opened.event).joined(separator: ". "))
         case .event(let preview as AgendaImportPreviewBox):
-            let counts = tr("agenda.import.counts", ["new": String(preview.preview.new.count), "duplicates": String(preview.preview.duplicates.count),
-                                                     "problems": String(preview.preview.problems.count)])
+            let counts = AgendaWording.importCounts(preview.preview)
             let problems = preview.preview.problems.prefix(3).map { Sanitizer.sanitize($0.event) + " — " + AgendaWording.problem($0.reason) }
             guard !preview.preview.new.isEmpty else { return .say(counts) }
             return .open(Dialog.confirm(title: tr("agenda.import.title"),
@@ -496,7 +495,7 @@ public struct AgendaScreen: FeatureScreen {
             return .run(Effect {
                 do {
                     let count = try book.applyImport(box.preview)
-                    return AgendaScreenEvent.done(tr("agenda.import.done", ["count": String(count)]), nil)
+                    return AgendaScreenEvent.done(AgendaWording.imported(count), nil)
                 } catch { return AgendaScreenEvent.failed(AgendaScreen.message(error)) }
             })
         case .dismiss(let ruleID):

@@ -297,7 +297,7 @@ struct DocumentsList: Component {
     }
 
     func countAnnouncement() -> String {
-        tr("documents.count", ["count": String(shownCount)])
+        trPlural("documents.count", count: shownCount)
     }
 
     func chooserLabel(_ line: Int) -> String {

@@ -79,7 +79,7 @@ extension DocumentsList {
 
     /// Typing: `Recherche (saisie) : glyc▏  3 documents`; results: `Résultats de « glyc » : 3 documents`.
     private func drawSearchLine(_ buffer: inout CellBuffer, _ row: Rect, _ context: ViewContext) -> Point? {
-        let count = " " + tr("documents.count", ["count": String(shownCount)])
+        let count = " " + trPlural("documents.count", count: shownCount)
         guard typing else {
             let line = tr("documents.search.results", ["text": search.text]) + count
             buffer.put(TextLayout.truncate(line, to: row.width, ellipsis: context.symbols.ellipsis), at: row.origin,

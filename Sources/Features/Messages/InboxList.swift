@@ -81,7 +81,7 @@ struct InboxList: Component {
         guard loaded else { return tr("messages.loading") }
         let unread = threads.totals?.unread ?? 0
         return tr(archives ? "messages.screen.archives" : "messages.screen.summary",
-                  ["count": String(shownCount), "unread": String(unread)])
+                  ["conversations": trPlural("messages.count", count: shownCount), "unread": trPlural("messages.count.unread-messages", count: unread)])
     }
 
     // MARK: Update

@@ -108,7 +108,7 @@ public struct MessagesScreen: FeatureScreen {
             }
             thread = ThreadView(conversation: conversation, profileID: services.messenger.profileID, documentTitles: documentTitles)
             let count = conversation.messages.count
-            return .say(tr("messages.thread.opened", ["subject": conversation.thread.subject, "count": String(count)]))
+            return .say(trPlural("messages.thread.opened", count: count, ["subject": conversation.thread.subject]))
         case .opened(.failure(let failure)):
             thread = nil
             return Update(effects: [load()], announcement: failure.message)

@@ -326,8 +326,7 @@ public struct ProfileScreen: FeatureScreen {
     /// What the file holds, said before anything is saved: the counts, every bad line by its
     /// number (the first ones), the first measures; the question starts on « Non ».
     static func importQuestion(_ preview: MeasureImportPreview, file: String) -> String {
-        var lines = [tr("measures.import.preview", ["count": String(preview.measures.count), "duplicates": String(preview.duplicates),
-                                                   "problems": String(preview.problems.count)])]
+        var lines = [ProfileWording.importCounts(preview)]
         let shownProblems = 6
         lines += preview.problems.prefix(shownProblems).map { Sanitizer.sanitize(ProfileWording.problem($0)) }
         if preview.problems.count > shownProblems {

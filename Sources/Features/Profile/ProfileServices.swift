@@ -162,7 +162,7 @@ enum ProfileEffects {
         Effect {
             do {
                 try services.measures.commit(preview)
-                return ProfileEvent.saved(tr("measures.import.done", ["count": String(preview.measures.count)]), select: nil)
+                return ProfileEvent.saved(ProfileWording.imported(preview.measures.count), select: nil)
             } catch {
                 return ProfileEvent.failed(message(for: error))
             }

@@ -581,7 +581,7 @@ public struct SharingScreen: FeatureScreen {
                 guard !found.isEmpty else { return .say(tr("sharing.directory.none")) }
                 let options = found.map { SharingWording.professional($0.practitioner) }
                 return .open(Chooser(title: tr("sharing.screen.directory-title"), options: options),
-                             tag: SharingAction.chooseProfessional(found), saying: tr("sharing.screen.directory-found", ["count": String(found.count)]))
+                             tag: SharingAction.chooseProfessional(found), saying: trPlural("sharing.screen.directory-found", count: found.count))
             case .failure(let error):
                 return .say(SharingWording.error(error))
             }

@@ -302,7 +302,7 @@ enum Delegations {
         try Audit.record(db, access: access, action: .create, interaction: "hand-over",
                          entities: ["DocumentReference/\(id)", "Consent/\(row.consentID)"], now: now)
         try Audit.notify(db, patient: patient, code: "delegation.hand-over",
-                         text: Localizer.shared.text("server.handover.notification", ["aidant": caller.displayName, "count": String(changes.count)]),
+                         text: Localizer.shared.plural("server.handover.notification", count: changes.count, ["aidant": caller.displayName]),
                          now: now)
         return id
     }
