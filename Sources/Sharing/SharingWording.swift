@@ -142,7 +142,7 @@ public enum SharingWording {
     /// One line of the activity history: when, who, what, how.
     public static func historyLine(_ entry: AuditEntry) -> String {
         var what = what(entry)
-        if let title = entry.targetTitle { what += " « \(title) »" }
+        if let title = entry.targetTitle { what += " " + tr("ui.quoted", ["text": title]) }
         var line = "\(LocalFormat.dateTime(entry.date))  \(entry.actorName.isEmpty ? role(entry.actorRole) : entry.actorName) (\(role(entry.actorRole)))  \(what)"
         if let via = entry.via { line += "  [\(self.via(via))]" }
         return line

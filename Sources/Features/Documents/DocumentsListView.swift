@@ -42,7 +42,7 @@ extension DocumentsList {
             buffer.put(TextLayout.truncate(detail, to: area.width, ellipsis: ellipsis), at: rows[3].origin,
                        style: context.style(.muted), maxWidth: area.width)
             if let snippet, snippet.id == summary.id {
-                let text = TextLayout.truncate("« " + Sanitizer.sanitize(snippet.text) + " »", to: area.width, ellipsis: ellipsis)
+                let text = TextLayout.truncate(tr("ui.quoted", ["text": Sanitizer.sanitize(snippet.text)]), to: area.width, ellipsis: ellipsis)
                 buffer.put(text, at: rows[4].origin, style: context.style(.normal), maxWidth: area.width)
             }
         }

@@ -272,7 +272,7 @@ public struct SharingScreen: FeatureScreen {
     private var historyFilterText: String {
         var parts: [String] = []
         if let roles = historyFilter.roles, let role = roles.first { parts.append(SharingWording.role(role)) }
-        if let actor = historyFilter.actor { parts.append("« \(actor) »") }
+        if let actor = historyFilter.actor { parts.append(tr("ui.quoted", ["text": actor])) }
         let side = tr(historyMine ? "sharing.screen.mine" : "sharing.screen.others")
         return side + ". " + (parts.isEmpty ? tr("sharing.screen.history-all") : tr("sharing.screen.history-filtered", ["filter": parts.joined(separator: ", ")]))
     }
