@@ -303,7 +303,7 @@ public struct AgendaScreen: FeatureScreen {
     func daySentence() -> String {
         let count = dayItems.count
         let items = count == 0 ? tr("agenda.day.empty") : trPlural("agenda.count.items", count: count, ["count": String(count)])
-        return tr("agenda.day.heading", ["day": LocalFormat.longDate(selectedDay.start()), "items": items])
+        return tr("ui.labelled", ["label": LocalFormat.longDate(selectedDay.start()), "value": items])
     }
 
     private mutating func handleUpcoming(_ key: Key) -> Update {

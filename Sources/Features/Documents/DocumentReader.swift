@@ -173,7 +173,7 @@ struct DocumentReader: Component {
         var lines: [(String, Role)] = [(report.title, .title)]
         for (row, result) in zip(rows, report.results) {
             let cells = row.map { Sanitizer.sanitize($0) }
-            var parts = [tr("documents.lab.pair", ["name": cells[0], "value": cells[1], "unit": cells[2]]).trimmingCharacters(in: .whitespaces)]
+            var parts = [tr("ui.labelled", ["label": cells[0], "value": (cells[1] + " " + cells[2]).trimmingCharacters(in: .whitespaces)])]
             if !cells[3].isEmpty { parts.append(header[3] + " " + cells[3]) }
             if !cells[4].isEmpty { parts.append(cells[4]) }
             let role: Role = result.isOutOfRange ? .warning : .normal

@@ -64,7 +64,7 @@ extension ProfileScreen {
     /// "Profil médical › Vaccinations (5)", with the rank of the selection.
     var breadcrumb: String {
         var text = tr("section.medical-profile")
-        if page == .home, let profile = snapshot.profile, snapshot.spaces.count > 1 { text += " : " + Sanitizer.sanitize(profile.displayName) }
+        if page == .home, let profile = snapshot.profile, snapshot.spaces.count > 1 { text = tr("ui.labelled", ["label": text, "value": Sanitizer.sanitize(profile.displayName)]) }
         if page != .home { text += " › " + pageTitle }
         if let editor {
             switch editor.target {
@@ -119,7 +119,7 @@ extension ProfileScreen {
             return rubrique.fields.compactMap { field -> String? in
                 guard let text = ProfileWording.display(entry, field.key, vaccines: services.book.vaccines, conditions: snapshot.conditions),
                       !shown.contains(text), text != entry.title else { return nil }
-                return ProfileWording.field(field.key) + " : " + text
+                return tr("ui.labelled", ["label": ProfileWording.field(field.key), "value": text])
             }.joined(separator: " · ")
         default:
             return nil
