@@ -108,6 +108,15 @@ final class SharingE2ETests: XCTestCase {
         let cursor = try mes.cursor()
         XCTAssertEqual(cursor.y, shown.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("Code: ") },
                        "the cursor is on the code")
+        // At 80x24 the words leave no room for the QR code: one key shows it alone, large.
+        XCTAssertTrue(shown.contains("No room for the QR code here: v shows it alone, large."), shown)
+        try mes.send("v")
+        let alone = try mes.waitFor("alone on screen. v goes back to the digits")
+        let blocks = alone.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.contains("█") || $0.contains("▀") || $0.contains("▄") }
+        XCTAssertGreaterThanOrEqual(blocks.count, 11, "the whole code is drawn: \(alone)")
+        XCTAssertFalse(alone.contains("Code: "), "alone")
+        try mes.send("v")
+        try mes.waitFor("Code: ", "Back to the code's digits.")
     }
 }
 

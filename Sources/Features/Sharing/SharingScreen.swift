@@ -32,6 +32,9 @@ public struct SharingScreen: FeatureScreen {
         var code: AccessCode
         var duration: AccessDuration
         var redeemBy: Date
+        /// The QR code drawn alone, as large as the screen allows (`v`): at 80x24 in
+        /// screen-reader mode, or in a small window, it has no room beside the words.
+        var qrAlone = false
     }
 
     let services: SharingServices
@@ -90,7 +93,9 @@ public struct SharingScreen: FeatureScreen {
         if form != nil {
             return [KeyHint(.enter, tr(formService == nil ? "sharing.hint.create" : "sharing.hint.consent")), KeyHint(.escape, tr("sharing.hint.cancel"))]
         }
-        if shown != nil { return [KeyHint(.escape, tr("sharing.hint.close-code"))] }
+        if let shown {
+            return [KeyHint("v", tr(shown.qrAlone ? "sharing.hint.qr-back" : "sharing.hint.qr-alone")), KeyHint(.escape, tr("sharing.hint.close-code"))]
+        }
         let tabs = KeyHint(.tab, tr("sharing.hint.tabs"))
         switch tab {
         case .access:
@@ -128,6 +133,10 @@ public struct SharingScreen: FeatureScreen {
         case .key(let key):
             if form != nil { return formKey(key) }
             if shown != nil {
+                if key == .character("v") {
+                    shown?.qrAlone.toggle()
+                    return .say(tr(shown?.qrAlone == true ? "sharing.code.qr-alone" : "sharing.code.qr-back"))
+                }
                 guard key == .escape || key == .enter else { return .handled }
                 shown = nil
                 return .say(tr("sharing.code.closed"))
@@ -671,6 +680,13 @@ public struct SharingScreen: FeatureScreen {
     private func renderCode(_ shown: ShownCode, into buffer: inout CellBuffer, area: Rect, context: ViewContext) -> Rendered {
         let matrix = QRMatrix(shown.code.qrPayload)
         let qrSize = matrix.map { QRCodeBlock.size(of: $0, symbols: context.symbols) } ?? Size(width: 0, height: 0)
+        if shown.qrAlone, let matrix {
+            // Centred, nothing else: the words are one key (v) away and on the status line.
+            let origin = Point(x: area.x + max(0, (area.width - qrSize.width) / 2), y: area.y + max(0, (area.height - qrSize.height) / 2))
+            QRCodeBlock.render(matrix, into: &buffer, area: Rect(x: origin.x, y: origin.y, width: area.maxX - origin.x, height: area.maxY - origin.y),
+                               context: context)
+            return Rendered(cursor: origin)
+        }
         let sideBySide = !context.screenReader && qrSize.width + 36 <= area.width && qrSize.height <= area.height
         let textWidth = sideBySide ? area.width - qrSize.width - 2 : area.width
         var y = area.y
@@ -703,8 +719,13 @@ public struct SharingScreen: FeatureScreen {
         line(tr("sharing.code.how"), .muted)
         if let matrix {
             let origin = sideBySide ? Point(x: area.maxX - qrSize.width, y: area.y) : Point(x: area.x, y: y + 1)
-            QRCodeBlock.render(matrix, into: &buffer, area: Rect(x: origin.x, y: origin.y, width: area.maxX - origin.x, height: area.maxY - origin.y),
-                               context: context)
+            let room = Rect(x: origin.x, y: origin.y, width: area.maxX - origin.x, height: area.maxY - origin.y)
+            if qrSize.fits(in: room.size) {
+                QRCodeBlock.render(matrix, into: &buffer, area: room, context: context)
+            } else {
+                y += 1
+                line(tr("sharing.code.qr-key"), .accent)
+            }
         }
         return Rendered(cursor: cursor)
     }
