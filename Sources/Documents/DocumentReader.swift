@@ -1,6 +1,7 @@
 import FHIR
 import Foundation
 import HealthRecord
+import L10n
 
 /// How a document's content can be shown in a terminal.
 public enum DocumentReading: Sendable, Equatable {
@@ -60,11 +61,13 @@ public struct DocumentReader: Sendable {
 
     /// A lab report for the index: its title, then one line per result with its value, unit and
     /// flag in words, so "cholestérol" or "élevé" finds it and the snippet reads like the table
-    /// (each result ends with " ;", which keeps results apart once a snippet is on one line).
+    /// (each result ends with ";" — " ;" in French — which keeps results apart once a snippet is
+    /// on one line).
     static func searchableText(_ report: LabReport) -> String {
         let (_, rows) = DocumentWording.labReportRows(report)
         return ([report.title] + rows.map { row in
-            "\(row[0]) : \(row[1]) \(row[2]) \(row[4])".trimmingCharacters(in: .whitespaces) + " ;"
+            tr("ui.labelled", ["label": row[0], "value": "\(row[1]) \(row[2]) \(row[4])".trimmingCharacters(in: .whitespaces)])
+                + tr("documents.lab.result-end")
         }).joined(separator: "\n")
     }
 
