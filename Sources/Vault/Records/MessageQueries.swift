@@ -5,33 +5,34 @@ import SQLite
 extension RecordStore where Record == MessageThread {
     /// Every thread of a profile with its unread count and last message, newest activity first.
     public func summaries(profile: String) throws -> [ThreadSummaryRow] {
-        let database = session.database
-        var unread: [String: Int] = [:]
-        _ = try database.query("SELECT thread_id, count(*) FROM message WHERE profile_id = ? AND is_read = 0 GROUP BY thread_id",
-                               [profile]) { row in unread[row.string(0)] = row.int(1) }
-        return try database.query("""
-            SELECT id, subject, correspondent, profession, is_closed, is_archived, last_activity_at, last_preview, last_sender, last_from_patient
-            FROM thread WHERE profile_id = ? ORDER BY last_activity_at DESC, id
-            """, [profile]) { row in
-            ThreadSummaryRow(id: row.string(0), subject: row.string(1), correspondent: row.string(2), profession: row.optionalString(3),
-                             isClosed: row.bool(4), isArchived: row.bool(5), lastActivity: Date(timeIntervalSince1970: row.double(6)),
-                             unread: unread[row.string(0)] ?? 0, lastPreview: row.string(7), lastSender: row.string(8),
-                             lastFromPatientSide: row.bool(9))
-        }
+        try session.database.query("""
+            SELECT \(Self.summaryColumns) FROM thread WHERE profile_id = ? ORDER BY last_activity_at DESC, id
+            """, [profile], map: Self.summary)
+    }
+
+    /// What a row of the inbox shows, with the unread count the thread keeps (`UnreadCounts`).
+    static let summaryColumns = """
+        id, subject, correspondent, profession, is_closed, is_archived, last_activity_at, last_preview, last_sender, last_from_patient, \
+        unread_count
+        """
+
+    static func summary(_ row: Row) -> ThreadSummaryRow {
+        ThreadSummaryRow(id: row.string(0), subject: row.string(1), correspondent: row.string(2), profession: row.optionalString(3),
+                         isClosed: row.bool(4), isArchived: row.bool(5), lastActivity: Date(timeIntervalSince1970: row.double(6)),
+                         unread: row.int(10), lastPreview: row.string(7), lastSender: row.string(8), lastFromPatientSide: row.bool(9))
     }
 
     /// The threads of a profile whose subject, correspondents or messages a full-text search finds.
     public func matchingIDs(_ text: String, profile: String) throws -> Set<String> {
         guard let query = SearchIndex.query(from: text) else { return [] }
         // One pass over the full-text index for threads and messages (a message stands for its
-        // thread): a short prefix matches most messages, and it was run twice (issue 20).
-        let thread = RecordKind.thread.rawValue, message = RecordKind.message.rawValue
-        let ids = try session.database.query("""
-            SELECT DISTINCT CASE e.kind WHEN ? THEN e.record_id ELSE m.thread_id END
-            FROM search_entry e LEFT JOIN message m ON e.kind = ? AND m.id = e.record_id
-            WHERE e.rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?) AND e.profile_id = ? AND e.kind IN (?, ?)
-            """, [thread, message, query, profile, thread, message]) { $0.optionalString(0) }
-        return Set(ids.compactMap { $0 })
+        // thread): a short prefix matches most messages (issue 20). The matches lead, each entry
+        // is read by its rowid and names its thread (schema version 6): no message row is read,
+        // and the entries that do not match are never scanned (issue 14).
+        return Set(try session.database.query("""
+            SELECT DISTINCT e.thread_id FROM search_index s CROSS JOIN search_entry e ON e.rowid = s.rowid
+            WHERE search_index MATCH ? AND e.profile_id = ? AND e.kind IN (?, ?) AND e.thread_id IS NOT NULL
+            """, [query, profile, RecordKind.thread.rawValue, RecordKind.message.rawValue]) { $0.string(0) })
     }
 }
 
@@ -56,17 +57,12 @@ extension RecordStore where Record == MessageThread {
     public func listPage(_ query: ThreadListQuery, offset: Int, limit: Int, matches: ListMatches? = nil) throws -> [ThreadSummaryRow] {
         let (conditions, values) = Self.conditions(query, matches: matches)
         let sql = """
-            SELECT id, subject, correspondent, profession, is_closed, is_archived, last_activity_at, last_preview, last_sender,
-                   last_from_patient, (SELECT count(*) FROM message m WHERE m.thread_id = thread.id AND m.is_read = 0)
+            SELECT \(Self.summaryColumns)
             FROM thread WHERE \(conditions) ORDER BY \(query.oldestFirst ? "last_activity_at ASC, id DESC" : "last_activity_at DESC, id ASC")
             LIMIT ? OFFSET ?
             """
         let bound: [any SQLBindable] = values + [limit, max(0, offset)]
-        return try session.database.query(sql, bound) { row -> ThreadSummaryRow in
-            ThreadSummaryRow(id: row.string(0), subject: row.string(1), correspondent: row.string(2), profession: row.optionalString(3),
-                             isClosed: row.bool(4), isArchived: row.bool(5), lastActivity: Date(timeIntervalSince1970: row.double(6)),
-                             unread: row.int(10), lastPreview: row.string(7), lastSender: row.string(8), lastFromPatientSide: row.bool(9))
-        }
+        return try session.database.query(sql, bound, map: Self.summary)
     }
 
     /// The rank of a thread in the query's order; nil when the query does not show it.
@@ -82,11 +78,11 @@ extension RecordStore where Record == MessageThread {
         return Int(rank)
     }
 
-    /// Messages to read in the inbox (or the archives), filters and search aside.
+    /// Messages to read in the inbox (or the archives), filters and search aside: the counts the
+    /// threads keep, summed over the list index.
     public func unreadCount(profile: String, archived: Bool) throws -> Int {
         let count = try session.database.scalar("""
-            SELECT count(*) FROM message m JOIN thread t ON t.id = m.thread_id
-            WHERE m.profile_id = ? AND m.is_read = 0 AND t.is_archived = ?
+            SELECT coalesce(sum(unread_count), 0) FROM thread WHERE profile_id = ? AND is_archived = ?
             """, [profile, archived ? 1 : 0])
         guard case .integer(let unread) = count else { return 0 }
         return Int(unread)
@@ -96,7 +92,7 @@ extension RecordStore where Record == MessageThread {
         var conditions = ["profile_id = ?", "is_archived = ?"]
         var values: [any SQLBindable] = [query.profile, query.archived ? 1 : 0]
         if query.unreadOnly {
-            conditions.append("EXISTS (SELECT 1 FROM message m WHERE m.thread_id = thread.id AND m.is_read = 0)")
+            conditions.append("unread_count > 0")
         }
         if query.search != nil, let matches {
             conditions.append("id IN (SELECT value FROM json_each(?))")
@@ -104,13 +100,11 @@ extension RecordStore where Record == MessageThread {
         } else if let search = query.search {
             if let match = SearchIndex.query(from: search) {
                 // The threads whose own entry matches, and those of the messages that match.
-                let matches = "SELECT rowid FROM search_index WHERE search_index MATCH ?"
                 conditions.append("""
-                    (id IN (SELECT record_id FROM search_entry WHERE rowid IN (\(matches)) AND kind = ?) \
-                    OR id IN (SELECT m.thread_id FROM search_entry e JOIN message m ON m.id = e.record_id \
-                    WHERE e.rowid IN (\(matches)) AND e.kind = ?))
+                    id IN (SELECT e.thread_id FROM search_index s CROSS JOIN search_entry e ON e.rowid = s.rowid \
+                    WHERE search_index MATCH ? AND e.kind IN (?, ?))
                     """)
-                values += [match, RecordKind.thread.rawValue, match, RecordKind.message.rawValue]
+                values += [match, RecordKind.thread.rawValue, RecordKind.message.rawValue]
             } else {
                 conditions.append("0")
             }
@@ -130,5 +124,60 @@ extension RecordStore where Record == Message {
             changed += 1
         }
         return changed
+    }
+}
+
+/// The unread count each thread row keeps (schema version 6), kept in step with its messages in
+/// the transaction that writes them, so the inbox reads it instead of recounting 50,000 messages
+/// at each page and each keystroke (issue 14). Plain statements rather than a trigger: a
+/// trigger's statement journal would make FTS5 flush its pending terms at every message of a
+/// sync (see `SearchIndex.update`). A count is recounted, never adjusted, so it cannot drift.
+struct UnreadCounts {
+    let database: Database
+
+    /// Threads to recount once the write is done.
+    struct Recount {
+        let counts: UnreadCounts
+        let threads: [String]
+
+        func keep() throws {
+            for thread in threads { try counts.recount(thread) }
+        }
+    }
+
+    /// Before a record is saved: a new unread message, or one whose read state or thread
+    /// changes, recounts its thread (and the one it left); a thread recounts itself, since its
+    /// messages may have arrived before it.
+    func before<Record: StoredRecord>(saving record: Record) throws -> Recount? {
+        switch Record.kind {
+        case .thread:
+            return Recount(counts: self, threads: [record.id])
+        case .message:
+            guard let message = record as? Message else { return nil }
+            let stored = try state(ofMessage: message.id)
+            guard let stored else { return message.isRead ? nil : Recount(counts: self, threads: [message.threadID]) }
+            if stored.thread == message.threadID && stored.unread == !message.isRead { return nil }
+            let left = stored.thread != message.threadID && stored.unread ? [stored.thread] : []
+            return Recount(counts: self, threads: [message.threadID] + left)
+        default:
+            return nil
+        }
+    }
+
+    /// Before a record is deleted: an unread message recounts its thread.
+    func before(deleting kind: RecordKind, id: String) throws -> Recount? {
+        guard kind == .message, let stored = try state(ofMessage: id), stored.unread else { return nil }
+        return Recount(counts: self, threads: [stored.thread])
+    }
+
+    private func state(ofMessage id: String) throws -> (thread: String, unread: Bool)? {
+        try database.queryFirst("SELECT thread_id, is_read FROM message WHERE id = ?", [id]) { ($0.string(0), !$0.bool(1)) }
+    }
+
+    /// Counts the thread's unread messages through the `message_unread` index.
+    func recount(_ thread: String) throws {
+        try database.run("""
+            UPDATE thread SET unread_count = (SELECT count(*) FROM message WHERE thread_id = ?1 AND is_read = 0) WHERE id = ?1
+            """, thread)
     }
 }
