@@ -105,6 +105,33 @@ final class UnreadCountsTests: XCTestCase {
         XCTAssertEqual(try kept(), ["a": 1, "b": 0])
     }
 
+    /// The inbox reads through its list index, in both orders, with no sort and no scan of the
+    /// messages; the search starts from the full-text matches and reads each entry by rowid.
+    func testTheInboxReadsThroughTheListIndexAndTheSearchFromItsMatches() throws {
+        try vault.read { session in
+            func plan(_ sql: String, _ values: [any SQLBindable]) throws -> String {
+                try session.database.query("EXPLAIN QUERY PLAN " + sql, values) { $0.string(3) }.joined(separator: "\n")
+            }
+            typealias Threads = RecordStore<MessageThread>
+            for query in [ThreadListQuery(profile: "helene"), ThreadListQuery(profile: "helene", unreadOnly: true, oldestFirst: true)] {
+                let (conditions, values) = Threads.conditions(query)
+                let page = try plan("SELECT \(Threads.summaryColumns) FROM thread WHERE \(conditions) ORDER BY \(Threads.order(query)) LIMIT 12",
+                                    values)
+                XCTAssertTrue(page.contains("USING INDEX thread_list") || page.contains("USING COVERING INDEX thread_list"), page)
+                XCTAssertFalse(page.contains("TEMP B-TREE"), page)
+                XCTAssertTrue(try plan("SELECT id FROM thread WHERE \(conditions) ORDER BY \(Threads.order(query))", values)
+                    .contains("USING COVERING INDEX thread_list"))
+            }
+            let total = try plan("SELECT coalesce(sum(unread_count), 0) FROM thread WHERE profile_id = ? AND is_archived = ?", ["helene", 0])
+            XCTAssertTrue(total.contains("USING COVERING INDEX thread_list"), total)
+            XCTAssertFalse(total.contains("message"), total)
+            let search = try plan(Threads.matchingThreads, ["\"o\"*", "helene", "thread", "message"])
+            XCTAssertTrue(search.hasPrefix("SCAN s VIRTUAL TABLE"), search)
+            XCTAssertTrue(search.contains("SEARCH e USING INTEGER PRIMARY KEY"), search)
+            XCTAssertFalse(search.contains("message"), search)
+        }
+    }
+
     /// A vault written before schema version 6: the counts and the search entries' threads are
     /// filled once by the migration, and the inbox reads them.
     func testAVaultOfTheFifthVersionGetsItsCountsAndSearchThreads() throws {
