@@ -196,10 +196,10 @@ struct UnreadCounts {
         try database.queryFirst("SELECT thread_id, is_read FROM message WHERE id = ?", [id]) { ($0.string(0), !$0.bool(1)) }
     }
 
-    /// Counts the thread's unread messages through the `message_unread` index.
+    /// Counts the thread's unread messages through the `message_unread` index; the row is
+    /// written only when its count changes (a thread saved again mostly keeps it).
     func recount(_ thread: String) throws {
-        try database.run("""
-            UPDATE thread SET unread_count = (SELECT count(*) FROM message WHERE thread_id = ?1 AND is_read = 0) WHERE id = ?1
-            """, thread)
+        let count = try database.queryFirst("SELECT count(*) FROM message WHERE thread_id = ? AND is_read = 0", [thread]) { $0.int(0) } ?? 0
+        try database.run("UPDATE thread SET unread_count = ? WHERE id = ? AND unread_count != ?", count, thread, count)
     }
 }
