@@ -75,6 +75,8 @@ final class UnreadCountsTests: XCTestCase {
         // A message that moves to another thread leaves its count behind.
         try vault.write { try $0.messages.save(message("a1", in: "b"), origin: .remote) }
         XCTAssertEqual(try kept(), ["a": 0, "b": 1])
+        XCTAssertEqual(try vault.read { try $0.database.queryFirst("SELECT thread_id FROM search_entry WHERE record_id = 'a1'") { $0.string(0) } },
+                       "b", "its search entry names its new thread")
 
         // Deleting an unread message, then a read one.
         try vault.write { session in
