@@ -366,7 +366,7 @@ public struct InboxReader {
     let session: VaultSession
     public let query: ThreadListQuery
     /// The search's matches, found once for every read of this inbox.
-    let matches: ListMatches?
+    let matches: ThreadMatches?
 
     /// Threads the query shows.
     public func count() throws -> Int {

@@ -101,6 +101,66 @@ final class MessagingServerTests: XCTestCase {
         XCTAssertTrue(inbox.json["entry"]?.elements.contains { $0["resource"]?["id"]?.stringValue == threadID } == true)
     }
 
+    /// Each thread keeps its unread count (schema version 6, issue 14): it follows what the sync
+    /// brings (a first message is its thread's first record), what the patient reads, writes,
+    /// archives and deletes, and always equals a count of the thread's messages.
+    func testTheUnreadCountsFollowTheSyncReadsRepliesAndDeletions() async throws {
+        let server = try MessagingServer()
+        let client = try await server.client()
+        let messenger = try client.messenger()
+        func counts(file: StaticString = #filePath, line: UInt = #line) throws -> [String: Int] {
+            var counts: [String: Int] = [:]
+            for archived in [false, true] {
+                let rows = try messenger.inbox(filter: InboxFilter(archived: archived))
+                for row in rows {
+                    let unread = try messenger.conversation(row.id).messages.filter { !$0.message.isRead }.count
+                    XCTAssertEqual(row.unread, unread, "thread \(row.id)", file: file, line: line)
+                    counts[row.id] = row.unread
+                }
+                let total = try messenger.readInbox(messenger.inboxQuery(filter: InboxFilter(archived: archived))) { try $0.unread() }
+                XCTAssertEqual(total, rows.reduce(0) { $0 + $1.unread }, "archived \(archived)", file: file, line: line)
+                let unreadOnly = try messenger.inbox(filter: InboxFilter(unreadOnly: true, archived: archived)).map(\.id)
+                XCTAssertEqual(unreadOnly, rows.filter { $0.unread > 0 }.map(\.id), file: file, line: line)
+            }
+            return counts
+        }
+        let demo = try counts()
+        XCTAssertEqual(demo["msg-cardio"], 1, "the patient's own reply is not unread")
+
+        let garnier = try await server.professional(rpps: DemoPro.garnier.rpps, password: DemoPro.garnier.password)
+        let started = try await server.request("POST", "/Patient/helene/$message", json: ["topic": "Bilan", "text": "Votre bilan."], token: garnier)
+        let id = try XCTUnwrap(started.json["id"]?.stringValue)
+        for text in ["Un complément.", "Et un autre."] {
+            let written = try await server.request("POST", "/Communication/\(id)/$reply", json: ["text": .string(text)], token: garnier)
+            XCTAssertEqual(written.status, 201)
+        }
+        let arrived = await client.engine.sync()
+        XCTAssertEqual(arrived.outcome, .complete, "\(arrived)")
+        XCTAssertEqual(try counts()[id], 3)
+
+        try messenger.markRead(id)
+        XCTAssertEqual(try counts()[id], 0)
+        let again = try await server.request("POST", "/Communication/\(id)/$reply", json: ["text": "Encore."], token: garnier)
+        XCTAssertEqual(again.status, 201)
+        let answered = await client.engine.sync()
+        XCTAssertEqual(answered.outcome, .complete, "\(answered)")
+        XCTAssertEqual(try counts()[id], 1, "the messages read stay read; the new one is unread")
+
+        try messenger.reply(to: id, body: "Merci docteur.")
+        let sent = await client.engine.sync()
+        XCTAssertEqual(sent.outcome, .complete, "\(sent)")
+        XCTAssertEqual(try counts()[id], 1, "the patient's own reply is not unread")
+
+        try messenger.setArchived(id, true)
+        XCTAssertEqual(try counts()[id], 1)
+        XCTAssertEqual(try messenger.readInbox(messenger.inboxQuery(filter: InboxFilter(archived: true))) { try $0.unread() }, 1)
+        try messenger.delete(id)
+        XCTAssertNil(try counts()[id])
+        let deleted = await client.engine.sync()
+        XCTAssertEqual(deleted.outcome, .complete, "\(deleted)")
+        XCTAssertEqual(try counts(), demo)
+    }
+
     func testAClosedThreadRefusesTheReplyWithTheReasonShown() async throws {
         let server = try MessagingServer()
         let client = try await server.client()

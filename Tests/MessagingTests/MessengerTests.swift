@@ -92,6 +92,69 @@ final class MessengerTests: XCTestCase {
         XCTAssertEqual(pending.first?.operation, .delete)
     }
 
+    /// The paged inbox (count, pages, a thread's rank) is exactly the whole inbox `inbox()` builds
+    /// from every row, for every filter, order and search: a search found once and kept in the
+    /// list's order (issue 14), the unread counts the threads keep, ties on the date broken by id,
+    /// another space's messages never found.
+    func testThePagedInboxIsTheWholeInboxForEveryFilterOrderAndSearch() throws {
+        let (vault, directory) = try makeVault()
+        defer { vault.close(); directory.remove() }
+        let words = ["ordonnance", "tension", "bilan", "vaccin", "radio"]
+        try vault.write { session in
+            for profile in ["helene", "leo"] {
+                try session.profiles.save(Profile(id: profile, relation: profile == "leo" ? .child : .own, givenName: profile,
+                                                  familyName: "Martineau"), origin: .remote)
+            }
+            for number in 0..<240 {
+                let profile = number % 8 == 7 ? "leo" : "helene"
+                let id = String(format: "t%03d", (number * 97) % 241)
+                // Every three threads share a date: the order falls back on the id.
+                var thread = MessageThread(id: id, profileID: profile, subject: "Suivi \(words[number % 5]) \(number)", participants: [doctor],
+                                           lastActivity: Date(timeIntervalSince1970: 1_700_000_000 + Double(number / 3) * 60))
+                thread.isArchived = number % 11 == 0
+                try session.threads.save(thread, origin: .remote)
+                for index in 0..<(number % 4) {
+                    try session.messages.save(Message(id: "\(id)-\(index)", profileID: profile, threadID: id, sender: doctor,
+                                                      sent: thread.lastActivity, body: "Votre \(words[(number + index + 1) % 5]) n° \(number)",
+                                                      isRead: (number + index) % 3 != 0), origin: .remote)
+                }
+            }
+        }
+        let messenger = Messenger(vault: vault, profileID: "helene")
+        var searched = 0
+        for search in ["", "o", "ordonnance", "TENSION", "bilan 12", "dr sophie", "suivi vaccin", "zzz", "!!"] {
+            for (unreadOnly, archived) in [(false, false), (true, false), (false, true), (true, true)] {
+                for sort in InboxSort.allCases {
+                    let filter = InboxFilter(unreadOnly: unreadOnly, archived: archived, search: search)
+                    let whole = try messenger.inbox(filter: filter, sort: sort)
+                    let context = "search \(search), unread \(unreadOnly), archived \(archived), \(sort)"
+                    let (count, pages, ranks, unread) = try messenger.readInbox(messenger.inboxQuery(filter: filter, sort: sort)) { reader in
+                        var rows: [ThreadSummaryRow] = []
+                        while true {
+                            let page = try reader.page(offset: rows.count, limit: 7)
+                            rows += page
+                            if page.count < 7 { break }
+                        }
+                        let ranks = try whole.map { try reader.position(of: $0.id) }
+                        return (try reader.count(), rows, ranks, try reader.unread())
+                    }
+                    XCTAssertEqual(pages, whole, context)
+                    XCTAssertEqual(count, whole.count, context)
+                    XCTAssertEqual(ranks, Array(whole.indices), context)
+                    let all = try messenger.inbox(filter: InboxFilter(archived: archived))
+                    XCTAssertEqual(unread, all.reduce(0) { $0 + $1.unread }, context)
+                    if !search.isEmpty && !whole.isEmpty { searched += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(searched, 40)
+        XCTAssertEqual(try messenger.inbox().filter { $0.unread > 0 }.count, try messenger.inbox(filter: InboxFilter(unreadOnly: true)).count)
+        XCTAssertNil(try messenger.readInbox(messenger.inboxQuery(filter: InboxFilter(search: "ordonnance"))) { try $0.position(of: "absent") })
+        let leo = Messenger(vault: vault, profileID: "leo")
+        XCTAssertEqual(try leo.readInbox(leo.inboxQuery(filter: InboxFilter(search: "suivi"))) { try $0.page(offset: 0, limit: 100) }.count,
+                       27, "another space's 30 threads, 3 of them archived")
+    }
+
     func testAFileIsCheckedLikeADocument() {
         XCTAssertThrowsError(try Messenger.file(named: "virus.exe", content: Array("MZ".utf8)))
         XCTAssertThrowsError(try Messenger.file(named: "gros.txt", content: [UInt8](repeating: 0x41, count: 5 * 1024 * 1024 + 1)))

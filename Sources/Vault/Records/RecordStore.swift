@@ -61,7 +61,9 @@ public struct RecordStore<Record: StoredRecord> {
         let context = ColumnContext(documentCategorizer: Record.kind == .document ? try session.filingCategorizer() : nil)
         values += table.columns.map { $0.value(record, context) }
         values += [Date().timeIntervalSince1970, Array(body)]
+        let unread = try UnreadCounts(database: database).before(saving: record)
         try database.run(table.upsertSQL, values)
+        try unread?.keep()
         if var text = table.searchText?(record) {
             // A document's entry keeps the text of its content when its metadata changes.
             if Record.kind == .document {
@@ -82,7 +84,9 @@ public struct RecordStore<Record: StoredRecord> {
     /// there was none.
     @discardableResult
     public func delete(_ id: String, origin: ChangeOrigin = .local) throws -> Bool {
+        let unread = try UnreadCounts(database: database).before(deleting: Record.kind, id: id)
         guard let profile = try database.queryFirst(table.deleteSQL, [id], map: { $0.string(0) }) else { return false }
+        try unread?.keep()
         try SearchIndex(session: session).remove(kind: Record.kind, id: id)
         if Record.kind == .document {
             try database.run("DELETE FROM document_content WHERE document_id = ?", id)

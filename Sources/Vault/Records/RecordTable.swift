@@ -69,6 +69,8 @@ struct SearchText: Sendable {
     var authors: String = ""
     var types: String = ""
     var body: String = ""
+    /// The thread a message's or a thread's entry stands for in the inbox (schema version 6).
+    var thread: String?
 
     /// Adds a document content's text after the record's own.
     mutating func appendBody(_ extra: String?) {
@@ -198,7 +200,7 @@ extension MessageThread: StoredRecord {
         RecordColumn("last_sender") { text($0.lastSender) },
         RecordColumn("last_from_patient") { .integer($0.lastFromPatientSide ? 1 : 0) },
     ], searchText: {
-        SearchText(title: $0.subject, authors: $0.participants.map(\.name).joined(separator: " "))
+        SearchText(title: $0.subject, authors: $0.participants.map(\.name).joined(separator: " "), thread: $0.id)
     })
 }
 
@@ -207,7 +209,7 @@ extension Message: StoredRecord {
         RecordColumn("thread_id") { text($0.threadID) },
         RecordColumn("sent_at") { time($0.sent) },
         RecordColumn("is_read") { .integer($0.isRead ? 1 : 0) },
-    ], searchText: { SearchText(title: "", authors: $0.sender.name, body: $0.body) })
+    ], searchText: { SearchText(title: "", authors: $0.sender.name, body: $0.body, thread: $0.threadID) })
 }
 
 extension AccessGrant: StoredRecord {

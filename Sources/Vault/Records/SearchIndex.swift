@@ -20,15 +20,18 @@ struct SearchIndex {
         // No UPSERT … RETURNING here: RETURNING runs as a trigger, so the statement opens a
         // statement journal, and every savepoint makes FTS5 flush its pending terms to a segment
         // of its own (a tenth of an initial sync, issue 20). A lookup, then plain statements.
-        let existing = try database.queryFirst("SELECT rowid, profile_id FROM search_entry WHERE kind = ? AND record_id = ?",
-                                               [kind.rawValue, id]) { ($0.int64(0), $0.string(1)) }
+        let existing = try database.queryFirst("SELECT rowid, profile_id, thread_id FROM search_entry WHERE kind = ? AND record_id = ?",
+                                               [kind.rawValue, id]) { ($0.int64(0), $0.string(1), $0.optionalString(2)) }
         let rowid: Int64
         if let existing {
             rowid = existing.0
-            if existing.1 != profile { try database.run("UPDATE search_entry SET profile_id = ? WHERE rowid = ?", profile, rowid) }
+            if existing.1 != profile || existing.2 != text.thread {
+                try database.run("UPDATE search_entry SET profile_id = ?, thread_id = ? WHERE rowid = ?", profile, text.thread, rowid)
+            }
             try database.run("DELETE FROM search_index WHERE rowid = ?", rowid)
         } else {
-            try database.run("INSERT INTO search_entry (kind, record_id, profile_id) VALUES (?, ?, ?)", kind.rawValue, id, profile)
+            try database.run("INSERT INTO search_entry (kind, record_id, profile_id, thread_id) VALUES (?, ?, ?, ?)",
+                             kind.rawValue, id, profile, text.thread)
             rowid = database.lastInsertRowID
         }
         try database.run("INSERT INTO search_index (rowid, title, authors, types, body) VALUES (?, ?, ?, ?, ?)",

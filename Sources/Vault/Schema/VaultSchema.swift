@@ -12,6 +12,7 @@ public enum VaultSchema {
         Migration(version: 3, sql: version3),
         Migration(version: 4, sql: version4),
         Migration(version: 5, sql: version5),
+        Migration(version: 6, sql: version6),
     ]
 
     /// Record tables: `id`, `profile_id`, indexed columns, `updated_at` (Unix seconds), `body`.
@@ -183,5 +184,22 @@ public enum VaultSchema {
         CREATE INDEX document_list_author ON document(profile_id, list_category, author_key, created_at, id, is_read, visibility);
         CREATE INDEX thread_list ON thread(profile_id, is_archived, last_activity_at, id);
         CREATE INDEX message_unread ON message(thread_id, is_read);
+        """
+
+    /// The inbox search keystroke (issue 14): each thread keeps its unread count, so neither a
+    /// page nor the inbox's total recounts 50,000 messages (`UnreadCounts` keeps it in step in
+    /// the transaction of each message or thread write). The list index carries it, so the total
+    /// and the unread filter read the index alone; its ids run against the dates as the inbox's
+    /// orders do (newest first, ties by id), so neither order needs a sort. Each search entry of
+    /// a thread or a message names its thread, so a search finds threads without reading one
+    /// message row.
+    static let version6 = """
+        ALTER TABLE thread ADD COLUMN unread_count INTEGER NOT NULL DEFAULT 0;
+        UPDATE thread SET unread_count = (SELECT count(*) FROM message m WHERE m.thread_id = thread.id AND m.is_read = 0);
+        DROP INDEX thread_list;
+        CREATE INDEX thread_list ON thread(profile_id, is_archived, last_activity_at, id DESC, unread_count);
+        ALTER TABLE search_entry ADD COLUMN thread_id TEXT;
+        UPDATE search_entry SET thread_id = record_id WHERE kind = 'thread';
+        UPDATE search_entry SET thread_id = (SELECT m.thread_id FROM message m WHERE m.id = search_entry.record_id) WHERE kind = 'message';
         """
 }
