@@ -31,6 +31,14 @@ extension SyncRun {
         let cursor = try vault.read { try $0.syncState.cursor(profile: space.patientID) }
         let client = self.client, pageSize = options.pageSize
         var next = Self.startFetch(space, after: cursor, pageSize: pageSize, client: client)
+        // A larger WAL while pulling, then one checkpoint: pages that several pages of changes
+        // rewrite (indexes) are copied to the database file once, not at every 8 MiB (issue 20).
+        try? vault.setAutocheckpoint(pages: Self.pullAutocheckpointPages)
+        var applied = 0
+        defer {
+            try? vault.setAutocheckpoint(pages: Vault.defaultAutocheckpointPages)
+            if applied > 1 { try? vault.checkpointPassively() }
+        }
         while true {
             let fetched = try await next.value
             let page = fetched.page
@@ -46,12 +54,16 @@ extension SyncRun {
                 if page.more { next.cancel() }
                 throw error
             }
+            applied += 1
             report.received += page.changes.count
             progress.received += page.changes.count
             announce()
             if !page.more { break }
         }
     }
+
+    /// 64 MiB of WAL (8 KiB pages) at most while pulling.
+    static let pullAutocheckpointPages = 8192
 
     static func startFetch(_ space: Space, after cursor: String?, pageSize: Int, client: BackendClient) -> Task<FetchedPage, any Error> {
         Task.detached { try await fetchPage(space, after: cursor, pageSize: pageSize, client: client) }
@@ -90,7 +102,7 @@ struct PageApplier {
                 continue
             }
             let kind = AnyRecord.kind(of: primary)
-            if try session.syncState.base(kind: kind, recordID: change.id)?.versionID == change.versionId { continue }
+            if try session.syncState.baseVersion(kind: kind, recordID: change.id) == change.versionId { continue }
             // A local edit waits to be sent: the push meets the new version (412) and merges.
             if pending.contains(kind, change.id) || (kind == .profile && pending.touchesPatient) { continue }
             if kind == .profile, let resource = change.resource {

@@ -69,4 +69,19 @@ final class RecordBodyTests: XCTestCase {
         }
         XCTAssertEqual(listSortKey("Zoé ÉLODIE Ñúñez"), "zoe elodie nunez")
     }
+
+    func testLatinSortKeysAreFoundationsFoldingScalarByScalarAndInText() {
+        // Every scalar of the table, alone and between others; text beyond it (combining marks,
+        // Greek, ligatures, emoji) takes Foundation's path.
+        for value in 0..<LatinFolding.limit {
+            let text = String(Character(Unicode.Scalar(value)!))
+            XCTAssertEqual(listSortKey(text), foundationSortKey(text), "U+\(String(value, radix: 16))")
+            let inText = "Éa\(text)Œz ß"
+            XCTAssertEqual(listSortKey(inText), foundationSortKey(inText), "U+\(String(value, radix: 16)) in text")
+        }
+        for text in ["Compte rendu d'échographie cardiaque", "ÇA COÛTE CHER", "Straße", "e\u{301}cho", "ΣΊΣΥΦΟΣ", "ﬁche", "IRM 🙂 genou",
+                     "Ǆemal", "Ŀlorenç", "İstanbul", "ĳssel"] {
+            XCTAssertEqual(listSortKey(text), foundationSortKey(text), text)
+        }
+    }
 }
