@@ -34,6 +34,8 @@ extension SyncRun {
         // A larger WAL while pulling, then one checkpoint: pages that several pages of changes
         // rewrite (indexes) are copied to the database file once, not at every 8 MiB (issue 20).
         try? vault.setAutocheckpoint(pages: Self.pullAutocheckpointPages)
+        // Into an empty document table (an initial sync), its indexes are built once at the end.
+        let deferred = try vault.write { try $0.deferredIndexes.deferIfEmpty() }
         var applied = 0
         defer {
             try? vault.setAutocheckpoint(pages: Vault.defaultAutocheckpointPages)
@@ -60,6 +62,7 @@ extension SyncRun {
             announce()
             if !page.more { break }
         }
+        if deferred { try vault.write { try $0.deferredIndexes.build() } }
     }
 
     /// 64 MiB of WAL (8 KiB pages) at most while pulling.
