@@ -1,9 +1,11 @@
 import SQLite
 
 /// Secondary indexes an initial sync builds once, after it has filled their table, instead of
-/// keeping them row by row (issue 20): thousands of documents arrive in random order, so every
-/// page of changes rewrote most pages of each of the document table's indexes, and the WAL
-/// carried (and the VFS encrypted) them again at every commit.
+/// keeping them row by row (issue 20): thousands of documents arrive in no order of date, title
+/// or author, so every page of changes rewrote most pages of those indexes, and the WAL carried
+/// (and the VFS encrypted) them again at every commit. Indexes whose keys arrive almost in order
+/// (a few codes, then the row id) stay kept row by row: building an index reads the whole table
+/// again, which costs more than appending to them.
 ///
 /// The indexes are dropped only while their table is empty, and their definitions (SQLite's own
 /// text from `sqlite_master`) are kept in the vault's settings in the same transaction, so a
@@ -12,20 +14,22 @@ import SQLite
 public struct DeferredIndexes {
     let session: VaultSession
     static let settingKey = "vault.deferred-indexes"
-    /// The tables an initial sync fills by the thousand; each keeps its profile index (the sync
-    /// reads by profile while it pulls).
-    static let tables = ["document"]
+    /// The indexes deferred, by table: the documents' date and the lists' date, title and
+    /// author orders (the sync itself reads none of them).
+    static let deferrable: [(table: String, indexes: Set<String>)] = [
+        ("document", ["document_created_at", "document_list_date", "document_list_title", "document_list_author"]),
+    ]
 
     /// Drops the deferrable indexes of the tables that are empty; true when indexes wait to be
     /// built (dropped now, or by an earlier pull that did not end).
     public func deferIfEmpty() throws -> Bool {
         var pending = try session.settings.value(Self.settingKey, as: [String].self) ?? []
-        for table in Self.tables {
+        for (table, deferrable) in Self.deferrable {
             guard try session.database.scalar("SELECT EXISTS (SELECT 1 FROM \(table))") == .integer(0) else { continue }
             let indexes = try session.database.query("""
-                SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL AND name != ?
-                """, [table, "\(table)_profile"]) { ($0.string(0), $0.string(1)) }
-            for (name, sql) in indexes {
+                SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name
+                """, [table]) { ($0.string(0), $0.string(1)) }
+            for (name, sql) in indexes where deferrable.contains(name) {
                 pending.append(sql)
                 try session.database.execute("DROP INDEX \"\(name.replacingOccurrences(of: "\"", with: "\"\""))\"")
             }

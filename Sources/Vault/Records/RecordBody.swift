@@ -17,13 +17,8 @@ enum RecordBody {
     static func document(_ document: Document) -> [UInt8] {
         var writer = BodyWriter()
         writer.open()
-        writer.member("author") {
-            $0.open()
-            $0.member("name", document.author.name)
-            $0.member("organization", document.author.organization)
-            $0.member("rpps", document.author.rpps)
-            $0.close()
-        }
+        writer.member("author", strings: [("name", document.author.name), ("organization", document.author.organization),
+                                           ("rpps", document.author.rpps)])
         writer.member("category", document.category?.rawValue)
         writer.member("classCode", document.classCode.rawValue)
         writer.member("confidentiality", document.confidentiality.rawValue)
@@ -39,13 +34,8 @@ enum RecordBody {
         writer.member("sha256", document.sha256)
         writer.member("size", document.size)
         writer.member("title", document.title)
-        writer.member("typeCode") {
-            $0.open()
-            $0.member("code", document.typeCode.code)
-            $0.member("display", document.typeCode.display)
-            $0.member("system", document.typeCode.system)
-            $0.close()
-        }
+        writer.member("typeCode", strings: [("code", document.typeCode.code), ("display", document.typeCode.display),
+                                             ("system", document.typeCode.system)])
         writer.member("visibility") { writer in
             writer.bytes.append(UInt8(ascii: "["))
             for (index, label) in document.visibility.map(\.rawValue).sorted().enumerated() {
@@ -109,6 +99,15 @@ private struct BodyWriter {
         let seconds = value.timeIntervalSinceReferenceDate
         precondition(seconds.isFinite, "a date's seconds are finite")
         bytes.append(contentsOf: seconds.description.utf8)
+    }
+
+    /// A nested object of text members.
+    mutating func member(_ name: StaticString, strings members: [(StaticString, String?)]) {
+        member(name) { writer in
+            writer.open()
+            for (key, value) in members { writer.member(key, value) }
+            writer.close()
+        }
     }
 
     mutating func member(_ name: StaticString, _ value: (inout BodyWriter) -> Void) {
