@@ -29,18 +29,10 @@ extension SyncRun {
     func pull(_ space: Space) async throws {
         announce(.pulling, profile: space.patientID)
         let cursor = try vault.read { try $0.syncState.cursor(profile: space.patientID) }
+        // Into an empty document table (an initial sync), some indexes are built once at the end.
+        let deferred = try vault.write { try $0.deferredIndexes.deferIfEmpty() }
         let client = self.client, pageSize = options.pageSize
         var next = Self.startFetch(space, after: cursor, pageSize: pageSize, client: client)
-        // A larger WAL while pulling, then one checkpoint: pages that several pages of changes
-        // rewrite (indexes) are copied to the database file once, not at every 8 MiB (issue 20).
-        try? vault.setAutocheckpoint(pages: Self.pullAutocheckpointPages)
-        // Into an empty document table (an initial sync), its indexes are built once at the end.
-        let deferred = try vault.write { try $0.deferredIndexes.deferIfEmpty() }
-        var applied = 0
-        defer {
-            try? vault.setAutocheckpoint(pages: Vault.defaultAutocheckpointPages)
-            if applied > 1 { try? vault.checkpointPassively() }
-        }
         while true {
             let fetched = try await next.value
             let page = fetched.page
@@ -56,7 +48,6 @@ extension SyncRun {
                 if page.more { next.cancel() }
                 throw error
             }
-            applied += 1
             report.received += page.changes.count
             progress.received += page.changes.count
             announce()
@@ -64,9 +55,6 @@ extension SyncRun {
         }
         if deferred { try vault.write { try $0.deferredIndexes.build() } }
     }
-
-    /// 64 MiB of WAL (8 KiB pages) at most while pulling.
-    static let pullAutocheckpointPages = 8192
 
     static func startFetch(_ space: Space, after cursor: String?, pageSize: Int, client: BackendClient) -> Task<FetchedPage, any Error> {
         Task.detached { try await fetchPage(space, after: cursor, pageSize: pageSize, client: client) }
