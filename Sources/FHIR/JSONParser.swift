@@ -232,10 +232,19 @@ struct JSONParser {
         return value
     }
 
+    /// The string of valid UTF-8 bytes, or an error. `String(decoding:as:)` is the standard
+    /// library's specialised path (`String(validating:as:)` instantiated generic metadata on every
+    /// call: 7 % of an initial sync, issue 20); it repairs rather than fails, and a repair always
+    /// changes the bytes (the first invalid byte becomes U+FFFD, which is valid UTF-8 itself), so
+    /// the text is valid exactly when its bytes are the slice's.
     private func decodeUTF8(_ slice: ArraySlice<UInt8>, at start: Int) throws(JSONParseError) -> String {
-        guard let text = String(validating: slice, as: UTF8.self) else {
-            throw JSONParseError(reason: .invalidUTF8, offset: start)
+        var text = slice.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+        let same = text.utf8.count == slice.count && text.withUTF8 { decoded in
+            slice.withUnsafeBufferPointer { original in
+                decoded.elementsEqual(original)
+            }
         }
+        guard same else { throw JSONParseError(reason: .invalidUTF8, offset: start) }
         return text
     }
 }

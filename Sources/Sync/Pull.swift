@@ -29,6 +29,8 @@ extension SyncRun {
     func pull(_ space: Space) async throws {
         announce(.pulling, profile: space.patientID)
         let cursor = try vault.read { try $0.syncState.cursor(profile: space.patientID) }
+        // Into an empty document table (an initial sync), some indexes are built once at the end.
+        let deferred = try vault.write { try $0.deferredIndexes.deferIfEmpty() }
         let client = self.client, pageSize = options.pageSize
         var next = Self.startFetch(space, after: cursor, pageSize: pageSize, client: client)
         while true {
@@ -51,6 +53,7 @@ extension SyncRun {
             announce()
             if !page.more { break }
         }
+        if deferred { try vault.write { try $0.deferredIndexes.build() } }
     }
 
     static func startFetch(_ space: Space, after cursor: String?, pageSize: Int, client: BackendClient) -> Task<FetchedPage, any Error> {
@@ -90,7 +93,7 @@ struct PageApplier {
                 continue
             }
             let kind = AnyRecord.kind(of: primary)
-            if try session.syncState.base(kind: kind, recordID: change.id)?.versionID == change.versionId { continue }
+            if try session.syncState.baseVersion(kind: kind, recordID: change.id) == change.versionId { continue }
             // A local edit waits to be sent: the push meets the new version (412) and merges.
             if pending.contains(kind, change.id) || (kind == .profile && pending.touchesPatient) { continue }
             if kind == .profile, let resource = change.resource {

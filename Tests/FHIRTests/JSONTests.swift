@@ -33,8 +33,18 @@ final class JSONTests: XCTestCase {
                 XCTAssertEqual((error as? JSONParseError)?.reason, reason, text)
             }
         }
-        XCTAssertThrowsError(try JSON(parsing: [0x22, 0xFF, 0x22])) { error in
-            XCTAssertEqual((error as? JSONParseError)?.reason, .invalidUTF8)
+        // Invalid UTF-8 of every shape, including a truncated sequence whose repair (one U+FFFD)
+        // is as long as itself, and an escaped string.
+        let invalid: [[UInt8]] = [[0xFF], [0xF0, 0x9F, 0x98], [0xE2, 0x82], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x80],
+                                  [0x61, 0xF0, 0x9F, 0x98, 0x62], [0xF4, 0x90, 0x80, 0x80], [0x5C, 0x6E, 0xE2, 0x82]]
+        for bytes in invalid {
+            XCTAssertThrowsError(try JSON(parsing: [0x22] + bytes + [0x22]), "\(bytes)") { error in
+                XCTAssertEqual((error as? JSONParseError)?.reason, .invalidUTF8)
+            }
+        }
+        // Valid text, with a literal U+FFFD among it, reads as itself.
+        for text in ["", "abc", "é", "\u{FFFD}", "x\u{FFFD}y😀", "Hélène Martineau — CR d'IRM"] {
+            XCTAssertEqual(try JSON(parsing: Array("\"\(text)\"".utf8)), .string(text))
         }
     }
 

@@ -72,6 +72,10 @@ final class ClientCrashTests: XCTestCase {
         let pulled = try client.sync()
         XCTAssertEqual(pulled.status, 0, pulled.standardError)
         try await assertEqualToServer(client, server)
+        // The document indexes the killed initial sync deferred (issue 20) were built by the one
+        // that ended, as the schema defines them.
+        XCTAssertEqual(try client.withVault { try Self.documentIndexes($0) }, try Self.freshDocumentIndexes())
+        XCTAssertFalse(try client.withVault { try $0.read { try $0.deferredIndexes.arePending } })
 
         // A push of many edits, killed at random moments.
         let created = (0..<400).map { index in
@@ -101,6 +105,21 @@ final class ClientCrashTests: XCTestCase {
         XCTAssertNil(onServer["document/syn-33"])
         print("ClientCrashTests: \(kills) kills landed while mes sync was running")
         XCTAssertGreaterThanOrEqual(kills, 20)
+    }
+
+    static func documentIndexes(_ vault: Vault) throws -> [String] {
+        try vault.read { session in
+            try session.schemaEntries().filter { $0.type == "index" && $0.table == "document" }.map { "\($0.name): \($0.sql)" }.sorted()
+        }
+    }
+
+    static func freshDocumentIndexes() throws -> [String] {
+        let home = try TemporaryDirectory(prefix: "mes-fresh-vault")
+        defer { home.remove() }
+        let vault = try Vault.create(in: VaultDirectory(home.url), passphrase: SecureBytes(copying: Array(TestClient.passphrase.utf8)),
+                                     keyDerivation: .fixed(.minimumForTests)).vault
+        defer { vault.close() }
+        return try documentIndexes(vault)
     }
 
     func testLoginThroughTheBinaryReadsTheCodeOnlyAfterThePassword() async throws {

@@ -126,6 +126,31 @@ final class RepositoryTests: XCTestCase {
         XCTAssertEqual(try vault.read { try $0.search("poignet").map(\.recordID) }, ["d1"])
     }
 
+    func testManyNewRecordsInOneTransactionShareTheIndexsSegments() throws {
+        // New records go in with a plain insert (no lookup, no statement journal): FTS5 keeps
+        // their terms in memory until the commit instead of writing a segment per record
+        // (issue 20). 300 documents in one transaction then make a handful of index rows.
+        try vault.write { session in
+            for index in 0..<300 { try session.documents.save(sampleDocument("d\(index)", title: "Compte rendu numéro \(index)"), origin: .remote) }
+        }
+        try vault.read { session in
+            guard case .integer(let rows) = try session.database.scalar("SELECT count(*) FROM search_index_data") else { return XCTFail() }
+            XCTAssertLessThan(rows, 30)
+            XCTAssertEqual(try session.search("numéro 299").map(\.recordID), ["d299"])
+            XCTAssertEqual(try session.search("numero", limit: 1000).count, 300)
+        }
+        // Saved again (an entry exists): replaced, still one per record.
+        try vault.write { session in
+            for index in 0..<300 { try session.documents.save(sampleDocument("d\(index)", title: "Ordonnance \(index)"), origin: .remote) }
+        }
+        try vault.read { session in
+            XCTAssertEqual(try session.search("numero"), [])
+            XCTAssertEqual(try session.search("ordonnance 299").map(\.recordID), ["d299"])
+            guard case .integer(let entries) = try session.database.scalar("SELECT count(*) FROM search_entry") else { return XCTFail() }
+            XCTAssertEqual(entries, 300)
+        }
+    }
+
     func testLocalEditsAreQueuedInTheSameTransactionAndRemoteOnesAreNot() throws {
         struct Abort: Error {}
         XCTAssertThrowsError(try vault.write { session in

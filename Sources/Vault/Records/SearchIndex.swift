@@ -19,20 +19,22 @@ struct SearchIndex {
     func update(kind: RecordKind, id: String, profile: String, text: SearchText) throws {
         // No UPSERT … RETURNING here: RETURNING runs as a trigger, so the statement opens a
         // statement journal, and every savepoint makes FTS5 flush its pending terms to a segment
-        // of its own (a tenth of an initial sync, issue 20). A lookup, then plain statements.
-        let existing = try database.queryFirst("SELECT rowid, profile_id, thread_id FROM search_entry WHERE kind = ? AND record_id = ?",
-                                               [kind.rawValue, id]) { ($0.int64(0), $0.string(1), $0.optionalString(2)) }
+        // of its own (a tenth of an initial sync, issue 20). Plain statements: the entry is
+        // inserted when there is none (a new record, as in an initial sync: no lookup), else
+        // looked up; it names the message's thread, so an inbox search reads no message row.
+        try database.run("INSERT OR IGNORE INTO search_entry (kind, record_id, profile_id, thread_id) VALUES (?, ?, ?, ?)",
+                         kind.rawValue, id, profile, text.thread)
         let rowid: Int64
-        if let existing {
+        if database.changes == 1 {
+            rowid = database.lastInsertRowID
+        } else {
+            guard let existing = try database.queryFirst("SELECT rowid, profile_id, thread_id FROM search_entry WHERE kind = ? AND record_id = ?",
+                                                         [kind.rawValue, id], map: { ($0.int64(0), $0.string(1), $0.optionalString(2)) }) else { return }
             rowid = existing.0
             if existing.1 != profile || existing.2 != text.thread {
                 try database.run("UPDATE search_entry SET profile_id = ?, thread_id = ? WHERE rowid = ?", profile, text.thread, rowid)
             }
             try database.run("DELETE FROM search_index WHERE rowid = ?", rowid)
-        } else {
-            try database.run("INSERT INTO search_entry (kind, record_id, profile_id, thread_id) VALUES (?, ?, ?, ?)",
-                             kind.rawValue, id, profile, text.thread)
-            rowid = database.lastInsertRowID
         }
         try database.run("INSERT INTO search_index (rowid, title, authors, types, body) VALUES (?, ?, ?, ?, ?)",
                          rowid, text.title, text.authors, text.types, text.body)

@@ -109,6 +109,12 @@ public struct SyncStateStore {
         }
     }
 
+    /// The version of the base alone (its payload is not read).
+    public func baseVersion(kind: RecordKind, recordID: String) throws -> String? {
+        try session.database.queryFirst("SELECT version_id FROM sync_base WHERE kind = ? AND record_id = ?",
+                                        [kind.rawValue, recordID]) { $0.string(0) }
+    }
+
     public func setBase(_ base: SyncBase) throws {
         try session.database.run("""
             INSERT INTO sync_base (kind, record_id, version_id, payload) VALUES (?, ?, ?, ?)
