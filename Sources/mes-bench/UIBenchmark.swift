@@ -4,7 +4,7 @@ import Foundation
 import TerminalUI
 
 /// `mes-bench ui`: how long one frame of a 10,000-row table takes to render at 200x60 in the
-/// virtual backend (budget: under 2 ms), and how many bytes ncurses writes to scroll one page.
+/// virtual backend (budget: a median under 1 ms, issue 20), and how many bytes ncurses writes to scroll one page.
 enum UIBenchmark {
     static let size = Size(width: 200, height: 60)
     static let rowCount = 10_000
@@ -58,8 +58,8 @@ enum UIBenchmark {
         let median = timings[timings.count / 2]
         let p95 = timings[timings.count * 95 / 100]
         print("ui.frame  table \(rowCount) rows at \(size), virtual backend, \(frames) frames")
-        print(String(format: "ui.frame  median %.3f ms, p95 %.3f ms, max %.3f ms (budget 2 ms: %@)",
-                     median, p95, timings.last ?? 0, p95 < 2 ? "within" : "OVER"))
+        print(String(format: "ui.frame  median %.3f ms, p95 %.3f ms, max %.3f ms (budget: median under 1 ms: %@)",
+                     median, p95, timings.last ?? 0, median < 1 ? "within" : "OVER"))
         BenchSummary.add("ui bench, table frame, \(rowCount) rows at \(size), load \(BenchSummary.load())",
                          mes: String(format: "%.3f ms", median), anchor: "budget 1 ms", ratio: BenchSummary.ratio(median, 1))
         _ = checksum
@@ -105,8 +105,8 @@ enum UIBenchmark {
         }
         timings.sort()
         let p95 = timings[timings.count * 95 / 100]
-        print(String(format: "ui.shell  whole shell, 10 000-row grouped list at %@: median %.3f ms, p95 %.3f ms (budget 2 ms: %@)",
-                     size.description, timings[timings.count / 2], p95, p95 < 2 ? "within" : "OVER"))
+        print(String(format: "ui.shell  whole shell, 10 000-row grouped list at %@: median %.3f ms, p95 %.3f ms (budget: median under 1 ms: %@)",
+                     size.description, timings[timings.count / 2], p95, timings[timings.count / 2] < 1 ? "within" : "OVER"))
         BenchSummary.add("ui bench, whole shell frame at \(size), load \(BenchSummary.load())",
                          mes: String(format: "%.3f ms", timings[timings.count / 2]), anchor: "budget 1 ms",
                          ratio: BenchSummary.ratio(timings[timings.count / 2], 1))

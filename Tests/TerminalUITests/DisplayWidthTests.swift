@@ -121,4 +121,61 @@ final class DisplayWidthTests: XCTestCase {
         XCTAssertEqual(GlyphPlan.make("ê", width: 1, libcWidth: libc), GlyphPlan(scalars: [0x65], padding: 0))
         XCTAssertEqual(GlyphPlan.make("医", width: 2, libcWidth: libc), GlyphPlan(scalars: [0x3F], padding: 1))
     }
+
+    /// The fast path (`DisplayWidth.isPlain`: measured, sanitised and drawn one code point a
+    /// cell) must agree with the full rules for every code point it takes: one column, left as
+    /// it is by the sanitiser under both policies, a grapheme cluster of its own beside letters
+    /// and beside itself, and no mark, format or control character.
+    func testPlainCodePointsFollowTheFullRules() {
+        var plain = 0
+        for value in UInt32(0)...0x2FFFF where DisplayWidth.isPlain(value) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            plain += 1
+            let text = String(Character(scalar))
+            XCTAssertEqual(DisplayWidth.of(Character(scalar)), 1, "U+\(String(value, radix: 16))")
+            // A control in front takes the sanitiser off its fast path, to the full rules.
+            XCTAssertEqual(Sanitizer.sanitize("\u{1}" + text), "^A" + text, "U+\(String(value, radix: 16))")
+            XCTAssertEqual(Sanitizer.sanitize("\u{1}" + text, policy: .name), "^A" + text, "U+\(String(value, radix: 16))")
+            XCTAssertEqual(("a" + text + "a").count, 3, "U+\(String(value, radix: 16))")
+            XCTAssertEqual((text + text).count, 2, "U+\(String(value, radix: 16))")
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark, .format, .control, .lineSeparator, .paragraphSeparator:
+                XCTFail("U+\(String(value, radix: 16)) is a \(scalar.properties.generalCategory)")
+            default:
+                break
+            }
+            XCTAssertFalse(scalar.properties.isEmojiPresentation, "U+\(String(value, radix: 16))")
+        }
+        XCTAssertGreaterThan(plain, 1000)
+        for value: UInt32 in [0x00, 0x1F, 0x7F, 0x80, 0x9F, 0xAD, 0x300, 0x200B, 0x200D, 0x2028, 0x202E, 0x25FD, 0xFE0F] {
+            XCTAssertFalse(DisplayWidth.isPlain(value), "U+\(String(value, radix: 16))")
+        }
+    }
+
+    /// Text on the fast path is measured, cut and drawn as the full rules would.
+    func testPlainTextIsMeasuredCutAndDrawnAsTheFullRulesWould() {
+        let samples = ["Résultats de biologie", "Centre d’imagerie…", "« Hélène » — 12 €", "↑ ─│┌ ▏█", "", "ASCII only",
+                       "Dr Hélène Dupré\u{301}", "e\u{301}té", "医生 Hélène", "a\u{200B}b"]
+        for text in samples {
+            var expected = 0
+            for character in text { expected += DisplayWidth.of(character) }
+            XCTAssertEqual(DisplayWidth.of(text), expected, text)
+            XCTAssertEqual(DisplayWidth.plainColumns(text) != nil, text.unicodeScalars.allSatisfy { DisplayWidth.isPlain($0.value) }, text)
+            for columns in 0...8 {
+                let cut = TextLayout.prefix(text, columns: columns)
+                XCTAssertLessThanOrEqual(DisplayWidth.of(cut), columns, text)
+                XCTAssertTrue(text.hasPrefix(cut), text)
+                XCTAssertEqual(TextLayout.truncated(text, to: columns).columns, DisplayWidth.of(TextLayout.truncate(text, to: columns)), text)
+            }
+        }
+        var buffer = CellBuffer(size: Size(width: 12, height: 2))
+        buffer.put("医生", at: Point(x: 0, y: 0))
+        buffer.put("Hélène ‘x’", at: Point(x: 1, y: 0), maxWidth: 8)
+        XCTAssertEqual(buffer.text(row: 0), " Hélène ‘   ", "the wide character cut at the left is blanked")
+        XCTAssertEqual(buffer.cells[0].width, 1)
+        TextLayout.drawPadded("Compte rendu", width: 8, alignRight: true, at: Point(x: 0, y: 1), style: Style(attributes: .bold), into: &buffer)
+        TextLayout.drawPadded("Ko", width: 4, alignRight: true, at: Point(x: 8, y: 1), style: .plain, into: &buffer)
+        XCTAssertEqual(buffer.text(row: 1), "Compte …  Ko")
+        XCTAssertEqual(buffer[7, 1].style, Style(attributes: .bold))
+    }
 }

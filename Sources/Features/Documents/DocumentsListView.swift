@@ -101,7 +101,10 @@ extension DocumentsList {
     }
 
     static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        // ASCII has no diacritics: folding is lower-casing, without Foundation (every visible
+        // row's words are folded at every frame while a search is shown).
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        return text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 
     /// The columns of the title's words that contain a searched word.

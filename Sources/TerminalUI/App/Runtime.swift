@@ -35,6 +35,11 @@ extension TerminalBackend {
 
 /// Runs an `Application` on a backend: reads input, calls `update`, runs effects off the UI
 /// thread and feeds their events back, and draws the view after each change.
+///
+/// Frames are coalesced: after a change the frame waits until every effect started since the
+/// last frame (and those their answers start) has answered, so a key whose reads answer at once
+/// makes one frame with their results, not one per answer. A slow effect never holds the screen
+/// back for long: the frame is drawn anyway `frameHold` after the first change it shows.
 @MainActor
 public final class Runtime<App: Application> {
     public private(set) var app: App
@@ -43,6 +48,13 @@ public final class Runtime<App: Application> {
     private var tasks: [Task<Void, Never>] = []
     /// Effects started and not ended yet.
     private let outstanding = Outstanding()
+    /// The longest a frame waits for the effects started since the last one.
+    public var frameHold: Duration = .milliseconds(40)
+    /// The effects started since the last frame (the frame waits for them), and when the first
+    /// change since the last frame happened (nil: the screen shows the state).
+    private var startedSinceFrame: [UInt64] = []
+    private var changedSince: ContinuousClock.Instant?
+    private var nextEffect: UInt64 = 0
     private var subscriptions: [Task<Void, Never>] = []
     /// Step-by-step drivers (tests) keep the effects' tasks to await them in `settle`; `run` does not.
     private var tracksEffects = true
@@ -61,6 +73,7 @@ public final class Runtime<App: Application> {
         tracksEffects = false
         _ = apply(.resized(backend.size))
         start()
+        // The first frame is drawn at once, whatever the start-up effects.
         render()
         let lender = TerminalLender(wake: { [queue] in queue.wake() })
         TerminalLender.install(lender)
@@ -70,21 +83,49 @@ public final class Runtime<App: Application> {
         }
         while app.exitCode == nil {
             scheduleWakeUp()
-            var changed = false
-            for input in backend.readInput(wakeDescriptor: queue.wakeDescriptor) {
-                if input == .endOfInput { return app.exitCode ?? Self.hangUpExitCode }
-                changed = apply(input) || changed
-                if app.exitCode != nil { break }
-            }
-            for event in queue.drain() {
-                dispatch(.event(event))
-                changed = true
-            }
-            changed = fireWakeUp(now: .now) || changed
-            changed = lend(lender) || changed
-            if changed { render() }
+            let inputs = backend.readInput(wakeDescriptor: queue.wakeDescriptor)
+            if turn(inputs, lender: lender) { return app.exitCode ?? Self.hangUpExitCode }
         }
         return app.exitCode ?? 0
+    }
+
+    /// One turn of the loop: the inputs read, the events the effects left, a wake-up that came,
+    /// work lent the terminal; then the frame, if one is due. True when the terminal went away.
+    private func turn(_ inputs: [TerminalInput], lender: TerminalLender?) -> Bool {
+        for input in inputs {
+            if input == .endOfInput { return true }
+            if apply(input) { changed() }
+            if app.exitCode != nil { break }
+        }
+        for event in queue.drain() {
+            dispatch(.event(event))
+            changed()
+        }
+        if fireWakeUp(now: .now) { changed() }
+        if let lender, lend(lender) {
+            // The other program drew over the screen: draw again now.
+            render()
+        } else if frameIsDue(now: .now) || (app.exitCode != nil && changedSince != nil) {
+            render()
+        }
+        return false
+    }
+
+    /// Notes a change the screen does not show yet.
+    private func changed() {
+        if changedSince == nil { changedSince = .now }
+    }
+
+    /// A change waits to be shown, and the effects it started have all answered and their
+    /// answers have been handled (an effect posts before it ends), or it has waited `frameHold`.
+    private func frameIsDue(now: ContinuousClock.Instant) -> Bool {
+        guard let since = changedSince else { return false }
+        return now >= since + frameHold || (!outstanding.isRunning(any: startedSinceFrame) && queue.isEmpty)
+    }
+
+    /// When a change waiting for its effects must be drawn anyway.
+    private var frameDeadline: ContinuousClock.Instant? {
+        changedSince.map { $0 + frameHold }
     }
 
     /// Runs what borrowers wait to run with the terminal (an external editor), curses suspended,
@@ -117,9 +158,10 @@ public final class Runtime<App: Application> {
         return true
     }
 
-    /// Keeps one sleeping task for the app's next wake-up time; it wakes the blocked `readInput`.
+    /// Keeps one sleeping task for the next time the loop must wake without input (the app's
+    /// wake-up time, or a held frame's deadline); it wakes the blocked `readInput`.
     private func scheduleWakeUp() {
-        let deadline = app.wakeUpTime
+        let deadline = [app.wakeUpTime, frameDeadline].compactMap { $0 }.min()
         guard deadline != timer?.deadline else { return }
         timer?.task.cancel()
         timer = nil
@@ -144,13 +186,31 @@ public final class Runtime<App: Application> {
         subscriptions.removeAll()
     }
 
+    /// Handles one input as `run` does, and returns once the frame it leads to is drawn: when
+    /// the effects it started (and those their answers start) have answered, or after
+    /// `frameHold` (for benchmarks and tests of the frame timing; effects still running go on).
+    public func feed(_ input: TerminalInput) {
+        _ = turn([input], lender: nil)
+        while changedSince != nil {
+            let wait = frameDeadline.map { ContinuousClock.now.duration(to: $0) } ?? .zero
+            let milliseconds = max(0, min(1_000, Int((wait / .milliseconds(1)).rounded(.up))))
+            var descriptor = pollfd(fd: queue.wakeDescriptor, events: Int16(POLLIN), revents: 0)
+            _ = poll(&descriptor, 1, Int32(milliseconds))
+            _ = turn([], lender: nil)
+        }
+    }
+
     /// Waits, blocking, until every effect started so far has ended and its event is handled
-    /// (with the effects those start in turn), then draws: for benchmarks and tests that cannot await.
+    /// (with the effects those start in turn), then draws if anything changed since the last
+    /// frame: for benchmarks and tests that cannot await.
     public func runUntilIdle(timeout: Duration = .seconds(30)) {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let events = queue.drain()
-            for event in events { dispatch(.event(event)) }
+            for event in events {
+                dispatch(.event(event))
+                changed()
+            }
             if events.isEmpty {
                 if outstanding.count == 0 && queue.isEmpty { break }
                 var descriptor = pollfd(fd: queue.wakeDescriptor, events: Int16(POLLIN), revents: 0)
@@ -158,7 +218,7 @@ public final class Runtime<App: Application> {
             }
         }
         tasks.removeAll()
-        render()
+        if changedSince != nil { render() }
     }
 
     /// Hands the app an event as if an effect or a subscription had posted it, and draws (for
@@ -188,6 +248,8 @@ public final class Runtime<App: Application> {
     /// Draws the current state.
     public func render() {
         backend.draw(app.view(size: backend.size, capabilities: backend.capabilities))
+        changedSince = nil
+        startedSinceFrame.removeAll()
     }
 
     private func apply(_ input: TerminalInput) -> Bool {
@@ -214,21 +276,32 @@ public final class Runtime<App: Application> {
         for effect in effects {
             let queue = self.queue
             let outstanding = self.outstanding
-            outstanding.add(1)
+            nextEffect &+= 1
+            let id = nextEffect
+            outstanding.start(id)
+            startedSinceFrame.append(id)
             let task = Task.detached {
                 let event = await effect.operation()
-                // Posted before the count drops, so a waiter never sees neither.
+                // Posted before the effect counts as ended, so a waiter never sees neither; the
+                // second wake lets a frame waiting for this effect see it ended.
                 if let event { queue.post(event) }
-                outstanding.add(-1)
+                outstanding.end(id)
+                queue.wake()
             }
             if tracksEffects { tasks.append(task) }
         }
     }
 }
 
-/// A counter shared with the effects' tasks.
+/// The effects running, shared with their tasks.
 final class Outstanding: Sendable {
-    private let value = Mutex(0)
-    func add(_ amount: Int) { value.withLock { $0 += amount } }
-    var count: Int { value.withLock { $0 } }
+    private let running = Mutex(Set<UInt64>())
+    func start(_ id: UInt64) { _ = running.withLock { $0.insert(id) } }
+    func end(_ id: UInt64) { _ = running.withLock { $0.remove(id) } }
+    var count: Int { running.withLock { $0.count } }
+    /// Whether any of `ids` is still running.
+    func isRunning(any ids: [UInt64]) -> Bool {
+        guard !ids.isEmpty else { return false }
+        return running.withLock { set in ids.contains { set.contains($0) } }
+    }
 }

@@ -45,8 +45,18 @@ public struct CellBuffer: Hashable, Sendable {
     public mutating func fill(_ rect: Rect, style: Style = .plain, with character: Character = " ") {
         let area = rect.intersection(bounds)
         guard !area.isEmpty else { return }
+        let cell = Cell(character, style: style)
         for y in area.y..<area.maxY {
-            for x in area.x..<area.maxX { set(x, y, Cell(character, style: style)) }
+            let base = y * size.width
+            // Wide characters cut at the edges lose their other half (as `set` does), then the
+            // row's cells are written at once.
+            if cells[base + area.x].width == 0, area.x > 0 {
+                cells[base + area.x - 1] = Cell(" ", style: cells[base + area.x - 1].style)
+            }
+            if cells[base + area.maxX - 1].width == 2, area.maxX < size.width {
+                cells[base + area.maxX] = Cell(" ", style: cells[base + area.maxX].style)
+            }
+            for x in area.x..<area.maxX { cells[base + x] = cell }
         }
     }
 
@@ -84,10 +94,15 @@ public struct CellBuffer: Hashable, Sendable {
         if asciiOnly && !Sanitizer.isPrintableASCII(text) {
             text = AsciiFallback.ascii(Sanitizer.sanitize(text, policy: policy))
         }
-        if Sanitizer.isPrintableASCII(text) {
-            for byte in text.utf8 {
+        if Sanitizer.isPlain(text) {
+            // Plain text needs no sanitising and no grapheme breaking: one cell per code point.
+            let row = point.y * size.width
+            for scalar in text.unicodeScalars {
                 if x >= end { break }
-                if x >= 0 { set(x, point.y, Cell(Character(Unicode.Scalar(byte)), width: 1, style: style)) }
+                if x >= 0 {
+                    let cell = Cell(Character(scalar), width: 1, style: style)
+                    if cells[row + x].width == 1 { cells[row + x] = cell } else { set(x, point.y, cell) }
+                }
                 x += 1
             }
             return x - point.x

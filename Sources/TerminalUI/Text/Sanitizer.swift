@@ -21,9 +21,10 @@ public enum Sanitizer {
         case name
     }
 
-    /// The text, safe to draw. Printable ASCII comes back unchanged at no cost.
+    /// The text, safe to draw. Plain text (printable ASCII, Latin letters, common punctuation:
+    /// `DisplayWidth.isPlain`) comes back unchanged after one pass over its bytes.
     public static func sanitize(_ text: String, policy: Policy = .text) -> String {
-        if isPrintableASCII(text) { return text }
+        if isPlain(text) { return text }
         var cleaned = String.UnicodeScalarView()
         var changed = false
         for scalar in text.unicodeScalars {
@@ -83,6 +84,9 @@ public enum Sanitizer {
         let hex = String(scalar.value, radix: 16, uppercase: true)
         return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
+
+    /// Whether the text is made only of plain code points, which the sanitiser leaves as they are.
+    public static func isPlain(_ text: String) -> Bool { DisplayWidth.plainColumns(text) != nil }
 
     static func isPrintableASCII(_ text: String) -> Bool {
         text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }

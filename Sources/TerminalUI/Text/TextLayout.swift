@@ -2,21 +2,37 @@
 public enum TextLayout {
     /// The longest prefix of `text` that fits in `width` columns, ending with `ellipsis` when cut.
     public static func truncate(_ text: String, to width: Int, ellipsis: String = "…") -> String {
-        guard width > 0 else { return "" }
-        if DisplayWidth.of(text) <= width { return text }
+        truncated(text, to: width, ellipsis: ellipsis).text
+    }
+
+    /// `truncate`, with the columns the result takes (measured once).
+    public static func truncated(_ text: String, to width: Int, ellipsis: String = "…") -> (text: String, columns: Int) {
+        guard width > 0 else { return ("", 0) }
+        let columns = DisplayWidth.of(text)
+        if columns <= width { return (text, columns) }
         // Blanks at the end (where a wrapped line broke) are never worth an ellipsis.
         if text.last == " " {
             var trimmed = Substring(text)
             while trimmed.last == " " { trimmed = trimmed.dropLast() }
-            if DisplayWidth.of(String(trimmed)) <= width { return String(trimmed) }
+            let kept = String(trimmed)
+            let keptColumns = DisplayWidth.of(kept)
+            if keptColumns <= width { return (kept, keptColumns) }
         }
-        let room = width - DisplayWidth.of(ellipsis)
-        guard room >= 0 else { return "" }
-        return prefix(text, columns: room) + ellipsis
+        let ellipsisColumns = DisplayWidth.of(ellipsis)
+        let room = width - ellipsisColumns
+        guard room >= 0 else { return ("", 0) }
+        let head = prefix(text, columns: room)
+        return (head + ellipsis, DisplayWidth.of(head) + ellipsisColumns)
     }
 
     /// The longest prefix of `text` that takes at most `columns` columns.
     public static func prefix(_ text: String, columns: Int) -> String {
+        if DisplayWidth.plainColumns(text) != nil {
+            // One column per code point.
+            var scalars = String.UnicodeScalarView()
+            scalars.append(contentsOf: text.unicodeScalars.prefix(max(0, columns)))
+            return String(scalars)
+        }
         var used = 0
         var result = ""
         for character in text {
@@ -33,6 +49,17 @@ public enum TextLayout {
         let cut = truncate(text, to: width)
         let fill = String(repeating: " ", count: max(0, width - DisplayWidth.of(cut)))
         return alignRight ? fill + cut : cut + fill
+    }
+
+    /// Draws `text` cut to `width` columns (with the ellipsis) and padded with blanks in `style`
+    /// to exactly `width`: `pad(truncate(text))` without building the padded string.
+    public static func drawPadded(_ text: String, width: Int, alignRight: Bool = false, ellipsis: String = "…",
+                                  at point: Point, style: Style, into buffer: inout CellBuffer) {
+        guard width > 0 else { return }
+        let (cut, columns) = truncated(text, to: width, ellipsis: ellipsis)
+        buffer.fill(Rect(x: point.x, y: point.y, width: width, height: 1), style: style)
+        let x = alignRight ? point.x + max(0, width - columns) : point.x
+        buffer.put(cut, at: Point(x: x, y: point.y), style: style, maxWidth: width - (x - point.x))
     }
 
     /// Word-wraps text to `width` columns, losing nothing: the lines joined give the text back

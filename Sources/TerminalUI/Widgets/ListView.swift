@@ -154,13 +154,16 @@ public enum ListView {
             }
             let x = item.isHeading ? area.x : area.x + 2
             let room = item.isHeading ? textWidth + 2 : textWidth
-            let marks = item.marks.isEmpty ? "" : " " + item.marks
-            let text = TextLayout.truncate(item.text, to: max(1, room - DisplayWidth.of(marks)), ellipsis: context.symbols.ellipsis)
+            // Each text is measured once: the marks, then the text cut to what they leave.
+            let marksWidth = item.marks.isEmpty ? 0 : 1 + DisplayWidth.of(item.marks)
+            let (text, textColumns) = TextLayout.truncated(item.text, to: max(1, room - marksWidth), ellipsis: context.symbols.ellipsis)
             if !item.isHeading { buffer.put(isSelected ? context.symbols.pointer : " ", at: Point(x: area.x, y: y), style: style) }
-            let written = buffer.put(text + marks, at: Point(x: x, y: y), style: style, maxWidth: room)
-            _ = written
-            for columns in item.emphasis where columns.lowerBound < DisplayWidth.of(text) {
-                let upper = min(columns.upperBound, DisplayWidth.of(text))
+            let written = buffer.put(text, at: Point(x: x, y: y), style: style, maxWidth: room)
+            if marksWidth > 0 && written < room {
+                buffer.put(" " + item.marks, at: Point(x: x + written, y: y), style: style, maxWidth: room - written)
+            }
+            for columns in item.emphasis where columns.lowerBound < textColumns {
+                let upper = min(columns.upperBound, textColumns)
                 buffer.addAttributes([.underline, .bold], in: Rect(x: x + columns.lowerBound, y: y, width: upper - columns.lowerBound, height: 1))
             }
         }
@@ -211,9 +214,10 @@ public enum TableView {
         // The last column of the area is kept for the scroll marks.
         let widths = Rect.lengths(body.width - columns.count, columns.map(\.width))
         var x = body.x
+        let titleStyle = context.style(.title)
         for (index, column) in columns.enumerated() {
-            buffer.put(TextLayout.pad(column.title, to: widths[index], alignRight: column.alignRight),
-                       at: Point(x: x, y: area.y), style: context.style(.title))
+            TextLayout.drawPadded(column.title, width: widths[index], alignRight: column.alignRight,
+                                  at: Point(x: x, y: area.y), style: titleStyle, into: &buffer)
             x += widths[index] + 1
         }
         let rows = body.height
@@ -231,9 +235,8 @@ public enum TableView {
             }
             var x = body.x
             for (column, spec) in columns.enumerated() {
-                let text = TextLayout.truncate(cell(index, column), to: widths[column], ellipsis: context.symbols.ellipsis)
-                buffer.put(TextLayout.pad(text, to: widths[column], alignRight: spec.alignRight), at: Point(x: x, y: y),
-                           style: style, maxWidth: widths[column])
+                TextLayout.drawPadded(cell(index, column), width: widths[column], alignRight: spec.alignRight,
+                                      ellipsis: context.symbols.ellipsis, at: Point(x: x, y: y), style: style, into: &buffer)
                 x += widths[column] + 1
             }
         }
