@@ -134,6 +134,16 @@ final class UnreadCountsTests: XCTestCase {
         }
     }
 
+    /// The documents' search starts from its matches as well (it walked every document's entry).
+    func testTheDocumentsSearchStartsFromItsMatches() throws {
+        try vault.read { session in
+            let plan = try session.database.query("EXPLAIN QUERY PLAN " + RecordStore<Document>.matchingDocuments,
+                                                  ["\"o\"*", "helene", "document"]) { $0.string(3) }.joined(separator: "\n")
+            XCTAssertTrue(plan.hasPrefix("SCAN s VIRTUAL TABLE"), plan)
+            XCTAssertTrue(plan.contains("SEARCH e USING INTEGER PRIMARY KEY"), plan)
+        }
+    }
+
     /// A vault written before schema version 6: the counts and the search entries' threads are
     /// filled once by the migration, and the inbox reads them.
     func testAVaultOfTheFifthVersionGetsItsCountsAndSearchThreads() throws {
