@@ -54,7 +54,8 @@ enum AllBenchmarks {
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let name = arguments.first, name != "--help", let benchmark = benchmarks.first(where: { $0.name == name }) else {
     print("usage: mes-bench NAME\n")
-    for benchmark in benchmarks { print("  \(benchmark.name.padding(toLength: 8, withPad: " ", startingAt: 0))\(benchmark.summary)") }
+    let width = (benchmarks.map(\.name.count).max() ?? 0) + 2
+    for benchmark in benchmarks { print("  \(benchmark.name.padding(toLength: width, withPad: " ", startingAt: 0))\(benchmark.summary)") }
     exit(arguments.isEmpty || arguments.first == "--help" ? 0 : 2)
 }
 do {
