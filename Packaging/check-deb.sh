@@ -5,6 +5,8 @@
 # with an empty environment, run from / — nothing from the source tree.
 #   Packaging/check-deb.sh .build/deb/mes_0.1.0_amd64.deb
 set -euo pipefail
+# Outputs are read whole before grep -q looks at them: under pipefail, a writer still writing
+# when grep -q has found its line and gone dies of SIGPIPE, and the check fails at random.
 deb=$(readlink -f "$1")
 scratch=$(mktemp -d /tmp/mes-deb-check.XXXXXX)
 session="mes-deb-check-$$"
@@ -24,7 +26,7 @@ for path in ./usr/bin/mes ./usr/bin/mes-server ./usr/share/mes/Localization/fr/c
     ./lib/systemd/system/mes-server.service ./etc/default/mes-server; do
     grep -q " $path\$" <<< "$contents" || grep -q " $path -> " <<< "$contents" || fail "missing $path"
 done
-dpkg-deb --field "$deb" Depends | grep -q libsodium || fail "Depends lacks the linked libraries"
+grep -q libsodium <<< "$(dpkg-deb --field "$deb" Depends)" || fail "Depends lacks the linked libraries"
 # The licence: machine-readable (DEP-5), EUPL-1.2 with its full text.
 copyright=$(dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/share/doc/mes/copyright)
 grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/$' <<< "$copyright" || fail "copyright is not DEP-5"
@@ -40,7 +42,7 @@ touch "$scratch/root/var/lib/dpkg/status"
 # The scratch database knows no other package: the libraries come from this machine, where
 # `apt install ./mes_….deb` would check them.
 dpkg --root="$scratch/root" --force-depends --force-not-root -i "$deb"
-dpkg --root="$scratch/root" -s mes | grep -q '^Status: install ok installed' || fail "not installed"
+grep -q '^Status: install ok installed' <<< "$(dpkg --root="$scratch/root" -s mes)" || fail "not installed"
 usr="$scratch/root/usr"
 clean=(env -i HOME="$scratch/home" PATH=/usr/bin:/bin LANG=C.UTF-8 TERM=xterm-256color)
 cd /
@@ -49,9 +51,9 @@ echo "== mes --version"
 "${clean[@]}" "$usr/bin/mes" --version | tee "$scratch/version"
 grep -q '^SQLite 3' "$scratch/version" || fail "mes --version names no SQLite"
 "${clean[@]}" "$usr/bin/mes-server" --version
-"${clean[@]}" "$usr/bin/mes" --lang fr --help | grep -q "Codes de sortie" || fail "the installed mes found no catalogue"
-"${clean[@]}" "$usr/bin/mes" --lang en help documents add | grep -q "comptes-rendus" || fail "no per-command help"
-zcat "$usr/share/man/man1/mes.1.gz" | grep -q '^\.SH COMMANDS' || fail "man page"
+grep -q "Codes de sortie" <<< "$("${clean[@]}" "$usr/bin/mes" --lang fr --help)" || fail "the installed mes found no catalogue"
+grep -q "comptes-rendus" <<< "$("${clean[@]}" "$usr/bin/mes" --lang en help documents add)" || fail "no per-command help"
+grep -q '^\.SH COMMANDS' <<< "$(zcat "$usr/share/man/man1/mes.1.gz")" || fail "man page"
 
 echo "== mes --demo (tmux, 80x24)"
 tmux new-session -d -s "$session" -x 80 -y 24 \
