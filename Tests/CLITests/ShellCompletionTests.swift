@@ -4,8 +4,8 @@ import XCTest
 
 /// The zsh and fish completion scripts `mes completion SHELL` prints, loaded in the real shells
 /// (bash's is in CommandLineAgreementTests): they complete commands, subcommands, options,
-/// category names and the values a positional argument names. Skipped only where the shell is
-/// not installed; `make test`'s setup installs zsh and fish (DEBIAN_PACKAGES), so CI runs them.
+/// category names and the values a positional argument names. A missing shell is a failure,
+/// not a skip: `make test`'s setup installs zsh, fish and tmux (DEBIAN_PACKAGES).
 final class ShellCompletionTests: XCTestCase {
     var directory: TemporaryDirectory!
 
@@ -26,7 +26,7 @@ final class ShellCompletionTests: XCTestCase {
 
     /// `complete -C LINE` in fish: the candidates (without their descriptions).
     func fish(_ line: String) throws -> [String] {
-        guard let fish = Self.installed("fish") else { throw XCTSkip("fish is not installed (make test installs it)") }
+        let fish = try XCTUnwrap(Self.installed("fish"), "fish is not installed: `make setup` installs it")
         let file = directory.url.appendingPathComponent("mes.fish")
         if !FileManager.default.fileExists(atPath: file.path) { try Data(try script("fish").utf8).write(to: file) }
         let result = try ProcessRunner.run(fish, ["--no-config", "-c", "source \(file.path); complete -C '\(line)'"],
@@ -57,8 +57,8 @@ final class ShellCompletionTests: XCTestCase {
         let socket: String
         let output: URL
         init(directory: URL, script: String) throws {
-            guard let zsh = ShellCompletionTests.installed("zsh") else { throw XCTSkip("zsh is not installed (make test installs it)") }
-            guard let tmux = ShellCompletionTests.installed("tmux") else { throw XCTSkip("tmux is not installed (make test installs it)") }
+            let zsh = try XCTUnwrap(ShellCompletionTests.installed("zsh"), "zsh is not installed: `make setup` installs it")
+            let tmux = try XCTUnwrap(ShellCompletionTests.installed("tmux"), "tmux is not installed: `make setup` installs it")
             socket = "mes-completion-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             output = directory.appendingPathComponent("matches")
             let functions = directory.appendingPathComponent("functions")

@@ -6,19 +6,7 @@ import XCTest
 
 /// The document table's indexes, deferred while an initial sync fills it (issue 20), are built
 /// again exactly as the schema defines them, and queries are right with or without them.
-final class DeferredIndexesTests: XCTestCase {
-    var url: URL!
-    var vault: Vault!
-
-    override func setUpWithError() throws {
-        url = try makeTemporaryDirectory()
-        vault = try makeVault(in: url).0
-    }
-
-    override func tearDown() {
-        vault.close()
-        try? FileManager.default.removeItem(at: url)
-    }
+final class DeferredIndexesTests: VaultFixtureTestCase {
 
     private func documentIndexes() throws -> [String: String] {
         try vault.read { session in

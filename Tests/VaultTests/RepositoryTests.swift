@@ -4,19 +4,7 @@ import SQLite
 @testable import Vault
 import XCTest
 
-final class RepositoryTests: XCTestCase {
-    var url: URL!
-    var vault: Vault!
-
-    override func setUpWithError() throws {
-        url = try makeTemporaryDirectory()
-        vault = try makeVault(in: url).0
-    }
-
-    override func tearDown() {
-        vault.close()
-        try? FileManager.default.removeItem(at: url)
-    }
+final class RepositoryTests: VaultFixtureTestCase {
 
     func testRecordsOfEveryKindRoundTripAndBelongToTheirProfile() throws {
         let child = Profile(id: "p2", relation: .child, givenName: "Léo", familyName: "Martin")

@@ -6,20 +6,12 @@ import XCTest
 
 /// The unread count each thread keeps (schema version 6, issue 14): it follows every write of a
 /// message or a thread in the same transaction, and always equals a count of the messages.
-final class UnreadCountsTests: XCTestCase {
+final class UnreadCountsTests: VaultFixtureTestCase {
     let doctor = Participant(name: "Dr Sophie Bernard", address: "Practitioner/bernard", role: .professional)
-    var vault: Vault!
-    var directory: URL!
 
     override func setUpWithError() throws {
-        directory = try makeTemporaryDirectory()
-        (vault, _) = try makeVault(in: directory)
+        try super.setUpWithError()
         try vault.write { try $0.profiles.save(Profile(id: "helene", relation: .own, givenName: "Hélène", familyName: "Martineau"), origin: .remote) }
-    }
-
-    override func tearDownWithError() throws {
-        vault.close()
-        try? FileManager.default.removeItem(at: directory)
     }
 
     func thread(_ id: String, archived: Bool = false) -> MessageThread {
@@ -147,7 +139,7 @@ final class UnreadCountsTests: XCTestCase {
     /// A vault written before schema version 6: the counts and the search entries' threads are
     /// filled once by the migration, and the inbox reads them.
     func testAVaultOfTheFifthVersionGetsItsCountsAndSearchThreads() throws {
-        let database = try Database(path: directory.appendingPathComponent("v5.sqlite").path)
+        let database = try Database(path: url.appendingPathComponent("v5.sqlite").path)
         _ = try database.migrate(Array(VaultSchema.migrations.prefix(5)))
         let encoder = JSONEncoder()
         for id in ["a", "b"] {

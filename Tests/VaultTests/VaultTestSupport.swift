@@ -23,6 +23,22 @@ func makeVault(in url: URL, passphrase: String = "correct horse battery staple")
     try Vault.create(in: VaultDirectory(url), passphrase: secret(passphrase), keyDerivation: testKeyDerivation)
 }
 
+/// A test case with a fresh vault in a private directory, closed and removed afterwards.
+class VaultFixtureTestCase: XCTestCase {
+    var url: URL!
+    var vault: Vault!
+
+    override func setUpWithError() throws {
+        url = try makeTemporaryDirectory()
+        vault = try makeVault(in: url).0
+    }
+
+    override func tearDown() {
+        vault.close()
+        try? FileManager.default.removeItem(at: url)
+    }
+}
+
 let referenceDate = Date(timeIntervalSince1970: 1_700_000_000)
 
 func sampleProfile(_ id: String = "p1", given: String = "Jeanne", family: String = "Martin") -> Profile {
