@@ -15,7 +15,7 @@ BIN := .build/$(CONFIGURATION)
 DEBIAN_PACKAGES := pkg-config libncurses-dev ncurses-term libsqlite3-dev libsodium-dev \
 	libmicrohttpd-dev libqrencode-dev libical-dev tmux poppler-utils openssl curl zbar-tools \
 	libcairo2-dev libpango1.0-dev fonts-dejavu-core qpdf dpkg-dev lintian groff-base libcurl4-openssl-dev \
-	libkeyutils-dev zsh fish
+	libkeyutils-dev zsh fish binutils
 # What `make bench BENCH=server` needs besides: nginx serves the comparison, wrk loads both
 # (installed by that benchmark's setup only: `make test` does not need them).
 BENCH_SERVER_PACKAGES := nginx-light wrk
