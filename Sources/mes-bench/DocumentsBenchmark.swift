@@ -1,6 +1,7 @@
 import Crypto
 import Documents
 import Features
+import HealthRecord
 import Foundation
 import L10n
 import LocalServer
@@ -61,6 +62,24 @@ enum DocumentsBenchmark {
         print("  every summary read (\(summaries.count) documents, the list before issue 20): \(format(whole))")
         print("  the list's read now (counts + one page of 257): \(summary(paged))")
 
+        // The vault's part of a search keystroke: the list's read for each prefix typed (the
+        // matches found and ordered, the counts, the first rows), no screen.
+        for prefix in broadWord.indices.dropFirst().map({ String(broadWord[..<$0]) }) + [broadWord] {
+            var reads: [Duration] = []
+            var found = 0
+            for _ in 0..<runs {
+                reads.append(try ContinuousClock().measure {
+                    found = try library.readList(library.listQuery(search: prefix)) { reader in
+                        let counts = try reader.counts()
+                        if let first = Document.Category.allCases.first(where: { counts[$0] != nil }) {
+                            _ = try reader.page(first, offset: 0, limit: 24)
+                        }
+                        return counts.values.reduce(0, +)
+                    }
+                })
+            }
+            print("  search read \"\(prefix)\" (\(found) found): \(summary(reads))")
+        }
         try MainActor.assumeIsolated {
             for size in [Size(width: 80, height: 24), Size(width: 200, height: 60)] {
                 try measureScreen(library: library, size: size, count: count)

@@ -74,6 +74,7 @@ final class PagedListQueriesTests: XCTestCase {
         let filters: [(DocumentFilter, String?)] = [
             (DocumentFilter(), nil), (DocumentFilter(unreadOnly: true), nil), (DocumentFilter(maskedOnly: true), nil),
             (DocumentFilter(category: .laboratory), nil), (DocumentFilter(), "tension"), (DocumentFilter(unreadOnly: true), "bilan"),
+            (DocumentFilter(category: .laboratory), "tension"),
             (DocumentFilter(from: Date(timeIntervalSince1970: 1_700_100_000), until: Date(timeIntervalSince1970: 1_700_500_000)), nil),
         ]
         let sorts = DocumentSort.Key.allCases.flatMap { [DocumentSort(key: $0, ascending: true), DocumentSort(key: $0, ascending: false)] }
@@ -114,6 +115,15 @@ final class PagedListQueriesTests: XCTestCase {
             }
         }
         XCTAssertNil(try library.readList(library.listQuery()) { try $0.position(of: "absent") })
+        // A document of another category than the list's is nowhere in it, searched or not.
+        let other = try XCTUnwrap(try expected(DocumentFilter(), search: "tension", sort: DocumentSort()).first { $0.category != .laboratory })
+        for search in [nil, "tension"] {
+            XCTAssertNil(try library.readList(library.listQuery(filter: DocumentFilter(category: .laboratory), search: search)) {
+                try $0.position(of: other.id)
+            })
+        }
+        // A search of punctuation alone is no full-text query: it finds nothing.
+        XCTAssertEqual(try library.readList(library.listQuery(search: "« ! »")) { try $0.counts() }, [:])
     }
 
     /// The SQL form of the visibility rule and `Document.isVisible` agree on every combination
@@ -163,6 +173,13 @@ final class PagedListQueriesTests: XCTestCase {
             let (anyConditions, anyValues) = RecordStore<Document>.conditions(query)
             let counts = try plan("SELECT list_category, count(*) FROM document WHERE \(anyConditions) GROUP BY list_category", anyValues)
             XCTAssertTrue(counts.contains("USING COVERING INDEX document_list_"), counts)
+            // A search's matches are kept in the list's order from the index alone, in either direction.
+            for ascending in [false, true] {
+                let (sql, values) = RecordStore<Document>.listInIndexOrder(library.listQuery(search: "bilan", sort: DocumentSort(key: .date, ascending: ascending)))
+                let walk = try plan(sql, values)
+                XCTAssertTrue(walk.contains("USING COVERING INDEX document_list_date"), walk)
+                XCTAssertFalse(walk.contains("TEMP B-TREE"), walk)
+            }
         }
     }
 
