@@ -143,6 +143,13 @@ final class DocumentsScreenTests: XCTestCase {
         XCTAssertTrue(screen.contains("Catégorie : Résultats de biologie (1)"), screen.text)
         XCTAssertFalse(screen.contains("Échographie"))
 
+        // Searched within the category: its matches only, drawn.
+        await press(runtime, .character("/"))
+        await type("examens", runtime)
+        screen = terminal.screen
+        XCTAssertTrue(screen.contains("Recherche (saisie) : examens"), screen.text)
+        XCTAssertTrue(screen.contains("Compte rendu d'examens biologiques"), screen.text)
+        await press(runtime, .escape)
         // Back to all, then search as you type.
         await press(runtime, .character("c"), .home, .enter, .character("/"))
         await type("metfor", runtime)
