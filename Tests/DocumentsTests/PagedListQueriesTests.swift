@@ -126,6 +126,38 @@ final class PagedListQueriesTests: XCTestCase {
         XCTAssertEqual(try library.readList(library.listQuery(search: "« ! »")) { try $0.counts() }, [:])
     }
 
+    /// A search being typed filters the list the reading connection kept from its last read,
+    /// never one older than the vault: what this process or another one commits in between
+    /// shows at the next keystroke.
+    func testASearchBeingTypedSeesEveryCommitSinceTheLastKeystroke() throws {
+        func found(_ search: String) throws -> [String] {
+            try library.readList(library.listQuery(search: search)) { reader in
+                try Document.Category.allCases.flatMap { try reader.page($0, offset: 0, limit: 2_000).map(\.id) }
+            }
+        }
+        let before = try found("tension")
+        XCTAssertFalse(before.isEmpty)
+        XCTAssertEqual(try found("tension"), before, "the kept list gives the same answer")
+        XCTAssertEqual(try found("tension artérielle"), before)
+
+        let added = Self.document(5_000)
+        XCTAssertEqual(added.note, "tension artérielle")
+        try vault.write { try $0.documents.save(added, origin: .remote) }
+        XCTAssertEqual(Set(try found("tension")), Set(before + [added.id]), "written by this process")
+
+        // Another process: its own connections to the same vault.
+        let other = try Vault.open(in: VaultDirectory(directory.url.appendingPathComponent("vault")), passphrase: SecureBytes(copying: Array("test".utf8)))
+        defer { other.close() }
+        XCTAssertTrue(try other.write { try $0.documents.delete(added.id, origin: .remote) })
+        XCTAssertEqual(try found("tension"), before, "deleted by another connection")
+        try other.write { session in
+            var read = try XCTUnwrap(try session.documents.find(before[0]))
+            read.visibility.insert(.invisibleToPatient)
+            try session.documents.save(read, origin: .remote)
+        }
+        XCTAssertEqual(try found("tension"), Array(before.dropFirst()), "hidden by another connection")
+    }
+
     /// The SQL form of the visibility rule and `Document.isVisible` agree on every combination
     /// of labels, for every viewer.
     func testTheVisibilityConditionIsTheVisibilityRule() throws {

@@ -22,27 +22,42 @@ extension RecordStore where Record == Document {
     /// Runs the query's full-text search once (nil when it has none): the documents it finds
     /// that the query shows, its category aside, each category in the query's order.
     ///
-    /// The matched ids go into a Swift set, and the list index is walked in the list's order
-    /// (its categories in the index's order, which the list does not use) keeping the rows in
-    /// the set. The index holds every column the list filters on, so no document row is read:
-    /// joining the matches to the documents read 10,000 rows (one decrypted page each, bodies
-    /// and all) at 30,000 documents and was twice as slow.
+    /// The matched ids go into a Swift set that filters the list in its order (its categories in
+    /// the index's order, which the list does not use). The list comes from the list index,
+    /// which holds every column the list filters on, so no document row is read: joining the
+    /// matches to the documents read 10,000 rows (one decrypted page each, bodies and all) at
+    /// 30,000 documents and was twice as slow.
     public func listMatches(_ query: DocumentListQuery) throws -> ListMatches? {
         guard let search = query.search else { return nil }
-        guard let match = SearchIndex.query(from: search) else { return .empty }
-        let matching = Set(try session.database.query(Self.matchingDocuments, [match, query.profile, RecordKind.document.rawValue]) {
-            $0.string(0)
-        })
+        let matching = try matchingIDs(search, profile: query.profile)
         guard !matching.isEmpty else { return .empty }
+        let shown = try listInOrder(query)
         var ids: [String] = [], categories: [Document.Category] = []
-        let (sql, values) = Self.listInIndexOrder(query)
-        _ = try session.database.query(sql, values) { row in
-            let id = row.string(0)
-            guard matching.contains(id) else { return }
+        for (id, category) in zip(shown.ids, shown.categories) where matching.contains(id) {
             ids.append(id)
-            categories.append(row.optionalString(1).flatMap(Document.Category.init(rawValue:)) ?? .other)
+            categories.append(category)
         }
         return ListMatches(ids: ids, categories: categories)
+    }
+
+    /// Every document the query shows, search and category aside, each category in the list's
+    /// order: from the reading connection's cache when nothing was committed since it was
+    /// read (a search being typed), else walked from the list index.
+    func listInOrder(_ query: DocumentListQuery) throws -> (ids: [String], categories: [Document.Category]) {
+        let (sql, values) = Self.listInIndexOrder(query)
+        let key = ([sql] + values.map { String(reflecting: $0) }).joined(separator: "\u{1F}")
+        if let stamped = session.readCache, let kept = stamped.cache.documentList, kept.key == key, kept.dataVersion == stamped.dataVersion {
+            return (kept.ids, kept.categories)
+        }
+        var ids: [String] = [], categories: [Document.Category] = []
+        _ = try session.database.query(sql, values) { row in
+            ids.append(row.string(0))
+            categories.append(row.optionalString(1).flatMap(Document.Category.init(rawValue:)) ?? .other)
+        }
+        if let stamped = session.readCache {
+            stamped.cache.documentList = ReadCache.DocumentList(key: key, dataVersion: stamped.dataVersion, ids: ids, categories: categories)
+        }
+        return (ids, categories)
     }
 
     /// Every document the query shows, search and category aside: id and category, each

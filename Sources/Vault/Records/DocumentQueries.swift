@@ -48,11 +48,7 @@ extension RecordStore where Record == Document {
     /// snippets (what a list filters on; visibility is the list's business). Fast for any count.
     public func matchingIDs(_ text: String, profile: String) throws -> Set<String> {
         guard let query = SearchIndex.query(from: text) else { return [] }
-        // The full-text match drives the query (an IN subquery), never one match per document.
-        return Set(try session.database.query("""
-            SELECT record_id FROM search_entry
-            WHERE rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?) AND profile_id = ? AND kind = ?
-            """, [query, profile, RecordKind.document.rawValue]) { $0.string(0) })
+        return Set(try session.database.query(Self.matchingDocuments, [query, profile, RecordKind.document.rawValue]) { $0.string(0) })
     }
 
     /// The passage of one document that matches a search, the matched words between `[` and `]`.

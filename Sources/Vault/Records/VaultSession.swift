@@ -32,12 +32,21 @@ public final class VaultSession {
     /// vault's filed documents were filed with the same catalogue (checked once per transaction).
     private var filingChecked: Bool?
 
+    /// The reading connection's cache and the vault's version this read started at (nil in a
+    /// write session and on a plain database).
+    let readCache: ReadCache.Stamped?
+
     /// Runs the vault's schema and repositories on any connection (benchmarks compare them on a
     /// plain database). `writable` sessions record changes.
-    public init(database: Database, writable: Bool, documentCategorizer: DocumentCategorizer? = nil) {
+    public convenience init(database: Database, writable: Bool, documentCategorizer: DocumentCategorizer? = nil) {
+        self.init(database: database, writable: writable, documentCategorizer: documentCategorizer, readCache: nil)
+    }
+
+    init(database: Database, writable: Bool, documentCategorizer: DocumentCategorizer?, readCache: ReadCache.Stamped?) {
         self.database = database
         self.changes = writable ? ChangeLog() : nil
         self.documentCategorizer = documentCategorizer
+        self.readCache = readCache
     }
 
     /// The changes recorded so far (empty for a read session).
