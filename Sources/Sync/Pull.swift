@@ -23,42 +23,46 @@ struct FetchedPage: Sendable {
 
 extension SyncRun {
     /// Pulls the changes feed of a space page by page; each page and its cursor are applied in
-    /// one vault transaction, so a kill at any moment resumes at the last applied page. The next
-    /// page is fetched and decoded while this one is applied (its cursor is known before): the
-    /// wire and the decoding overlap the vault's writing (issue 20).
+    /// one vault transaction, so a kill at any moment resumes at the last applied page. Pages are
+    /// fetched and decoded ahead (a few at most) while the vault writes: the wire and the decoding
+    /// overlap the writing, and pages already waiting when the writer is free are applied
+    /// together, in one transaction with the cursor of the last of them (issue 20).
     func pull(_ space: Space) async throws {
         announce(.pulling, profile: space.patientID)
         let cursor = try vault.read { try $0.syncState.cursor(profile: space.patientID) }
         // Into an empty document table (an initial sync), some indexes are built once at the end.
         let deferred = try vault.write { try $0.deferredIndexes.deferIfEmpty() }
         let client = self.client, pageSize = options.pageSize
-        var next = Self.startFetch(space, after: cursor, pageSize: pageSize, client: client)
-        while true {
-            let fetched = try await next.value
-            let page = fetched.page
-            if page.more {
-                next = Self.startFetch(space, after: page.cursor, pageSize: pageSize, client: client)
-            }
-            do {
+        let pages = PagesAhead<FetchedPage>(depth: Self.pagesAhead)
+        let fetcher = pages.start(after: cursor) { cursor in
+            let fetched = try await Self.fetchPage(space, after: cursor, pageSize: pageSize, client: client)
+            return (fetched, fetched.page.more ? fetched.page.cursor : nil)
+        }
+        do {
+            while true {
+                let batch = try await pages.take()
+                guard let last = batch.last?.page else { continue }
                 try vault.write { session in
-                    try PageApplier(session: session, space: space).apply(fetched.decoded)
-                    try session.syncState.setCursor(page.cursor, profile: space.patientID)
+                    try PageApplier(session: session, space: space).apply(batch.flatMap(\.decoded))
+                    try session.syncState.setCursor(last.cursor, profile: space.patientID)
                 }
-            } catch {
-                if page.more { next.cancel() }
-                throw error
+                let received = batch.reduce(0) { $0 + $1.page.changes.count }
+                report.received += received
+                progress.received += received
+                announce()
+                if !last.more { break }
             }
-            report.received += page.changes.count
-            progress.received += page.changes.count
-            announce()
-            if !page.more { break }
+        } catch {
+            fetcher.cancel()
+            await pages.close()
+            throw error
         }
         if deferred { try vault.write { try $0.deferredIndexes.build() } }
     }
 
-    static func startFetch(_ space: Space, after cursor: String?, pageSize: Int, client: BackendClient) -> Task<FetchedPage, any Error> {
-        Task.detached { try await fetchPage(space, after: cursor, pageSize: pageSize, client: client) }
-    }
+    /// Pages fetched and decoded ahead of the vault's writer, at most (each holds `pageSize`
+    /// decoded changes in memory).
+    static let pagesAhead = 4
 
     /// One page of a space's feed after `cursor`, decoded into records.
     static func fetchPage(_ space: Space, after cursor: String?, pageSize: Int, client: BackendClient) async throws -> FetchedPage {
