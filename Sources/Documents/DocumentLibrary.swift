@@ -264,10 +264,7 @@ public struct DocumentListReader {
 
     /// Documents the space's viewer may see, before any filter or search.
     public func total() throws -> Int {
-        var unfiltered = query
-        unfiltered.filter = DocumentFilter()
-        unfiltered.search = nil
-        return try session.documents.listCounts(unfiltered).values.reduce(0, +)
+        try session.documents.listTotal(query)
     }
 
     /// Rows `offset..<offset+limit` of one category, in the list's order.

@@ -140,16 +140,22 @@ final class PagedListQueriesTests: XCTestCase {
         XCTAssertEqual(try found("tension"), before, "the kept list gives the same answer")
         XCTAssertEqual(try found("tension artérielle"), before)
 
+        func total() throws -> Int { try library.readList(library.listQuery(search: "tension")) { try $0.total() } }
+        let totalBefore = try total()
+        XCTAssertEqual(totalBefore, try library.summaries().count)
+
         let added = Self.document(5_000)
         XCTAssertEqual(added.note, "tension artérielle")
         try vault.write { try $0.documents.save(added, origin: .remote) }
         XCTAssertEqual(Set(try found("tension")), Set(before + [added.id]), "written by this process")
+        XCTAssertEqual(try total(), totalBefore + 1, "the total before any filter counts it too")
 
         // Another process: its own connections to the same vault.
         let other = try Vault.open(in: VaultDirectory(directory.url.appendingPathComponent("vault")), passphrase: SecureBytes(copying: Array("test".utf8)))
         defer { other.close() }
         XCTAssertTrue(try other.write { try $0.documents.delete(added.id, origin: .remote) })
         XCTAssertEqual(try found("tension"), before, "deleted by another connection")
+        XCTAssertEqual(try total(), totalBefore)
         try other.write { session in
             var read = try XCTUnwrap(try session.documents.find(before[0]))
             read.visibility.insert(.invisibleToPatient)

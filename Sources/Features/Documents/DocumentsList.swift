@@ -132,12 +132,11 @@ struct DocumentsList: Component {
 
     /// Reads the list again (first load, after an edit, a sync, a new filter, order or search),
     /// keeping `id` selected when it is still shown (else the selected line).
-    mutating func load(keeping id: String?, saying sentence: String? = nil, withCount: Bool = false,
-                       knownTotal: Int? = nil) -> Effect<any Sendable> {
+    mutating func load(keeping id: String?, saying sentence: String? = nil, withCount: Bool = false) -> Effect<any Sendable> {
         if sentence != nil || withCount { sayAfterLoad = (sentence, withCount) }
         wasLoaded = rows.loaded
         let query = services.library.listQuery(filter: filter, search: search.text.isEmpty ? nil : search.text, sort: sort)
-        return rows.load(DocumentsSource(library: services.library, query: query, knownTotal: knownTotal), keeping: id)
+        return rows.load(DocumentsSource(library: services.library, query: query), keeping: id)
     }
 
     /// A load has answered: say what was asked, and the first time what arrived.
@@ -228,10 +227,8 @@ struct DocumentsList: Component {
             guard search.handle(key) else { return .handled }
             guard search.text != before else { return .handled }
             // Each change of the words reads the list again, searched (the vault counts and
-            // reads one page of the matches; a late answer to older words is dropped). The
-            // total before any search stays what the last read counted when no read is in
-            // flight (a change of the data brings its own read, which counts again).
-            return Update(effects: [load(keeping: selectedSummary?.id, knownTotal: rows.isLoading ? nil : rows.totals?.total)])
+            // reads one page of the matches; a late answer to older words is dropped).
+            return Update(effects: [load(keeping: selectedSummary?.id)])
         }
     }
 
@@ -322,9 +319,6 @@ struct DocumentsList: Component {
 struct DocumentsSource: PagedSource {
     let library: DocumentLibrary
     let query: DocumentListQuery
-    /// The documents before any filter or search, when the data has not changed since they
-    /// were counted (a search being typed); nil counts them again.
-    var knownTotal: Int? = nil
 
     struct Totals: Sendable {
         /// Documents per category, the category filter aside.
@@ -343,7 +337,7 @@ struct DocumentsSource: PagedSource {
             let position = try id.flatMap { try reader.position(of: $0) }
             try layout.lay(out: shown, selecting: position.flatMap { position in categories.firstIndex(of: position.category).map { ($0, position.offset) } },
                            visibleRows: visibleRows) { try reader.page(categories[$0], offset: $1, limit: $2) }
-            return Totals(counts: counts, total: unfiltered ? counts.values.reduce(0, +) : try knownTotal ?? reader.total())
+            return Totals(counts: counts, total: unfiltered ? counts.values.reduce(0, +) : try reader.total())
         }
     }
 

@@ -7,12 +7,19 @@ import SQLite
 /// rows they show. Before, each of them read the matched ids again from a JSON array (three
 /// passes over 10,000 ids a keystroke at 30,000 documents).
 public struct ListMatches: Sendable {
-    let ids: [String]
-    let categories: [Document.Category]
+    let list: DocumentsInOrder
 
-    static let empty = ListMatches(ids: [], categories: [])
+    init(_ list: DocumentsInOrder) { self.list = list }
 
-    /// The matches of one category, in the list's order.
+    static let empty = ListMatches(DocumentsInOrder())
+}
+
+/// Documents of a list and their categories, each category in the list's order.
+struct DocumentsInOrder: Sendable {
+    var ids: [String] = []
+    var categories: [Document.Category] = []
+
+    /// The documents of one category, in the list's order.
     func ids(in category: Document.Category) -> [String] {
         zip(ids, categories).compactMap { $0.1 == category ? $0.0 : nil }
     }
@@ -32,32 +39,45 @@ extension RecordStore where Record == Document {
         let matching = try matchingIDs(search, profile: query.profile)
         guard !matching.isEmpty else { return .empty }
         let shown = try listInOrder(query)
-        var ids: [String] = [], categories: [Document.Category] = []
+        var matches = DocumentsInOrder()
         for (id, category) in zip(shown.ids, shown.categories) where matching.contains(id) {
-            ids.append(id)
-            categories.append(category)
+            matches.ids.append(id)
+            matches.categories.append(category)
         }
-        return ListMatches(ids: ids, categories: categories)
+        return ListMatches(matches)
     }
 
     /// Every document the query shows, search and category aside, each category in the list's
     /// order: from the reading connection's cache when nothing was committed since it was
     /// read (a search being typed), else walked from the list index.
-    func listInOrder(_ query: DocumentListQuery) throws -> (ids: [String], categories: [Document.Category]) {
+    func listInOrder(_ query: DocumentListQuery) throws -> DocumentsInOrder {
         let (sql, values) = Self.listInIndexOrder(query)
-        let key = ([sql] + values.map { String(reflecting: $0) }).joined(separator: "\u{1F}")
-        if let stamped = session.readCache, let kept = stamped.cache.documentList, kept.key == key, kept.dataVersion == stamped.dataVersion {
-            return (kept.ids, kept.categories)
+        func walk() throws -> DocumentsInOrder {
+            var list = DocumentsInOrder()
+            _ = try session.database.query(sql, values) { row in
+                list.ids.append(row.string(0))
+                list.categories.append(row.optionalString(1).flatMap(Document.Category.init(rawValue:)) ?? .other)
+            }
+            return list
         }
-        var ids: [String] = [], categories: [Document.Category] = []
-        _ = try session.database.query(sql, values) { row in
-            ids.append(row.string(0))
-            categories.append(row.optionalString(1).flatMap(Document.Category.init(rawValue:)) ?? .other)
+        guard let cache = session.readCache else { return try walk() }
+        return try cache.value(\.documentList, key: ReadCache.key(sql, values), read: walk)
+    }
+
+    /// How many documents the query's viewer may see in its space, before any filter or search
+    /// (kept as the list is, so a search being typed does not count them again).
+    public func listTotal(_ query: DocumentListQuery) throws -> Int {
+        var unfiltered = query
+        unfiltered.filter = DocumentFilter()
+        unfiltered.search = nil
+        let (conditions, values) = Self.conditions(unfiltered)
+        let sql = "SELECT count(*) FROM document WHERE \(conditions)"
+        func count() throws -> Int {
+            guard case .integer(let count) = try session.database.scalar(sql, values) else { return 0 }
+            return Int(count)
         }
-        if let stamped = session.readCache {
-            stamped.cache.documentList = ReadCache.DocumentList(key: key, dataVersion: stamped.dataVersion, ids: ids, categories: categories)
-        }
-        return (ids, categories)
+        guard let cache = session.readCache else { return try count() }
+        return try cache.value(\.documentTotal, key: ReadCache.key(sql, values), read: count)
     }
 
     /// Every document the query shows, search and category aside: id and category, each
@@ -122,7 +142,7 @@ extension RecordStore where Record == Document {
     public func listCounts(_ query: DocumentListQuery, matches: ListMatches? = nil) throws -> [Document.Category: Int] {
         var counts: [Document.Category: Int] = [:]
         if let matches {
-            for category in matches.categories { counts[category, default: 0] += 1 }
+            for category in matches.list.categories { counts[category, default: 0] += 1 }
             return counts
         }
         let (conditions, values) = Self.conditions(query.anyCategory)
@@ -137,7 +157,7 @@ extension RecordStore where Record == Document {
     public func listPage(_ query: DocumentListQuery, category: Document.Category, offset: Int, limit: Int,
                          matches: ListMatches? = nil) throws -> [DocumentSummary] {
         if let matches {
-            return try matches.ids(in: category).dropFirst(max(0, offset)).prefix(max(0, limit)).compactMap { id in
+            return try matches.list.ids(in: category).dropFirst(max(0, offset)).prefix(max(0, limit)).compactMap { id in
                 try session.database.queryFirst("SELECT \(Self.summaryColumns) FROM document WHERE id = ?", [id], map: Self.summary)
             }
         }
@@ -169,10 +189,10 @@ extension RecordStore where Record == Document {
     public func listPosition(of id: String, _ query: DocumentListQuery,
                              matches: ListMatches? = nil) throws -> (category: Document.Category, offset: Int)? {
         if let matches {
-            guard let index = matches.ids.firstIndex(of: id) else { return nil }
-            let category = matches.categories[index]
+            guard let index = matches.list.ids.firstIndex(of: id) else { return nil }
+            let category = matches.list.categories[index]
             if let shown = query.filter.category, shown != category { return nil }
-            return (category, matches.categories[..<index].lazy.filter { $0 == category }.count)
+            return (category, matches.list.categories[..<index].lazy.filter { $0 == category }.count)
         }
         let (conditions, values) = Self.conditions(query)
         guard let key = try session.database.queryFirst("""
