@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a JSON text was refused, with the byte offset where reading stopped.
 public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
     public enum Reason: String, Sendable {
@@ -29,13 +31,31 @@ extension JSON {
     public init(parsing text: String) throws(JSONParseError) {
         try self.init(parsing: Array(text.utf8))
     }
+
+    /// Parses like `init(parsing:)` and also keeps the exact bytes of each value at
+    /// `root[outer][n][inner]`, in the order of the text: a changes page keeps each resource as
+    /// the server wrote it, so the sync base needs no second serialization (issue 20).
+    public static func parse(_ bytes: [UInt8], keepingBytesOf inner: String, in outer: String)
+        throws(JSONParseError) -> (json: JSON, kept: [ArraySlice<UInt8>])
+    {
+        var parser = JSONParser(bytes: bytes, keeping: (outer, inner))
+        let json = try parser.parseDocument()
+        return (json, parser.kept.map { bytes[$0] })
+    }
 }
 
 struct JSONParser {
     let bytes: [UInt8]
     var index = 0
+    /// The members whose values' spans are kept (`root[outer][n][inner]`), and those spans.
+    private let keeping: (outer: String, inner: String)?
+    private var insideOuter = false
+    private(set) var kept: [Range<Int>] = []
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8], keeping: (outer: String, inner: String)? = nil) {
+        self.bytes = bytes
+        self.keeping = keeping
+    }
 
     mutating func parseDocument() throws(JSONParseError) -> JSON {
         let value = try parseValue(depth: 0)
@@ -106,7 +126,12 @@ struct JSONParser {
             guard index < bytes.count else { throw fail(.unexpectedEnd) }
             guard bytes[index] == UInt8(ascii: ":") else { throw fail(.unexpectedCharacter) }
             index += 1
-            let value = try parseValue(depth: depth + 1)
+            let value: JSON
+            if let keeping, depth == 0 || (depth == 2 && insideOuter) {
+                value = try parseKeeping(key: key, keeping, depth: depth)
+            } else {
+                value = try parseValue(depth: depth + 1)
+            }
             members.append((key, value))
             skipWhitespace()
             guard index < bytes.count else { throw fail(.unexpectedEnd) }
@@ -116,6 +141,22 @@ struct JSONParser {
             default: throw fail(.unexpectedCharacter)
             }
         }
+    }
+
+    /// A member's value at the root (the outer member) or in an element of the outer array.
+    private mutating func parseKeeping(key: String, _ keeping: (outer: String, inner: String), depth: Int) throws(JSONParseError) -> JSON {
+        if depth == 0 {
+            guard key == keeping.outer else { return try parseValue(depth: depth + 1) }
+            insideOuter = true
+            defer { insideOuter = false }
+            return try parseValue(depth: depth + 1)
+        }
+        guard key == keeping.inner else { return try parseValue(depth: depth + 1) }
+        skipWhitespace()
+        let start = index
+        let value = try parseValue(depth: depth + 1)
+        kept.append(start..<index)
+        return value
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSON {
@@ -236,15 +277,35 @@ struct JSONParser {
     /// library's specialised path (`String(validating:as:)` instantiated generic metadata on every
     /// call: 7 % of an initial sync, issue 20); it repairs rather than fails, and a repair always
     /// changes the bytes (the first invalid byte becomes U+FFFD, which is valid UTF-8 itself), so
-    /// the text is valid exactly when its bytes are the slice's.
+    /// the text is valid exactly when its bytes are the slice's. ASCII, most of a feed's strings,
+    /// is valid as it is and needs no comparison.
     private func decodeUTF8(_ slice: ArraySlice<UInt8>, at start: Int) throws(JSONParseError) -> String {
-        var text = slice.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
-        let same = text.utf8.count == slice.count && text.withUTF8 { decoded in
-            slice.withUnsafeBufferPointer { original in
-                decoded.elementsEqual(original)
+        let text: String? = slice.withUnsafeBufferPointer { original in
+            var text = String(decoding: original, as: UTF8.self)
+            if Self.isASCII(original) { return text }
+            let same = text.withUTF8 { decoded in
+                decoded.count == original.count && memcmp(decoded.baseAddress!, original.baseAddress!, original.count) == 0
             }
+            return same ? text : nil
         }
-        guard same else { throw JSONParseError(reason: .invalidUTF8, offset: start) }
+        guard let text else { throw JSONParseError(reason: .invalidUTF8, offset: start) }
         return text
+    }
+
+    /// True when no byte has its high bit set (eight bytes at a time).
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= count {
+            high |= UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            index += 8
+        }
+        while index < count {
+            high |= UInt64(base[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 }
