@@ -78,6 +78,21 @@ final class JSONTests: XCTestCase {
                                             keepingBytesOf: "resource", in: "changes"))
     }
 
+    func testNestedObjectsAndArraysAreEachTheirOwn() throws {
+        // Members and elements of nested values are read on shared stacks: an inner object may
+        // reuse an outer member's name, and each value ends up with exactly its own members.
+        let text = #"{"a":1,"b":{"a":[{"a":2,"b":[]},[3,[4,{}]],{"c":{"a":null}}],"b":"x"},"c":[[],[[]]]}"#
+        let expected: JSON = ["a": 1, "b": ["a": [["a": 2, "b": []], [3, [4, .object(JSONObject())]], ["c": ["a": .null]]], "b": "x"],
+                              "c": [[], [[]]]]
+        XCTAssertEqual(try JSON(parsing: text), expected)
+        XCTAssertEqual(try JSON(parsing: text).text, text)
+        XCTAssertThrowsError(try JSON(parsing: #"{"a":1,"b":{"a":2,"c":[{"d":1}],"a":3}}"#)) { error in
+            XCTAssertEqual((error as? JSONParseError)?.reason, .duplicateKey)
+        }
+        let wide = (0..<20).map { "\"k\($0)\":{\"k\($0)\":[\($0)]}" }.joined(separator: ",")
+        XCTAssertEqual(try JSON(parsing: "{\(wide)}").objectValue?.count, 20)
+    }
+
     func testDuplicateKeysAreFoundInLargeObjectsToo() {
         let members = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
         XCTAssertNoThrow(try JSON(parsing: "{\(members)}"))
