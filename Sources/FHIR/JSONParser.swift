@@ -54,8 +54,8 @@ struct JSONParser {
     /// The members and elements read so far of the objects and arrays being read, innermost
     /// last: each object or array is then allocated once, at its size, instead of growing
     /// (allocating and freeing the trees was a fifth of an initial sync's decoding, issue 20).
-    private var pendingMembers: [(key: String, value: JSON)] = []
-    private var pendingElements: [JSON] = []
+    private let pendingMembers = PendingValues<(key: String, value: JSON)>()
+    private let pendingElements = PendingValues<JSON>()
 
     init(bytes: [UInt8], keeping: (outer: String, inner: String)? = nil) {
         self.bytes = bytes
@@ -139,9 +139,7 @@ struct JSONParser {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
                 index += 1
-                let members = Array(pendingMembers[first...])
-                pendingMembers.removeSubrange(first...)
-                return .object(JSONObject(members))
+                return .object(JSONObject(pendingMembers.take(from: first)))
             default: throw fail(.unexpectedCharacter)
             }
         }
@@ -155,7 +153,7 @@ struct JSONParser {
             for index in first..<pendingMembers.count where pendingMembers[index].key == key { return true }
             return false
         }
-        if seen.isEmpty { seen = Set(pendingMembers[first...].map(\.key)) }
+        if seen.isEmpty { seen = Set((first..<pendingMembers.count).map { pendingMembers[$0].key }) }
         return !seen.insert(key).inserted
     }
 
@@ -189,9 +187,7 @@ struct JSONParser {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "]"):
                 index += 1
-                let elements = Array(pendingElements[first...])
-                pendingElements.removeSubrange(first...)
-                return .array(elements)
+                return .array(pendingElements.take(from: first))
             default: throw fail(.unexpectedCharacter)
             }
         }
@@ -331,5 +327,44 @@ struct JSONParser {
             index += 1
         }
         return high & 0x8080_8080_8080_8080 == 0
+    }
+}
+
+/// A stack of values whose top ones are moved out at once into an array of their exact size
+/// (an array's own `removeSubrange` would copy them out and destroy them instead).
+private final class PendingValues<Value> {
+    private var storage = UnsafeMutablePointer<Value>.allocate(capacity: 64)
+    private var capacity = 64
+    private(set) var count = 0
+
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+
+    subscript(index: Int) -> Value { storage[index] }
+
+    func append(_ value: Value) {
+        if count == capacity {
+            let larger = UnsafeMutablePointer<Value>.allocate(capacity: capacity * 2)
+            larger.moveInitialize(from: storage, count: count)
+            storage.deallocate()
+            storage = larger
+            capacity *= 2
+        }
+        (storage + count).initialize(to: value)
+        count += 1
+    }
+
+    /// The values from `first` to the top, in order, removed from the stack.
+    func take(from first: Int) -> [Value] {
+        let taken = count - first
+        guard taken > 0 else { return [] }
+        let values = [Value](unsafeUninitializedCapacity: taken) { buffer, initialized in
+            buffer.baseAddress!.moveInitialize(from: storage + first, count: taken)
+            initialized = taken
+        }
+        count = first
+        return values
     }
 }

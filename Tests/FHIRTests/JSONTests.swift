@@ -91,6 +91,13 @@ final class JSONTests: XCTestCase {
         }
         let wide = (0..<20).map { "\"k\($0)\":{\"k\($0)\":[\($0)]}" }.joined(separator: ",")
         XCTAssertEqual(try JSON(parsing: "{\(wide)}").objectValue?.count, 20)
+        // More pending values than the stacks first hold, and a failure with many of them pending.
+        let long = "[" + (0..<300).map { "[\($0),{\"k\($0)\":[" + (0..<70).map(String.init).joined(separator: ",") + "]}]" }.joined(separator: ",") + "]"
+        let parsed = try JSON(parsing: long)
+        XCTAssertEqual(parsed.arrayValue?.count, 300)
+        XCTAssertEqual(parsed[299]?[1]?["k299"]?[69], 69)
+        XCTAssertEqual(parsed.text, long)
+        XCTAssertThrowsError(try JSON(parsing: String(long.dropLast(3))))
     }
 
     func testDuplicateKeysAreFoundInLargeObjectsToo() {
