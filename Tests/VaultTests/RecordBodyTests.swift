@@ -3,7 +3,7 @@ import HealthRecord
 @testable import Vault
 import XCTest
 
-/// The hand-written bodies (issue 20: documents, messages, measures) read back as the same
+/// The hand-written bodies (issue 20: documents, messages, threads, measures) read back as the same
 /// records and have the members `JSONEncoder` writes; the sort keys' ASCII path is Foundation's folding.
 final class RecordBodyTests: XCTestCase {
     /// Every member set, with text that needs escaping, dates with fractions and before 2001.
@@ -68,18 +68,30 @@ final class RecordBodyTests: XCTestCase {
                 topic: "Résultats")
     }
 
+    private var fullThread: MessageThread {
+        MessageThread(id: "t\"1", profileID: "p1", subject: "Résultats « bilan »\n", participants: [fullMessage.sender, fullMessage.recipient!],
+                      isClosed: true, lastActivity: Date(timeIntervalSinceReferenceDate: 1e9 + 0.5), isArchived: true,
+                      lastPreview: "Bonjour,\n\tvoici", lastSender: "Dr Zoé \"A\"", lastFromPatientSide: true)
+    }
+
     private var fullMeasurement: HealthMeasurement {
         .bloodPressure(id: "obs-1", profileID: "p1", effective: Date(timeIntervalSinceReferenceDate: 786_542_400.123_456),
                        systolic: 128.5, diastolic: 1e-7, note: "après \"effort\"")
     }
 
-    func testMessageAndMeasurementBodiesReadBackAsTheSameRecords() throws {
+    func testMessageThreadAndMeasurementBodiesReadBackAsTheSameRecords() throws {
         let minimal = Message(id: "m1", profileID: "p1", threadID: "t1", sender: Participant(name: "", address: "", role: .patient),
                               sent: Date(timeIntervalSinceReferenceDate: 0), body: "")
         for message in [fullMessage, minimal] {
             let body = try XCTUnwrap(RecordBody.encoded(message))
             XCTAssertEqual(try JSONDecoder().decode(Message.self, from: body), message)
             XCTAssertEqual(try VaultSession.encodedBody(message), body)
+        }
+        let bare = MessageThread(id: "t", profileID: "p1", subject: "", participants: [], lastActivity: Date(timeIntervalSince1970: 0))
+        for thread in [fullThread, bare] {
+            let body = try XCTUnwrap(RecordBody.encoded(thread))
+            XCTAssertEqual(try JSONDecoder().decode(MessageThread.self, from: body), thread)
+            XCTAssertEqual(try VaultSession.encodedBody(thread), body)
         }
         let weight = HealthMeasurement(id: "w", profileID: "p1", type: .weight, effective: Date(timeIntervalSince1970: 0), value: 70.1)
         let empty = HealthMeasurement(id: "e", profileID: "p1", type: .steps, effective: Date(timeIntervalSince1970: 1e9), components: [])
@@ -94,7 +106,7 @@ final class RecordBodyTests: XCTestCase {
         XCTAssertThrowsError(try VaultSession.encodedBody(infinite))
     }
 
-    func testMessageAndMeasurementBodiesHaveExactlyTheMembersOfTheEncodableForm() throws {
+    func testMessageThreadAndMeasurementBodiesHaveExactlyTheMembersOfTheEncodableForm() throws {
         /// The member names at every level (objects in arrays by their array's name).
         func members(_ data: Data) throws -> [String: Set<String>] {
             var result: [String: Set<String>] = [:]
@@ -109,14 +121,14 @@ final class RecordBodyTests: XCTestCase {
             walk(try JSONSerialization.jsonObject(with: data), "")
             return result
         }
-        for record in [fullMessage, fullMeasurement] as [any Encodable] {
+        for record in [fullMessage, fullThread, fullMeasurement] as [any Encodable] {
             let fast = try XCTUnwrap(RecordBody.encoded(record))
             let foundation = try JSONEncoder().encode(record)
             XCTAssertEqual(try members(fast), try members(foundation), "\(type(of: record))")
             XCTAssertGreaterThanOrEqual(try members(fast).count, 2, "nested members are compared too")
         }
         // Every optional member of the samples (and of their participants) is set.
-        for value in [fullMessage, fullMessage.sender, fullMessage.recipient!, fullMeasurement] as [Any] {
+        for value in [fullMessage, fullMessage.sender, fullMessage.recipient!, fullThread, fullMeasurement] as [Any] {
             for child in Mirror(reflecting: value).children {
                 let mirror = Mirror(reflecting: child.value)
                 XCTAssertFalse(mirror.displayStyle == .optional && mirror.children.isEmpty, "\(child.label ?? "?") is nil in the sample")

@@ -2,7 +2,8 @@ import Foundation
 import HealthRecord
 
 /// Record bodies written without `JSONEncoder` for the kinds an initial sync brings by the
-/// thousand (documents: three quarters of `synthetic:10000`'s changes; messages and measures).
+/// thousand (documents: three quarters of `synthetic:10000`'s changes; messages, their threads
+/// and measures).
 /// Foundation's encoder was a tenth of the sync's time (issue 20). The bytes are what `JSONEncoder` writes for the
 /// same record, up to key order and number spelling: `JSONDecoder` reads them back into an
 /// equal record (`RecordBodyTests` checks every member, so a member added to one of these types
@@ -14,6 +15,7 @@ enum RecordBody {
         switch record {
         case let document as Document: Data(Self.document(document))
         case let message as Message: Data(Self.message(message))
+        case let thread as MessageThread: Data(Self.thread(thread))
         case let measurement as HealthMeasurement: Self.measurement(measurement).map { Data($0) }
         default: nil
         }
@@ -44,6 +46,23 @@ enum RecordBody {
         writer.member("threadID", message.threadID)
         writer.member("topic", message.topic)
         writer.member("writtenFor", message.writtenFor)
+        writer.close()
+        return writer.bytes
+    }
+
+    static func thread(_ thread: MessageThread) -> [UInt8] {
+        var writer = BodyWriter()
+        writer.open()
+        writer.member("id", thread.id)
+        writer.member("isArchived", thread.isArchived)
+        writer.member("isClosed", thread.isClosed)
+        writer.member("lastActivity", thread.lastActivity)
+        writer.member("lastFromPatientSide", thread.lastFromPatientSide)
+        writer.member("lastPreview", thread.lastPreview)
+        writer.member("lastSender", thread.lastSender)
+        writer.member("participants") { writer in writer.array(thread.participants) { $0.participant($1) } }
+        writer.member("profileID", thread.profileID)
+        writer.member("subject", thread.subject)
         writer.close()
         return writer.bytes
     }
