@@ -28,12 +28,10 @@ enum RecordBody {
         writer.member("attachmentIDs") { $0.strings(message.attachmentIDs) }
         writer.member("body", message.body)
         writer.member("files") { writer in
-            writer.array(message.files) { writer, file in
-                writer.open()
+            writer.objects(message.files) { writer, file in
                 writer.member("contentType", file.contentType)
                 writer.member("data", file.data.base64EncodedString())
                 writer.member("title", file.title)
-                writer.close()
             }
         }
         writer.member("id", message.id)
@@ -73,12 +71,10 @@ enum RecordBody {
         var writer = BodyWriter()
         writer.open()
         writer.member("components") { writer in
-            writer.array(measurement.components) { writer, component in
-                writer.open()
+            writer.objects(measurement.components) { writer, component in
                 writer.member("loinc", component.loinc)
                 writer.member("unit", component.unit)
                 writer.member("value", component.value)
-                writer.close()
             }
         }
         writer.member("effective", measurement.effective)
@@ -185,6 +181,15 @@ private struct BodyWriter {
             element(&self, value)
         }
         bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// A JSON array of objects, each one's members written by `members`.
+    mutating func objects<Element>(_ elements: [Element], _ members: (inout BodyWriter, Element) -> Void) {
+        array(elements) { writer, element in
+            writer.open()
+            members(&writer, element)
+            writer.close()
+        }
     }
 
     mutating func strings(_ values: [String]) {
