@@ -32,7 +32,8 @@ final class PullDecodeTests: XCTestCase {
         XCTAssertEqual(decoded[1].payload, Array(patient.utf8))
         XCTAssertNil(decoded[2].payload)
         // Without kept bytes (a page read from a tree), the resource is serialized as before.
-        let fromTree = try API.ChangesPage(json: JSON(parsing: Array(#"{"cursor":"c","more":false,"changes":[{"type":"Patient","id":"helene","versionId":"2","resource":"#.utf8) + Array(patient.utf8) + Array("}]}".utf8)))
+        let text = #"{"cursor":"c","more":false,"changes":[{"type":"Patient","id":"helene","versionId":"2","resource":"# + patient + "}]}"
+        let fromTree = try API.ChangesPage(json: JSON(parsing: text))
         XCTAssertEqual(SyncRun.decode(fromTree.changes[0]).payload, fromTree.changes[0].resource?.serialized())
     }
 

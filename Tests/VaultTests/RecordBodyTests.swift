@@ -3,8 +3,9 @@ import HealthRecord
 @testable import Vault
 import XCTest
 
-/// The hand-written bodies (issue 20: documents, messages, threads, measures) read back as the same
-/// records and have the members `JSONEncoder` writes; the sort keys' ASCII path is Foundation's folding.
+/// The hand-written bodies (issue 20: documents, messages, threads, agenda events, measures)
+/// read back as the same records and have the members `JSONEncoder` writes; the sort keys'
+/// ASCII path is Foundation's folding.
 final class RecordBodyTests: XCTestCase {
     /// Every member set, with text that needs escaping, dates with fractions and before 2001.
     private var fullDocument: Document {
@@ -74,12 +75,22 @@ final class RecordBodyTests: XCTestCase {
                       lastPreview: "Bonjour,\n\tvoici", lastSender: "Dr Zoé \"A\"", lastFromPatientSide: true)
     }
 
+    private var fullEvent: AgendaEvent {
+        AgendaEvent(id: "a\"1", profileID: "p1", category: .appointment, title: "Cardiologue « contrôle »\n",
+                    start: Date(timeIntervalSinceReferenceDate: 786_542_400.25), end: Date(timeIntervalSince1970: -3600.5),
+                    location: "12 rue \"Haute\"", practitioner: Practitioner(name: "Dr Zoé", rpps: "10000000001", specialty: "Cardiologie",
+                                                                         organization: "CHU"),
+                    reminderOffsets: [86400, 3600.5, 0], recurrenceRule: "FREQ=YEARLY", status: .done, note: "à jeun 🙂",
+                    source: .init(kind: .bookingService, name: "Doctolib"), allDay: true, preventionStep: "bilan-25",
+                    externalUID: "uid@x")
+    }
+
     private var fullMeasurement: HealthMeasurement {
         .bloodPressure(id: "obs-1", profileID: "p1", effective: Date(timeIntervalSinceReferenceDate: 786_542_400.123_456),
                        systolic: 128.5, diastolic: 1e-7, note: "après \"effort\"")
     }
 
-    func testMessageThreadAndMeasurementBodiesReadBackAsTheSameRecords() throws {
+    func testMessageThreadEventAndMeasurementBodiesReadBackAsTheSameRecords() throws {
         let minimal = Message(id: "m1", profileID: "p1", threadID: "t1", sender: Participant(name: "", address: "", role: .patient),
                               sent: Date(timeIntervalSinceReferenceDate: 0), body: "")
         for message in [fullMessage, minimal] {
@@ -93,6 +104,16 @@ final class RecordBodyTests: XCTestCase {
             XCTAssertEqual(try JSONDecoder().decode(MessageThread.self, from: body), thread)
             XCTAssertEqual(try VaultSession.encodedBody(thread), body)
         }
+        let bareEvent = AgendaEvent(id: "e", profileID: "p1", category: .task, title: "", start: Date(timeIntervalSince1970: 0))
+        for event in [fullEvent, bareEvent] {
+            let body = try XCTUnwrap(RecordBody.encoded(event))
+            XCTAssertEqual(try JSONDecoder().decode(AgendaEvent.self, from: body), event)
+            XCTAssertEqual(try VaultSession.encodedBody(event), body)
+        }
+        var oddEvent = bareEvent
+        oddEvent.reminderOffsets = [.nan]
+        XCTAssertNil(RecordBody.encoded(oddEvent))
+        XCTAssertThrowsError(try VaultSession.encodedBody(oddEvent))
         let weight = HealthMeasurement(id: "w", profileID: "p1", type: .weight, effective: Date(timeIntervalSince1970: 0), value: 70.1)
         let empty = HealthMeasurement(id: "e", profileID: "p1", type: .steps, effective: Date(timeIntervalSince1970: 1e9), components: [])
         for measurement in [fullMeasurement, weight, empty] {
@@ -106,7 +127,7 @@ final class RecordBodyTests: XCTestCase {
         XCTAssertThrowsError(try VaultSession.encodedBody(infinite))
     }
 
-    func testMessageThreadAndMeasurementBodiesHaveExactlyTheMembersOfTheEncodableForm() throws {
+    func testMessageThreadEventAndMeasurementBodiesHaveExactlyTheMembersOfTheEncodableForm() throws {
         /// The member names at every level (objects in arrays by their array's name).
         func members(_ data: Data) throws -> [String: Set<String>] {
             var result: [String: Set<String>] = [:]
@@ -121,14 +142,15 @@ final class RecordBodyTests: XCTestCase {
             walk(try JSONSerialization.jsonObject(with: data), "")
             return result
         }
-        for record in [fullMessage, fullThread, fullMeasurement] as [any Encodable] {
+        for record in [fullMessage, fullThread, fullEvent, fullMeasurement] as [any Encodable] {
             let fast = try XCTUnwrap(RecordBody.encoded(record))
             let foundation = try JSONEncoder().encode(record)
             XCTAssertEqual(try members(fast), try members(foundation), "\(type(of: record))")
             XCTAssertGreaterThanOrEqual(try members(fast).count, 2, "nested members are compared too")
         }
         // Every optional member of the samples (and of their participants) is set.
-        for value in [fullMessage, fullMessage.sender, fullMessage.recipient!, fullThread, fullMeasurement] as [Any] {
+        for value in [fullMessage, fullMessage.sender, fullMessage.recipient!, fullThread, fullEvent, fullEvent.practitioner!,
+                      fullMeasurement] as [Any] {
             for child in Mirror(reflecting: value).children {
                 let mirror = Mirror(reflecting: child.value)
                 XCTAssertFalse(mirror.displayStyle == .optional && mirror.children.isEmpty, "\(child.label ?? "?") is nil in the sample")

@@ -2,8 +2,8 @@ import Foundation
 import HealthRecord
 
 /// Record bodies written without `JSONEncoder` for the kinds an initial sync brings by the
-/// thousand (documents: three quarters of `synthetic:10000`'s changes; messages, their threads
-/// and measures).
+/// thousand (documents: three quarters of `synthetic:10000`'s changes; messages, their threads,
+/// appointments and measures).
 /// Foundation's encoder was a tenth of the sync's time (issue 20). The bytes are what `JSONEncoder` writes for the
 /// same record, up to key order and number spelling: `JSONDecoder` reads them back into an
 /// equal record (`RecordBodyTests` checks every member, so a member added to one of these types
@@ -17,6 +17,7 @@ enum RecordBody {
         case let message as Message: Data(Self.message(message))
         case let thread as MessageThread: Data(Self.thread(thread))
         case let measurement as HealthMeasurement: Self.measurement(measurement).map { Data($0) }
+        case let event as AgendaEvent: Self.agendaEvent(event).map { Data($0) }
         default: nil
         }
     }
@@ -82,6 +83,34 @@ enum RecordBody {
         writer.member("note", measurement.note)
         writer.member("profileID", measurement.profileID)
         writer.member("type", measurement.type.rawValue)
+        writer.close()
+        return writer.bytes
+    }
+
+    /// Nil for a non-finite reminder offset, which `JSONEncoder` refuses.
+    static func agendaEvent(_ event: AgendaEvent) -> [UInt8]? {
+        guard event.reminderOffsets.allSatisfy(\.isFinite) else { return nil }
+        var writer = BodyWriter()
+        writer.open()
+        writer.member("allDay", event.allDay)
+        writer.member("category", event.category.rawValue)
+        writer.member("end", event.end)
+        writer.member("externalUID", event.externalUID)
+        writer.member("id", event.id)
+        writer.member("location", event.location)
+        writer.member("note", event.note)
+        if let practitioner = event.practitioner {
+            writer.member("practitioner", strings: [("name", practitioner.name), ("organization", practitioner.organization),
+                                                    ("rpps", practitioner.rpps), ("specialty", practitioner.specialty)])
+        }
+        writer.member("preventionStep", event.preventionStep)
+        writer.member("profileID", event.profileID)
+        writer.member("recurrenceRule", event.recurrenceRule)
+        writer.member("reminderOffsets") { writer in writer.array(event.reminderOffsets) { $0.number($1) } }
+        if let source = event.source { writer.member("source", strings: [("kind", source.kind.rawValue), ("name", source.name)]) }
+        writer.member("start", event.start)
+        writer.member("status", event.status.rawValue)
+        writer.member("title", event.title)
         writer.close()
         return writer.bytes
     }
@@ -169,6 +198,10 @@ private struct BodyWriter {
     /// A finite number (`Double`'s description reads back to the same value).
     mutating func member(_ name: StaticString, _ value: Double) {
         key(name)
+        number(value)
+    }
+
+    mutating func number(_ value: Double) {
         precondition(value.isFinite, "a number is finite")
         bytes.append(contentsOf: value.description.utf8)
     }
