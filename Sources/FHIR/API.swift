@@ -94,7 +94,7 @@ public enum API {
         /// A page whose text was parsed with `JSON.parse(_:keepingBytesOf:in:)` and
         /// `keptMember`: `resourceBytes` are the spans it kept, one per change with a resource,
         /// in order; each change keeps its resource's bytes.
-        public init(json: JSON, resourceBytes: [ArraySlice<UInt8>]?) throws(FHIRError) {
+        public init(json: JSON, resourceBytes: [[UInt8]]?) throws(FHIRError) {
             guard let cursor = json["cursor"]?.stringValue, let more = json["more"]?.boolValue,
                   let list = json["changes"]?.arrayValue else { throw .invalid("a changes page needs cursor, more and changes") }
             self.cursor = cursor
@@ -111,7 +111,7 @@ public enum API {
                 if member != nil, spans != nil, span == nil { throw .invalid("a kept resource is missing") }
                 let resource = deleted ? nil : try member.map { json throws(FHIRError) in try Resource(json) }
                 changes.append(Change(resourceType: type, id: id, versionId: version, deleted: deleted, resource: resource,
-                                      resourceBytes: resource == nil ? nil : span.map { Array($0) }))
+                                      resourceBytes: resource == nil ? nil : span))
             }
             self.changes = changes
         }

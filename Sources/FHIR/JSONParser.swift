@@ -24,8 +24,10 @@ extension JSON {
     /// Parses a complete JSON text (RFC 8259), strictly: no comments, no trailing commas, no
     /// duplicate member names (FHIR forbids them), valid UTF-8 only.
     public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
-        var parser = JSONParser(bytes: Array(bytes))
-        self = try parser.parseDocument()
+        self = try JSONParser.reading(bytes) { buffer throws(JSONParseError) in
+            var parser = JSONParser(bytes: buffer)
+            return try parser.parseDocument()
+        }
     }
 
     public init(parsing text: String) throws(JSONParseError) {
@@ -35,17 +37,21 @@ extension JSON {
     /// Parses like `init(parsing:)` and also keeps the exact bytes of each value at
     /// `root[outer][n][inner]`, in the order of the text: a changes page keeps each resource as
     /// the server wrote it, so the sync base needs no second serialization (issue 20).
-    public static func parse(_ bytes: [UInt8], keepingBytesOf inner: String, in outer: String)
-        throws(JSONParseError) -> (json: JSON, kept: [ArraySlice<UInt8>])
+    public static func parse(_ bytes: some Collection<UInt8>, keepingBytesOf inner: String, in outer: String)
+        throws(JSONParseError) -> (json: JSON, kept: [[UInt8]])
     {
-        var parser = JSONParser(bytes: bytes, keeping: (outer, inner))
-        let json = try parser.parseDocument()
-        return (json, parser.kept.map { bytes[$0] })
+        try JSONParser.reading(bytes) { buffer throws(JSONParseError) in
+            var parser = JSONParser(bytes: buffer, keeping: (outer, inner))
+            let json = try parser.parseDocument()
+            return (json, parser.kept.map { Array(buffer[$0]) })
+        }
     }
 }
 
+/// Reads JSON text in place (a `Data` or an array is not copied first). `bytes` is only valid
+/// within `JSONParser.reading`.
 struct JSONParser {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     /// The members whose values' spans are kept (`root[outer][n][inner]`), and those spans.
     private let keeping: (outer: String, inner: String)?
@@ -57,9 +63,19 @@ struct JSONParser {
     private let pendingMembers = PendingValues<(key: String, value: JSON)>()
     private let pendingElements = PendingValues<JSON>()
 
-    init(bytes: [UInt8], keeping: (outer: String, inner: String)? = nil) {
+    init(bytes: UnsafeBufferPointer<UInt8>, keeping: (outer: String, inner: String)? = nil) {
         self.bytes = bytes
         self.keeping = keeping
+    }
+
+    /// Runs `body` on the bytes of `text` in contiguous memory (their own when they have it).
+    static func reading<Value>(_ text: some Collection<UInt8>,
+                               _ body: (UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> Value) throws(JSONParseError) -> Value {
+        let result: Result<Value, JSONParseError>? = text.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(JSONParseError) in try body(buffer) }
+        }
+        if let result { return try result.get() }
+        return try Array(text).withUnsafeBufferPointer { buffer in Result { () throws(JSONParseError) in try body(buffer) } }.get()
     }
 
     mutating func parseDocument() throws(JSONParseError) -> JSON {
@@ -196,11 +212,9 @@ struct JSONParser {
     private mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
         let start = index
         while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
-        let literal: String? = bytes[start..<index].withUnsafeBufferPointer { slice in
-            guard slice.count <= 64, JSONNumber.isValid(slice) else { return nil }
-            return String(decoding: slice, as: UTF8.self)
-        }
-        guard let literal else { index = start; throw fail(.invalidNumber) }
+        let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        guard slice.count <= 64, JSONNumber.isValid(slice) else { index = start; throw fail(.invalidNumber) }
+        let literal = String(decoding: slice, as: UTF8.self)
         return JSONNumber(unchecked: literal)
     }
 
@@ -219,7 +233,7 @@ struct JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let slice = bytes[start..<index]
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
                 return try decodeUTF8(slice, at: start)
             }
@@ -233,7 +247,7 @@ struct JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                return try decodeUTF8(output[...], at: start)
+                return try output.withUnsafeBufferPointer { decoded throws(JSONParseError) in try decodeUTF8(decoded, at: start) }
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < bytes.count else { throw fail(.unexpectedEnd) }
@@ -299,16 +313,13 @@ struct JSONParser {
     /// changes the bytes (the first invalid byte becomes U+FFFD, which is valid UTF-8 itself), so
     /// the text is valid exactly when its bytes are the slice's. ASCII, most of a feed's strings,
     /// is valid as it is and needs no comparison.
-    private func decodeUTF8(_ slice: ArraySlice<UInt8>, at start: Int) throws(JSONParseError) -> String {
-        let text: String? = slice.withUnsafeBufferPointer { original in
-            var text = String(decoding: original, as: UTF8.self)
-            if Self.isASCII(original) { return text }
-            let same = text.withUTF8 { decoded in
-                decoded.count == original.count && memcmp(decoded.baseAddress!, original.baseAddress!, original.count) == 0
-            }
-            return same ? text : nil
+    private func decodeUTF8(_ original: UnsafeBufferPointer<UInt8>, at start: Int) throws(JSONParseError) -> String {
+        var text = String(decoding: original, as: UTF8.self)
+        if Self.isASCII(original) { return text }
+        let same = text.withUTF8 { decoded in
+            decoded.count == original.count && memcmp(decoded.baseAddress!, original.baseAddress!, original.count) == 0
         }
-        guard let text else { throw JSONParseError(reason: .invalidUTF8, offset: start) }
+        guard same else { throw JSONParseError(reason: .invalidUTF8, offset: start) }
         return text
     }
 

@@ -68,7 +68,7 @@ extension SyncRun {
         // The page's text is parsed keeping each resource's bytes: they become its sync base as
         // they are (the server's exact JSON of the resource), with no second serialization.
         let (response, parsed) = try await client.exchange(BackendRequest(path: API.Path.changes(patient: space.patientID), query: query)) {
-            try? JSON.parse(Array($0.body), keepingBytesOf: API.ChangesPage.keptMember.inner, in: API.ChangesPage.keptMember.outer)
+            try? JSON.parse($0.body, keepingBytesOf: API.ChangesPage.keptMember.inner, in: API.ChangesPage.keptMember.outer)
         }
         guard let parsed else { throw BackendClient.refusal(response) }
         var page: API.ChangesPage

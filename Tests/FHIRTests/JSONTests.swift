@@ -100,6 +100,26 @@ final class JSONTests: XCTestCase {
         XCTAssertThrowsError(try JSON(parsing: String(long.dropLast(3))))
     }
 
+    func testTextIsReadInPlaceFromAnyCollection() throws {
+        // Arrays, Data, a Data slice (its indices do not start at 0) and a collection without
+        // contiguous storage read the same, with the same error offsets.
+        let text = #"{"changes":[{"resource":{"a":"é","b":[1.50]}}],"x":null}"#
+        let bytes = Array(text.utf8)
+        let padded = Data([0x20, 0x20, 0x20] + bytes)
+        let expected = try JSON(parsing: bytes)
+        XCTAssertEqual(try JSON(parsing: Data(bytes)), expected)
+        XCTAssertEqual(try JSON(parsing: padded[3...]), expected)
+        XCTAssertEqual(try JSON(parsing: bytes.lazy.map { $0 }), expected)
+        let kept = try JSON.parse(padded[3...], keepingBytesOf: "resource", in: "changes").kept
+        XCTAssertEqual(kept, [Array(#"{"a":"é","b":[1.50]}"#.utf8)])
+        let broken = Array(#"{"a":[1,}"#.utf8)
+        for input in [AnyCollection(broken), AnyCollection(Data(broken)), AnyCollection(Data([0x7B] + broken)[1...])] {
+            XCTAssertThrowsError(try JSON(parsing: input)) { error in
+                XCTAssertEqual(error as? JSONParseError, JSONParseError(reason: .unexpectedCharacter, offset: 8))
+            }
+        }
+    }
+
     func testDuplicateKeysAreFoundInLargeObjectsToo() {
         let members = (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",")
         XCTAssertNoThrow(try JSON(parsing: "{\(members)}"))
