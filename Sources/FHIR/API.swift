@@ -69,6 +69,9 @@ public enum API {
         public var deleted: Bool
         /// The resource (nil for a tombstone).
         public var resource: Resource?
+        /// The resource's JSON exactly as the server sent it, when the page was read with
+        /// `ChangesPage.keptMember` kept (nil otherwise).
+        public var resourceBytes: [UInt8]?
 
         public var reference: String { "\(resourceType)/\(id)" }
     }
@@ -81,18 +84,34 @@ public enum API {
         public var more: Bool
         public var changes: [Change]
 
+        /// The member kept as bytes when a page is parsed: `changes[n].resource`.
+        public static let keptMember = (inner: "resource", outer: "changes")
+
         public init(json: JSON) throws(FHIRError) {
+            try self.init(json: json, resourceBytes: nil)
+        }
+
+        /// A page whose text was parsed with `JSON.parse(_:keepingBytesOf:in:)` and
+        /// `keptMember`: `resourceBytes` are the spans it kept, one per change with a resource,
+        /// in order; each change keeps its resource's bytes.
+        public init(json: JSON, resourceBytes: [[UInt8]]?) throws(FHIRError) {
             guard let cursor = json["cursor"]?.stringValue, let more = json["more"]?.boolValue,
                   let list = json["changes"]?.arrayValue else { throw .invalid("a changes page needs cursor, more and changes") }
             self.cursor = cursor
             self.more = more
             var changes: [Change] = []
+            changes.reserveCapacity(list.count)
+            var spans = resourceBytes?.makeIterator()
             for item in list {
                 guard let type = item["type"]?.stringValue, let id = item["id"]?.stringValue,
                       let version = item["versionId"]?.stringValue else { throw .invalid("a change needs type, id and versionId") }
                 let deleted = item["deleted"]?.boolValue ?? false
-                let resource = deleted ? nil : try item["resource"].map { json throws(FHIRError) in try Resource(json) }
-                changes.append(Change(resourceType: type, id: id, versionId: version, deleted: deleted, resource: resource))
+                let member = item["resource"]
+                let span = member == nil ? nil : spans?.next()
+                if member != nil, spans != nil, span == nil { throw .invalid("a kept resource is missing") }
+                let resource = deleted ? nil : try member.map { json throws(FHIRError) in try Resource(json) }
+                changes.append(Change(resourceType: type, id: id, versionId: version, deleted: deleted, resource: resource,
+                                      resourceBytes: resource == nil ? nil : span))
             }
             self.changes = changes
         }

@@ -113,14 +113,29 @@ public struct ResourceReference: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `Type/id`, `Type/id/_history/n` or `https://…/Type/id`; nil otherwise.
     public init?(_ text: String) {
-        var parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        if parts.count >= 4, parts[parts.count - 2] == "_history" { parts.removeLast(2) }
-        guard parts.count >= 2 else { return nil }
-        let type = parts[parts.count - 2]
-        let id = parts[parts.count - 1]
-        guard let first = type.unicodeScalars.first, ("A"..."Z").contains(first), Resource.isValidID(id) else { return nil }
-        self.type = type
-        self.id = id
+        // The last four slashes, from the end (read in place: a sync reads thousands of these).
+        let utf8 = text.utf8
+        var slashes: [String.Index] = []
+        slashes.reserveCapacity(4)
+        var index = utf8.endIndex
+        while index > utf8.startIndex, slashes.count < 4 {
+            utf8.formIndex(before: &index)
+            if utf8[index] == UInt8(ascii: "/") { slashes.append(index) }
+        }
+        /// The segment that ends at slash `n` (n = 0: the last segment, after the last slash).
+        func segment(_ n: Int) -> Substring {
+            let start = n < slashes.count ? utf8.index(after: slashes[n]) : utf8.startIndex
+            let end = n == 0 ? utf8.endIndex : slashes[n - 1]
+            return text[start..<end]
+        }
+        guard !slashes.isEmpty else { return nil }
+        var last = 0
+        if slashes.count >= 3, segment(1) == "_history" { last = 2 }
+        let type = segment(last + 1), id = segment(last)
+        guard let first = type.utf8.first, (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first) else { return nil }
+        self.type = String(type)
+        self.id = String(id)
+        guard Resource.isValidID(self.id) else { return nil }
     }
 
     public var description: String { "\(type)/\(id)" }

@@ -116,6 +116,39 @@ final class ResourceModelTests: XCTestCase {
         XCTAssertEqual(try API.Token(json: token.json), token)
     }
 
+    func testReferencesReadInPlaceAsTheSplitReadThem() {
+        /// The reading before issue 20's: split on every slash.
+        func split(_ text: String) -> ResourceReference? {
+            var parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+            if parts.count >= 4, parts[parts.count - 2] == "_history" { parts.removeLast(2) }
+            guard parts.count >= 2 else { return nil }
+            let type = parts[parts.count - 2], id = parts[parts.count - 1]
+            guard let first = type.unicodeScalars.first, ("A"..."Z").contains(first), Resource.isValidID(id) else { return nil }
+            return ResourceReference(type: type, id: id)
+        }
+        let texts = ["Patient/123", "Patient/", "/Patient/1", "Patient", "", "/", "//", "///", "a/Patient/1",
+                     "https://x.org/fhir/Binary/abc/_history/2", "Binary/abc/_history/2", "abc/_history/2", "/_history/2",
+                     "_history/2", "X/_history/_history/2", "https://x.org/fhir/Patient/p-1.2", "Patient/é", "Élise/1",
+                     "Patient/\(String(repeating: "a", count: 64))", "Patient/\(String(repeating: "a", count: 65))",
+                     "urn:uuid:1234", "patient/1", "Patient/1/extra", "Observation/o/_history/", "A/b/c/d/e/f"]
+        for text in texts { XCTAssertEqual(ResourceReference(text), split(text), text) }
+    }
+
+    func testAChangesPageKeepsEachResourcesBytes() throws {
+        let patient = #"{"resourceType": "Patient", "id": "p"}"#
+        let text = #"{"cursor":"1.z","more":false,"changes":[{"type":"Patient","id":"p","versionId":"2","resource":"# + patient
+            + #"},{"type":"Observation","id":"o","versionId":"3","deleted":true,"resource":{"resourceType":"Observation","id":"o"}},"#
+            + #"{"type":"Observation","id":"q","versionId":"1","deleted":true}]}"#
+        let (json, kept) = try JSON.parse(Array(text.utf8), keepingBytesOf: API.ChangesPage.keptMember.inner,
+                                          in: API.ChangesPage.keptMember.outer)
+        let page = try API.ChangesPage(json: json, resourceBytes: kept)
+        XCTAssertEqual(page.changes.map(\.resourceBytes), [Array(patient.utf8), nil, nil])
+        XCTAssertEqual(try Resource(parsing: page.changes[0].resourceBytes ?? []), page.changes[0].resource)
+        XCTAssertNil(try API.ChangesPage(json: json).changes[0].resourceBytes)
+        // Spans that do not match the changes are refused.
+        XCTAssertThrowsError(try API.ChangesPage(json: json, resourceBytes: Array(kept.prefix(1))))
+    }
+
     func testRubriquesOfResourceTypes() {
         XCTAssertEqual(Section.of(resourceType: "Binary"), .documents)
         XCTAssertEqual(Section.of(resourceType: "Observation"), .medicalProfile)

@@ -55,6 +55,36 @@ final class DemoSyncTests: XCTestCase {
         XCTAssertEqual(try client.vault.read { try $0.documents.content(of: "doc-ordonnance") }?.bytes, content.bytes)
     }
 
+    /// The sync base of each record is its resource exactly as the feed carried it (issue 20:
+    /// kept from the page, not serialized again), and reads back as the server's resource.
+    func testEachSyncBaseIsTheResourceAsTheFeedCarriedIt() async throws {
+        let server = try TestServer()
+        let client = try TestClient()
+        try await client.login(server)
+        let report = await client.sync()
+        XCTAssertEqual(report.outcome, .complete)
+        let account = try await Account.login(server: server.url, identifier: Demo.holder.identifier, password: Demo.holder.password,
+                                              oneTimeCode: { try server.oneTimeCode(for: Demo.holder.identifier) })
+        let transport = URLSessionTransport(baseURL: server.url)
+        var checked = 0
+        for space in [Demo.holderSpace, Demo.childSpace] {
+            let response = try await transport.send(BackendRequest(path: API.Path.changes(patient: space), query: [("_count", "1000")],
+                                                                   headers: ["Authorization": "Bearer \(account.token)"]))
+            let (json, kept) = try JSON.parse(Array(response.body), keepingBytesOf: "resource", in: "changes")
+            let page = try API.ChangesPage(json: json, resourceBytes: kept)
+            XCTAssertFalse(page.more)
+            for change in page.changes {
+                guard let resource = change.resource, let primary = try RecordMapping.decode(resource).first else { continue }
+                let base = try client.vault.read { try $0.syncState.base(kind: AnyRecord.kind(of: primary), recordID: change.id) }
+                XCTAssertEqual(base?.versionID, change.versionId, change.reference)
+                XCTAssertEqual(base?.payload, change.resourceBytes, change.reference)
+                XCTAssertEqual(try base.map { try Resource(parsing: $0.payload) }, resource, change.reference)
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 150)
+    }
+
     func testAnExpiredTokenPausesSyncAndKeepsTheOutboxUntilTheNextLogin() async throws {
         // The server's clock moves past the token's life (a sleep against a one-second life
         // raced the next sync on a loaded machine).

@@ -19,7 +19,8 @@ public final class VaultSession {
 
     /// A record's body as the vault stores it, made outside a transaction (the sync encodes a
     /// page while the previous one is written) and given to `RecordStore.save(_:origin:encoded:)`.
-    /// Documents are written by hand (`RecordBody`), the other kinds by `JSONEncoder`.
+    /// Documents, messages, threads, agenda events and measures are written by hand
+    /// (`RecordBody`), the other kinds by `JSONEncoder`.
     public static func encodedBody(_ record: some Encodable) throws -> Data {
         if let body = RecordBody.encoded(record) { return body }
         return try recordEncoder().encode(record)
