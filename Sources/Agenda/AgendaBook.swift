@@ -109,19 +109,23 @@ public struct AgendaImportPreview: Sendable {
 public struct AgendaBook: Sendable {
     public let vault: Vault
     public let profileID: String
-    public let calendar: PreventionCalendar
+    /// The prevention calendar given, else `PreventionCalendar.standard`, read the first time a
+    /// recommendation is asked for (not while the app starts: issue 20).
+    private let givenCalendar: PreventionCalendar?
+    public var calendar: PreventionCalendar { givenCalendar ?? PreventionCalendar.standard }
 
     /// Settings key of "personalised prevention recommendations" (a Bool; on unless set false).
     public static let personalisedSetting = "agenda.prevention-personalised"
 
-    public init(vault: Vault, profileID: String, calendar: PreventionCalendar) {
+    public init(vault: Vault, profileID: String, calendar: PreventionCalendar?) {
         self.vault = vault
         self.profileID = profileID
-        self.calendar = calendar
+        self.givenCalendar = calendar
     }
 
     /// The agenda of the vault's own space (or of `profileID`); nil when no profile is synced yet.
-    public static func open(_ vault: Vault, profileID: String? = nil, calendar: PreventionCalendar) throws -> AgendaBook? {
+    /// `calendar` nil: the share directory's, read when first needed.
+    public static func open(_ vault: Vault, profileID: String? = nil, calendar: PreventionCalendar?) throws -> AgendaBook? {
         let profiles = try vault.read { try $0.profiles.all() }
         guard let profile = profileID.map({ id in profiles.first { $0.id == id } }) ?? profiles.first(where: { $0.relation == .own }) ?? profiles.first
         else { return nil }

@@ -85,6 +85,10 @@ public struct PreventionCalendar: Sendable {
     /// The seasonal campaigns the yearly steps (flu, COVID-19) follow (`campaigns.tsv`).
     public var campaigns: [PreventionCampaign] = []
 
+    /// The share directory's calendar, read once, the first time it is needed (empty when it
+    /// cannot be read, as the app did before).
+    public static let standard: PreventionCalendar = (try? load()) ?? PreventionCalendar(rules: [])
+
     /// Reads the calendar in the share directory; an empty calendar when the file is missing.
     public static func load(shareDirectory: URL? = ShareDirectory.locate()) throws -> PreventionCalendar {
         guard let url = shareDirectory?.appendingPathComponent("Resources/prevention/\(fileName)"),

@@ -9,6 +9,10 @@ public struct DocumentCatalog: Sendable {
     public let categorizer: DocumentCategorizer
     private let typeLabels: [String: (fr: String, en: String)]
 
+    /// The share directory's catalogue, read once (the app opens a library per section and
+    /// per space; each read it again).
+    public static let standard = DocumentCatalog()
+
     /// Reads `document-types.tsv`, `class-codes.tsv` and `class-categories.tsv` from the share
     /// directory (`ShareDirectory.locate()` when nil). Missing files give an empty catalogue:
     /// every document is then filed by the category it carries, else under "Autres documents".

@@ -6,29 +6,31 @@ import Synchronization
 /// Every word a user sees goes through here. The language can change at run time (a kiosk
 /// switches per visitor), so the current language sits behind a mutex.
 public final class Localizer: Sendable {
-    /// The process-wide localizer, loaded from the share directory on first use.
+    /// The process-wide localizer, reading the share directory's catalogues as they are needed.
     public static let shared = Localizer(loadingFrom: ShareDirectory.locate())
 
-    private let catalogues: [Language: POCatalogue]
+    /// Where the catalogues of a language not loaded yet come from (nil: only those given).
+    private let root: URL?
+    /// The catalogues loaded so far. Each language is read the first time it is asked for, so
+    /// a start in French does not parse the English catalogues (issue 20: start time); a
+    /// language switched to at run time is read then, once.
+    private let loaded: Mutex<[Language: POCatalogue]>
     private let current: Mutex<Language>
 
     public init(catalogues: [Language: POCatalogue], language: Language = .default) {
-        self.catalogues = catalogues
+        self.root = nil
+        self.loaded = Mutex(catalogues)
         self.current = Mutex(language)
     }
 
-    /// Loads every `*.po` file of every language under `shareDirectory/Localization`.
-    /// A catalogue that does not parse is reported on standard error and skipped, so the
-    /// program still starts (showing keys) rather than failing to explain itself.
-    public convenience init(loadingFrom shareDirectory: URL?, language: Language = .default) {
-        var loaded: [Language: POCatalogue] = [:]
-        if let root = shareDirectory?.appendingPathComponent("Localization", isDirectory: true) {
-            for language in Language.allCases {
-                let folder = root.appendingPathComponent(language.rawValue, isDirectory: true)
-                loaded[language] = Self.loadCatalogue(in: folder)
-            }
-        }
-        self.init(catalogues: loaded, language: language)
+    /// Reads the `*.po` files of `shareDirectory/Localization/<language>/`, each language the
+    /// first time it is needed. A catalogue that does not parse is reported on standard error
+    /// and skipped, so the program still starts (showing keys) rather than failing to explain
+    /// itself.
+    public init(loadingFrom shareDirectory: URL?, language: Language = .default) {
+        self.root = shareDirectory?.appendingPathComponent("Localization", isDirectory: true)
+        self.loaded = Mutex([:])
+        self.current = Mutex(language)
     }
 
     public static func loadCatalogue(in folder: URL) -> POCatalogue {
@@ -55,7 +57,17 @@ public final class Localizer: Sendable {
     }
 
     public func catalogue(for language: Language) -> POCatalogue {
-        catalogues[language] ?? POCatalogue()
+        loaded.withLock { catalogues in
+            if let catalogue = catalogues[language] { return catalogue }
+            let catalogue = root.map { Self.loadCatalogue(in: $0.appendingPathComponent(language.rawValue, isDirectory: true)) } ?? POCatalogue()
+            catalogues[language] = catalogue
+            return catalogue
+        }
+    }
+
+    /// The languages whose catalogues have been read so far (tests of the lazy loading).
+    public var loadedLanguages: Set<Language> {
+        loaded.withLock { Set($0.keys) }
     }
 
     /// The text for `key`, with `{name}` placeholders replaced. Falls back to French, then
@@ -79,8 +91,9 @@ public final class Localizer: Sendable {
     }
 
     private func entry(_ key: String, language: Language) -> POCatalogue.Entry? {
-        if let entry = catalogues[language]?[key], entry.forms.contains(where: { !$0.isEmpty }) { return entry }
-        if let entry = catalogues[.default]?[key], entry.forms.contains(where: { !$0.isEmpty }) { return entry }
+        if let entry = catalogue(for: language)[key], entry.forms.contains(where: { !$0.isEmpty }) { return entry }
+        // French is read only when a key is missing from the language asked for.
+        if language != .default, let entry = catalogue(for: .default)[key], entry.forms.contains(where: { !$0.isEmpty }) { return entry }
         return nil
     }
 

@@ -89,6 +89,10 @@ public struct GrowthReference: Sendable {
 
     private let tables: [String: [(month: Int, lms: LMS)]]
 
+    /// The share directory's table, read once, the first time a chart needs it (issue 20: not
+    /// while the app starts).
+    public static let standard = GrowthReference()
+
     /// Reads the table from the share directory (`ShareDirectory.locate()` when nil).
     public init(shareDirectory: URL? = ShareDirectory.locate()) {
         let text = shareDirectory.flatMap { FileManager.default.contents(atPath: $0.appendingPathComponent("Resources/growth/who-lms.tsv").path) }

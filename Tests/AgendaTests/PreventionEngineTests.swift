@@ -34,6 +34,13 @@ final class PreventionEngineTests: XCTestCase {
         XCTAssertEqual(Self.calendar.rules.filter { $0.kind == .childExam }.count, 20)
     }
 
+    /// The app opens its agenda books without a calendar (issue 20: nothing read before the
+    /// first frame); they use the share directory's, read once when first needed.
+    func testTheStandardCalendarIsTheShareDirectorysReadWhenFirstNeeded() {
+        XCTAssertEqual(PreventionCalendar.standard.rules.map(\.id), Self.calendar.rules.map(\.id))
+        XCTAssertEqual(PreventionCalendar.standard.campaigns.map(\.steps), Self.calendar.campaigns.map(\.steps))
+    }
+
     func testNewborn() {
         check(born: "2026-06-10", .male, [
             ("exam-01", .due, "2026-06-10"), ("exam-02", .upcoming, "2026-06-17"), ("exam-03", .upcoming, "2026-07-10"),

@@ -9,6 +9,18 @@ import XCTest
 final class ChartAndGrowthTests: XCTestCase {
     let reference = GrowthReference(shareDirectory: BuiltProducts.repository)
 
+    /// The app's profile services read the table when a chart first needs it (issue 20: not
+    /// before the first frame): `standard` is the share directory's table.
+    func testTheStandardReferenceIsTheShareDirectorysTable() throws {
+        for measure in GrowthReference.Measure.allCases {
+            for sex in [GrowthReference.Sex.male, .female] {
+                XCTAssertEqual(GrowthReference.standard.range(measure, sex), reference.range(measure, sex))
+                XCTAssertEqual(GrowthReference.standard.lms(measure, sex, months: 24)?.m, reference.lms(measure, sex, months: 24)?.m)
+            }
+        }
+        XCTAssertNotNil(GrowthReference.standard.lms(.weight, .male, months: 0))
+    }
+
     func testGrowthLookupsMatchTheWHOTables() throws {
         // WHO weight-for-age, boys at birth: L 0.3487, M 3.3464, S 0.14602 (DOMAIN-FACTS §2.3).
         let birth = try XCTUnwrap(reference.lms(.weight, .male, months: 0))

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import HealthRecord
+import Synchronization
 @testable import Vault
 import XCTest
 
@@ -43,6 +44,42 @@ final class ConcurrencyTests: XCTestCase {
         XCTAssertEqual(during, 1, "a read transaction keeps its snapshot")
         XCTAssertEqual(try reader.read { try $0.documents.count() }, 51, "the next read sees the commit")
         XCTAssertEqual(writerDone.wait(timeout: .now() + 10), .success)
+    }
+
+    /// A long read (the Accueil's digest at start) does not hold back another screen's read:
+    /// the second read runs on a second connection, opened then, with the vault's page cache;
+    /// once the vault is locked neither connection reads, and an unlock opens them again.
+    func testAReadFindingTheReaderBusyRunsBesideIt() throws {
+        let url = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: url) }
+        let (vault, _) = try makeVault(in: url)
+        defer { vault.close() }
+        try vault.write { try $0.documents.save(sampleDocument("d0")) }
+        try vault.setPageCache(kib: 2048)
+        XCTAssertEqual(try vault.read { try $0.documents.count() }, 1)
+        XCTAssertFalse(vault.hasSpareReader, "a read alone uses the first connection")
+
+        let insideRead = DispatchSemaphore(value: 0)
+        let secondReadDone = DispatchSemaphore(value: 0)
+        let secondCount = Mutex<Int?>(nil)
+        DispatchQueue.global().async {
+            insideRead.wait()
+            secondCount.withLock { $0 = try? vault.read { try $0.documents.count() } }
+            secondReadDone.signal()
+        }
+        try vault.read { _ in
+            insideRead.signal()
+            XCTAssertEqual(secondReadDone.wait(timeout: .now() + 10), .success, "the second read waited for the first")
+        }
+        XCTAssertEqual(secondCount.withLock { $0 }, 1)
+        XCTAssertTrue(vault.hasSpareReader)
+        XCTAssertEqual(try vault.spareReaderPageCacheKiB(), 2048, "the second connection has the vault's page cache")
+
+        vault.lock()
+        XCTAssertFalse(vault.hasSpareReader)
+        XCTAssertThrowsError(try vault.read { try $0.documents.count() }) { XCTAssertEqual($0 as? VaultError, .locked) }
+        try vault.unlock(passphrase: secret("correct horse battery staple"))
+        XCTAssertEqual(try vault.read { try $0.documents.count() }, 1)
     }
 
     func testReadsAndWritesFromManyTasksAreSerialisedSafely() async throws {

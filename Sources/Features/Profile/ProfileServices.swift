@@ -11,21 +11,26 @@ public struct ProfileServices: Sendable {
     public var book: ProfileBook
     public var measures: MeasureBook
     public var library: DocumentLibrary?
-    public var growth: GrowthReference
+    /// The growth reference given, else `GrowthReference.standard` (read when a chart first needs it).
+    private var givenGrowth: GrowthReference?
+    public var growth: GrowthReference {
+        get { givenGrowth ?? GrowthReference.standard }
+        set { givenGrowth = newValue }
+    }
     /// Kiosk mode: no file of the machine is read (the measures import is refused).
     public var kiosk = false
 
-    public init(book: ProfileBook, library: DocumentLibrary?, growth: GrowthReference = GrowthReference()) {
+    public init(book: ProfileBook, library: DocumentLibrary?, growth: GrowthReference? = nil) {
         self.book = book
         self.measures = MeasureBook(vault: book.vault, profileID: book.profileID)
         self.library = library
-        self.growth = growth
+        self.givenGrowth = growth
     }
 
     /// The same services for another space of the vault (a child's, someone who delegated).
     func switching(to profileID: String) -> ProfileServices {
         let library = library.map { DocumentLibrary(vault: $0.vault, profileID: profileID, viewer: $0.viewer, catalog: $0.catalog) }
-        var services = ProfileServices(book: ProfileBook(vault: book.vault, profileID: profileID, vaccines: book.vaccines), library: library, growth: growth)
+        var services = ProfileServices(book: ProfileBook(vault: book.vault, profileID: profileID, vaccines: book.vaccines), library: library, growth: givenGrowth)
         services.kiosk = kiosk
         return services
     }

@@ -280,7 +280,7 @@ public final class Runtime<App: Application> {
             let id = nextEffect
             outstanding.start(id)
             startedSinceFrame.append(id)
-            let task = Task.detached {
+            let task = Task.detached(executorPreference: EffectExecutor.shared) {
                 let event = await effect.operation()
                 // Posted before the effect counts as ended, so a waiter never sees neither; the
                 // second wake lets a frame waiting for this effect see it ended.
@@ -290,6 +290,22 @@ public final class Runtime<App: Application> {
             }
             if tracksEffects { tasks.append(task) }
         }
+    }
+}
+
+/// Where effects run: threads of their own, not the cooperative pool (one thread per core).
+/// Effects read the vault synchronously (SQLite): on a 2-core machine the Accueil's digest and
+/// a sync could hold both pool threads, and the read of the screen the user just asked for
+/// waited for one to finish (issue 20: start → first useful frame). A custom concurrent queue
+/// gets a thread when its others are blocked.
+final class EffectExecutor: TaskExecutor {
+    static let shared = EffectExecutor()
+    private let queue = DispatchQueue(label: "mes.effects", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
 
