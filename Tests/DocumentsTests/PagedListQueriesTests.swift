@@ -139,6 +139,9 @@ final class PagedListQueriesTests: XCTestCase {
         XCTAssertFalse(before.isEmpty)
         XCTAssertEqual(try found("tension"), before, "the kept list gives the same answer")
         XCTAssertEqual(try found("tension artérielle"), before)
+        // A read not given the matches finds them itself.
+        let searched = library.listQuery(search: "tension")
+        XCTAssertEqual(try vault.read { try $0.documents.listCounts(searched) }, try library.readList(searched) { try $0.counts() })
 
         func total() throws -> Int { try library.readList(library.listQuery(search: "tension")) { try $0.total() } }
         let totalBefore = try total()

@@ -11,7 +11,7 @@ import XCTest
 final class BlockingEffectsTests: XCTestCase {
     /// One more blocked effect than the machine has cores, then a key whose effect must answer
     /// while they all still block.
-    private struct Blocker: Application {
+    private struct Blocker: OneLineApplication {
         enum Event: Sendable { case released, answered }
         var line = "idle"
         var exitCode: Int32?
@@ -39,12 +39,6 @@ final class BlockingEffectsTests: XCTestCase {
                 break
             }
             return []
-        }
-
-        func view(size: Size, capabilities: TerminalCapabilities) -> Frame {
-            var buffer = CellBuffer(size: size)
-            buffer.put(line, at: Point(x: 0, y: 0))
-            return Frame(buffer: buffer)
         }
     }
 

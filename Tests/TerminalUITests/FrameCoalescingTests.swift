@@ -30,7 +30,7 @@ private final class Gate: Sendable {
 
 /// A search in miniature: `s` shows "searching" and reads matches; their answer reads a count
 /// (an effect started by an answer); `w` starts a read that waits at a gate.
-private struct Searcher: Application {
+private struct Searcher: OneLineApplication {
     enum Event: Sendable { case matches(Int), count(Int), slow }
     var line = "idle"
     var exitCode: Int32?
@@ -61,12 +61,6 @@ private struct Searcher: Application {
             break
         }
         return []
-    }
-
-    func view(size: Size, capabilities: TerminalCapabilities) -> Frame {
-        var buffer = CellBuffer(size: size)
-        buffer.put(line, at: Point(x: 0, y: 0))
-        return Frame(buffer: buffer)
     }
 }
 

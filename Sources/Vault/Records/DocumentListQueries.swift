@@ -69,7 +69,6 @@ extension RecordStore where Record == Document {
     public func listTotal(_ query: DocumentListQuery) throws -> Int {
         var unfiltered = query
         unfiltered.filter = DocumentFilter()
-        unfiltered.search = nil
         let (conditions, values) = Self.conditions(unfiltered)
         let sql = "SELECT count(*) FROM document WHERE \(conditions)"
         func count() throws -> Int {
@@ -83,9 +82,7 @@ extension RecordStore where Record == Document {
     /// Every document the query shows, search and category aside: id and category, each
     /// category in the list's order, read from the list index alone.
     static func listInIndexOrder(_ query: DocumentListQuery) -> (String, [any SQLBindable]) {
-        var shown = query.anyCategory
-        shown.search = nil
-        let (conditions, values) = conditions(shown)
+        let (conditions, values) = conditions(query.anyCategory)
         let categoryOrder = query.sort.ascending ? "list_category ASC" : "list_category DESC"
         return ("SELECT id, list_category FROM document WHERE \(conditions) ORDER BY \(categoryOrder), \(order(query.sort))", values)
     }
@@ -141,7 +138,7 @@ extension RecordStore where Record == Document {
     /// the counts tell what choosing another category would show). Categories without any are absent.
     public func listCounts(_ query: DocumentListQuery, matches: ListMatches? = nil) throws -> [Document.Category: Int] {
         var counts: [Document.Category: Int] = [:]
-        if let matches {
+        if let matches = try matches ?? listMatches(query) {
             for category in matches.list.categories { counts[category, default: 0] += 1 }
             return counts
         }
@@ -156,7 +153,7 @@ extension RecordStore where Record == Document {
     /// Rows `offset..<offset+limit` of one category of the list, in the list's order.
     public func listPage(_ query: DocumentListQuery, category: Document.Category, offset: Int, limit: Int,
                          matches: ListMatches? = nil) throws -> [DocumentSummary] {
-        if let matches {
+        if let matches = try matches ?? listMatches(query) {
             return try matches.list.ids(in: category).dropFirst(max(0, offset)).prefix(max(0, limit)).compactMap { id in
                 try session.database.queryFirst("SELECT \(Self.summaryColumns) FROM document WHERE id = ?", [id], map: Self.summary)
             }
@@ -188,7 +185,7 @@ extension RecordStore where Record == Document {
     /// does not show it.
     public func listPosition(of id: String, _ query: DocumentListQuery,
                              matches: ListMatches? = nil) throws -> (category: Document.Category, offset: Int)? {
-        if let matches {
+        if let matches = try matches ?? listMatches(query) {
             guard let index = matches.list.ids.firstIndex(of: id) else { return nil }
             let category = matches.list.categories[index]
             if let shown = query.filter.category, shown != category { return nil }
@@ -222,7 +219,8 @@ extension RecordStore where Record == Document {
         return (key.category, Int(offset))
     }
 
-    /// The WHERE clause of a query and its values.
+    /// The WHERE clause of a query and its values, its search aside: a searched list is its
+    /// matches (`listMatches`), given to each read or found by it.
     static func conditions(_ query: DocumentListQuery) -> (String, [any SQLBindable]) {
         var conditions = ["profile_id = ?"]
         var values: [any SQLBindable] = [query.profile]
@@ -240,18 +238,6 @@ extension RecordStore where Record == Document {
         if let until = query.filter.until {
             conditions.append("created_at < ?")
             values.append(until.timeIntervalSince1970)
-        }
-        if let search = query.search {
-            if let match = SearchIndex.query(from: search) {
-                // The full-text match drives the subquery, never one match per document.
-                conditions.append("""
-                    id IN (SELECT record_id FROM search_entry WHERE rowid IN (SELECT rowid FROM search_index WHERE search_index MATCH ?) \
-                    AND kind = ?)
-                    """)
-                values += [match, RecordKind.document.rawValue]
-            } else {
-                conditions.append("0")
-            }
         }
         return (conditions.joined(separator: " AND "), values)
     }
