@@ -255,7 +255,7 @@ public struct DocumentListReader {
     let session: VaultSession
     public let query: DocumentListQuery
     /// The search's matches, found once for every read of this list.
-    let matches: ListMatches?
+    let matches: DocumentsInOrder?
 
     /// Documents per category, the query's category aside (absent: none).
     public func counts() throws -> [Document.Category: Int] {

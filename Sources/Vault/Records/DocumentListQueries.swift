@@ -2,26 +2,27 @@ import Foundation
 import HealthRecord
 import SQLite
 
-/// The documents a list's search finds, in the list's order with their categories: found once
-/// per read of one list and reused by its counts, position and pages, which then read only the
-/// rows they show. Before, each of them read the matched ids again from a JSON array (three
-/// passes over 10,000 ids a keystroke at 30,000 documents).
-public struct ListMatches: Sendable {
-    let list: DocumentsInOrder
-
-    init(_ list: DocumentsInOrder) { self.list = list }
-
-    static let empty = ListMatches(DocumentsInOrder())
-}
-
-/// Documents of a list and their categories, each category in the list's order.
-struct DocumentsInOrder: Sendable {
+/// Documents of a list and their categories, each category in the list's order. A search's
+/// matches take this form: found once per read of one list and reused by its counts, position
+/// and pages, which then read only the rows they show. Before, each of them read the matched ids
+/// again from a JSON array (three passes over 10,000 ids a keystroke at 30,000 documents).
+public struct DocumentsInOrder: Sendable {
     var ids: [String] = []
     var categories: [Document.Category] = []
 
     /// The documents of one category, in the list's order.
     func ids(in category: Document.Category) -> [String] {
         zip(ids, categories).compactMap { $0.1 == category ? $0.0 : nil }
+    }
+
+    /// The documents among `kept`, in the same order.
+    func filtered(by kept: Set<String>) -> DocumentsInOrder {
+        var filtered = DocumentsInOrder()
+        for (id, category) in zip(ids, categories) where kept.contains(id) {
+            filtered.ids.append(id)
+            filtered.categories.append(category)
+        }
+        return filtered
     }
 }
 
@@ -34,17 +35,11 @@ extension RecordStore where Record == Document {
     /// which holds every column the list filters on, so no document row is read: joining the
     /// matches to the documents read 10,000 rows (one decrypted page each, bodies and all) at
     /// 30,000 documents and was twice as slow.
-    public func listMatches(_ query: DocumentListQuery) throws -> ListMatches? {
+    public func listMatches(_ query: DocumentListQuery) throws -> DocumentsInOrder? {
         guard let search = query.search else { return nil }
         let matching = try matchingIDs(search, profile: query.profile)
-        guard !matching.isEmpty else { return .empty }
-        let shown = try listInOrder(query)
-        var matches = DocumentsInOrder()
-        for (id, category) in zip(shown.ids, shown.categories) where matching.contains(id) {
-            matches.ids.append(id)
-            matches.categories.append(category)
-        }
-        return ListMatches(matches)
+        guard !matching.isEmpty else { return DocumentsInOrder() }
+        return try listInOrder(query).filtered(by: matching)
     }
 
     /// Every document the query shows, search and category aside, each category in the list's
@@ -136,10 +131,10 @@ extension RecordStore where Record == Document {
 
     /// How many documents of each category the query shows, its category condition aside (so
     /// the counts tell what choosing another category would show). Categories without any are absent.
-    public func listCounts(_ query: DocumentListQuery, matches: ListMatches? = nil) throws -> [Document.Category: Int] {
+    public func listCounts(_ query: DocumentListQuery, matches: DocumentsInOrder? = nil) throws -> [Document.Category: Int] {
         var counts: [Document.Category: Int] = [:]
         if let matches = try matches ?? listMatches(query) {
-            for category in matches.list.categories { counts[category, default: 0] += 1 }
+            for category in matches.categories { counts[category, default: 0] += 1 }
             return counts
         }
         let (conditions, values) = Self.conditions(query.anyCategory)
@@ -152,9 +147,9 @@ extension RecordStore where Record == Document {
 
     /// Rows `offset..<offset+limit` of one category of the list, in the list's order.
     public func listPage(_ query: DocumentListQuery, category: Document.Category, offset: Int, limit: Int,
-                         matches: ListMatches? = nil) throws -> [DocumentSummary] {
+                         matches: DocumentsInOrder? = nil) throws -> [DocumentSummary] {
         if let matches = try matches ?? listMatches(query) {
-            return try matches.list.ids(in: category).dropFirst(max(0, offset)).prefix(max(0, limit)).compactMap { id in
+            return try matches.ids(in: category).dropFirst(max(0, offset)).prefix(max(0, limit)).compactMap { id in
                 try session.database.queryFirst("SELECT \(Self.summaryColumns) FROM document WHERE id = ?", [id], map: Self.summary)
             }
         }
@@ -184,12 +179,12 @@ extension RecordStore where Record == Document {
     /// Where a document is in the list: its category and its rank in it; nil when the query
     /// does not show it.
     public func listPosition(of id: String, _ query: DocumentListQuery,
-                             matches: ListMatches? = nil) throws -> (category: Document.Category, offset: Int)? {
+                             matches: DocumentsInOrder? = nil) throws -> (category: Document.Category, offset: Int)? {
         if let matches = try matches ?? listMatches(query) {
-            guard let index = matches.list.ids.firstIndex(of: id) else { return nil }
-            let category = matches.list.categories[index]
+            guard let index = matches.ids.firstIndex(of: id) else { return nil }
+            let category = matches.categories[index]
             if let shown = query.filter.category, shown != category { return nil }
-            return (category, matches.list.categories[..<index].lazy.filter { $0 == category }.count)
+            return (category, matches.categories[..<index].lazy.filter { $0 == category }.count)
         }
         let (conditions, values) = Self.conditions(query)
         guard let key = try session.database.queryFirst("""
