@@ -31,7 +31,7 @@ public struct DocumentLibrary: Sendable {
     public static let maskAllSetting = "documents.mask-all"
 
     public init(vault: Vault, profileID: String, viewer: Document.Viewer = .patient,
-                catalog: DocumentCatalog = DocumentCatalog(), reader: DocumentReader = DocumentReader()) {
+                catalog: DocumentCatalog = .standard, reader: DocumentReader = DocumentReader()) {
         self.vault = vault
         self.profileID = profileID
         self.viewer = viewer
@@ -43,7 +43,7 @@ public struct DocumentLibrary: Sendable {
 
     /// The library of the vault's own space (the holder's profile), or of `profileID`; nil when
     /// the vault holds no such profile yet (not synced).
-    public static func open(_ vault: Vault, profileID: String? = nil, catalog: DocumentCatalog = DocumentCatalog()) throws -> DocumentLibrary? {
+    public static func open(_ vault: Vault, profileID: String? = nil, catalog: DocumentCatalog = .standard) throws -> DocumentLibrary? {
         let profiles = try vault.read { try $0.profiles.all() }
         guard let profile = profileID.map({ id in profiles.first { $0.id == id } }) ?? profiles.first(where: { $0.relation == .own }) ?? profiles.first
         else { return nil }

@@ -31,8 +31,6 @@ extension SyncRun {
     func pull(_ space: Space) async throws {
         announce(.pulling, profile: space.patientID)
         let cursor = try vault.read { try $0.syncState.cursor(profile: space.patientID) }
-        // Into an empty document table (an initial sync), some indexes are built once at the end.
-        let deferred = try vault.write { try $0.deferredIndexes.deferIfEmpty() }
         let client = self.client, pageSize = options.pageSize
         let pages = PagesAhead<FetchedPage>(depth: Self.pagesAhead)
         let fetcher = pages.start(after: cursor) { cursor in
@@ -42,7 +40,7 @@ extension SyncRun {
         do {
             while true {
                 let batch = try await pages.take()
-                guard let last = batch.last?.page else { continue }
+                let last = batch[batch.count - 1].page
                 try vault.write { session in
                     try PageApplier(session: session, space: space).apply(batch.flatMap(\.decoded))
                     try session.syncState.setCursor(last.cursor, profile: space.patientID)
@@ -58,11 +56,10 @@ extension SyncRun {
             await pages.close()
             throw error
         }
-        if deferred { try vault.write { try $0.deferredIndexes.build() } }
     }
 
-    /// Pages fetched and decoded ahead of the vault's writer, at most (each holds `pageSize`
-    /// decoded changes in memory).
+    /// Pages fetched and decoded ahead of the vault's writer, at most, besides those it is
+    /// applying (each holds `pageSize` decoded changes in memory).
     static let pagesAhead = 4
 
     /// One page of a space's feed after `cursor`, decoded into records.

@@ -66,7 +66,7 @@ public final class SyncEngine: Sendable {
         let timeout = options.requestTimeout
         self.makeTransport = transport ?? { URLSessionTransport(baseURL: $0, requestTimeout: timeout) }
         // Documents arrive filed under their category, so lists read one page (issue 20).
-        if vault.documentCategorizer == nil { vault.useDocumentCategorizer(DocumentCatalog().categorizer) }
+        if vault.documentCategorizer == nil { vault.useDocumentCategorizer(DocumentCatalog.standard.categorizer) }
     }
 
     /// Syncs every space of the account, publishing progress as it goes. Never throws: the
@@ -191,10 +191,15 @@ final class SyncRun {
         do {
             announce(.discovering)
             let spaces = try await discoverSpaces()
+            // Into an empty document table (an initial sync), some indexes are built once, after
+            // every space's pull (the table holds them all); a run that does not get there
+            // leaves them to the next one.
+            let deferred = try vault.write { try $0.deferredIndexes.deferIfEmpty() }
             for space in spaces {
                 try await push(space)
                 try await pull(space)
             }
+            if deferred { try vault.write { try $0.deferredIndexes.build() } }
             let keepsAll = try vault.read { try SyncSettings.keepsDocumentsOffline($0) }
             var budget = keepsAll ? .unlimited : options.contentBudget
             for space in spaces { try await fetchMissingContents(space, budget: &budget, reportFailures: keepsAll) }

@@ -95,7 +95,7 @@ enum InteractiveApp {
     /// `printer`: a kiosk's configured CUPS queue (none: a kiosk does not print).
     static func documentsServices(kiosk: Bool, printer: String? = nil, profileID: String? = nil) -> (Vault) throws -> DocumentsServices? {
         { vault in
-            guard let library = try DocumentLibrary.open(vault, profileID: profileID, catalog: .standard) else { return nil }
+            guard let library = try DocumentLibrary.open(vault, profileID: profileID) else { return nil }
             var fetch: (@Sendable (Document) async throws -> [UInt8])?
             var maskAll: (@Sendable (Bool) async throws -> Void)?
             if try Account.stored(in: vault) != nil {
@@ -136,7 +136,7 @@ enum InteractiveApp {
             }
             let own = try messenger.profile()
             let author = own?.relation == .delegated ? account?.displayName : nil
-            return MessagesServices(messenger: messenger, library: try DocumentLibrary.open(vault, profileID: messenger.profileID, catalog: .standard), kiosk: kiosk,
+            return MessagesServices(messenger: messenger, library: try DocumentLibrary.open(vault, profileID: messenger.profileID), kiosk: kiosk,
                                     author: author, pharmacies: pharmacies)
         }
     }

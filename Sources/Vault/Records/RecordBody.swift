@@ -250,10 +250,7 @@ private struct BodyWriter {
 
     mutating func member(_ name: StaticString, _ value: (inout BodyWriter) -> Void) {
         key(name)
-        var nested = BodyWriter()
-        swap(&nested.bytes, &bytes)
-        value(&nested)
-        swap(&nested.bytes, &bytes)
+        value(&self)
     }
 
     /// A JSON string: quotes, backslashes and control characters escaped, the rest copied.
